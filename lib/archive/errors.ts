@@ -1,0 +1,19 @@
+import { ArchiveError } from '../errors.js';
+
+/** S3 refused access (wrong bucket, missing permission or KMS grant): a configuration problem. */
+export class StorageAccessError extends ArchiveError {
+  readonly code = 'STORAGE_ACCESS';
+  readonly retryable = false;
+}
+
+/** S3 failed or throttled after the SDK's own retries, or the connection broke. */
+export class StorageUnavailableError extends ArchiveError {
+  readonly code = 'STORAGE_UNAVAILABLE';
+  readonly retryable = true;
+}
+
+/** An archived object is not what the archive wrote (e.g. an index that is not JSON). */
+export class CorruptArchiveError extends ArchiveError {
+  readonly code = 'ARCHIVE_CORRUPT';
+  readonly retryable = false;
+}

@@ -1,0 +1,67 @@
+import type { ArchiveConfig } from '../config.js';
+import {
+  type CredentialsProvider,
+  type SecretsManagerPort,
+  SecretsManagerCredentialsProvider,
+  StaticCredentialsProvider,
+} from '../credentials/provider.js';
+import { ConfigurationError } from '../errors.js';
+import { HappyTalkClient, type HappyTalkClientOptions } from '../happytalk/client.js';
+import type { Logger } from '../logger.js';
+import { type ArchiveRoomDeps, type ArchiveSummary, archiveRoom, type FetchObservation } from './archive-room.js';
+import { type S3Port, S3ArchiveStore } from './store.js';
+
+export interface ArchiveServiceOptions {
+  readonly s3: S3Port;
+  /** Required when the credentials come from a secret. */
+  readonly secretsManager?: SecretsManagerPort;
+  readonly logger?: Logger;
+  /** Overrides of the HappyTalk client's timeout, retries or fetch. */
+  readonly client?: Omit<HappyTalkClientOptions, 'credentials' | 'baseUrl' | 'logger'>;
+  /** How long the secret is cached, in ms. */
+  readonly secretMaxAgeMs?: number;
+  readonly onFetched?: (observation: FetchObservation) => void;
+}
+
+/** The archive use case wired to its adapters: what the CLI, the functions and the local stack share. */
+export interface ArchiveService {
+  readonly deps: ArchiveRoomDeps;
+  readonly store: S3ArchiveStore;
+  readonly client: HappyTalkClient;
+  archive(roomId: unknown): Promise<ArchiveSummary>;
+}
+
+/** Wires {@link archiveRoom} from a validated configuration and the SDK clients. */
+export function createArchiveService(config: ArchiveConfig, options: ArchiveServiceOptions): ArchiveService {
+  const client = new HappyTalkClient({
+    ...options.client,
+    credentials: createCredentialsProvider(config, options),
+    baseUrl: config.baseUrl,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const store = new S3ArchiveStore({ client: options.s3, bucket: config.bucket });
+  const deps: ArchiveRoomDeps = {
+    source: client,
+    store,
+    timeZone: config.timeZone,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.onFetched ? { onFetched: options.onFetched } : {}),
+  };
+  return { deps, store, client, archive: (roomId) => archiveRoom(roomId, deps) };
+}
+
+function createCredentialsProvider(config: ArchiveConfig, options: ArchiveServiceOptions): CredentialsProvider {
+  const source = config.credentials;
+  if (source.kind === 'token') {
+    const { kind: _kind, ...credentials } = source;
+    return new StaticCredentialsProvider(credentials);
+  }
+  if (!options.secretsManager) {
+    throw new ConfigurationError('a Secrets Manager client is required to read HAPPYTALK_SECRET_ID');
+  }
+  return new SecretsManagerCredentialsProvider({
+    client: options.secretsManager,
+    secretId: source.secretId,
+    ...(options.secretMaxAgeMs !== undefined ? { maxAgeMs: options.secretMaxAgeMs } : {}),
+  });
+}

@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import { Command, CommanderError } from 'commander';
+import { createS3Client, createSecretsManagerClient } from '../aws.js';
+import { type Environment, readArchiveConfig, readBucket, readUpstreamConfig } from '../config.js';
+import { ArchiveError } from '../errors.js';
+import { createArchiveService } from '../archive/service.js';
+import { S3ArchiveStore } from '../archive/store.js';
+import { chatDataEndpoint, parseChatData } from '../happytalk/client.js';
+import { validateRoomId } from '../room-id.js';
+import { normalizeRoom } from '../transcript/normalize.js';
+import { createStderrLogger } from './logger.js';
+import { createHash } from 'node:crypto';
+
+/** Where the CLI reads and writes; replaced in tests. */
+export interface CliIo {
+  readonly env: Environment;
+  readonly stdout: (chunk: string | Uint8Array) => void;
+  readonly stderr: (chunk: string) => void;
+  readonly readStdin: () => Promise<Uint8Array>;
+}
+
+const defaultIo: CliIo = {
+  env: process.env,
+  stdout: (chunk) => process.stdout.write(chunk),
+  stderr: (chunk) => process.stderr.write(chunk),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  },
+};
+
+/**
+ * Runs the `happytalk-archive` CLI and resolves to its exit code: 0 on success,
+ * 1 when a command failed (one line on stderr says why), 2 on a usage error.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  let exitCode = 0;
+  const env: Record<string, string | undefined> = { ...io.env };
+  const program = new Command('happytalk-archive')
+    .description('Archive HappyTalk chat transcripts to S3, and read them back.')
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
+    .exitOverride()
+    .option('--env-file <path>', 'read environment variables from a file first (e.g. .local/stack.env)')
+    .option('-v, --verbose', 'log progress (JSON lines on stderr)')
+    .hook('preAction', async (command) => {
+      const envFile = command.opts<{ envFile?: string }>().envFile;
+      if (envFile) Object.assign(env, parseEnvFile(await readFile(envFile, 'utf8'), envFile), pickDefined(io.env));
+      // The AWS SDK reads its endpoint and credential variables from process.env.
+      for (const [key, value] of Object.entries(env)) {
+        if (key.startsWith('AWS_') && value !== undefined && process.env[key] === undefined) process.env[key] = value;
+      }
+    });
+  const logger = () => createStderrLogger(program.opts<{ verbose?: boolean }>().verbose ? 'info' : 'warn');
+
+  program
+    .command('normalize')
+    .description('Normalize a raw chat_data response (FILE, or stdin) and print the transcript JSON.')
+    .argument('[file]', 'a file holding the raw response; stdin when omitted')
+    .option('--room-id <id>', 'the room to pick when the response holds several')
+    .option('--fetched-at <iso>', 'the time the response was fetched (default: now)')
+    .option('--pretty', 'indent the output')
+    .action(async (file: string | undefined, options: { roomId?: string; fetchedAt?: string; pretty?: boolean }) => {
+      const { baseUrl, timeZone } = readUpstreamConfig(env);
+      const bytes = file ? new Uint8Array(await readFile(file)) : await io.readStdin();
+      const roomId = options.roomId === undefined ? undefined : validateRoomId(options.roomId);
+      const fetchedAt = options.fetchedAt ? parseTime(options.fetchedAt) : new Date();
+      const room = parseChatData(bytes, roomId);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const transcript = normalizeRoom(
+        room,
+        { endpoint: chatDataEndpoint(baseUrl), fetchedAt, sha256 },
+        { ...(roomId ? { roomId } : {}), timeZone },
+      );
+      io.stdout(`${JSON.stringify(transcript, null, options.pretty ? 2 : undefined)}\n`);
+    });
+
+  program
+    .command('archive')
+    .description('Fetch rooms from HappyTalk and archive them to S3; one JSON summary line per room.')
+    .argument('<room_id...>', 'one or more HappyTalk room ids')
+    .action(async (roomIds: string[]) => {
+      const config = readArchiveConfig(env, { allowLocalToken: true });
+      const service = createArchiveService(config, {
+        s3: createS3Client(env),
+        ...(config.credentials.kind === 'secret' ? { secretsManager: createSecretsManagerClient(env) } : {}),
+        logger: logger(),
+      });
+      for (const roomId of roomIds) {
+        try {
+          io.stdout(`${JSON.stringify(await service.archive(roomId))}\n`);
+        } catch (error) {
+          if (!(error instanceof ArchiveError)) throw error;
+          exitCode = 1;
+          io.stdout(`${JSON.stringify({ room_id: roomId, status: 'failed', error: { code: error.code, message: error.message } })}\n`);
+          io.stderr(`happytalk-archive: ${error.message}\n`);
+        }
+      }
+    });
+
+  program
+    .command('get')
+    .description('Print the archived transcript of a room (or, with --raw, the exact bytes HappyTalk returned).')
+    .argument('<room_id>', 'a HappyTalk room id')
+    .option('--raw', 'print the raw response instead of the transcript')
+    .action(async (roomIdArgument: string, options: { raw?: boolean }) => {
+      const roomId = validateRoomId(roomIdArgument);
+      const store = new S3ArchiveStore({ client: createS3Client(env), bucket: readBucket(env) });
+      const found = options.raw ? await store.readRaw(roomId) : await store.readTranscript(roomId);
+      if (!found) {
+        exitCode = 1;
+        io.stderr(`happytalk-archive: room ${roomId} is not archived in ${store.bucket}\n`);
+        return;
+      }
+      io.stdout(found.body);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    io.stderr(`happytalk-archive: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+function parseTime(value: string): Date {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new Error(`--fetched-at ${JSON.stringify(value)} is not a date`);
+  return time;
+}
+
+/** Parses KEY=VALUE lines (comments and blank lines allowed; values may be quoted). */
+export function parseEnvFile(text: string, path: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [index, rawLine] of text.split(/\r?\n/).entries()) {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!match?.[1]) throw new Error(`${path}:${index + 1}: expected KEY=VALUE`);
+    result[match[1]] = (match[2] ?? '').replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return result;
+}
+
+function pickDefined(env: Environment): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+

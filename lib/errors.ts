@@ -1,0 +1,40 @@
+/**
+ * The base of every error `lib/` raises on purpose. Each carries a stable
+ * machine-readable `code` (used by the functions to pick an HTTP status or a
+ * dead-letter reason) and says whether retrying the same work may succeed.
+ *
+ * Messages never contain secrets: the token and the secret string are never
+ * interpolated into a message, and foreign errors are kept only as `cause`.
+ */
+export abstract class ArchiveError extends Error {
+  abstract readonly code: string;
+  abstract readonly retryable: boolean;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The room id is not 1 to 128 characters of `[A-Za-z0-9_-]`. Nothing was fetched or written. */
+export class InvalidRoomIdError extends ArchiveError {
+  readonly code = 'INVALID_ROOM_ID';
+  readonly retryable = false;
+}
+
+/** A required setting is missing or malformed (environment, flags or props). */
+export class ConfigurationError extends ArchiveError {
+  readonly code = 'CONFIGURATION';
+  readonly retryable = false;
+}
+
+/** Renders an untrusted value for an error message: JSON-escaped and cut to a readable length. */
+export function describeValue(value: unknown, max = 60): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}

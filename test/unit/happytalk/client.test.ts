@@ -1,0 +1,243 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { StaticCredentialsProvider } from '../../../lib/credentials/provider.js';
+import { ConfigurationError } from '../../../lib/errors.js';
+import {
+  chatDataEndpoint,
+  HappyTalkClient,
+  type HappyTalkClientOptions,
+  parseChatData,
+} from '../../../lib/happytalk/client.js';
+import {
+  HappyTalkAuthError,
+  HappyTalkRequestError,
+  HappyTalkUnavailableError,
+  OverDateError,
+  RoomNotFoundError,
+} from '../../../lib/happytalk/errors.js';
+
+const TOKEN = 'tok-SECRET-1234567890';
+const ROOM = 'room0001';
+const encoder = new TextEncoder();
+
+function roomResponse(id = ROOM): string {
+  return JSON.stringify({ result: 'success', data: [{ chat: { id, reg_date: '2022-05-26 10:26:31' }, message: [] }] });
+}
+
+type Answer = Response | Error;
+
+/** A fetch that answers from a script and records what was sent. */
+function scriptedFetch(answers: Answer[]) {
+  const calls: { url: string; init: RequestInit | undefined }[] = [];
+  const impl = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    calls.push({ url: String(input), init });
+    const answer = answers.shift();
+    if (!answer) throw new Error('no scripted answer left');
+    if (answer instanceof Error) throw answer;
+    return answer;
+  };
+  return { fetch: impl as typeof fetch, calls };
+}
+
+function json(body: string, status = 200): Response {
+  return new Response(body, { status, headers: { 'content-type': 'application/json' } });
+}
+
+function client(fetchImpl: typeof fetch, extra: Partial<HappyTalkClientOptions> = {}): HappyTalkClient {
+  return new HappyTalkClient({
+    credentials: new StaticCredentialsProvider({ token: TOKEN }),
+    baseUrl: 'https://customer.happytalk.io',
+    fetch: fetchImpl,
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, totalBudgetMs: 10_000 },
+    ...extra,
+  });
+}
+
+function connectionReset(): Error {
+  return new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+}
+
+describe('chatDataEndpoint', () => {
+  it('appends the chat_data path to the base URL', () => {
+    expect(chatDataEndpoint('https://patch-customer.happytalk.io/')).toBe(
+      'https://patch-customer.happytalk.io/user/api/chat_data/format/json',
+    );
+  });
+
+  it.each(['ftp://x.io', 'not a url', 'https://user:pw@x.io', 'https://x.io/?a=1'])('refuses %s', (url) => {
+    expect(() => chatDataEndpoint(url)).toThrow(ConfigurationError);
+  });
+});
+
+describe('HappyTalkClient.fetchRoom', () => {
+  it('posts the token and room id as JSON and returns the exact bytes and the room', async () => {
+    const body = roomResponse();
+    const { fetch, calls } = scriptedFetch([json(body)]);
+
+    const fetched = await client(fetch).fetchRoom(ROOM);
+
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.url).toBe('https://customer.happytalk.io/user/api/chat_data/format/json');
+    expect(calls[0]?.init?.method).toBe('POST');
+    expect(JSON.parse(String(calls[0]?.init?.body))).toEqual({ token: TOKEN, room_id: ROOM });
+    expect(Buffer.from(fetched.bytes).toString('utf8')).toBe(body);
+    expect(fetched.room.chat.id).toBe(ROOM);
+    expect(fetched.attempts).toBe(1);
+    expect(fetched.endpoint).toBe('https://customer.happytalk.io/user/api/chat_data/format/json');
+  });
+
+  it('sends HT-Client-Id and HT-Client-Secret only when client credentials are configured', async () => {
+    const { fetch, calls } = scriptedFetch([json(roomResponse()), json(roomResponse())]);
+    await client(fetch).fetchRoom(ROOM);
+    await client(fetch, {
+      credentials: new StaticCredentialsProvider({ token: TOKEN, clientId: 'cid', clientSecret: 'csecret' }),
+    }).fetchRoom(ROOM);
+
+    const [plain, signed] = calls.map((call) => call.init?.headers as Record<string, string>);
+    expect(plain).not.toHaveProperty('HT-Client-Id');
+    expect(signed).toMatchObject({ 'HT-Client-Id': 'cid', 'HT-Client-Secret': 'csecret' });
+  });
+
+  it.each([
+    [{ result: 'fail', code: -501, message: 'token' }, HappyTalkAuthError],
+    [{ result: 'fail', code: -501, message: 'uuid' }, HappyTalkAuthError],
+    [{ result: 'fail', code: -502, message: 'unAuthorized' }, HappyTalkAuthError],
+    [{ result: 'fail', code: -503, message: 'users' }, RoomNotFoundError],
+    [{ result: 'fail', code: -503, message: 'room' }, RoomNotFoundError],
+    [{ result: 'fail', code: '-504', message: 'overDate' }, OverDateError],
+    [{ result: 'success', data: [] }, RoomNotFoundError],
+    [{ result: 'success', data: null }, RoomNotFoundError],
+    [{ result: 'success', data: [{ chat: { id: 'other' }, message: [] }] }, RoomNotFoundError],
+  ])('maps %j to %s without retrying', async (body, errorClass) => {
+    const { fetch, calls } = scriptedFetch([json(JSON.stringify(body)), json(roomResponse())]);
+
+    const failure = client(fetch).fetchRoom(ROOM);
+
+    await expect(failure).rejects.toThrow(errorClass);
+    await expect(failure).rejects.toMatchObject({ retryable: false });
+    expect(calls).toHaveLength(1);
+  });
+
+  it.each([
+    ['HTTP 500', () => json('oops', 500)],
+    ['HTTP 502', () => json('<html>bad gateway</html>', 502)],
+    ['HTTP 503', () => json('', 503)],
+    ['HTTP 429', () => json('slow down', 429)],
+    ['a connection reset', () => connectionReset()],
+    ['a timeout', () => new DOMException('The operation was aborted due to timeout', 'TimeoutError')],
+    ['an HTML page with status 200', () => json('<html><body>error</body></html>')],
+    ['a truncated body', () => json(roomResponse().slice(0, 40))],
+    ['JSON of the wrong shape', () => json('{"result":"success","data":{"chat":"x"}}')],
+    ['an undocumented fail code', () => json('{"result":"fail","code":-599,"message":"busy"}')],
+  ])('retries after %s, then succeeds', async (_name, failure) => {
+    const { fetch, calls } = scriptedFetch([failure(), failure(), json(roomResponse())]);
+
+    const fetched = await client(fetch).fetchRoom(ROOM);
+
+    expect(calls).toHaveLength(3);
+    expect(fetched.attempts).toBe(3);
+  });
+
+  it('gives up after maxAttempts with a retryable error that counts the attempts', async () => {
+    const { fetch, calls } = scriptedFetch([json('', 503), json('', 503), json('', 503), json(roomResponse())]);
+
+    const failure = client(fetch).fetchRoom(ROOM);
+
+    await expect(failure).rejects.toThrow(HappyTalkUnavailableError);
+    await expect(failure).rejects.toMatchObject({ retryable: true, attempts: 3, code: 'UPSTREAM_UNAVAILABLE' });
+    expect(calls).toHaveLength(3);
+  });
+
+  it.each([
+    [400, HappyTalkRequestError],
+    [404, HappyTalkRequestError],
+    [401, HappyTalkAuthError],
+    [403, HappyTalkAuthError],
+  ])('does not retry HTTP %i', async (status, errorClass) => {
+    const { fetch, calls } = scriptedFetch([json('no', status), json(roomResponse())]);
+
+    await expect(client(fetch).fetchRoom(ROOM)).rejects.toThrow(errorClass);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('never puts the token in an error, its message or its cause', async () => {
+    const leaky = new TypeError(`fetch failed for ${TOKEN}`);
+    const { fetch } = scriptedFetch([leaky]);
+
+    const error = await client(fetch, { retry: { maxAttempts: 1 } })
+      .fetchRoom(ROOM)
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(HappyTalkUnavailableError);
+    const seen = JSON.stringify(error, Object.getOwnPropertyNames(error as object));
+    expect(seen).not.toContain(TOKEN);
+    expect(String((error as Error).message)).not.toContain(TOKEN);
+  });
+});
+
+describe('HappyTalkClient retry timing', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('waits with full jitter: each delay is random between 0 and the doubled cap', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const { fetch, calls } = scriptedFetch([json('', 503), json('', 503), json('', 503), json(roomResponse())]);
+    const pending = client(fetch, {
+      retry: { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 10_000, totalBudgetMs: 60_000 },
+    }).fetchRoom(ROOM);
+
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(499);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(2); // 0.5 × 1000 ms
+    await vi.advanceTimersByTimeAsync(999);
+    expect(calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(3); // 0.5 × 2000 ms
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(calls).toHaveLength(4); // 0.5 × 4000 ms
+
+    await expect(pending).resolves.toMatchObject({ attempts: 4 });
+  });
+
+  it('stops retrying once the total budget is spent', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    const { fetch, calls } = scriptedFetch(Array.from({ length: 10 }, () => json('', 503)));
+    const pending = client(fetch, {
+      retry: { maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 1000, totalBudgetMs: 2500 },
+    }).fetchRoom(ROOM);
+    const settled = pending.catch((error: unknown) => error);
+
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    expect(await settled).toBeInstanceOf(HappyTalkUnavailableError);
+    expect(calls).toHaveLength(4); // at 0, 1000, 2000 and 3000 ms; no retry starts after 2500 ms
+  });
+});
+
+describe('parseChatData', () => {
+  it('picks the only room when no room id is given', () => {
+    const room = parseChatData(encoder.encode(roomResponse('abc')));
+    expect(room.chat.id).toBe('abc');
+  });
+
+  it('refuses several rooms when no room id is given', () => {
+    const body = JSON.stringify({ result: 'success', data: [{ chat: { id: 'a' } }, { chat: { id: 'b' } }] });
+    expect(() => parseChatData(encoder.encode(body))).toThrow(/exactly one room/);
+  });
+
+  it('refuses invalid UTF-8 as not JSON', () => {
+    expect(() => parseChatData(new Uint8Array([0x7b, 0xff, 0x7d]), ROOM)).toThrow(/not JSON/);
+  });
+
+  it('names the first schema issue for the wrong shape', () => {
+    const body = '{"result":"success","data":[{"chat":{"title":"no id"}}]}';
+    expect(() => parseChatData(encoder.encode(body), ROOM)).toThrow(/data\.0\.chat\.id/);
+  });
+});
