@@ -7,9 +7,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     env: {
-      // Tests never reach a real AWS account: stop the SDK from reading the developer's profile.
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+      // Tests never reach a real AWS account: s3rver's fixed credentials, and no profile or instance metadata.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_REGION: 'ap-northeast-2',
       AWS_EC2_METADATA_DISABLED: 'true',
     },

@@ -1,0 +1,86 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type ArchiveService, createArchiveService } from '../../lib/archive/service.js';
+import { createS3Client, createSecretsManagerClient } from '../../lib/aws.js';
+import { type Environment, readArchiveConfig } from '../../lib/config.js';
+import { type DeadLetterSink, SqsDeadLetterSink } from '../../lib/dead-letter.js';
+import { ConfigurationError } from '../../lib/errors.js';
+
+/** Everything a function needs, built once per execution environment. */
+export interface FunctionRuntime {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly archive: ArchiveService;
+}
+
+/**
+ * Reads and validates the configuration and creates the SDK clients, the
+ * logger and the metrics. Called at module scope, so a misconfiguration fails
+ * the cold start with a message that names the variable.
+ *
+ * Optional tuning: `HAPPYTALK_TIMEOUT_MS`, `HAPPYTALK_MAX_ATTEMPTS`,
+ * `HAPPYTALK_RETRY_BUDGET_MS`, `HAPPYTALK_SECRET_MAX_AGE_MS`.
+ */
+export function createFunctionRuntime(env: Environment): FunctionRuntime {
+  const config = readArchiveConfig(env, { allowLocalToken: false });
+  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive' });
+  const metrics = new Metrics({
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'HappyTalkArchive',
+    serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive',
+  });
+  const timeoutMs = optionalInteger(env, 'HAPPYTALK_TIMEOUT_MS');
+  const maxAttempts = optionalInteger(env, 'HAPPYTALK_MAX_ATTEMPTS');
+  const totalBudgetMs = optionalInteger(env, 'HAPPYTALK_RETRY_BUDGET_MS');
+  const secretMaxAgeMs = optionalInteger(env, 'HAPPYTALK_SECRET_MAX_AGE_MS');
+  const archive = createArchiveService(config, {
+    s3: createS3Client(env),
+    secretsManager: createSecretsManagerClient(env),
+    logger,
+    client: {
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      retry: {
+        ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+        ...(totalBudgetMs !== undefined ? { totalBudgetMs } : {}),
+      },
+    },
+    ...(secretMaxAgeMs !== undefined ? { secretMaxAgeMs } : {}),
+    onFetched: ({ latencyMs, attempts }) => {
+      metrics.addMetric('UpstreamLatency', MetricUnit.Milliseconds, latencyMs);
+      metrics.addMetric('UpstreamAttempts', MetricUnit.Count, attempts);
+    },
+  });
+  return { logger, metrics, archive };
+}
+
+/** The dead-letter queue of `archive-events` (`ARCHIVE_DLQ_URL`). */
+export function createDeadLetterSink(env: Environment): DeadLetterSink {
+  const queueUrl = env.ARCHIVE_DLQ_URL?.trim();
+  if (!queueUrl) throw new ConfigurationError('ARCHIVE_DLQ_URL is not set: name the dead-letter queue URL');
+  const endpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL;
+  const client = new SQSClient({
+    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  });
+  return new SqsDeadLetterSink({ client, queueUrl });
+}
+
+/** Counts one archive outcome (`archived`, `updated`, `unchanged` or `failed`). */
+export function recordOutcome(metrics: Metrics, outcome: string, messageCount?: number): void {
+  metrics.addMetric(outcome === 'failed' ? 'Failed' : capitalize(outcome), MetricUnit.Count, 1);
+  if (messageCount !== undefined) metrics.addMetric('MessageCount', MetricUnit.Count, messageCount);
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+function optionalInteger(env: Environment, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ConfigurationError(`${name} must be a positive integer, received ${JSON.stringify(raw)}`);
+  }
+  return value;
+}

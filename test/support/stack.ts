@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../../lib/aws.js';
+import { type LocalS3, startLocalS3 } from '../../lib/local/s3.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../lib/local/secrets-manager.js';
+import { type LocalSqs, startLocalSqs } from '../../lib/local/sqs.js';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../../lib/simulator/index.js';
+
+export const TEST_TOKEN = 'test-token-Zq8Xv1Lw';
+export const TEST_SECRET_ID = 'happytalk/archive-token';
+export const TEST_BUCKET = 'archive-test';
+
+/** Loopback stand-ins for every dependency: HappyTalk, S3, Secrets Manager and SQS. */
+export interface TestStack {
+  readonly simulator: Simulator;
+  readonly s3: LocalS3;
+  readonly secrets: LocalSecretsManager;
+  readonly sqs: LocalSqs;
+  readonly s3Client: S3Client;
+  readonly dlqUrl: string;
+  /** The environment a function or the CLI runs with against this stack. */
+  readonly env: Record<string, string>;
+  listKeys(prefix?: string): Promise<string[]>;
+  getObject(key: string): Promise<{ body: Buffer; contentType?: string; metadata?: Record<string, string> }>;
+  close(): Promise<void>;
+}
+
+export async function startTestStack(options: { simulator?: SimulatorOptions } = {}): Promise<TestStack> {
+  const directory = await mkdtemp(join(tmpdir(), 'happytalk-archive-s3-'));
+  const [simulator, s3, secrets, sqs] = await Promise.all([
+    startSimulator({ token: TEST_TOKEN, ...options.simulator }),
+    startLocalS3({ directory, bucket: TEST_BUCKET }),
+    startLocalSecretsManager({ secrets: { [TEST_SECRET_ID]: JSON.stringify({ token: TEST_TOKEN }) } }),
+    startLocalSqs(),
+  ]);
+  const dlqUrl = sqs.queueUrl('archive-dlq');
+  const env: Record<string, string> = {
+    ARCHIVE_BUCKET: TEST_BUCKET,
+    HAPPYTALK_SECRET_ID: TEST_SECRET_ID,
+    HAPPYTALK_BASE_URL: simulator.url,
+    HAPPYTALK_TIMEZONE: 'Asia/Seoul',
+    HAPPYTALK_TIMEOUT_MS: '2000',
+    HAPPYTALK_MAX_ATTEMPTS: '3',
+    HAPPYTALK_RETRY_BUDGET_MS: '5000',
+    ARCHIVE_DLQ_URL: dlqUrl,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    AWS_REGION: 'ap-northeast-2',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchiveTest',
+  };
+  const s3Client = createS3Client(env);
+  return {
+    simulator,
+    s3,
+    secrets,
+    sqs,
+    s3Client,
+    dlqUrl,
+    env,
+    async listKeys(prefix) {
+      const output = await s3Client.send(new ListObjectsV2Command({ Bucket: TEST_BUCKET, Prefix: prefix }));
+      return (output.Contents ?? []).flatMap((item) => (item.Key ? [item.Key] : [])).sort();
+    },
+    async getObject(key) {
+      const output = await s3Client.send(new GetObjectCommand({ Bucket: TEST_BUCKET, Key: key }));
+      const body = Buffer.from((await output.Body?.transformToByteArray()) ?? []);
+      return {
+        body,
+        ...(output.ContentType ? { contentType: output.ContentType } : {}),
+        ...(output.Metadata ? { metadata: output.Metadata } : {}),
+      };
+    },
+    async close() {
+      s3Client.destroy();
+      await Promise.all([simulator.close(), s3.close(), secrets.close(), sqs.close()]);
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
