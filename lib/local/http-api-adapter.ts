@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+
+const ROOM_ROUTE = /^\/rooms\/([^/]*)\/archive\/?$/;
+
+/**
+ * Translates a local HTTP request into the API Gateway HTTP API (payload 2.0)
+ * event the `http-api` function receives, matching the deployed routes
+ * (`POST|GET /rooms/{room_id}/archive`). Returns undefined for other paths.
+ */
+export function toHttpApiEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 | undefined {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const match = ROOM_ROUTE.exec(url.pathname);
+  const method = (request.method ?? 'GET').toUpperCase();
+  if (!match || (method !== 'GET' && method !== 'POST')) return undefined;
+  const routeKey = `${method} /rooms/{room_id}/archive`;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const text = body.toString('utf8');
+  const isText = Buffer.from(text, 'utf8').equals(body);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    pathParameters: { room_id: decodePathParameter(match[1] ?? '') },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.byteLength > 0 ? { body: isText ? text : body.toString('base64') } : {}),
+    isBase64Encoded: body.byteLength > 0 && !isText,
+  };
+}
+
+/** API Gateway decodes path parameters; a malformed escape is passed on as received. */
+function decodePathParameter(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../simulator/index.js';
+import { toHttpApiEvent } from './http-api-adapter.js';
+import { type LocalS3, startLocalS3 } from './s3.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from './secrets-manager.js';
+import { type LocalSqs, startLocalSqs } from './sqs.js';
+
+export const LOCAL_BUCKET = 'happytalk-archive-local';
+export const LOCAL_SECRET_ID = 'happytalk-archive/token';
+const LOCAL_TOKEN = 'local-dev-token';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface LocalStackOptions {
+  /** Where s3rver keeps the bucket and the env file is written (default `.local`). */
+  readonly directory: string;
+  /** Ports; 0 picks a free one. */
+  readonly ports?: { api?: number; simulator?: number; s3?: number; secretsManager?: number; sqs?: number };
+  readonly simulator?: SimulatorOptions;
+}
+
+export interface LocalStack {
+  readonly apiUrl: string;
+  readonly simulator: Simulator;
+  readonly s3: LocalS3;
+  readonly secretsManager: LocalSecretsManager;
+  readonly sqs: LocalSqs;
+  /** The environment of the CLI against this stack, also written to `envFile`. */
+  readonly cliEnv: Record<string, string>;
+  readonly envFile: string;
+  close(): Promise<void>;
+}
+
+type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+
+/**
+ * The whole archive on loopback, without an AWS account or a HappyTalk token:
+ * the HappyTalk simulator, s3rver with the archive bucket, a Secrets Manager
+ * holding the simulator's token, an SQS endpoint for dead letters, and an HTTP
+ * server that feeds the real Lambda handlers: `POST|GET /rooms/{room_id}/archive`
+ * as HTTP API v2 events, and `POST /events` (an EventBridge event as the body)
+ * into `archive-events`.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const ports = options.ports ?? {};
+  await mkdir(join(options.directory, 's3'), { recursive: true });
+  const [simulator, s3, secretsManager, sqs] = await Promise.all([
+    startSimulator({ token: LOCAL_TOKEN, ...options.simulator, port: ports.simulator ?? 0 }),
+    startLocalS3({ directory: join(options.directory, 's3'), bucket: LOCAL_BUCKET, port: ports.s3 ?? 0 }),
+    startLocalSecretsManager({ port: ports.secretsManager ?? 0 }),
+    startLocalSqs({ port: ports.sqs ?? 0 }),
+  ]);
+  secretsManager.setSecret(LOCAL_SECRET_ID, JSON.stringify({ token: options.simulator?.token ?? LOCAL_TOKEN }));
+
+  const awsEnv = {
+    AWS_REGION: 'ap-northeast-2',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+  };
+  const cliEnv = {
+    HAPPYTALK_BASE_URL: simulator.url,
+    HAPPYTALK_TOKEN: options.simulator?.token ?? LOCAL_TOKEN,
+    ARCHIVE_BUCKET: LOCAL_BUCKET,
+    HAPPYTALK_TIMEZONE: 'Asia/Seoul',
+    ...awsEnv,
+  };
+  // The functions read their configuration from process.env at import, as in Lambda.
+  Object.assign(process.env, {
+    ...awsEnv,
+    ARCHIVE_BUCKET: LOCAL_BUCKET,
+    HAPPYTALK_SECRET_ID: LOCAL_SECRET_ID,
+    HAPPYTALK_BASE_URL: simulator.url,
+    HAPPYTALK_TIMEZONE: 'Asia/Seoul',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    ARCHIVE_DLQ_URL: sqs.queueUrl('happytalk-archive-dlq'),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  const [{ handler: httpApi }, { handler: archiveEvents }] = (await Promise.all([
+    import('../../functions/http-api.js'),
+    import('../../functions/archive-events.js'),
+  ])) as unknown as [
+    { handler: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> },
+    { handler: Handler<unknown, unknown> },
+  ];
+
+  const server = createServer((request, response) => {
+    serve(request, response, httpApi, archiveEvents).catch((error: unknown) => {
+      sendJson(response, 500, { error: { code: 'LOCAL_STACK', message: String(error) } });
+    });
+  });
+  const apiUrl = await listen(server, ports.api ?? 0);
+
+  const envFile = join(options.directory, 'stack.env');
+  await writeFile(
+    envFile,
+    `# Written by npm start: the CLI's environment against the local stack.\n${Object.entries(cliEnv)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n')}\n`,
+  );
+
+  return {
+    apiUrl,
+    simulator,
+    s3,
+    secretsManager,
+    sqs,
+    cliEnv,
+    envFile,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await Promise.all([simulator.close(), s3.close(), secretsManager.close(), sqs.close()]);
+    },
+  };
+}
+
+async function serve(
+  request: IncomingMessage,
+  response: ServerResponse,
+  httpApi: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>,
+  archiveEvents: Handler<unknown, unknown>,
+): Promise<void> {
+  const body = await readBody(request);
+  if (body === undefined) return sendJson(response, 413, { error: { code: 'BODY_TOO_LARGE', message: '1 MiB max' } });
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (url.pathname === '/events' && request.method === 'POST') {
+    let event: unknown;
+    try {
+      event = JSON.parse(body.toString('utf8'));
+    } catch {
+      return sendJson(response, 400, { error: { code: 'INVALID_REQUEST', message: 'the event is not JSON' } });
+    }
+    try {
+      return sendJson(response, 200, await archiveEvents(event, localContext('archive-events')));
+    } catch (error) {
+      // Lambda would retry this asynchronous invocation; locally the caller sees why.
+      return sendJson(response, 503, { error: { code: 'RETRYABLE', message: (error as Error).message } });
+    }
+  }
+  const event = toHttpApiEvent(request, body);
+  if (!event) {
+    return sendJson(response, 404, {
+      error: { code: 'ROUTE_NOT_FOUND', message: 'try POST|GET /rooms/{room_id}/archive or POST /events' },
+    });
+  }
+  const result = await httpApi(event, localContext('http-api'));
+  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+  response.end(result.body ?? '');
+}
+
+function localContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:ap-northeast-2:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).byteLength;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
+
+function listen(server: Server, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const { port: actual } = server.address() as AddressInfo;
+      resolve(`http://127.0.0.1:${actual}`);
+    });
+  });
+}
