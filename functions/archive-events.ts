@@ -5,7 +5,8 @@ import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecor
 import type { ArchiveSummary } from '../lib/archive/archive-room.js';
 import { ArchiveError, describeValue } from '../lib/errors.js';
 import { loggableError } from './commons/errors.js';
-import { createDeadLetterSink, createFunctionRuntime, recordOutcome } from './commons/runtime.js';
+import { createDeadLetterSink } from './commons/dead-letters.js';
+import { createFunctionRuntime, recordOutcome } from './commons/runtime.js';
 
 const runtime = createFunctionRuntime(process.env);
 const { logger, metrics, archive } = runtime;

@@ -1,10 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { type ArchiveService, createArchiveService } from '../../lib/archive/service.js';
 import { createS3Client, createSecretsManagerClient } from '../../lib/aws.js';
 import { type Environment, readArchiveConfig } from '../../lib/config.js';
-import { type DeadLetterSink, SqsDeadLetterSink } from '../../lib/dead-letter.js';
 import { ConfigurationError } from '../../lib/errors.js';
 
 /** Everything a function needs, built once per execution environment. */
@@ -51,18 +49,6 @@ export function createFunctionRuntime(env: Environment): FunctionRuntime {
     },
   });
   return { logger, metrics, archive };
-}
-
-/** The dead-letter queue of `archive-events` (`ARCHIVE_DLQ_URL`). */
-export function createDeadLetterSink(env: Environment): DeadLetterSink {
-  const queueUrl = env.ARCHIVE_DLQ_URL?.trim();
-  if (!queueUrl) throw new ConfigurationError('ARCHIVE_DLQ_URL is not set: name the dead-letter queue URL');
-  const endpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL;
-  const client = new SQSClient({
-    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
-    ...(endpoint ? { endpoint } : {}),
-  });
-  return new SqsDeadLetterSink({ client, queueUrl });
 }
 
 /** Counts one archive outcome (`archived`, `updated`, `unchanged` or `failed`). */

@@ -1,0 +1,164 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from '../../../lib/cli/program.js';
+import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
+import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const EXAMPLE = `${root}test/fixtures/chat-data-example.json`;
+
+let stack: TestStack;
+let cliEnv: Record<string, string>;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const { HAPPYTALK_SECRET_ID: _secret, ...rest } = stack.env;
+  cliEnv = { ...rest, HAPPYTALK_TOKEN: TEST_TOKEN };
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+beforeEach(() => {
+  stack.simulator.clearFaults();
+});
+
+async function cli(argv: string[], env: Record<string, string> = cliEnv, stdin = new Uint8Array()) {
+  const out: Buffer[] = [];
+  let err = '';
+  const io: CliIo = {
+    env,
+    stdout: (chunk) => {
+      out.push(Buffer.from(chunk));
+    },
+    stderr: (chunk) => {
+      err += chunk;
+    },
+    readStdin: async () => stdin,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stdoutBytes: Buffer.concat(out), stderr: err };
+}
+
+describe('happytalk-archive normalize', () => {
+  it('prints the transcript of the spec example, with a fixed fetch time', async () => {
+    const { code, stdout } = await cli(['normalize', EXAMPLE, '--fetched-at', '2026-01-02T03:04:05Z']);
+
+    expect(code).toBe(0);
+    const transcript = JSON.parse(stdout);
+    expect(transcript).toMatchObject({
+      schema_version: 1,
+      room_id: 'uvR3XrI8jtybTq6ZfploAOxJcKNLCG',
+      chat: { status: { code: '2', label: '완료', name: 'completed' }, registered_at: '2022-05-26T10:26:31+09:00' },
+      stats: { message_count: 1, duration_seconds: 275 },
+      source: { fetched_at: '2026-01-02T03:04:05.000Z' },
+    });
+    expect(stdout.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('reads stdin when no file is given', async () => {
+    const bytes = await readFile(EXAMPLE);
+    const { code, stdout } = await cli(['normalize'], cliEnv, bytes);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).stats.message_count).toBe(1);
+  });
+
+  it.each([
+    ['not JSON', '<html>oops</html>', /not JSON/],
+    ['a fail response', '{"result":"fail","code":-503,"message":"room"}', /fail -503 "room"/],
+    ['the wrong shape', '{"result":"success","data":{"chat":"x"}}', /not the documented shape/],
+    ['an empty data', '{"result":"success","data":[]}', /exactly one room/],
+  ])('exits 1 with a one-line error on %s', async (_name, input, message) => {
+    const { code, stdout, stderr } = await cli(['normalize'], cliEnv, new TextEncoder().encode(input));
+
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 1 when the file does not exist', async () => {
+    const { code, stderr } = await cli(['normalize', '/nonexistent/file.json']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/ENOENT/);
+  });
+});
+
+describe('happytalk-archive archive and get', () => {
+  it('archives rooms, printing one summary line each, and reads them back', async () => {
+    const rooms = [SAMPLE_ROOM_IDS.specExample, SAMPLE_ROOM_IDS.open];
+
+    const archived = await cli(['archive', ...rooms]);
+
+    expect(archived.code).toBe(0);
+    const lines = archived.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.room_id, line.status])).toEqual([
+      [SAMPLE_ROOM_IDS.specExample, 'archived'],
+      [SAMPLE_ROOM_IDS.open, 'archived'],
+    ]);
+    const got = await cli(['get', SAMPLE_ROOM_IDS.open]);
+    expect(got.code).toBe(0);
+    expect(JSON.parse(got.stdout)).toMatchObject({ room_id: SAMPLE_ROOM_IDS.open, chat: { completed_at: null } });
+    const raw = await cli(['get', SAMPLE_ROOM_IDS.specExample, '--raw']);
+    expect(raw.stdoutBytes.equals((await stack.getObject(lines[0].raw_key)).body)).toBe(true);
+  });
+
+  it('archives the good rooms and exits 1 when one fails', async () => {
+    const { code, stdout, stderr } = await cli(['archive', 'no/such', SAMPLE_ROOM_IDS.buttons, 'missingRoom']);
+
+    expect(code).toBe(1);
+    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.status)).toEqual(['failed', 'archived', 'failed']);
+    expect(lines[0].error.code).toBe('INVALID_ROOM_ID');
+    expect(lines[2].error.code).toBe('ROOM_NOT_FOUND');
+    expect(stderr).not.toContain(TEST_TOKEN);
+  });
+
+  it('reads the token from Secrets Manager when HAPPYTALK_SECRET_ID is set', async () => {
+    const { code, stdout } = await cli(['archive', SAMPLE_ROOM_IDS.images], stack.env);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).room_id).toBe(SAMPLE_ROOM_IDS.images);
+  });
+
+  it('says which variable is missing', async () => {
+    const { ARCHIVE_BUCKET: _bucket, ...env } = cliEnv;
+    const { code, stderr } = await cli(['archive', 'abc'], env);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/ARCHIVE_BUCKET is not set/);
+  });
+
+  it('exits 1 for a room that is not archived', async () => {
+    const { code, stderr } = await cli(['get', 'neverArchived']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/room neverArchived is not archived/);
+  });
+
+  it('exits 2 on a usage error, and shows help for every command', async () => {
+    expect((await cli(['archive'])).code).toBe(2);
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    for (const command of ['normalize', 'archive', 'get']) {
+      const help = await cli([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`Usage: happytalk-archive ${command}`);
+    }
+  });
+});
+
+describe('the happytalk-archive bin', () => {
+  it('runs as a command with an env file', async () => {
+    const envFile = `${stack.s3.directory}/cli.env`;
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(envFile, Object.entries(cliEnv).map(([k, v]) => `${k}=${v}`).join('\n')),
+    );
+    const { stdout } = await promisify(execFile)(
+      'node',
+      [`${root}bin/happytalk-archive.mjs`, '--env-file', envFile, 'archive', SAMPLE_ROOM_IDS.completed],
+      { env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ room_id: SAMPLE_ROOM_IDS.completed, status: expect.any(String) });
+  });
+});

@@ -1,0 +1,77 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../lib/cli/program.js';
+import { type LocalStack, startLocalStack } from '../../lib/local/stack.js';
+import { SAMPLE_ROOM_IDS } from '../../lib/simulator/index.js';
+import { captureOutput } from '../support/lambda.js';
+
+let directory: string;
+let stack: LocalStack;
+let output: ReturnType<typeof captureOutput>;
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'happytalk-archive-local-'));
+  stack = await startLocalStack({ directory });
+  output = captureOutput();
+});
+
+afterAll(async () => {
+  output?.restore();
+  await stack?.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe('the local stack', () => {
+  it('archives through the HTTP API and reads the transcript back', async () => {
+    const room = SAMPLE_ROOM_IDS.completed;
+
+    const posted = await fetch(`${stack.apiUrl}/rooms/${room}/archive`, { method: 'POST' });
+    const got = await fetch(`${stack.apiUrl}/rooms/${room}/archive`);
+
+    expect(posted.status).toBe(200);
+    expect(posted.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await posted.json()).toMatchObject({ room_id: room, status: 'archived' });
+    expect(got.status).toBe(200);
+    expect(await got.json()).toMatchObject({ room_id: room, schema_version: 1 });
+  });
+
+  it('answers 400 for an encoded slash in the room id', async () => {
+    const response = await fetch(`${stack.apiUrl}/rooms/a%2Fb/archive`, { method: 'POST' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('INVALID_ROOM_ID');
+  });
+
+  it('feeds POST /events into archive-events', async () => {
+    const room = SAMPLE_ROOM_IDS.buttons;
+    const event = { source: 'happytalk', 'detail-type': 'Chat Completed', detail: { room_id: room } };
+
+    const response = await fetch(`${stack.apiUrl}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ room_id: room, status: 'archived' });
+  });
+
+  it('writes an env file the CLI archives with', async () => {
+    const envText = await readFile(stack.envFile, 'utf8');
+    expect(envText).toContain(`AWS_ENDPOINT_URL_S3=${stack.s3.endpoint}`);
+    let stdout = '';
+
+    const code = await runCli(['--env-file', stack.envFile, 'archive', SAMPLE_ROOM_IDS.oddCodes], {
+      env: {},
+      stdout: (chunk) => {
+        stdout += String(chunk);
+      },
+      stderr: () => {},
+      readStdin: async () => new Uint8Array(),
+    });
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ room_id: SAMPLE_ROOM_IDS.oddCodes, status: 'archived' });
+  });
+});
