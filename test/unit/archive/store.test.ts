@@ -1,0 +1,93 @@
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CorruptArchiveError, StorageAccessError, StorageUnavailableError } from '../../../lib/archive/errors.js';
+import { type IndexRecord, S3ArchiveStore } from '../../../lib/archive/store.js';
+
+const s3 = mockClient(S3Client);
+const store = new S3ArchiveStore({ client: new S3Client({ region: 'ap-northeast-2' }), bucket: 'archive' });
+
+const index: IndexRecord = {
+  room_id: 'r1',
+  transcript_key: 'transcripts/year=2022/month=05/day=26/r1.json',
+  raw_key: 'raw/year=2022/month=05/day=26/r1.json',
+  sha256: 'ab'.repeat(32),
+  archived_at: '2026-01-01T00:00:00.000Z',
+  schema_version: 1,
+  message_count: 1,
+  chat_status: '2',
+  completed_at: null,
+};
+
+function s3Error(name: string, status: number): Error {
+  return Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+}
+
+function body(text: string) {
+  return { Body: { transformToString: async () => text, transformToByteArray: async () => new TextEncoder().encode(text) } };
+}
+
+describe('S3ArchiveStore', () => {
+  beforeEach(() => {
+    s3.reset();
+  });
+
+  it('writes the raw bytes and the transcript before the index', async () => {
+    const order: string[] = [];
+    s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => {
+      await new Promise((resolve) => setTimeout(resolve, input.Key.startsWith('raw/') ? 20 : 1));
+      order.push(input.Key.split('/')[0] ?? '');
+      return {};
+    });
+
+    await store.write({ index, raw: new TextEncoder().encode('{}'), transcriptLine: '{}\n' });
+
+    expect(order.slice(-1)).toEqual(['index']);
+    expect(order).toHaveLength(3);
+    const calls = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    for (const input of calls) {
+      expect(input).toMatchObject({
+        Bucket: 'archive',
+        ContentType: 'application/json; charset=utf-8',
+        Metadata: { 'room-id': 'r1', sha256: index.sha256, 'schema-version': '1' },
+      });
+    }
+  });
+
+  it('does not write the index when a data object fails', async () => {
+    s3.on(PutObjectCommand).resolves({});
+    s3.on(PutObjectCommand, { Key: index.raw_key }).rejects(s3Error('InternalError', 500));
+
+    await expect(store.write({ index, raw: new Uint8Array(), transcriptLine: '' })).rejects.toThrow(
+      StorageUnavailableError,
+    );
+
+    const keys = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    expect(keys).not.toContain('index/rooms/r1.json');
+  });
+
+  it('answers undefined for a room without an index', async () => {
+    s3.on(GetObjectCommand).rejects(s3Error('NoSuchKey', 404));
+    await expect(store.readIndex('r1')).resolves.toBeUndefined();
+  });
+
+  it.each([
+    ['AccessDenied', 403, StorageAccessError],
+    ['SlowDown', 503, StorageUnavailableError],
+    ['InternalError', 500, StorageUnavailableError],
+  ])('translates %s', async (name, status, errorClass) => {
+    s3.on(GetObjectCommand).rejects(s3Error(name, status));
+    await expect(store.readIndex('r1')).rejects.toThrow(errorClass);
+  });
+
+  it('refuses an index that is not an index record', async () => {
+    s3.on(GetObjectCommand).resolves(body('{"room_id": 1}') as never);
+    await expect(store.readIndex('r1')).rejects.toThrow(CorruptArchiveError);
+  });
+
+  it('reports an index that points at a missing transcript', async () => {
+    s3.on(GetObjectCommand, { Key: 'index/rooms/r1.json' }).resolves(body(JSON.stringify(index)) as never);
+    s3.on(GetObjectCommand, { Key: index.transcript_key }).rejects(s3Error('NoSuchKey', 404));
+    await expect(store.readTranscript('r1')).rejects.toThrow(/points at transcripts\/.*which is missing/);
+  });
+});
