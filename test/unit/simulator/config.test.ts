@@ -41,7 +41,10 @@ describe('simulatorOptionsFromEnv', () => {
   it.each([
     [{ SIMULATOR_PORT: 'abc' }, 'SIMULATOR_PORT must be an integer from 0 to 65535, received "abc"'],
     [{ SIMULATOR_PORT: '70000' }, 'SIMULATOR_PORT must be an integer from 0 to 65535, received "70000"'],
-    [{ SIMULATOR_LATENCY_MS: '-5' }, 'SIMULATOR_LATENCY_MS must be an integer from 0 to 600000, received "-5"'],
+    [
+      { SIMULATOR_LATENCY_MS: '-5' },
+      'SIMULATOR_LATENCY_MS must be an integer from 0 to 600000, received "-5"',
+    ],
     [{ SIMULATOR_ENCODING: 'latin1' }, 'SIMULATOR_ENCODING must be "php" or "utf8", received "latin1"'],
   ])('rejects %j, naming the variable', (env, message) => {
     // Act & Assess

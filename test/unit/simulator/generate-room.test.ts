@@ -36,6 +36,24 @@ describe('generateRoom', () => {
     expect(sameRoomDefaultSeed).toEqual(otherRoom);
   });
 
+  it('keeps the chat fields and earlier messages when the same room grows', () => {
+    // Act
+    const open = generateRoom({ roomId: ROOM_ID, messageCount: 3, status: '1' });
+    const grown = generateRoom({ roomId: ROOM_ID, messageCount: 5, status: '2' });
+
+    // Assess
+    const { status: openStatus, complate_date: openEnd, ...openChat } = open.chat;
+    const { status: grownStatus, complate_date: grownEnd, ...grownChat } = grown.chat;
+    expect(grownChat).toEqual(openChat);
+    expect([openStatus, openEnd, grownStatus, grownEnd]).toEqual([
+      '1',
+      '0000-00-00 00:00:00',
+      '2',
+      grown.message[4]?.send_date,
+    ]);
+    expect(grown.message.slice(0, 3)).toEqual(open.message);
+  });
+
   it('gives strictly increasing numeric message ids and never-decreasing send dates', () => {
     // Act
     const room = generateRoom({ roomId: ROOM_ID, messageCount: 5_000 });
@@ -44,7 +62,9 @@ describe('generateRoom', () => {
     const ids = room.message.map((message) => Number(message.id));
     const dates = room.message.map((message) => String(message.send_date));
     expect(room.message.every((message) => /^\d+$/.test(String(message.id)))).toBe(true);
-    expect(ids.every((id, index) => index === 0 || id > (ids[index - 1] ?? Number.POSITIVE_INFINITY))).toBe(true);
+    expect(ids.every((id, index) => index === 0 || id > (ids[index - 1] ?? Number.POSITIVE_INFINITY))).toBe(
+      true,
+    );
     expect(dates.every((date, index) => index === 0 || date >= (dates[index - 1] ?? ''))).toBe(true);
   });
 

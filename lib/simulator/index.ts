@@ -1,0 +1,35 @@
+/**
+ * A local HappyTalk `chat_data` simulator for the local stack and integration
+ * tests: sample and generated rooms, PHP-style JSON, injectable faults.
+ */
+export { DEFAULT_SIMULATOR_PORT, simulatorOptionsFromEnv } from './config.js';
+export { InvalidSimRoomError, SimulatorConfigError, SimulatorError } from './errors.js';
+export {
+  ALL_ROOMS,
+  type SimulatorFault,
+  type SimulatorFaultKind,
+  SimulatorFaultSchema,
+} from './faults.js';
+export { encodePhpJson } from './php-json.js';
+export {
+  DOCUMENTED_CHAT_FIELDS,
+  DOCUMENTED_MESSAGE_FIELDS,
+  type GenerateRoomOptions,
+  generateRoom,
+  makeRoomId,
+  OPEN_ROOM_COMPLATE_DATE,
+  SAMPLE_ROOM_IDS,
+  type SampleRoomName,
+  type SimRoom,
+  sampleRooms,
+  simRoomId,
+} from './rooms.js';
+export {
+  CONTROL_FAULTS_PATH,
+  CONTROL_ROOMS_PATH,
+  type RecordedRequest,
+  type Simulator,
+  type SimulatorEncoding,
+  type SimulatorOptions,
+  startSimulator,
+} from './server.js';

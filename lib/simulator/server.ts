@@ -1,0 +1,545 @@
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { z } from 'zod';
+import { CHAT_DATA_PATH } from '../happytalk/schema.js';
+import { type Logger, silentLogger } from '../logger.js';
+import { InvalidSimRoomError, SimulatorConfigError } from './errors.js';
+import { MAINTENANCE_PAGE, PHP_FATAL_ERROR, statusFaultAnswer, WRONG_SHAPE_BODY } from './fault-answers.js';
+import { FaultTable, type SimulatorFault, SimulatorFaultSchema } from './faults.js';
+import {
+  type Answer,
+  BodyTooLargeError,
+  baseUrl,
+  headerValue,
+  isRecord,
+  jsonAnswer,
+  listen,
+  methodNotAllowed,
+  parseJsonBody,
+  readBody,
+  requestPath,
+  send,
+  sendTruncated,
+  textAnswer,
+} from './http.js';
+import { encodePhpJson } from './php-json.js';
+import { generateRoom, makeRoomId, type SimRoom, sampleRooms, simRoomId } from './rooms.js';
+
+/** How the simulator serializes JSON answers. */
+export type SimulatorEncoding = 'php' | 'utf8';
+
+/** Options of {@link startSimulator}; every one has a default. */
+export interface SimulatorOptions {
+  /** Interface to listen on; default `127.0.0.1`. */
+  host?: string;
+  /** Port to listen on; default 0, a free port chosen by the system. */
+  port?: number;
+  /** The company token every `chat_data` request must carry; default `local-dev-token`. */
+  token?: string;
+  /** When set, requests must carry this `HT-Client-Id` header, else -502 unAuthorized. */
+  clientId?: string;
+  /** When set, requests must carry this `HT-Client-Secret` header, else -502 unAuthorized. */
+  clientSecret?: string;
+  /** The rooms served at start; default {@link sampleRooms}. The simulator keeps copies. */
+  rooms?: readonly SimRoom[];
+  /** Milliseconds added before every `chat_data` answer; default 0. */
+  latencyMs?: number;
+  /**
+   * `php` (default): like HappyTalk's PHP `json_encode`, non-ASCII as `\uXXXX`
+   * and `/` as `\/`. `utf8`: plain `JSON.stringify`.
+   */
+  encoding?: SimulatorEncoding;
+  /** Where unexpected handler errors go; default silent. */
+  logger?: Logger;
+}
+
+/**
+ * One request the simulator received on the `chat_data` path. The token is
+ * never recorded, only whether one was sent; secret-bearing headers
+ * (`HT-Client-Secret`, `Authorization`, `Cookie`, and any header containing the
+ * token) are recorded as `[REDACTED]`.
+ */
+export interface RecordedRequest {
+  /** The `room_id` asked for; undefined when missing or when the body did not parse. */
+  roomId: string | undefined;
+  /** When the request arrived. */
+  at: Date;
+  /** The HTTP method. */
+  method: string;
+  /** The `Content-Type` header, if any. */
+  contentType: string | undefined;
+  /** Whether the body carried a non-empty `token`. */
+  tokenPresent: boolean;
+  /** Request headers, lowercase names, secrets redacted. */
+  headers: Readonly<Record<string, string>>;
+}
+
+/** A running simulator; see {@link startSimulator}. */
+export interface Simulator {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:53123`; append `CHAT_DATA_PATH`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Requests received on the `chat_data` path, oldest first. */
+  readonly requests: readonly RecordedRequest[];
+  /** Stops listening and destroys every connection, idle or not; pending delays end at once. */
+  close(): Promise<void>;
+  /** Serves `room` (a copy) from now on, replacing any room with the same id. */
+  addRoom(room: SimRoom): void;
+  /** Stops serving a room; true when it existed. */
+  removeRoom(roomId: string): boolean;
+  /** Sets the fault for a room id, or for every room with `'*'`; `undefined` clears it. */
+  setFault(roomId: string, fault: SimulatorFault | undefined): void;
+  /** Clears every fault. */
+  clearFaults(): void;
+  /** Forgets the recorded requests. */
+  resetRequests(): void;
+}
+
+/** Control API path to set (`POST {room_id, fault}`, fault null clears) or clear (`DELETE`) faults. */
+export const CONTROL_FAULTS_PATH = '/__simulator/faults';
+/** Control API path to list (`GET`) or add (`POST` a {@link SimRoom}) rooms. */
+export const CONTROL_ROOMS_PATH = '/__simulator/rooms';
+
+const DEFAULT_TOKEN = 'local-dev-token';
+const CHAT_DATA_BODY_LIMIT = 64 * 1024;
+const CONTROL_BODY_LIMIT = 128 * 1024 * 1024;
+const REDACTED = '[REDACTED]';
+const SECRET_HEADERS = new Set(['ht-client-secret', 'authorization', 'proxy-authorization', 'cookie']);
+
+interface ResolvedOptions {
+  host: string;
+  port: number;
+  token: string;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  latencyMs: number;
+  encode: (value: unknown) => string;
+  logger: Logger;
+}
+
+/** Faults that answer something other than the normal answer. */
+type AnsweringFault = Exclude<SimulatorFault, { kind: 'delay' | 'reset' | 'truncate' }>;
+
+interface PendingSleep {
+  timer: NodeJS.Timeout;
+  wake: () => void;
+}
+
+const FaultControlSchema = z.strictObject({
+  room_id: z.string().min(1),
+  fault: SimulatorFaultSchema.nullable(),
+});
+
+const SimRoomSchema = z.looseObject({
+  chat: z.looseObject({ id: z.union([z.string().min(1), z.number()]) }),
+  message: z.array(z.record(z.string(), z.unknown())),
+});
+
+function resolveOptions(options: SimulatorOptions): ResolvedOptions {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new SimulatorConfigError(`port must be an integer from 0 to 65535, received ${port}`);
+  }
+  const latencyMs = options.latencyMs ?? 0;
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) {
+    throw new SimulatorConfigError(`latencyMs must be a number from 0, received ${latencyMs}`);
+  }
+  const token = options.token ?? DEFAULT_TOKEN;
+  if (token === '') {
+    throw new SimulatorConfigError('token must not be empty');
+  }
+  const encoding = options.encoding ?? 'php';
+  if (encoding !== 'php' && encoding !== 'utf8') {
+    throw new SimulatorConfigError(`encoding must be "php" or "utf8", received ${JSON.stringify(encoding)}`);
+  }
+  return {
+    host: options.host ?? '127.0.0.1',
+    port,
+    token,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    latencyMs,
+    encode: encoding === 'php' ? encodePhpJson : JSON.stringify,
+    logger: options.logger ?? silentLogger,
+  };
+}
+
+function isFormContentType(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
+/** The request's fields; undefined for a malformed JSON body. Valid JSON that is not an object has no fields. */
+function parseChatDataFields(
+  body: Buffer,
+  contentType: string | undefined,
+): Record<string, unknown> | undefined {
+  if (isFormContentType(contentType)) {
+    return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+  }
+  const parsed = parseJsonBody(body);
+  if (parsed === undefined) {
+    return undefined;
+  }
+  return isRecord(parsed) ? parsed : {};
+}
+
+function roomIdField(value: unknown): string | undefined {
+  if (typeof value === 'string' && value !== '') {
+    return value;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return String(value);
+  }
+  return undefined;
+}
+
+class RunningSimulator implements Simulator {
+  readonly #server: Server;
+  readonly #options: ResolvedOptions;
+  readonly #rooms = new Map<string, SimRoom>();
+  readonly #successBodies = new Map<string, Buffer>();
+  readonly #faults = new FaultTable();
+  readonly #requests: RecordedRequest[] = [];
+  readonly #pendingSleeps = new Set<PendingSleep>();
+  #closing: Promise<void> | undefined;
+  #port = 0;
+
+  constructor(server: Server, options: ResolvedOptions) {
+    this.#server = server;
+    this.#options = options;
+    server.on('request', this.#handleRequest);
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get url(): string {
+    return baseUrl(this.#options.host, this.#port);
+  }
+
+  async listen(): Promise<void> {
+    const address = await listen(this.#server, this.#options.host, this.#options.port);
+    this.#port = address.port;
+  }
+
+  get requests(): readonly RecordedRequest[] {
+    return this.#requests;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  addRoom(room: SimRoom): void {
+    const roomId = simRoomId(room);
+    if (!Array.isArray(room.message)) {
+      throw new InvalidSimRoomError(`room ${roomId} must have a message array`);
+    }
+    this.#rooms.set(roomId, structuredClone(room));
+    this.#successBodies.delete(roomId);
+  }
+
+  removeRoom(roomId: string): boolean {
+    this.#successBodies.delete(roomId);
+    return this.#rooms.delete(roomId);
+  }
+
+  setFault(roomId: string, fault: SimulatorFault | undefined): void {
+    this.#faults.set(roomId, fault === undefined ? undefined : validFault(fault));
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  resetRequests(): void {
+    this.#requests.length = 0;
+  }
+
+  readonly #handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    this.#route(request, response).catch((error: unknown) => this.#answerUnexpected(error, response));
+  };
+
+  async #shutDown(): Promise<void> {
+    for (const pending of this.#pendingSleeps) {
+      clearTimeout(pending.timer);
+      pending.wake();
+    }
+    this.#pendingSleeps.clear();
+    const closed = new Promise<void>((resolve, reject) => {
+      this.#server.close((error) => (error === undefined ? resolve() : reject(error)));
+    });
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  /** Waits without keeping the process alive; ends at once on close. */
+  #sleep(ms: number): Promise<void> {
+    if (ms <= 0 || this.#closing !== undefined) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const pending: PendingSleep = {
+        timer: setTimeout(() => {
+          this.#pendingSleeps.delete(pending);
+          resolve();
+        }, ms).unref(),
+        wake: resolve,
+      };
+      this.#pendingSleeps.add(pending);
+    });
+  }
+
+  async #route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    switch (requestPath(request)) {
+      case CHAT_DATA_PATH:
+        return this.#serveChatData(request, response);
+      case CONTROL_FAULTS_PATH:
+        return this.#serveFaultControl(request, response);
+      case CONTROL_ROOMS_PATH:
+        return this.#serveRoomControl(request, response);
+      default:
+        return send(response, textAnswer(404, 'Not Found'));
+    }
+  }
+
+  #answerUnexpected(error: unknown, response: ServerResponse): void {
+    if (error instanceof BodyTooLargeError) {
+      send(response, textAnswer(413, 'Payload Too Large', { Connection: 'close' }));
+      return;
+    }
+    this.#options.logger.error('simulator request failed', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    send(response, textAnswer(500, 'Internal Server Error'));
+  }
+
+  async #serveChatData(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== 'POST') {
+      this.#record(request, undefined, false);
+      return send(response, methodNotAllowed('POST'));
+    }
+    const contentType = headerValue(request.headers['content-type']);
+    const fields = parseChatDataFields(await readBody(request, CHAT_DATA_BODY_LIMIT), contentType);
+    if (fields === undefined) {
+      this.#record(request, undefined, false);
+      return send(response, textAnswer(400, 'Bad Request: malformed JSON body'));
+    }
+    const roomId = roomIdField(fields.room_id);
+    this.#record(request, roomId, typeof fields.token === 'string' && fields.token !== '');
+    const fault = this.#faults.take(roomId);
+    await this.#sleep(this.#options.latencyMs);
+    if (fault?.kind === 'delay') {
+      await this.#sleep(fault.ms);
+    }
+    if (this.#closing !== undefined || response.destroyed) {
+      return;
+    }
+    const answer = this.#chatDataAnswer(request, fields.token, roomId);
+    if (fault === undefined || fault.kind === 'delay') {
+      return send(response, answer);
+    }
+    if (fault.kind === 'reset') {
+      response.destroy();
+      return;
+    }
+    if (fault.kind === 'truncate') {
+      return sendTruncated(response, answer);
+    }
+    return send(response, this.#faultAnswer(fault, roomId));
+  }
+
+  #chatDataAnswer(request: IncomingMessage, token: unknown, roomId: string | undefined): Answer {
+    if (token !== this.#options.token) {
+      return this.#failAnswer(-501, 'token');
+    }
+    if (!this.#credentialsMatch(request.headers)) {
+      return this.#failAnswer(-502, 'unAuthorized');
+    }
+    const body = roomId === undefined ? undefined : this.#successBody(roomId);
+    return body === undefined ? this.#failAnswer(-503, 'room') : jsonAnswer(200, body);
+  }
+
+  #credentialsMatch(headers: IncomingHttpHeaders): boolean {
+    const { clientId, clientSecret } = this.#options;
+    const idMatches = clientId === undefined || headerValue(headers['ht-client-id']) === clientId;
+    const secretMatches =
+      clientSecret === undefined || headerValue(headers['ht-client-secret']) === clientSecret;
+    return idMatches && secretMatches;
+  }
+
+  #failAnswer(code: number, message: string): Answer {
+    return jsonAnswer(200, this.#options.encode({ result: 'fail', code, message }));
+  }
+
+  /** The encoded success answer for a room, cached: large rooms are encoded once. */
+  #successBody(roomId: string): Buffer | undefined {
+    const cached = this.#successBodies.get(roomId);
+    if (cached !== undefined) {
+      return cached;
+    }
+    const room = this.#rooms.get(roomId);
+    if (room === undefined) {
+      return undefined;
+    }
+    const body = Buffer.from(this.#options.encode({ result: 'success', data: [room] }), 'utf8');
+    this.#successBodies.set(roomId, body);
+    return body;
+  }
+
+  /** The answer a fault replaces the normal answer with. */
+  #faultAnswer(fault: AnsweringFault, roomId: string | undefined): Answer {
+    switch (fault.kind) {
+      case 'status':
+        return statusFaultAnswer(fault);
+      case 'html':
+        return {
+          status: 200,
+          headers: { 'Content-Type': 'text/html; charset=UTF-8' },
+          body: MAINTENANCE_PAGE,
+        };
+      case 'not-json':
+        return jsonAnswer(200, PHP_FATAL_ERROR);
+      case 'wrong-shape':
+        return jsonAnswer(200, WRONG_SHAPE_BODY);
+      case 'fail':
+        return this.#failAnswer(fault.code, fault.message);
+      case 'empty-data':
+        return jsonAnswer(200, this.#options.encode({ result: 'success', data: [] }));
+      case 'other-room':
+        return jsonAnswer(200, this.#options.encode({ result: 'success', data: [this.#otherRoom(roomId)] }));
+    }
+  }
+
+  /** The first room that is not `roomId`; a generated one when there is none. */
+  #otherRoom(roomId: string | undefined): SimRoom {
+    for (const [id, room] of this.#rooms) {
+      if (id !== roomId) {
+        return room;
+      }
+    }
+    return generateRoom({ roomId: makeRoomId('other-room'), messageCount: 3 });
+  }
+
+  #record(request: IncomingMessage, roomId: string | undefined, tokenPresent: boolean): void {
+    this.#requests.push({
+      roomId,
+      at: new Date(),
+      method: request.method ?? '',
+      contentType: headerValue(request.headers['content-type']),
+      tokenPresent,
+      headers: this.#safeHeaders(request.headers),
+    });
+  }
+
+  #safeHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+    const safe: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(headers)) {
+      const value = headerValue(raw);
+      if (value === undefined) {
+        continue;
+      }
+      safe[name] = SECRET_HEADERS.has(name) || value.includes(this.#options.token) ? REDACTED : value;
+    }
+    return safe;
+  }
+
+  async #serveFaultControl(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === 'DELETE') {
+      this.clearFaults();
+      return send(response, jsonAnswer(200, '{"ok":true}'));
+    }
+    if (request.method !== 'POST') {
+      return send(response, methodNotAllowed('POST, DELETE'));
+    }
+    const parsed = FaultControlSchema.safeParse(parseJsonBody(await readBody(request, CONTROL_BODY_LIMIT)));
+    if (!parsed.success) {
+      return send(response, controlError(`invalid fault request: ${z.prettifyError(parsed.error)}`));
+    }
+    this.setFault(parsed.data.room_id, parsed.data.fault ?? undefined);
+    return send(response, jsonAnswer(200, '{"ok":true}'));
+  }
+
+  async #serveRoomControl(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === 'GET') {
+      return send(response, jsonAnswer(200, JSON.stringify({ rooms: this.#roomSummaries() })));
+    }
+    if (request.method !== 'POST') {
+      return send(response, methodNotAllowed('GET, POST'));
+    }
+    const parsed = SimRoomSchema.safeParse(parseJsonBody(await readBody(request, CONTROL_BODY_LIMIT)));
+    if (!parsed.success) {
+      return send(response, controlError(`invalid room: ${z.prettifyError(parsed.error)}`));
+    }
+    this.addRoom(parsed.data);
+    return send(response, jsonAnswer(201, JSON.stringify({ id: simRoomId(parsed.data) })));
+  }
+
+  #roomSummaries(): { id: string; status: unknown; message_count: number }[] {
+    return [...this.#rooms].map(([id, room]) => ({
+      id,
+      status: room.chat.status ?? null,
+      message_count: room.message.length,
+    }));
+  }
+}
+
+function validFault(fault: SimulatorFault): SimulatorFault {
+  const parsed = SimulatorFaultSchema.safeParse(fault);
+  if (!parsed.success) {
+    throw new SimulatorConfigError(`invalid fault: ${z.prettifyError(parsed.error)}`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+function controlError(message: string): Answer {
+  return jsonAnswer(400, JSON.stringify({ error: message }));
+}
+
+/**
+ * Starts a local HappyTalk `chat_data` server (node:http only) that answers
+ * exactly as `chat_data.md` documents:
+ *
+ * - `POST {CHAT_DATA_PATH}` with a JSON body `{token, room_id}` (or the same
+ *   fields form-urlencoded) answers 200 with
+ *   `Content-Type: application/json; charset=utf-8` and
+ *   `{"result":"success","data":[{"chat":{...},"message":[...]}]}`.
+ * - Failures answer 200 with `{"result":"fail","code","message"}`: a missing or
+ *   wrong token -501 token; headers not matching `clientId`/`clientSecret` -502
+ *   unAuthorized; a missing or unknown room_id -503 room.
+ * - Other methods on that path 405, other paths 404, malformed JSON 400, a
+ *   body over 64 KiB 413.
+ *
+ * Faults ({@link SimulatorFault}) apply once the body has parsed, before the
+ * token, credential and room checks; a room's own fault wins over `'*'`.
+ *
+ * The control API exists only in the simulator, never on HappyTalk, for other
+ * processes such as the local stack: `POST /__simulator/faults` with
+ * `{room_id, fault}` (`'*'` for every room, fault null clears),
+ * `DELETE /__simulator/faults`, `GET /__simulator/rooms` (`{rooms:[{id,status,message_count}]}`)
+ * and `POST /__simulator/rooms` with a {@link SimRoom} (201 `{id}`). It answers
+ * 400 `{error}` to invalid input.
+ *
+ * @throws SimulatorConfigError when an option is out of range.
+ * @throws SimulatorError when the server cannot listen.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const resolved = resolveOptions(options);
+  const rooms = options.rooms ?? sampleRooms();
+  const simulator = new RunningSimulator(createServer(), resolved);
+  for (const room of rooms) {
+    simulator.addRoom(room);
+  }
+  await simulator.listen();
+  return simulator;
+}
