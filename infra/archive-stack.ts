@@ -1,0 +1,58 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { mergeArchiveProps, readArchiveContext } from './config.js';
+import { HappyTalkArchive, type HappyTalkArchiveProps } from './happytalk-archive.js';
+
+export interface HappyTalkArchiveStackProps extends StackProps {
+  /**
+   * Settings of the archive. Each property given here wins over the CDK context
+   * key of the same name (see `CONTEXT_KEYS` in infra/config.ts).
+   * @default - everything from context, else the construct's defaults
+   */
+  readonly archive?: HappyTalkArchiveProps;
+}
+
+/** The one stack of the app: the {@link HappyTalkArchive} construct and its outputs. */
+export class HappyTalkArchiveStack extends Stack {
+  readonly archive: HappyTalkArchive;
+
+  constructor(scope: Construct, id: string, props: HappyTalkArchiveStackProps = {}) {
+    const { archive: archiveProps, ...stackProps } = props;
+    super(scope, id, {
+      description: 'HappyTalk archive: keeps HappyTalk chat transcripts in this account (happytalk-archive)',
+      ...stackProps,
+    });
+
+    this.archive = new HappyTalkArchive(
+      this,
+      'Archive',
+      mergeArchiveProps(readArchiveContext(this.node), archiveProps ?? {}),
+    );
+
+    const outputs: Record<string, { value: string; description: string }> = {
+      ArchiveBucketName: { value: this.archive.bucket.bucketName, description: 'Archive bucket' },
+      HttpApiUrl: {
+        value: this.archive.apiUrl,
+        description:
+          'HTTP API base URL: POST or GET rooms/{room_id}/archive (SigV4-signed unless authorization is none)',
+      },
+      ArchiveQueueUrl: { value: this.archive.queue.queueUrl, description: 'Queue of rooms to archive' },
+      ArchiveDeadLetterQueueUrl: {
+        value: this.archive.deadLetterQueue.queueUrl,
+        description: 'Rooms that could not be archived, with the reason',
+      },
+      RuleDeadLetterQueueUrl: {
+        value: this.archive.ruleDeadLetterQueue.queueUrl,
+        description: 'Events EventBridge could not deliver to the archive queue',
+      },
+      TokenSecretArn: {
+        value: this.archive.secret.secretArn,
+        description: 'Secret holding the HappyTalk token: set it with aws secretsmanager put-secret-value',
+      },
+      AlarmTopicArn: { value: this.archive.alarmTopic.topicArn, description: 'Alarm notifications' },
+    };
+    for (const [outputId, output] of Object.entries(outputs)) {
+      new CfnOutput(this, outputId, output);
+    }
+  }
+}

@@ -1,0 +1,1063 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  type LifecycleRule,
+  ObjectLockRetention,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ArchiveConfigError } from './errors.js';
+
+export type HappyTalkEnvironment = 'prod' | 'dev';
+export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+export type HttpApiAuthorization = 'iam' | 'none';
+
+export const HAPPYTALK_ENVIRONMENTS: readonly HappyTalkEnvironment[] = ['prod', 'dev'];
+export const OBJECT_LOCK_MODES: readonly ObjectLockMode[] = ['GOVERNANCE', 'COMPLIANCE'];
+export const HTTP_API_AUTHORIZATIONS: readonly HttpApiAuthorization[] = ['iam', 'none'];
+
+/** The HappyTalk host each environment calls. */
+export const HAPPYTALK_BASE_URLS: Readonly<Record<HappyTalkEnvironment, string>> = {
+  prod: 'https://customer.happytalk.io',
+  dev: 'https://patch-customer.happytalk.io',
+};
+
+/** The bundles `npm run build` writes, one directory each under `functionsDir`. */
+export const FUNCTION_BUNDLES = ['http-api', 'archive-events'] as const;
+
+/** Key prefixes the functions write; `lib/archive/keys.ts` decides what goes under each. */
+export const ARCHIVE_PREFIXES = { raw: 'raw/', transcripts: 'transcripts/', index: 'index/' } as const;
+
+const DEFAULT_FUNCTIONS_DIR = fileURLToPath(new URL('../dist/functions/', import.meta.url));
+
+/**
+ * Settings of {@link HappyTalkArchive}. Every property is optional; the defaults
+ * suit a production account archiving for three years.
+ */
+export interface HappyTalkArchiveProps {
+  /**
+   * Directory holding the function bundles built by `npm run build`:
+   * `<functionsDir>/http-api/index.mjs` and `<functionsDir>/archive-events/index.mjs`.
+   * @default `dist/functions` of this repository
+   */
+  readonly functionsDir?: string;
+
+  /**
+   * Which HappyTalk host the functions call: `prod` (`https://customer.happytalk.io`)
+   * or `dev` (`https://patch-customer.happytalk.io`).
+   * @default 'prod'
+   */
+  readonly happytalkEnv?: HappyTalkEnvironment;
+
+  /**
+   * An explicit HappyTalk base URL (https only) that overrides `happytalkEnv`.
+   * @default - the host of `happytalkEnv`
+   */
+  readonly happytalkBaseUrl?: string;
+
+  /**
+   * IANA time zone HappyTalk reports local times in.
+   * @default 'Asia/Seoul'
+   */
+  readonly happytalkTimezone?: string;
+
+  /**
+   * Object Lock default retention of every archived object version, in days (1–36500).
+   * @default 1095 (three years)
+   */
+  readonly retentionDays?: number;
+
+  /**
+   * Object Lock mode of the default retention. `GOVERNANCE` lets a principal with
+   * `s3:BypassGovernanceRetention` delete early (e.g. to honour an erasure request);
+   * `COMPLIANCE` lets nobody, not even the account root, until the retention ends.
+   * @default 'GOVERNANCE'
+   */
+  readonly objectLockMode?: ObjectLockMode;
+
+  /**
+   * Expire current objects when their retention period ends, so records are
+   * destroyed once the purpose of keeping them has ended. `false` keeps them
+   * indefinitely.
+   * @default true
+   */
+  readonly expireAfterRetention?: boolean;
+
+  /**
+   * Days after which a replaced or expired (noncurrent) version is deleted, once
+   * its Object Lock retention allows it (1–36500).
+   * @default 30
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+
+  /**
+   * Days the S3 server access logs of the archive bucket are kept (1–36500).
+   * @default 365
+   */
+  readonly accessLogExpirationDays?: number;
+
+  /**
+   * Name of an existing Secrets Manager secret holding the HappyTalk token, instead
+   * of the one this construct creates. Mutually exclusive with `existingSecretArn`.
+   * @default - a new secret is created
+   */
+  readonly existingSecretName?: string;
+
+  /**
+   * Complete ARN (with its 6-character suffix) of an existing secret holding the
+   * HappyTalk token. Mutually exclusive with `existingSecretName`.
+   * @default - a new secret is created
+   */
+  readonly existingSecretArn?: string;
+
+  /**
+   * ARN of the customer-managed KMS key the existing secret is encrypted with, so
+   * the functions may decrypt it through Secrets Manager. Leave unset when the
+   * secret uses the AWS managed key `aws/secretsmanager`.
+   * @default - no extra key grant
+   */
+  readonly existingSecretKeyArn?: string;
+
+  /**
+   * Memory of each function in MB (128–10240).
+   * @default 512
+   */
+  readonly memorySize?: number;
+
+  /**
+   * Timeout of the `http-api` function (1–29 s: HTTP APIs give up on an integration after 30 s).
+   * @default Duration.seconds(29)
+   */
+  readonly httpApiTimeout?: Duration;
+
+  /**
+   * Timeout of the `archive-events` function (1–900 s).
+   * @default Duration.seconds(60)
+   */
+  readonly archiveEventsTimeout?: Duration;
+
+  /**
+   * Retention of the functions' and the HTTP API's log groups.
+   * @default RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: RetentionDays;
+
+  /**
+   * How callers of the HTTP API authenticate: `iam` (SigV4-signed requests, allowed
+   * by `execute-api:Invoke`) or `none`. `none` leaves personal data readable by
+   * anyone who knows the URL and a room id: only for a private test account.
+   * @default 'iam'
+   */
+  readonly httpApiAuthorization?: HttpApiAuthorization;
+
+  /**
+   * Steady-state requests per second the HTTP API accepts (default stage).
+   * @default 10
+   */
+  readonly throttleRateLimit?: number;
+
+  /**
+   * Burst of requests the HTTP API accepts (default stage).
+   * @default 20
+   */
+  readonly throttleBurstLimit?: number;
+
+  /**
+   * EventBridge bus HappyTalk's "chat completed" events arrive on.
+   * @default 'default'
+   */
+  readonly eventBusName?: string;
+
+  /**
+   * `source` of the events to archive.
+   * @default 'happytalk'
+   */
+  readonly eventSource?: string;
+
+  /**
+   * `detail-type` of the events to archive.
+   * @default 'Chat Completed'
+   */
+  readonly eventDetailType?: string;
+
+  /**
+   * Messages per `archive-events` invocation (1–10).
+   * @default 10
+   */
+  readonly batchSize?: number;
+
+  /**
+   * Most concurrent `archive-events` invocations the queue drives (2–1000). It
+   * bounds the load put on the HappyTalk API.
+   * @default 2
+   */
+  readonly maxConcurrency?: number;
+
+  /**
+   * Receives of a message before it moves to the dead-letter queue (1–1000).
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+
+  /**
+   * Visibility timeout of the archive queue; at least 6 × `archiveEventsTimeout`, as
+   * AWS recommends for Lambda event sources.
+   * @default 6 × `archiveEventsTimeout`
+   */
+  readonly queueVisibilityTimeout?: Duration;
+
+  /**
+   * Email address subscribed to the alarm topic (it must confirm the subscription).
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+}
+
+/** Props with defaults applied and validated. */
+interface ArchiveSettings {
+  readonly functionsDir: string;
+  readonly happytalkBaseUrl: string;
+  readonly happytalkTimezone: string;
+  readonly retentionDays: number;
+  readonly objectLockMode: ObjectLockMode;
+  readonly expireAfterRetention: boolean;
+  readonly noncurrentVersionExpirationDays: number;
+  readonly accessLogExpirationDays: number;
+  readonly secretSource: SecretSource;
+  readonly memorySize: number;
+  readonly httpApiTimeout: Duration;
+  readonly archiveEventsTimeout: Duration;
+  readonly logRetention: RetentionDays;
+  readonly httpApiAuthorization: HttpApiAuthorization;
+  readonly throttleRateLimit: number;
+  readonly throttleBurstLimit: number;
+  readonly eventBusName: string;
+  readonly eventSource: string;
+  readonly eventDetailType: string;
+  readonly batchSize: number;
+  readonly maxConcurrency: number;
+  readonly maxReceiveCount: number;
+  readonly queueVisibilityTimeout: Duration;
+  readonly alarmEmail: string | undefined;
+}
+
+type SecretSource =
+  | { readonly kind: 'created' }
+  | { readonly kind: 'name'; readonly name: string; readonly keyArn: string | undefined }
+  | { readonly kind: 'arn'; readonly arn: string; readonly keyArn: string | undefined };
+
+/**
+ * The HappyTalk transcript archive: an Object-Locked, KMS-encrypted S3 bucket,
+ * the `http-api` function behind an IAM-authorized HTTP API, the
+ * `archive-events` function fed by EventBridge through an SQS queue, the
+ * HappyTalk token secret, and alarms to an SNS topic.
+ *
+ * Deploys the prebuilt bundles of `npm run build` as they are.
+ */
+export class HappyTalkArchive extends Construct {
+  /** The archive bucket (versioned, Object Lock, SSE-KMS). */
+  readonly bucket: Bucket;
+  /** The customer-managed key of the archive bucket (and of the created secret). */
+  readonly key: Key;
+  /** The bucket receiving the archive bucket's server access logs. */
+  readonly accessLogBucket: Bucket;
+  /** The secret holding the HappyTalk token. */
+  readonly secret: ISecret;
+  /** The ARN the functions' IAM policy names for the secret (a `-??????` pattern for a secret imported by name). */
+  readonly secretArnForPolicy: string;
+  /** What the functions receive as `HAPPYTALK_SECRET_ID`: the secret's ARN, or its name when imported by name. */
+  readonly secretId: string;
+  readonly httpApiFunction: LambdaFunction;
+  readonly archiveEventsFunction: LambdaFunction;
+  readonly httpApi: HttpApi;
+  readonly httpApiStage: HttpStage;
+  /** Base URL of the HTTP API, ending in `/`. */
+  readonly apiUrl: string;
+  /** The queue between the EventBridge rule and `archive-events`. */
+  readonly queue: Queue;
+  /** Dead-letter queue of `queue`; `archive-events` also sends permanent failures here. */
+  readonly deadLetterQueue: Queue;
+  /** Dead-letter queue of the rule target: events EventBridge could not deliver to `queue`. */
+  readonly ruleDeadLetterQueue: Queue;
+  readonly rule: Rule;
+  readonly alarmTopic: Topic;
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: HappyTalkArchiveProps = {}) {
+    super(scope, id);
+    const settings = resolveSettings(props);
+
+    this.key = new Key(this, 'ArchiveKey', {
+      description: 'Encrypts the HappyTalk transcript archive and the HappyTalk token secret',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.accessLogBucket = this.createAccessLogBucket(settings);
+    this.bucket = this.createArchiveBucket(settings);
+
+    const secret = this.resolveSecret(settings.secretSource);
+    this.secret = secret.secret;
+    this.secretArnForPolicy = secret.arnForPolicy;
+    this.secretId = secret.secretId;
+
+    const commonEnvironment: Record<string, string> = {
+      ARCHIVE_BUCKET: this.bucket.bucketName,
+      HAPPYTALK_SECRET_ID: this.secretId,
+      HAPPYTALK_BASE_URL: settings.happytalkBaseUrl,
+      HAPPYTALK_TIMEZONE: settings.happytalkTimezone,
+      POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
+      POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchive',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    this.httpApiFunction = this.createFunction('HttpApiFunction', 'http-api', settings, {
+      description: 'HappyTalk archive HTTP API: archives a room on POST, returns its transcript on GET',
+      timeout: settings.httpApiTimeout,
+      environment: commonEnvironment,
+      secretKeyArn: secret.keyArn,
+    });
+
+    this.deadLetterQueue = new Queue(this, 'ArchiveDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'ArchiveQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: settings.queueVisibilityTimeout,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
+    });
+    this.ruleDeadLetterQueue = new Queue(this, 'RuleDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.archiveEventsFunction = this.createFunction('ArchiveEventsFunction', 'archive-events', settings, {
+      description: 'HappyTalk archive: archives the rooms named by "chat completed" events from the queue',
+      timeout: settings.archiveEventsTimeout,
+      environment: {
+        ...commonEnvironment,
+        ARCHIVE_DLQ_URL: this.deadLetterQueue.queueUrl,
+      },
+      secretKeyArn: secret.keyArn,
+    });
+    // Permanent failures (unknown room, malformed event) go straight to the DLQ with their reason.
+    this.archiveEventsFunction.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
+    );
+    this.archiveEventsFunction.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: settings.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: settings.maxConcurrency,
+      }),
+    );
+
+    this.rule = new Rule(this, 'ChatCompletedRule', {
+      description: `Archives a HappyTalk room when a "${settings.eventDetailType}" event from "${settings.eventSource}" arrives`,
+      eventBus: EventBus.fromEventBusName(this, 'EventBus', settings.eventBusName),
+      eventPattern: { source: [settings.eventSource], detailType: [settings.eventDetailType] },
+      targets: [
+        new SqsQueue(this.queue, {
+          deadLetterQueue: this.ruleDeadLetterQueue,
+          // The EventBridge maxima: transient SQS errors heal; what is left lands in the DLQ and alarms.
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+
+    const api = this.createHttpApi(settings);
+    this.httpApi = api.api;
+    this.httpApiStage = api.stage;
+    this.apiUrl = api.stage.url;
+
+    this.alarmTopic = this.createAlarmTopic(settings.alarmEmail);
+    this.alarms = this.createAlarms();
+
+    this.acknowledgeNagFindings(settings);
+  }
+
+  private createAccessLogBucket(settings: ArchiveSettings): Bucket {
+    return new Bucket(this, 'AccessLogBucket', {
+      // S3 server access logging can only deliver to SSE-S3 encrypted buckets.
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      // Object ownership is left to CDK: it follows @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy.
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: Duration.days(settings.accessLogExpirationDays) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private createArchiveBucket(settings: ArchiveSettings): Bucket {
+    const retention = Duration.days(settings.retentionDays);
+    const lifecycleRules: LifecycleRule[] = [
+      // S3 Lifecycle cannot remove a version while its Object Lock retention is in
+      // force: an expiration that comes due earlier (an overwritten object, a
+      // shorter noncurrent window) only takes effect after the retain-until date.
+      {
+        id: 'expire-noncurrent-versions',
+        noncurrentVersionExpiration: Duration.days(settings.noncurrentVersionExpirationDays),
+      },
+      { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+    ];
+    if (settings.expireAfterRetention) {
+      // Korean privacy law asks for destruction once the purpose of keeping ends: when the
+      // retention ends the current version gets a delete marker, becomes noncurrent, and is
+      // deleted by the rule above; the then-lone delete marker is removed by the last rule.
+      lifecycleRules.push(
+        { id: 'expire-after-retention', expiration: retention },
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+      );
+    }
+
+    return new Bucket(this, 'ArchiveBucket', {
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention:
+        settings.objectLockMode === 'COMPLIANCE'
+          ? ObjectLockRetention.compliance(retention)
+          : ObjectLockRetention.governance(retention),
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'archive-bucket/',
+      lifecycleRules,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private resolveSecret(source: SecretSource): {
+    secret: ISecret;
+    arnForPolicy: string;
+    secretId: string;
+    keyArn: string | undefined;
+  } {
+    switch (source.kind) {
+      case 'created': {
+        const secret = new Secret(this, 'HappyTalkTokenSecret', {
+          description:
+            'HappyTalk API credentials for happytalk-archive. Replace the generated placeholder with ' +
+            'either the bare API token, or JSON {"token":"...","client_id":"...","client_secret":"..."}.',
+          encryptionKey: this.key,
+        });
+        return {
+          secret,
+          arnForPolicy: secret.secretArn,
+          secretId: secret.secretArn,
+          keyArn: this.key.keyArn,
+        };
+      }
+      case 'name': {
+        const secret = Secret.fromSecretNameV2(this, 'HappyTalkTokenSecret', source.name);
+        // Secrets Manager appends "-" and 6 random characters to every secret's ARN.
+        const arnForPolicy = Stack.of(this).formatArn({
+          service: 'secretsmanager',
+          resource: 'secret',
+          resourceName: `${source.name}-??????`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+        return { secret, arnForPolicy, secretId: source.name, keyArn: source.keyArn };
+      }
+      case 'arn': {
+        const secret = Secret.fromSecretCompleteArn(this, 'HappyTalkTokenSecret', source.arn);
+        return { secret, arnForPolicy: source.arn, secretId: source.arn, keyArn: source.keyArn };
+      }
+    }
+  }
+
+  private createFunction(
+    id: string,
+    bundle: (typeof FUNCTION_BUNDLES)[number],
+    settings: ArchiveSettings,
+    options: {
+      description: string;
+      timeout: Duration;
+      environment: Record<string, string>;
+      secretKeyArn: string | undefined;
+    },
+  ): LambdaFunction {
+    const logGroup = new LogGroup(this, `${id}LogGroup`, {
+      retention: settings.logRetention,
+      // Who archived or read which room is evidence worth keeping past the stack; the retention still ends it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new Role(this, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${bundle} function of the HappyTalk archive`,
+    });
+    for (const statement of this.functionStatements(logGroup, options.secretKeyArn)) {
+      role.addToPrincipalPolicy(statement);
+    }
+
+    return new LambdaFunction(this, id, {
+      description: options.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      handler: 'index.handler',
+      code: Code.fromAsset(join(settings.functionsDir, bundle)),
+      memorySize: settings.memorySize,
+      timeout: options.timeout,
+      role,
+      logGroup,
+      tracing: Tracing.ACTIVE,
+      environment: options.environment,
+    });
+  }
+
+  /** The statements both functions share, beside what CDK adds for tracing and the event source. */
+  private functionStatements(logGroup: LogGroup, secretKeyArn: string | undefined): PolicyStatement[] {
+    const { raw, transcripts, index } = ARCHIVE_PREFIXES;
+    const statements = [
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [raw, transcripts, index].map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+      }),
+      // Both functions compare with the archived sha256 in the index; GET reads transcripts.
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [index, transcripts].map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+      }),
+      // Lets a read of a missing key answer 404 instead of 403. S3 checks it with the
+      // requested key as s3:prefix, so listing stays confined to the readable prefixes.
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${index}*`, `${transcripts}*`] } },
+      }),
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }),
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.secretArnForPolicy],
+      }),
+    ];
+    if (secretKeyArn !== undefined) {
+      statements.push(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [secretKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+    }
+    return statements;
+  }
+
+  private createHttpApi(settings: ArchiveSettings): { api: HttpApi; stage: HttpStage } {
+    const api = new HttpApi(this, 'HttpApi', {
+      description: 'HappyTalk archive: archive a room and read its transcript',
+      createDefaultStage: false,
+    });
+    const authorizer: IHttpRouteAuthorizer =
+      settings.httpApiAuthorization === 'iam' ? new HttpIamAuthorizer() : new HttpNoneAuthorizer();
+    if (settings.httpApiAuthorization === 'none') {
+      Validations.of(this).addWarning(
+        'happytalk-archive:UnauthenticatedHttpApi',
+        'httpApiAuthorization is "none": anyone who knows the API URL and a room id can read its transcript',
+      );
+    }
+    api.addRoutes({
+      path: '/rooms/{room_id}/archive',
+      methods: [HttpMethod.POST, HttpMethod.GET],
+      integration: new HttpLambdaIntegration('HttpApiIntegration', this.httpApiFunction, {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      }),
+      authorizer,
+    });
+
+    const accessLogGroup = new LogGroup(this, 'HttpApiAccessLogGroup', {
+      retention: settings.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const stage = new HttpStage(this, 'HttpApiDefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogGroup),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            caller: '$context.identity.caller',
+            userArn: '$context.identity.userArn',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            error: '$context.error.message',
+          }),
+        ),
+      },
+    });
+    return { api, stage };
+  }
+
+  private createAlarmTopic(alarmEmail: string | undefined): Topic {
+    const alarmKey = new Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the HappyTalk archive alarm topic',
+      enableKeyRotation: true,
+    });
+    // CloudWatch cannot publish to a topic under the AWS managed aws/sns key: it needs this grant.
+    alarmKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    const topic = new Topic(this, 'AlarmTopic', {
+      displayName: 'HappyTalk archive alarms',
+      masterKey: alarmKey,
+      enforceSSL: true,
+    });
+    // The topic policy CDK writes replaces SNS's default one, which let CloudWatch publish.
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: {
+            'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+          },
+        },
+      }),
+    );
+    if (alarmEmail !== undefined) {
+      const subscription = topic.addSubscription(new EmailSubscription(alarmEmail));
+      Validations.of(subscription).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'An alarm email that cannot be delivered has nowhere better to go: the alarm state stays in ' +
+          'CloudWatch, and a dead-letter queue nobody reads for undelivered alarms adds nothing.',
+      });
+    }
+    return topic;
+  }
+
+  private createAlarms(): Alarm[] {
+    const period = Duration.minutes(5);
+    const alarmOn = (id: string, metric: IMetric, description: string): Alarm => {
+      const alarm = new Alarm(this, id, {
+        alarmDescription: `HappyTalk archive: ${description}`,
+        metric,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+      alarm.addOkAction(new SnsAction(this.alarmTopic));
+      return alarm;
+    };
+    const queueDepth = (queue: Queue) =>
+      queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' });
+    return [
+      alarmOn(
+        'ArchiveDeadLetterQueueAlarm',
+        queueDepth(this.deadLetterQueue),
+        'rooms could not be archived from events; their messages wait in the archive dead-letter queue',
+      ),
+      alarmOn(
+        'RuleDeadLetterQueueAlarm',
+        queueDepth(this.ruleDeadLetterQueue),
+        'EventBridge could not deliver events to the archive queue; they wait in the rule dead-letter queue',
+      ),
+      alarmOn(
+        'HttpApiFunctionErrorsAlarm',
+        this.httpApiFunction.metricErrors({ period, statistic: 'Sum' }),
+        'the http-api function failed',
+      ),
+      alarmOn(
+        'HttpApiFunctionThrottlesAlarm',
+        this.httpApiFunction.metricThrottles({ period, statistic: 'Sum' }),
+        'the http-api function was throttled',
+      ),
+      alarmOn(
+        'ArchiveEventsFunctionErrorsAlarm',
+        this.archiveEventsFunction.metricErrors({ period, statistic: 'Sum' }),
+        'the archive-events function failed',
+      ),
+      alarmOn(
+        'ArchiveEventsFunctionThrottlesAlarm',
+        this.archiveEventsFunction.metricThrottles({ period, statistic: 'Sum' }),
+        'the archive-events function was throttled',
+      ),
+    ];
+  }
+
+  /**
+   * Acknowledges the cdk-nag findings (AwsSolutions and Serverless packs) that this
+   * design answers otherwise, each with its reason. Wildcard findings are
+   * acknowledged one by one with their full id.
+   */
+  private acknowledgeNagFindings(settings: ArchiveSettings): void {
+    const bucketArn = `<${this.logicalIdOf(this.bucket.node.defaultChild as CfnBucket)}.Arn>`;
+    const prefixReason: Record<string, string> = {
+      [ARCHIVE_PREFIXES.raw]:
+        'Room keys are raw/year=YYYY/month=MM/day=DD/<room_id>.json, decided at run time: objects under raw/ ' +
+        'are the narrowest resource that covers them.',
+      [ARCHIVE_PREFIXES.transcripts]:
+        'Room keys are transcripts/year=YYYY/month=MM/day=DD/<room_id>.json, decided at run time: objects under ' +
+        'transcripts/ are the narrowest resource that covers them.',
+      [ARCHIVE_PREFIXES.index]:
+        'Room keys are index/rooms/<room_id>.json, decided at run time: objects under index/ are the narrowest ' +
+        'resource that covers them.',
+    };
+    for (const fn of [this.httpApiFunction, this.archiveEventsFunction]) {
+      const role = fn.role;
+      if (role === undefined) continue;
+      const acknowledgements = [
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+            'resource-level permissions (X-Ray accepts only "*").',
+        },
+        ...Object.entries(prefixReason).map(([prefix, reason]) => ({
+          id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
+          reason,
+        })),
+      ];
+      Validations.of(role).acknowledge(...acknowledgements);
+    }
+
+    for (const fn of [this.httpApiFunction, this.archiveEventsFunction]) {
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Nothing invokes this function asynchronously: API Gateway and the SQS event source invoke it ' +
+          'synchronously, so a Lambda dead-letter queue would never receive anything; failed events go to ' +
+          'the SQS dead-letter queue instead.',
+      });
+    }
+    Validations.of(this.archiveEventsFunction).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'SQS event source mappings do not support on-failure destinations; the queue redrive policy moves ' +
+        `a message to the dead-letter queue after ${settings.maxReceiveCount} receives instead.`,
+    });
+
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The HappyTalk token is issued by HappyTalk and cannot be rotated from this account; rotate it in ' +
+        'HappyTalk and put the new value into the secret.',
+    });
+
+    for (const dlq of [this.deadLetterQueue, this.ruleDeadLetterQueue]) {
+      Validations.of(dlq).acknowledge({
+        id: 'Serverless-SQSRedrivePolicy',
+        reason: 'This is a dead-letter queue: the end of the line, read and redriven by an operator.',
+      });
+    }
+    Validations.of(this.ruleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the EventBridge rule target (DeadLetterConfig), which the ' +
+        'rule names rather than a queue redrive policy.',
+    });
+  }
+
+  private logicalIdOf(resource: CfnBucket): string {
+    return Stack.of(this).resolve(resource.logicalId) as string;
+  }
+}
+
+function resolveSettings(props: HappyTalkArchiveProps): ArchiveSettings {
+  const functionsDir = props.functionsDir ?? DEFAULT_FUNCTIONS_DIR;
+  for (const bundle of FUNCTION_BUNDLES) {
+    const entry = join(functionsDir, bundle, 'index.mjs');
+    if (!existsSync(entry)) {
+      throw new ArchiveConfigError(
+        `function bundle ${bundle} not found at ${entry}: run \`npm run build\` first ` +
+          '(the stack deploys exactly the bundles in dist/functions)',
+      );
+    }
+  }
+
+  const happytalkEnv = oneOf('happytalkEnv', props.happytalkEnv, HAPPYTALK_ENVIRONMENTS, 'prod');
+  const archiveEventsTimeout = seconds('archiveEventsTimeout', props.archiveEventsTimeout, 60, 1, 900);
+  const queueVisibilityTimeout =
+    props.queueVisibilityTimeout ?? Duration.seconds(archiveEventsTimeout.toSeconds() * 6);
+  const minimumVisibility = archiveEventsTimeout.toSeconds() * 6;
+  if (
+    !Token.isUnresolved(queueVisibilityTimeout.toSeconds()) &&
+    (queueVisibilityTimeout.toSeconds() < minimumVisibility || queueVisibilityTimeout.toSeconds() > 43_200)
+  ) {
+    throw new ArchiveConfigError(
+      `queueVisibilityTimeout must be at least 6 × archiveEventsTimeout (${minimumVisibility} s) and at most ` +
+        `43200 s, got ${queueVisibilityTimeout.toSeconds()} s`,
+    );
+  }
+
+  return {
+    functionsDir,
+    happytalkBaseUrl:
+      props.happytalkBaseUrl === undefined
+        ? HAPPYTALK_BASE_URLS[happytalkEnv]
+        : httpsUrl(props.happytalkBaseUrl),
+    happytalkTimezone: timeZone(props.happytalkTimezone ?? 'Asia/Seoul'),
+    retentionDays: integer('retentionDays', props.retentionDays, 1095, 1, 36_500),
+    objectLockMode: oneOf('objectLockMode', props.objectLockMode, OBJECT_LOCK_MODES, 'GOVERNANCE'),
+    expireAfterRetention: props.expireAfterRetention ?? true,
+    noncurrentVersionExpirationDays: integer(
+      'noncurrentVersionExpirationDays',
+      props.noncurrentVersionExpirationDays,
+      30,
+      1,
+      36_500,
+    ),
+    accessLogExpirationDays: integer(
+      'accessLogExpirationDays',
+      props.accessLogExpirationDays,
+      365,
+      1,
+      36_500,
+    ),
+    secretSource: secretSource(props),
+    memorySize: integer('memorySize', props.memorySize, 512, 128, 10_240),
+    httpApiTimeout: seconds('httpApiTimeout', props.httpApiTimeout, 29, 1, 29),
+    archiveEventsTimeout,
+    logRetention: logRetention(props.logRetention),
+    httpApiAuthorization: oneOf(
+      'httpApiAuthorization',
+      props.httpApiAuthorization,
+      HTTP_API_AUTHORIZATIONS,
+      'iam',
+    ),
+    throttleRateLimit: positive('throttleRateLimit', props.throttleRateLimit, 10),
+    throttleBurstLimit: integer('throttleBurstLimit', props.throttleBurstLimit, 20, 1, 5_000),
+    eventBusName: matching('eventBusName', props.eventBusName, 'default', /^[/.\-_A-Za-z0-9]{1,256}$/),
+    eventSource: matching('eventSource', props.eventSource, 'happytalk', /^\S(.{0,254}\S)?$/),
+    eventDetailType: matching(
+      'eventDetailType',
+      props.eventDetailType,
+      'Chat Completed',
+      /^\S(.{0,126}\S)?$/,
+    ),
+    batchSize: integer('batchSize', props.batchSize, 10, 1, 10),
+    maxConcurrency: integer('maxConcurrency', props.maxConcurrency, 2, 2, 1_000),
+    maxReceiveCount: integer('maxReceiveCount', props.maxReceiveCount, 5, 1, 1_000),
+    queueVisibilityTimeout,
+    alarmEmail: props.alarmEmail === undefined ? undefined : email(props.alarmEmail),
+  };
+}
+
+function integer(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (Token.isUnresolved(value)) return value;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ArchiveConfigError(
+      `${name} must be a whole number from ${min} to ${max}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (Token.isUnresolved(value)) return value;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ArchiveConfigError(`${name} must be a number greater than 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+function seconds(
+  name: string,
+  value: Duration | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): Duration {
+  if (value === undefined) return Duration.seconds(fallback);
+  const amount = value.toSeconds();
+  if (Token.isUnresolved(amount)) return value;
+  if (!Number.isInteger(amount) || amount < min || amount > max) {
+    throw new ArchiveConfigError(
+      `${name} must be a whole number of seconds from ${min} to ${max}, got ${amount} s`,
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) {
+    throw new ArchiveConfigError(
+      `${name} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function matching(name: string, value: string | undefined, fallback: string, pattern: RegExp): string {
+  if (value === undefined) return fallback;
+  if (Token.isUnresolved(value)) return value;
+  if (!pattern.test(value)) {
+    throw new ArchiveConfigError(`${name} ${JSON.stringify(value)} is not valid: expected ${pattern.source}`);
+  }
+  return value;
+}
+
+function httpsUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:' || url.username || url.password || url.search || url.hash) {
+    throw new ArchiveConfigError(
+      `happytalkBaseUrl must be an https URL without credentials, query or fragment, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function timeZone(value: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+  } catch {
+    throw new ArchiveConfigError(
+      `happytalkTimezone must be an IANA time zone such as "Asia/Seoul", got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function email(value: string): string {
+  if (Token.isUnresolved(value)) return value;
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
+    throw new ArchiveConfigError(`alarmEmail must be an email address, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+const RETENTION_DAYS = new Set<number>(
+  Object.values(RetentionDays).filter((days): days is number => typeof days === 'number'),
+);
+
+function logRetention(value: RetentionDays | undefined): RetentionDays {
+  if (value === undefined) return RetentionDays.ONE_YEAR;
+  if (!RETENTION_DAYS.has(value)) {
+    throw new ArchiveConfigError(
+      `logRetention must be a CloudWatch Logs retention (${[...RETENTION_DAYS].join(', ')} days), got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const SECRET_COMPLETE_ARN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+function secretSource(props: HappyTalkArchiveProps): SecretSource {
+  const { existingSecretName: name, existingSecretArn: arn, existingSecretKeyArn: keyArn } = props;
+  if (name !== undefined && arn !== undefined) {
+    throw new ArchiveConfigError(
+      `existingSecretName and existingSecretArn are mutually exclusive, got both (${JSON.stringify(name)} and ${JSON.stringify(arn)})`,
+    );
+  }
+  if (keyArn !== undefined) {
+    if (name === undefined && arn === undefined) {
+      throw new ArchiveConfigError(
+        `existingSecretKeyArn needs existingSecretName or existingSecretArn (the created secret uses the archive key), got ${JSON.stringify(keyArn)}`,
+      );
+    }
+    if (!Token.isUnresolved(keyArn) && !KMS_KEY_ARN.test(keyArn)) {
+      throw new ArchiveConfigError(
+        `existingSecretKeyArn must be a KMS key ARN, got ${JSON.stringify(keyArn)}`,
+      );
+    }
+  }
+  if (name !== undefined) {
+    if (!Token.isUnresolved(name) && !SECRET_NAME.test(name)) {
+      throw new ArchiveConfigError(
+        `existingSecretName must be a Secrets Manager secret name (letters, digits and /_+=.@-), got ${JSON.stringify(name)}`,
+      );
+    }
+    return { kind: 'name', name, keyArn };
+  }
+  if (arn !== undefined) {
+    if (!Token.isUnresolved(arn) && !SECRET_COMPLETE_ARN.test(arn)) {
+      throw new ArchiveConfigError(
+        'existingSecretArn must be the complete ARN of a secret, ending in its 6-character suffix ' +
+          `(to import by name use existingSecretName), got ${JSON.stringify(arn)}`,
+      );
+    }
+    return { kind: 'arn', arn, keyArn };
+  }
+  return { kind: 'created' };
+}

@@ -1,0 +1,136 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBundles, logicalIdOf, synthTemplate } from './support.js';
+
+let bundles: Awaited<ReturnType<typeof buildBundles>>;
+let template: Template;
+let topicId: string;
+
+interface AlarmProperties {
+  MetricName: string;
+  Namespace: string;
+  Dimensions: { Name: string; Value: { Ref?: string; 'Fn::GetAtt'?: string[] } }[];
+  Threshold: number;
+  ComparisonOperator: string;
+  TreatMissingData: string;
+  AlarmActions: unknown[];
+  OKActions: unknown[];
+}
+
+function alarms(t: Template): AlarmProperties[] {
+  return Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+}
+
+beforeAll(async () => {
+  bundles = await buildBundles();
+  template = synthTemplate(bundles.dir);
+  topicId = logicalIdOf(template, 'AWS::SNS::Topic');
+});
+
+afterAll(async () => {
+  await bundles.remove();
+});
+
+describe('alarms', () => {
+  it('watch both DLQs, and Errors and Throttles of both functions', () => {
+    // Prepare
+    const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
+    const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+    const dlqIds = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id !== queueId);
+
+    // Act
+    const watched = alarms(template).map((alarm) => {
+      const dimension = alarm.Dimensions[0];
+      const target = dimension?.Value.Ref ?? dimension?.Value['Fn::GetAtt']?.[0];
+      return `${alarm.Namespace} ${alarm.MetricName} ${target}`;
+    });
+
+    // Assess
+    expect(functionIds).toHaveLength(2);
+    expect(dlqIds).toHaveLength(2);
+    expect(watched.sort()).toEqual(
+      [
+        ...dlqIds.map((id) => `AWS/SQS ApproximateNumberOfMessagesVisible ${id}`),
+        ...functionIds.flatMap((id) => [`AWS/Lambda Errors ${id}`, `AWS/Lambda Throttles ${id}`]),
+      ].sort(),
+    );
+  });
+
+  it('fire above 0, treat missing data as not breaching, and notify the topic', () => {
+    // Assess
+    const all = alarms(template);
+    expect(all).toHaveLength(6);
+    for (const alarm of all) {
+      expect(alarm).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+      });
+    }
+  });
+});
+
+describe('alarm topic', () => {
+  it('is encrypted with a rotating customer-managed key CloudWatch may use', () => {
+    // Act
+    const topic = template.toJSON().Resources[topicId].Properties as {
+      KmsMasterKeyId: { 'Fn::GetAtt': string[] };
+    };
+    const keyId = topic.KmsMasterKeyId['Fn::GetAtt'][0] as string;
+
+    // Assess
+    expect(template.toJSON().Resources[keyId]).toMatchObject({
+      Type: 'AWS::KMS::Key',
+      Properties: {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: expect.arrayContaining([
+            expect.objectContaining({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      },
+    });
+  });
+
+  it("denies publishing without TLS and lets this account's alarms publish", () => {
+    // Assess
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has no subscription unless alarmEmail is given', () => {
+    // Act
+    const subscribed = synthTemplate(bundles.dir, { context: { alarmEmail: 'ops@example.com' } });
+
+    // Assess
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    subscribed.resourceCountIs('AWS::SNS::Subscription', 1);
+    subscribed.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: logicalIdOf(subscribed, 'AWS::SNS::Topic') },
+    });
+  });
+});

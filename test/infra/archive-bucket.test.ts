@@ -1,0 +1,226 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBundles, logicalIdOf, synthTemplate } from './support.js';
+
+let bundles: Awaited<ReturnType<typeof buildBundles>>;
+let template: Template;
+let bucketId: string;
+let keyId: string;
+let logBucketId: string;
+
+beforeAll(async () => {
+  bundles = await buildBundles();
+  template = synthTemplate(bundles.dir);
+  bucketId = logicalIdOf(template, 'AWS::S3::Bucket', { ObjectLockEnabled: true });
+  logBucketId = logicalIdOf(template, 'AWS::S3::Bucket', { LoggingConfiguration: Match.absent() });
+  keyId = logicalIdOf(template, 'AWS::KMS::Key', {
+    Description: Match.stringLikeRegexp('transcript archive'),
+  });
+});
+
+afterAll(async () => {
+  await bundles.remove();
+});
+
+describe('archive bucket', () => {
+  it('is versioned with Object Lock in GOVERNANCE mode for 1095 days by default', () => {
+    // Assess
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      VersioningConfiguration: { Status: 'Enabled' },
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1095 } },
+      },
+    });
+  });
+
+  it('uses COMPLIANCE mode and the given retention when opted in through context', () => {
+    // Act
+    const compliance = synthTemplate(bundles.dir, {
+      context: { objectLockMode: 'COMPLIANCE', retentionDays: '2555' },
+    });
+
+    // Assess
+    compliance.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } } },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-after-retention', ExpirationInDays: 2555 })]),
+      },
+    });
+  });
+
+  it('uses COMPLIANCE mode when opted in through props', () => {
+    // Act
+    const compliance = synthTemplate(bundles.dir, { props: { archive: { objectLockMode: 'COMPLIANCE' } } });
+
+    // Assess
+    compliance.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1095 } } },
+    });
+  });
+
+  it('encrypts with SSE-KMS under its own rotating customer-managed key, with bucket keys', () => {
+    // Assess
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    expect(template.toJSON().Resources[keyId].Properties.EnableKeyRotation).toBe(true);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('blocks all public access', () => {
+    // Assess
+    const block = {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    };
+    expect(template.toJSON().Resources[bucketId].Properties.PublicAccessBlockConfiguration).toEqual(block);
+    expect(template.toJSON().Resources[logBucketId].Properties.PublicAccessBlockConfiguration).toEqual(block);
+  });
+
+  it('denies requests without TLS and below TLS 1.2 in its bucket policy', () => {
+    // Assess
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('writes server access logs to the separate log bucket', () => {
+    // Assess
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      LoggingConfiguration: { DestinationBucketName: { Ref: logBucketId }, LogFilePrefix: 'archive-bucket/' },
+    });
+  });
+
+  it('expires noncurrent versions after 30 days and current objects when the retention ends', () => {
+    // Assess
+    const rules = template.toJSON().Resources[bucketId].Properties.LifecycleConfiguration.Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        {
+          Id: 'expire-noncurrent-versions',
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          Status: 'Enabled',
+        },
+        { Id: 'expire-after-retention', ExpirationInDays: 1095, Status: 'Enabled' },
+        { Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+        {
+          Id: 'abort-incomplete-multipart-uploads',
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          Status: 'Enabled',
+        },
+      ]),
+    );
+  });
+
+  it('keeps current objects indefinitely when expireAfterRetention is false', () => {
+    // Act
+    const keep = synthTemplate(bundles.dir, {
+      context: { expireAfterRetention: 'false', noncurrentVersionExpirationDays: '90' },
+    });
+
+    // Assess
+    const id = logicalIdOf(keep, 'AWS::S3::Bucket', { ObjectLockEnabled: true });
+    const rules = keep.toJSON().Resources[id].Properties.LifecycleConfiguration.Rules as Record<
+      string,
+      unknown
+    >[];
+    expect(rules.map((rule) => rule.Id)).toEqual([
+      'expire-noncurrent-versions',
+      'abort-incomplete-multipart-uploads',
+    ]);
+    expect(rules.some((rule) => 'ExpirationInDays' in rule)).toBe(false);
+    expect(rules[0]).toMatchObject({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } });
+  });
+
+  it('retains the bucket and its key when the stack is deleted', () => {
+    // Assess
+    const resources = template.toJSON().Resources;
+    expect(resources[bucketId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(resources[keyId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('access log bucket', () => {
+  it('is SSE-S3 encrypted, expires logs after 365 days and is retained', () => {
+    // Assess
+    expect(template.toJSON().Resources[logBucketId]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        LifecycleConfiguration: {
+          Rules: [{ Id: 'expire-access-logs', ExpirationInDays: 365, Status: 'Enabled' }],
+        },
+      },
+    });
+  });
+
+  it('denies requests without TLS and lets only the S3 logging service write', () => {
+    // Assess
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logBucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('token secret', () => {
+  it('is created without a value in the template, encrypted with the archive key', () => {
+    // Assess
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      SecretString: Match.absent(),
+      Description: Match.stringLikeRegexp('\\{"token":"...","client_id":"...","client_secret":"..."\\}'),
+    });
+  });
+
+  it('is not created when an existing secret is named', () => {
+    // Act
+    const existing = synthTemplate(bundles.dir, { context: { existingSecretName: 'happytalk/token' } });
+
+    // Assess
+    existing.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+});

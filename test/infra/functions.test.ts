@@ -1,0 +1,375 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildBundles,
+  type Grant,
+  grantsOfRole,
+  inlinePoliciesOfRole,
+  logicalIdOf,
+  synthTemplate,
+} from './support.js';
+
+let bundles: Awaited<ReturnType<typeof buildBundles>>;
+let template: Template;
+let ids: {
+  bucket: string;
+  key: string;
+  secret: string;
+  dlq: string;
+  queue: string;
+  httpApiFunction: string;
+  archiveEventsFunction: string;
+  httpApiRole: string;
+  archiveEventsRole: string;
+  httpApiLogGroup: string;
+  archiveEventsLogGroup: string;
+};
+
+function functionId(t: Template, description: RegExp): string {
+  const matches = Object.entries(t.findResources('AWS::Lambda::Function')).filter(([, fn]) =>
+    description.test(String(fn.Properties.Description)),
+  );
+  if (matches.length !== 1)
+    throw new Error(`expected one function matching ${description}, found ${matches.length}`);
+  return (matches[0] as [string, unknown])[0];
+}
+
+function propsOf(t: Template, logicalId: string): Record<string, unknown> {
+  return t.toJSON().Resources[logicalId].Properties;
+}
+
+function refId(value: unknown): string {
+  const node = value as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+  const id = node.Ref ?? node['Fn::GetAtt']?.[0];
+  if (id === undefined) throw new Error(`not a reference: ${JSON.stringify(value)}`);
+  return id;
+}
+
+function sorted(grants: Grant[]): string[] {
+  return grants.map((g) => `${g.action} ${g.resource}`).sort();
+}
+
+beforeAll(async () => {
+  bundles = await buildBundles();
+  template = synthTemplate(bundles.dir);
+  const httpApiFunction = functionId(template, /HTTP API/);
+  const archiveEventsFunction = functionId(template, /events from the queue/);
+  const queue = logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+  ids = {
+    bucket: logicalIdOf(template, 'AWS::S3::Bucket', { ObjectLockEnabled: true }),
+    key: logicalIdOf(template, 'AWS::KMS::Key', {
+      Description: Match.stringLikeRegexp('transcript archive'),
+    }),
+    secret: logicalIdOf(template, 'AWS::SecretsManager::Secret'),
+    queue,
+    dlq: refId(
+      (propsOf(template, queue).RedrivePolicy as { deadLetterTargetArn: unknown }).deadLetterTargetArn,
+    ),
+    httpApiFunction,
+    archiveEventsFunction,
+    httpApiRole: refId(propsOf(template, httpApiFunction).Role),
+    archiveEventsRole: refId(propsOf(template, archiveEventsFunction).Role),
+    httpApiLogGroup: refId(
+      (propsOf(template, httpApiFunction).LoggingConfig as { LogGroup: unknown }).LogGroup,
+    ),
+    archiveEventsLogGroup: refId(
+      (propsOf(template, archiveEventsFunction).LoggingConfig as { LogGroup: unknown }).LogGroup,
+    ),
+  };
+});
+
+afterAll(async () => {
+  await bundles.remove();
+});
+
+describe('function bundles', () => {
+  it('are the real builds of scripts/build.ts', () => {
+    // Assess
+    for (const name of ['http-api', 'archive-events']) {
+      expect(existsSync(join(bundles.dir, name, 'index.mjs')), name).toBe(true);
+      expect(existsSync(join(bundles.dir, name, 'index.mjs.map')), name).toBe(true);
+    }
+  });
+});
+
+describe('functions', () => {
+  it('run index.handler on nodejs24.x, arm64, 512 MB, with active tracing', () => {
+    // Assess
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 512,
+        TracingConfig: { Mode: 'Active' },
+      },
+      2,
+    );
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+  });
+
+  it('time out after 29 s (http-api) and 60 s (archive-events)', () => {
+    // Assess
+    expect(propsOf(template, ids.httpApiFunction).Timeout).toBe(29);
+    expect(propsOf(template, ids.archiveEventsFunction).Timeout).toBe(60);
+  });
+
+  it('take memory and timeouts from context', () => {
+    // Act
+    const tuned = synthTemplate(bundles.dir, {
+      context: { memorySize: '1024', httpApiTimeoutSeconds: '20', archiveEventsTimeoutSeconds: '120' },
+    });
+
+    // Assess
+    const timeouts = Object.values(
+      tuned.findResources('AWS::Lambda::Function', { Properties: { MemorySize: 1024 } }),
+    )
+      .map((fn) => fn.Properties.Timeout)
+      .sort();
+    expect(timeouts).toEqual([120, 20]);
+    tuned.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 720,
+      RedrivePolicy: Match.anyValue(),
+    });
+  });
+
+  it('receive the archive settings as environment variables', () => {
+    // Assess
+    const common = {
+      ARCHIVE_BUCKET: { Ref: ids.bucket },
+      HAPPYTALK_SECRET_ID: { Ref: ids.secret },
+      HAPPYTALK_BASE_URL: 'https://customer.happytalk.io',
+      HAPPYTALK_TIMEZONE: 'Asia/Seoul',
+      POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
+      POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchive',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    expect(propsOf(template, ids.httpApiFunction).Environment).toEqual({ Variables: common });
+    expect(propsOf(template, ids.archiveEventsFunction).Environment).toEqual({
+      Variables: { ...common, ARCHIVE_DLQ_URL: { Ref: ids.dlq } },
+    });
+  });
+
+  it('call the dev host for happytalkEnv dev, and an explicit base URL when given', () => {
+    // Act
+    const dev = synthTemplate(bundles.dir, { context: { happytalkEnv: 'dev', happytalkTimezone: 'UTC' } });
+    const explicit = synthTemplate(bundles.dir, {
+      context: { happytalkEnv: 'dev', happytalkBaseUrl: 'https://happytalk.example.com/' },
+    });
+
+    // Assess
+    dev.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Environment: {
+          Variables: Match.objectLike({
+            HAPPYTALK_BASE_URL: 'https://patch-customer.happytalk.io',
+            HAPPYTALK_TIMEZONE: 'UTC',
+          }),
+        },
+      },
+      2,
+    );
+    explicit.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Environment: { Variables: Match.objectLike({ HAPPYTALK_BASE_URL: 'https://happytalk.example.com' }) },
+      },
+      2,
+    );
+  });
+
+  it('each log to their own log group, kept for a year and retained', () => {
+    // Assess
+    expect(ids.httpApiLogGroup).not.toBe(ids.archiveEventsLogGroup);
+    for (const logGroup of [ids.httpApiLogGroup, ids.archiveEventsLogGroup]) {
+      expect(template.toJSON().Resources[logGroup]).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        DeletionPolicy: 'Retain',
+        Properties: { RetentionInDays: 365 },
+      });
+    }
+  });
+
+  it('take the log retention from context', () => {
+    // Act
+    const short = synthTemplate(bundles.dir, { context: { logRetentionDays: '90' } });
+
+    // Assess
+    short.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 90 }, 3);
+  });
+});
+
+describe('function permissions', () => {
+  const bucketArn = () => `<${ids.bucket}.Arn>`;
+
+  it('use roles without managed or inline policies', () => {
+    // Assess
+    for (const role of [ids.httpApiRole, ids.archiveEventsRole]) {
+      expect(template.toJSON().Resources[role].Properties.ManagedPolicyArns).toBeUndefined();
+      expect(inlinePoliciesOfRole(template, role)).toEqual([]);
+    }
+  });
+
+  it('grant http-api exactly its logs, prefixes, key, secret and tracing', () => {
+    // Act
+    const grants = grantsOfRole(template, ids.httpApiRole);
+
+    // Assess
+    expect(sorted(grants)).toEqual(
+      [
+        `logs:CreateLogStream <${ids.httpApiLogGroup}.Arn>`,
+        `logs:PutLogEvents <${ids.httpApiLogGroup}.Arn>`,
+        `s3:PutObject ${bucketArn()}/raw/*`,
+        `s3:PutObject ${bucketArn()}/transcripts/*`,
+        `s3:PutObject ${bucketArn()}/index/*`,
+        `s3:GetObject ${bucketArn()}/index/*`,
+        `s3:GetObject ${bucketArn()}/transcripts/*`,
+        `s3:ListBucket ${bucketArn()}`,
+        `kms:Decrypt <${ids.key}.Arn>`,
+        `kms:GenerateDataKey <${ids.key}.Arn>`,
+        `kms:Decrypt <${ids.key}.Arn>`,
+        `secretsmanager:GetSecretValue <${ids.secret}>`,
+        'xray:PutTraceSegments *',
+        'xray:PutTelemetryRecords *',
+      ].sort(),
+    );
+  });
+
+  it('grant archive-events the same plus consuming its queue and sending to its DLQ', () => {
+    // Act
+    const httpApi = sorted(grantsOfRole(template, ids.httpApiRole)).map((g) =>
+      g.replace(`<${ids.httpApiLogGroup}.Arn>`, '<LOG_GROUP>'),
+    );
+    const archiveEvents = sorted(grantsOfRole(template, ids.archiveEventsRole)).map((g) =>
+      g.replace(`<${ids.archiveEventsLogGroup}.Arn>`, '<LOG_GROUP>'),
+    );
+
+    // Assess
+    expect(archiveEvents).toEqual(
+      [
+        ...httpApi,
+        `sqs:SendMessage <${ids.dlq}.Arn>`,
+        `sqs:ReceiveMessage <${ids.queue}.Arn>`,
+        `sqs:ChangeMessageVisibility <${ids.queue}.Arn>`,
+        `sqs:GetQueueUrl <${ids.queue}.Arn>`,
+        `sqs:DeleteMessage <${ids.queue}.Arn>`,
+        `sqs:GetQueueAttributes <${ids.queue}.Arn>`,
+      ].sort(),
+    );
+  });
+
+  it('never grant s3:*, deletes, retention changes, governance bypass or a wildcard resource on S3 and secrets', () => {
+    for (const role of [ids.httpApiRole, ids.archiveEventsRole]) {
+      // Act
+      const grants = grantsOfRole(template, role);
+
+      // Assess
+      const actions = grants.map((g) => g.action);
+      expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+      expect(
+        actions.filter((a) => /^s3:(Delete|PutObjectRetention|PutObjectLegalHold|BypassGovernance)/.test(a)),
+      ).toEqual([]);
+      const storageGrants = grants.filter((g) => /^(s3|secretsmanager|kms):/.test(g.action));
+      expect(storageGrants.filter((g) => g.resource === '*' || !g.resource.startsWith('<'))).toEqual([]);
+    }
+  });
+
+  it('confine ListBucket to the readable prefixes and key use to S3 and Secrets Manager', () => {
+    // Act
+    const grants = grantsOfRole(template, ids.httpApiRole);
+
+    // Assess
+    expect(grants.find((g) => g.action === 's3:ListBucket')?.condition).toEqual({
+      StringLike: { 's3:prefix': ['index/*', 'transcripts/*'] },
+    });
+    const keyGrants = grants.filter((g) => g.action.startsWith('kms:'));
+    expect(keyGrants.map((g) => JSON.stringify(g.condition)).sort()).toEqual(
+      [
+        {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          },
+        },
+        {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          },
+        },
+        {
+          StringEquals: {
+            'kms:ViaService': {
+              'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+            },
+          },
+        },
+      ]
+        .map((c) => JSON.stringify(c))
+        .sort(),
+    );
+  });
+
+  it('read a secret imported by name through the -?????? suffix pattern, and pass its name', () => {
+    // Act
+    const byName = synthTemplate(bundles.dir, { context: { existingSecretName: 'happytalk/token' } });
+    const fn = functionId(byName, /HTTP API/);
+    const grants = grantsOfRole(byName, refId(propsOf(byName, fn).Role));
+
+    // Assess
+    expect(grants.filter((g) => g.action.startsWith('secretsmanager:'))).toEqual([
+      {
+        action: 'secretsmanager:GetSecretValue',
+        resource:
+          'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:happytalk/token-??????',
+      },
+    ]);
+    expect(
+      grants.filter(
+        (g) => g.action === 'kms:Decrypt' && JSON.stringify(g.condition).includes('secretsmanager'),
+      ),
+    ).toEqual([]);
+    expect(
+      (propsOf(byName, fn).Environment as { Variables: Record<string, unknown> }).Variables
+        .HAPPYTALK_SECRET_ID,
+    ).toBe('happytalk/token');
+  });
+
+  it('read a secret imported by ARN, and decrypt with its own key when one is given', () => {
+    // Prepare
+    const arn = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:happytalk/token-AbCdEf';
+    const keyArn = 'arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+    // Act
+    const byArn = synthTemplate(bundles.dir, {
+      context: { existingSecretArn: arn, existingSecretKeyArn: keyArn },
+    });
+    const fn = functionId(byArn, /events from the queue/);
+    const grants = grantsOfRole(byArn, refId(propsOf(byArn, fn).Role));
+
+    // Assess
+    expect(grants.filter((g) => g.action.startsWith('secretsmanager:'))).toEqual([
+      { action: 'secretsmanager:GetSecretValue', resource: arn },
+    ]);
+    expect(grants.filter((g) => g.resource === keyArn)).toEqual([
+      {
+        action: 'kms:Decrypt',
+        resource: keyArn,
+        condition: {
+          StringEquals: {
+            'kms:ViaService': {
+              'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+            },
+          },
+        },
+      },
+    ]);
+    expect(
+      (propsOf(byArn, fn).Environment as { Variables: Record<string, unknown> }).Variables
+        .HAPPYTALK_SECRET_ID,
+    ).toBe(arn);
+  });
+});

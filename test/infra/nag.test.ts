@@ -1,0 +1,152 @@
+import { Validations } from 'aws-cdk-lib';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBundles, createStack } from './support.js';
+
+let bundles: Awaited<ReturnType<typeof buildBundles>>;
+
+beforeAll(async () => {
+  bundles = await buildBundles();
+});
+
+afterAll(async () => {
+  await bundles.remove();
+});
+
+const packs = (): NagPack[] => [new AwsSolutionsChecks(), new ServerlessChecks()];
+
+/** Every finding of both packs, as `rule @ construct path`. */
+function findings(scope: IConstruct, nagPacks: NagPack[] = packs()): string[] {
+  return nagPacks.flatMap((pack) =>
+    pack
+      .validateScope(scope)
+      .violations.flatMap((violation) =>
+        violation.violatingResources.map((resource) => `${violation.ruleName} @ ${resource.constructPath}`),
+      ),
+  );
+}
+
+/** The cdk-nag acknowledgements recorded under `scope`: rule id, construct path and reason. */
+function acknowledgements(scope: IConstruct): { id: string; path: string; reason: string }[] {
+  return scope.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+      .map(([id, reason]) => ({ id: id.replace(/^annotation::/i, ''), path: construct.node.path, reason }))
+      .filter(({ id }) => /^(AwsSolutions|Serverless)-/.test(id)),
+  );
+}
+
+describe('cdk-nag', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['the defaults', {}],
+    ['COMPLIANCE mode, no expiry', { objectLockMode: 'COMPLIANCE', expireAfterRetention: 'false' }],
+    ['an alarm email', { alarmEmail: 'ops@example.com' }],
+    [
+      'a secret imported by name with its own key',
+      {
+        existingSecretName: 'happytalk/token',
+        existingSecretKeyArn:
+          'arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      },
+    ],
+    [
+      'a secret imported by ARN',
+      { existingSecretArn: 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:t-AbCdEf' },
+    ],
+  ])('finds nothing in AwsSolutions and Serverless with %s', (_case, context) => {
+    // Act
+    const remaining = findings(createStack(bundles.dir, { context }));
+
+    // Assess
+    expect(remaining, `unacknowledged findings:\n${remaining.join('\n')}`).toEqual([]);
+  });
+
+  it('still reports the unauthenticated API when httpApiAuthorization is none', () => {
+    // Act
+    const remaining = findings(createStack(bundles.dir, { context: { httpApiAuthorization: 'none' } }));
+
+    // Assess
+    expect(remaining.sort()).toEqual([
+      'AwsSolutions-APIG4 @ HappyTalkArchive/Archive/HttpApi/GET--rooms--{room_id}--archive/Resource',
+      'AwsSolutions-APIG4 @ HappyTalkArchive/Archive/HttpApi/POST--rooms--{room_id}--archive/Resource',
+    ]);
+  });
+
+  it('acknowledges only these findings, each by its full id where it arises', () => {
+    // Prepare
+    const stack = createStack(bundles.dir, { context: { alarmEmail: 'ops@example.com' } });
+    const bucketArn = `<${stack.resolve((stack.archive.bucket.node.defaultChild as CfnBucket).logicalId)}.Arn>`;
+
+    // Act
+    const acknowledged = acknowledgements(stack).map(({ id, path }) => `${id} @ ${path}`);
+
+    // Assess
+    const perRole = (role: string) => [
+      `AwsSolutions-IAM5[Resource::*] @ HappyTalkArchive/Archive/${role}`,
+      `AwsSolutions-IAM5[Resource::${bucketArn}/raw/*] @ HappyTalkArchive/Archive/${role}`,
+      `AwsSolutions-IAM5[Resource::${bucketArn}/transcripts/*] @ HappyTalkArchive/Archive/${role}`,
+      `AwsSolutions-IAM5[Resource::${bucketArn}/index/*] @ HappyTalkArchive/Archive/${role}`,
+    ];
+    expect(acknowledged.sort()).toEqual(
+      [
+        ...perRole('HttpApiFunctionRole'),
+        ...perRole('ArchiveEventsFunctionRole'),
+        'Serverless-LambdaDLQ @ HappyTalkArchive/Archive/HttpApiFunction',
+        'Serverless-LambdaDLQ @ HappyTalkArchive/Archive/ArchiveEventsFunction',
+        'Serverless-LambdaEventSourceMappingDestination @ HappyTalkArchive/Archive/ArchiveEventsFunction',
+        'AwsSolutions-SMG4 @ HappyTalkArchive/Archive/HappyTalkTokenSecret',
+        'Serverless-SQSRedrivePolicy @ HappyTalkArchive/Archive/ArchiveDeadLetterQueue',
+        'Serverless-SQSRedrivePolicy @ HappyTalkArchive/Archive/RuleDeadLetterQueue',
+        'AwsSolutions-SQS3 @ HappyTalkArchive/Archive/RuleDeadLetterQueue',
+        'Serverless-SNSRedrivePolicy @ HappyTalkArchive/Archive/AlarmTopic/ops@example.com',
+      ].sort(),
+    );
+  });
+
+  it('gives each acknowledgement a specific reason', () => {
+    // Prepare
+    const stack = createStack(bundles.dir, { context: { alarmEmail: 'ops@example.com' } });
+
+    // Act
+    const acks = acknowledgements(stack);
+
+    // Assess
+    expect(acks.length).toBeGreaterThan(0);
+    for (const { id, reason } of acks) {
+      expect(reason.length, id).toBeGreaterThanOrEqual(60);
+      const prefix = /\/(raw|transcripts|index)\/\*\]$/.exec(id)?.[1];
+      if (prefix !== undefined) expect(reason, id).toContain(`${prefix}/`);
+      if (id.endsWith('[Resource::*]')) expect(reason, id).toMatch(/xray:PutTraceSegments/);
+    }
+    const distinctReasons = new Set(acks.map(({ reason }) => reason));
+    const distinctRules = new Set(acks.map(({ id }) => id));
+    expect(distinctReasons.size).toBe(distinctRules.size);
+  });
+
+  it('acknowledges nothing that would not otherwise be found', () => {
+    // Prepare: packs that ignore every acknowledgement (cdk-nag's private check, replaced for this test only)
+    const stack = createStack(bundles.dir, { context: { alarmEmail: 'ops@example.com' } });
+    const blind = packs().map((pack) => {
+      Reflect.set(pack, 'isAcknowledged', () => false);
+      return pack;
+    });
+
+    // Act
+    const unacknowledged = findings(stack, blind).map((finding) =>
+      finding.replace(/\/(DefaultPolicy\/)?Resource$/, ''),
+    );
+    const ruleAt = (finding: string) => finding.split(' @ ');
+
+    // Assess
+    for (const { id, path } of acknowledgements(stack)) {
+      const backed = unacknowledged.some((finding) => {
+        const [rule, at] = ruleAt(finding);
+        return rule === id && (at === path || at?.startsWith(`${path}/`));
+      });
+      expect(backed, `${id} @ ${path} acknowledges no finding`).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Shared setup of the infra tests: the real function bundles (built by
+ * scripts/build.ts into a temporary directory, so parallel test files and the
+ * developer's dist/ never collide), an App with cdk.json's feature flags, and
+ * helpers that read IAM grants out of a template.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { HappyTalkArchiveStack, type HappyTalkArchiveStackProps } from '../../infra/archive-stack.js';
+import { buildFunctions } from '../../scripts/build.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+/** The feature flags and settings of cdk.json, so tests see what `cdk synth` sees. */
+export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = cdkJson.context;
+
+/** Builds the real bundles into a fresh temporary directory; call `remove` when done. */
+export async function buildBundles(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'happytalk-archive-bundles-'));
+  await buildFunctions(dir);
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface SynthOptions {
+  /** Extra CDK context, as `-c key=value` would give it. */
+  readonly context?: Record<string, unknown>;
+  readonly props?: HappyTalkArchiveStackProps;
+}
+
+/** Builds the `HappyTalkArchive` stack against the given bundles. */
+export function createStack(functionsDir: string, options: SynthOptions = {}): HappyTalkArchiveStack {
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, functionsDir, ...options.context } });
+  return new HappyTalkArchiveStack(app, 'HappyTalkArchive', options.props);
+}
+
+export function synthTemplate(functionsDir: string, options: SynthOptions = {}): Template {
+  return Template.fromStack(createStack(functionsDir, options));
+}
+
+/** The logical id of the only resource of `type` whose properties match `props`. */
+export function logicalIdOf(template: Template, type: string, props: Record<string, unknown> = {}): string {
+  const ids = Object.keys(
+    template.findResources(type, Object.keys(props).length > 0 ? { Properties: props } : undefined),
+  );
+  if (ids.length !== 1)
+    throw new Error(`expected one ${type} matching ${JSON.stringify(props)}, found ${ids.length}`);
+  return ids[0] as string;
+}
+
+/**
+ * Renders a CloudFormation value as text the way cdk-nag does:
+ * `{"Fn::GetAtt": ["Bucket", "Arn"]}` → `<Bucket.Arn>`, `{"Ref": "X"}` → `<X>`,
+ * `Fn::Join` concatenated.
+ */
+export function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object') {
+    const node = value as Record<string, unknown>;
+    const join = node['Fn::Join'];
+    if (Array.isArray(join)) {
+      const [delimiter, parts] = join as [string, unknown[]];
+      return parts.map(render).join(delimiter);
+    }
+    const getAtt = node['Fn::GetAtt'];
+    if (Array.isArray(getAtt)) return `<${getAtt.map(render).join('.')}>`;
+    if ('Ref' in node) return `<${render(node.Ref)}>`;
+  }
+  return JSON.stringify(value);
+}
+
+/** One allowed (action, resource) pair of a role's policies, with the statement's condition. */
+export interface Grant {
+  readonly action: string;
+  readonly resource: string;
+  readonly condition?: unknown;
+}
+
+/**
+ * Every allowed (action, resource) pair in the `AWS::IAM::Policy` resources
+ * attached to the role, whatever way CDK merged the statements.
+ */
+export function grantsOfRole(template: Template, roleLogicalId: string): Grant[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    (policy.Properties.Roles as unknown[]).some((role) => render(role) === `<${roleLogicalId}>`),
+  );
+  const grants: Grant[] = [];
+  for (const policy of policies) {
+    for (const statement of policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]) {
+      if (statement.Effect !== 'Allow') continue;
+      for (const action of [statement.Action].flat() as string[]) {
+        for (const resource of [statement.Resource].flat()) {
+          grants.push({
+            action,
+            resource: render(resource),
+            ...(statement.Condition === undefined ? {} : { condition: statement.Condition }),
+          });
+        }
+      }
+    }
+  }
+  return grants;
+}
+
+/** Inline policies (`Policies` of the role itself), which the construct must not use. */
+export function inlinePoliciesOfRole(template: Template, roleLogicalId: string): unknown[] {
+  const role = template.toJSON().Resources[roleLogicalId] as { Properties: { Policies?: unknown[] } };
+  return role.Properties.Policies ?? [];
+}
