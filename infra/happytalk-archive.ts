@@ -346,7 +346,7 @@ export class HappyTalkArchive extends Construct {
     this.httpApiFunction = this.createFunction('HttpApiFunction', 'http-api', settings, {
       description: 'HappyTalk archive HTTP API: archives a room on POST, returns its transcript on GET',
       timeout: settings.httpApiTimeout,
-      environment: commonEnvironment,
+      environment: { ...commonEnvironment, ...upstreamDeadline(settings.httpApiTimeout) },
       secretKeyArn: secret.keyArn,
     });
 
@@ -1060,4 +1060,19 @@ function secretSource(props: HappyTalkArchiveProps): SecretSource {
     return { kind: 'arn', arn, keyArn };
   }
   return { kind: 'created' };
+}
+
+/** The longest single backoff delay of the HappyTalk client (its default `retry.maxDelayMs`). */
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Fits the HappyTalk client's per-request timeout and retry budget inside a
+ * function timeout: the last retry may start at the end of the budget, after
+ * the longest backoff, and then run for a whole request timeout.
+ */
+export function upstreamDeadline(functionTimeout: Duration): Record<string, string> {
+  const totalMs = functionTimeout.toMilliseconds();
+  const requestTimeoutMs = Math.min(10_000, Math.floor(totalMs / 3));
+  const budgetMs = Math.max(1, totalMs - requestTimeoutMs - MAX_BACKOFF_MS - 1_000);
+  return { HAPPYTALK_TIMEOUT_MS: String(requestTimeoutMs), HAPPYTALK_RETRY_BUDGET_MS: String(budgetMs) };
 }

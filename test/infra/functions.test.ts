@@ -148,7 +148,10 @@ describe('functions', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
     };
-    expect(propsOf(template, ids.httpApiFunction).Environment).toEqual({ Variables: common });
+    // 29 s: a 9.666 s request timeout and a retry budget that ends early enough for the last retry.
+    expect(propsOf(template, ids.httpApiFunction).Environment).toEqual({
+      Variables: { ...common, HAPPYTALK_TIMEOUT_MS: '9666', HAPPYTALK_RETRY_BUDGET_MS: '13334' },
+    });
     expect(propsOf(template, ids.archiveEventsFunction).Environment).toEqual({
       Variables: { ...common, ARCHIVE_DLQ_URL: { Ref: ids.dlq } },
     });
