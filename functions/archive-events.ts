@@ -4,8 +4,8 @@ import middy from '@middy/core';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ArchiveSummary } from '../lib/archive/archive-room.js';
 import { ArchiveError, describeValue } from '../lib/errors.js';
-import { loggableError } from './commons/errors.js';
 import { createDeadLetterSink } from './commons/dead-letters.js';
+import { loggableError } from './commons/errors.js';
 import { createFunctionRuntime, recordOutcome } from './commons/runtime.js';
 
 const runtime = createFunctionRuntime(process.env);
@@ -19,7 +19,9 @@ export class MalformedEventError extends ArchiveError {
 }
 
 /** What a directly invoked event led to. */
-export type DirectResult = ArchiveSummary | { readonly room_id: string | null; readonly status: 'dead-lettered'; readonly reason: string };
+export type DirectResult =
+  | ArchiveSummary
+  | { readonly room_id: string | null; readonly status: 'dead-lettered'; readonly reason: string };
 
 /**
  * Archives rooms named by EventBridge events (`detail.room_id`), invoked
@@ -30,7 +32,10 @@ export type DirectResult = ArchiveSummary | { readonly room_id: string | null; r
  * reason. Transient ones are retried: by the queue for the batch items that
  * failed (partial batch response), or by Lambda for a direct invocation.
  */
-export async function handleEvent(event: unknown, _context: Context): Promise<SQSBatchResponse | DirectResult> {
+export async function handleEvent(
+  event: unknown,
+  _context: Context,
+): Promise<SQSBatchResponse | DirectResult> {
   if (isSqsEvent(event)) return handleBatch(event.Records);
   const outcome = await archiveOrDeadLetter(event);
   if (outcome.kind === 'retry') throw outcome.error;
@@ -40,7 +45,10 @@ export async function handleEvent(event: unknown, _context: Context): Promise<SQ
 async function handleBatch(records: readonly SQSRecord[]): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchItemFailure[] = [];
   for (const record of records) {
-    logger.appendKeys({ message_id: record.messageId, receive_count: record.attributes?.ApproximateReceiveCount });
+    logger.appendKeys({
+      message_id: record.messageId,
+      receive_count: record.attributes?.ApproximateReceiveCount,
+    });
     try {
       const outcome = await archiveOrDeadLetter(record.body, parseBody);
       if (outcome.kind === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
@@ -53,7 +61,10 @@ async function handleBatch(records: readonly SQSRecord[]): Promise<SQSBatchRespo
 
 type Outcome = { kind: 'done'; result: DirectResult } | { kind: 'retry'; error: unknown };
 
-async function archiveOrDeadLetter(original: unknown, decode: (input: unknown) => unknown = (input) => input): Promise<Outcome> {
+async function archiveOrDeadLetter(
+  original: unknown,
+  decode: (input: unknown) => unknown = (input) => input,
+): Promise<Outcome> {
   let roomId: string | null = null;
   try {
     const rawRoomId = roomIdOf(decode(original));
@@ -77,7 +88,9 @@ async function archiveOrDeadLetter(original: unknown, decode: (input: unknown) =
         });
       } catch (sendError) {
         // Not lost: the event goes back to be retried, and ends in the queue's DLQ at worst.
-        logger.error('dead-letter queue unavailable: the event will be retried', { error: loggableError(sendError) });
+        logger.error('dead-letter queue unavailable: the event will be retried', {
+          error: loggableError(sendError),
+        });
         return { kind: 'retry', error };
       }
       return { kind: 'done', result: { room_id: roomId, status: 'dead-lettered', reason: error.code } };
@@ -98,7 +111,9 @@ function parseBody(body: unknown): unknown {
 /** `detail.room_id` of an EventBridge event; its value is validated by the use case. */
 function roomIdOf(event: unknown): unknown {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-    throw new MalformedEventError(`expected an EventBridge event object, received ${describeValue(event, 40)}`);
+    throw new MalformedEventError(
+      `expected an EventBridge event object, received ${describeValue(event, 40)}`,
+    );
   }
   const detail = (event as { detail?: unknown }).detail;
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
@@ -114,7 +129,9 @@ function isSqsEvent(event: unknown): event is SQSEvent {
   return (
     Array.isArray(records) &&
     records.length > 0 &&
-    records.every((record) => typeof record === 'object' && record !== null && record.eventSource === 'aws:sqs')
+    records.every(
+      (record) => typeof record === 'object' && record !== null && record.eventSource === 'aws:sqs',
+    )
   );
 }
 

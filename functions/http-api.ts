@@ -42,7 +42,11 @@ export async function routeRequest(event: APIGatewayProxyEventV2, context: Conte
   }
 }
 
-async function postArchive(event: APIGatewayProxyEventV2, rawRoomId: unknown, requestId: string): Promise<Result> {
+async function postArchive(
+  event: APIGatewayProxyEventV2,
+  rawRoomId: unknown,
+  requestId: string,
+): Promise<Result> {
   const roomId = validateRoomId(rawRoomId);
   const refusal = checkEmptyBody(event);
   if (refusal) return errorResponse(refusal.status, refusal.code, refusal.message, requestId);
@@ -59,12 +63,18 @@ async function getArchive(rawRoomId: unknown, requestId: string): Promise<Result
 }
 
 /** The archive route takes no body; an empty one, or `{}` as JSON, is tolerated. */
-function checkEmptyBody(event: APIGatewayProxyEventV2): { status: number; code: string; message: string } | undefined {
+function checkEmptyBody(
+  event: APIGatewayProxyEventV2,
+): { status: number; code: string; message: string } | undefined {
   const body = event.body;
   if (body === undefined || body === null || body === '') return undefined;
   const bytes = event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
   if (bytes.byteLength > MAX_BODY_BYTES) {
-    return { status: 413, code: 'BODY_TOO_LARGE', message: `the request body exceeds ${MAX_BODY_BYTES} bytes` };
+    return {
+      status: 413,
+      code: 'BODY_TOO_LARGE',
+      message: `the request body exceeds ${MAX_BODY_BYTES} bytes`,
+    };
   }
   const contentType = headerValue(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') {
@@ -76,7 +86,12 @@ function checkEmptyBody(event: APIGatewayProxyEventV2): { status: number; code: 
   } catch {
     return { status: 400, code: 'INVALID_REQUEST', message: 'the request body is not valid JSON' };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.keys(parsed).length > 0) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    Object.keys(parsed).length > 0
+  ) {
     return { status: 400, code: 'INVALID_REQUEST', message: 'the request body must be empty or {}' };
   }
   return undefined;
@@ -102,7 +117,11 @@ function jsonResponse(statusCode: number, body: string, requestId: string): Resu
 }
 
 function errorResponse(statusCode: number, code: string, message: string, requestId: string): Result {
-  return jsonResponse(statusCode, JSON.stringify({ error: { code, message, request_id: requestId } }), requestId);
+  return jsonResponse(
+    statusCode,
+    JSON.stringify({ error: { code, message, request_id: requestId } }),
+    requestId,
+  );
 }
 
 export const handler = middy<APIGatewayProxyEventV2, Result>(routeRequest)

@@ -5,7 +5,12 @@ import { assertTimeZone, DEFAULT_TIME_ZONE } from './transcript/time.js';
 /** Where the HappyTalk credentials come from. */
 export type CredentialsSource =
   | { readonly kind: 'secret'; readonly secretId: string }
-  | { readonly kind: 'token'; readonly token: string; readonly clientId?: string; readonly clientSecret?: string };
+  | {
+      readonly kind: 'token';
+      readonly token: string;
+      readonly clientId?: string;
+      readonly clientSecret?: string;
+    };
 
 export interface ArchiveConfig {
   /** `ARCHIVE_BUCKET`. */
@@ -58,7 +63,10 @@ export function readBucket(env: Environment): string {
   return bucket;
 }
 
-export function readCredentialsSource(env: Environment, options: { allowLocalToken: boolean }): CredentialsSource {
+export function readCredentialsSource(
+  env: Environment,
+  options: { allowLocalToken: boolean },
+): CredentialsSource {
   const secretId = nonEmpty(env.HAPPYTALK_SECRET_ID);
   if (secretId) return { kind: 'secret', secretId };
   const token = nonEmpty(env.HAPPYTALK_TOKEN);

@@ -17,7 +17,16 @@ if (!existsSync(binary)) {
   mkdirSync(prefix, { recursive: true });
   execFileSync(
     'npm',
-    ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `${pkg}@${NODE24_VERSION}`],
+    [
+      'install',
+      '--prefix',
+      prefix,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `${pkg}@${NODE24_VERSION}`,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
 }

@@ -40,9 +40,17 @@ export function toPublicError(error: unknown, roomId: string | undefined): Publi
       };
     case 'UPSTREAM_UNAVAILABLE':
     case 'SECRET_UNAVAILABLE':
-      return { status: 503, code: 'UPSTREAM_UNAVAILABLE', message: 'HappyTalk is unavailable: try again later' };
+      return {
+        status: 503,
+        code: 'UPSTREAM_UNAVAILABLE',
+        message: 'HappyTalk is unavailable: try again later',
+      };
     case 'STORAGE_UNAVAILABLE':
-      return { status: 503, code: error.code, message: 'the archive storage is unavailable: try again later' };
+      return {
+        status: 503,
+        code: error.code,
+        message: 'the archive storage is unavailable: try again later',
+      };
     default:
       return { status: 500, code: 'INTERNAL', message: 'the archive failed unexpectedly' };
   }

@@ -40,13 +40,20 @@ export function archiveKeys(roomId: string, localDate: string): ArchiveKeys {
 export function partitionDate(regDate: unknown, fallback: Date, timeZone: string): string {
   if (typeof regDate === 'string') {
     const match = /^(\d{4})-(\d{2})-(\d{2})[ T]/.exec(regDate);
-    if (match && match[1] !== '0000' && isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
+    if (
+      match &&
+      match[1] !== '0000' &&
+      isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))
+    ) {
       return `${match[1]}-${match[2]}-${match[3]}`;
     }
   }
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    fallback,
-  );
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(fallback);
 }
 
 function isCalendarDate(year: number, month: number, day: number): boolean {

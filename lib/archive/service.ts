@@ -1,15 +1,20 @@
 import type { ArchiveConfig } from '../config.js';
 import {
   type CredentialsProvider,
-  type SecretsManagerPort,
   SecretsManagerCredentialsProvider,
+  type SecretsManagerPort,
   StaticCredentialsProvider,
 } from '../credentials/provider.js';
 import { ConfigurationError } from '../errors.js';
 import { HappyTalkClient, type HappyTalkClientOptions } from '../happytalk/client.js';
 import type { Logger } from '../logger.js';
-import { type ArchiveRoomDeps, type ArchiveSummary, archiveRoom, type FetchObservation } from './archive-room.js';
-import { type S3Port, S3ArchiveStore } from './store.js';
+import {
+  type ArchiveRoomDeps,
+  type ArchiveSummary,
+  archiveRoom,
+  type FetchObservation,
+} from './archive-room.js';
+import { S3ArchiveStore, type S3Port } from './store.js';
 
 export interface ArchiveServiceOptions {
   readonly s3: S3Port;
@@ -50,7 +55,10 @@ export function createArchiveService(config: ArchiveConfig, options: ArchiveServ
   return { deps, store, client, archive: (roomId) => archiveRoom(roomId, deps) };
 }
 
-function createCredentialsProvider(config: ArchiveConfig, options: ArchiveServiceOptions): CredentialsProvider {
+function createCredentialsProvider(
+  config: ArchiveConfig,
+  options: ArchiveServiceOptions,
+): CredentialsProvider {
   const source = config.credentials;
   if (source.kind === 'token') {
     const { kind: _kind, ...credentials } = source;

@@ -86,7 +86,9 @@ export class S3ArchiveStore implements ArchiveStore {
     if (!index) return undefined;
     const body = await this.#getText(index.transcript_key);
     if (body === undefined) {
-      throw new CorruptArchiveError(`index of room ${roomId} points at ${index.transcript_key}, which is missing`);
+      throw new CorruptArchiveError(
+        `index of room ${roomId} points at ${index.transcript_key}, which is missing`,
+      );
     }
     return { index, body };
   }

@@ -1,15 +1,15 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
+import { createArchiveService } from '../archive/service.js';
+import { S3ArchiveStore } from '../archive/store.js';
 import { createS3Client, createSecretsManagerClient } from '../aws.js';
 import { type Environment, readArchiveConfig, readBucket, readUpstreamConfig } from '../config.js';
 import { ArchiveError } from '../errors.js';
-import { createArchiveService } from '../archive/service.js';
-import { S3ArchiveStore } from '../archive/store.js';
 import { chatDataEndpoint, parseChatData } from '../happytalk/client.js';
 import { validateRoomId } from '../room-id.js';
 import { normalizeRoom } from '../transcript/normalize.js';
 import { createStderrLogger } from './logger.js';
-import { createHash } from 'node:crypto';
 
 /** Where the CLI reads and writes; replaced in tests. */
 export interface CliIo {
@@ -45,10 +45,12 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .option('-v, --verbose', 'log progress (JSON lines on stderr)')
     .hook('preAction', async (command) => {
       const envFile = command.opts<{ envFile?: string }>().envFile;
-      if (envFile) Object.assign(env, parseEnvFile(await readFile(envFile, 'utf8'), envFile), pickDefined(io.env));
+      if (envFile)
+        Object.assign(env, parseEnvFile(await readFile(envFile, 'utf8'), envFile), pickDefined(io.env));
       // The AWS SDK reads its endpoint and credential variables from process.env.
       for (const [key, value] of Object.entries(env)) {
-        if (key.startsWith('AWS_') && value !== undefined && process.env[key] === undefined) process.env[key] = value;
+        if (key.startsWith('AWS_') && value !== undefined && process.env[key] === undefined)
+          process.env[key] = value;
       }
     });
   const logger = () => createStderrLogger(program.opts<{ verbose?: boolean }>().verbose ? 'info' : 'warn');
@@ -60,20 +62,25 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .option('--room-id <id>', 'the room to pick when the response holds several')
     .option('--fetched-at <iso>', 'the time the response was fetched (default: now)')
     .option('--pretty', 'indent the output')
-    .action(async (file: string | undefined, options: { roomId?: string; fetchedAt?: string; pretty?: boolean }) => {
-      const { baseUrl, timeZone } = readUpstreamConfig(env);
-      const bytes = file ? new Uint8Array(await readFile(file)) : await io.readStdin();
-      const roomId = options.roomId === undefined ? undefined : validateRoomId(options.roomId);
-      const fetchedAt = options.fetchedAt ? parseTime(options.fetchedAt) : new Date();
-      const room = parseChatData(bytes, roomId);
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const transcript = normalizeRoom(
-        room,
-        { endpoint: chatDataEndpoint(baseUrl), fetchedAt, sha256 },
-        { ...(roomId ? { roomId } : {}), timeZone },
-      );
-      io.stdout(`${JSON.stringify(transcript, null, options.pretty ? 2 : undefined)}\n`);
-    });
+    .action(
+      async (
+        file: string | undefined,
+        options: { roomId?: string; fetchedAt?: string; pretty?: boolean },
+      ) => {
+        const { baseUrl, timeZone } = readUpstreamConfig(env);
+        const bytes = file ? new Uint8Array(await readFile(file)) : await io.readStdin();
+        const roomId = options.roomId === undefined ? undefined : validateRoomId(options.roomId);
+        const fetchedAt = options.fetchedAt ? parseTime(options.fetchedAt) : new Date();
+        const room = parseChatData(bytes, roomId);
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        const transcript = normalizeRoom(
+          room,
+          { endpoint: chatDataEndpoint(baseUrl), fetchedAt, sha256 },
+          { ...(roomId ? { roomId } : {}), timeZone },
+        );
+        io.stdout(`${JSON.stringify(transcript, null, options.pretty ? 2 : undefined)}\n`);
+      },
+    );
 
   program
     .command('archive')
@@ -92,7 +99,9 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         } catch (error) {
           if (!(error instanceof ArchiveError)) throw error;
           exitCode = 1;
-          io.stdout(`${JSON.stringify({ room_id: roomId, status: 'failed', error: { code: error.code, message: error.message } })}\n`);
+          io.stdout(
+            `${JSON.stringify({ room_id: roomId, status: 'failed', error: { code: error.code, message: error.message } })}\n`,
+          );
           io.stderr(`happytalk-archive: ${error.message}\n`);
         }
       }
@@ -100,7 +109,9 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
 
   program
     .command('get')
-    .description('Print the archived transcript of a room (or, with --raw, the exact bytes HappyTalk returned).')
+    .description(
+      'Print the archived transcript of a room (or, with --raw, the exact bytes HappyTalk returned).',
+    )
     .argument('<room_id>', 'a HappyTalk room id')
     .option('--raw', 'print the raw response instead of the transcript')
     .action(async (roomIdArgument: string, options: { raw?: boolean }) => {
@@ -147,6 +158,7 @@ export function parseEnvFile(text: string, path: string): Record<string, string>
 }
 
 function pickDefined(env: Environment): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
-

@@ -92,7 +92,8 @@ export class StaticCredentialsProvider implements CredentialsProvider {
   readonly #credentials: HappyTalkCredentials;
 
   constructor(credentials: HappyTalkCredentials) {
-    if (credentials.token.trim() === '') throw new ConfigurationError('the HappyTalk token must not be empty');
+    if (credentials.token.trim() === '')
+      throw new ConfigurationError('the HappyTalk token must not be empty');
     this.#credentials = credentials;
   }
 
@@ -107,7 +108,8 @@ export class StaticCredentialsProvider implements CredentialsProvider {
  */
 export function parseSecretValue(value: string, secretId = 'the secret'): HappyTalkCredentials {
   const trimmed = value.trim();
-  if (trimmed === '') throw new SecretFormatError(`secret ${secretId} is empty: store the HappyTalk token in it`);
+  if (trimmed === '')
+    throw new SecretFormatError(`secret ${secretId} is empty: store the HappyTalk token in it`);
   if (trimmed.startsWith('[') || trimmed.startsWith('"')) {
     throw new SecretFormatError(`secret ${secretId} looks like JSON but is not a JSON object`);
   }
@@ -134,7 +136,9 @@ export function parseSecretValue(value: string, secretId = 'the secret'): HappyT
   const clientId = optionalString(record, 'client_id', secretId);
   const clientSecret = optionalString(record, 'client_secret', secretId);
   if ((clientId === undefined) !== (clientSecret === undefined)) {
-    throw new SecretFormatError(`secret ${secretId} must hold both "client_id" and "client_secret", or neither`);
+    throw new SecretFormatError(
+      `secret ${secretId} must hold both "client_id" and "client_secret", or neither`,
+    );
   }
   return {
     token: token.trim(),
@@ -145,7 +149,8 @@ export function parseSecretValue(value: string, secretId = 'the secret'): HappyT
 function optionalString(record: Record<string, unknown>, key: string, secretId: string): string | undefined {
   const value = record[key];
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new SecretFormatError(`secret ${secretId} field "${key}" must be a string`);
+  if (typeof value !== 'string')
+    throw new SecretFormatError(`secret ${secretId} field "${key}" must be a string`);
   return value;
 }
 

@@ -275,7 +275,11 @@ function stripRequest(error: unknown): Error | undefined {
 }
 
 function networkErrorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth++) {
+  for (
+    let current = error, depth = 0;
+    current instanceof Error && depth < 4;
+    current = current.cause, depth++
+  ) {
     if ('code' in current && typeof current.code === 'string') return current.code;
   }
   return undefined;

@@ -35,7 +35,10 @@ export const ChatDataFailSchema = z.looseObject({
   message: z.nullish(z.string()),
 });
 
-export const ChatDataResponseSchema = z.discriminatedUnion('result', [ChatDataSuccessSchema, ChatDataFailSchema]);
+export const ChatDataResponseSchema = z.discriminatedUnion('result', [
+  ChatDataSuccessSchema,
+  ChatDataFailSchema,
+]);
 
 export type RawChat = z.infer<typeof RawChatSchema>;
 export type RawMessage = z.infer<typeof RawMessageSchema>;

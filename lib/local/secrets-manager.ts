@@ -45,17 +45,25 @@ export async function startLocalSecretsManager(
     } catch {
       return sendError(response, 400, 'SerializationException', 'the body is not JSON');
     }
-    if (typeof secretId !== 'string') return sendError(response, 400, 'InvalidParameterException', 'SecretId');
+    if (typeof secretId !== 'string')
+      return sendError(response, 400, 'InvalidParameterException', 'SecretId');
     calls.push(secretId);
     if (fault === 'InternalServiceError') return sendError(response, 500, fault, 'internal error');
     if (fault) return sendError(response, 400, fault, `simulated ${fault}`);
     const name = secretName(secretId);
     const value = secrets.get(secretId) ?? secrets.get(name);
     if (value === undefined) {
-      return sendError(response, 400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+      return sendError(
+        response,
+        400,
+        'ResourceNotFoundException',
+        "Secrets Manager can't find the specified secret.",
+      );
     }
     send(response, 200, {
-      ARN: secretId.startsWith('arn:') ? secretId : `arn:aws:secretsmanager:ap-northeast-2:000000000000:secret:${name}-AbCdEf`,
+      ARN: secretId.startsWith('arn:')
+        ? secretId
+        : `arn:aws:secretsmanager:ap-northeast-2:000000000000:secret:${name}-AbCdEf`,
       Name: name,
       SecretString: value,
       VersionId: randomUUID(),

@@ -35,7 +35,8 @@ export async function startLocalSqs(options: { host?: string; port?: number } = 
       return send(response, 400, { __type: 'com.amazonaws.sqs#InvalidRequest', message: 'not JSON' });
     }
     if (target === 'AmazonSQS.SendMessage') {
-      if (fault) return send(response, fault, { __type: 'com.amazonaws.sqs#InternalError', message: 'simulated' });
+      if (fault)
+        return send(response, fault, { __type: 'com.amazonaws.sqs#InternalError', message: 'simulated' });
       const body = String(input.MessageBody ?? '');
       messages.push({
         queueUrl: String(input.QueueUrl ?? ''),

@@ -54,7 +54,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     startLocalSecretsManager({ port: ports.secretsManager ?? 0 }),
     startLocalSqs({ port: ports.sqs ?? 0 }),
   ]);
-  secretsManager.setSecret(LOCAL_SECRET_ID, JSON.stringify({ token: options.simulator?.token ?? LOCAL_TOKEN }));
+  secretsManager.setSecret(
+    LOCAL_SECRET_ID,
+    JSON.stringify({ token: options.simulator?.token ?? LOCAL_TOKEN }),
+  );
 
   const awsEnv = {
     AWS_REGION: 'ap-northeast-2',
@@ -129,14 +132,17 @@ async function serve(
   archiveEvents: Handler<unknown, unknown>,
 ): Promise<void> {
   const body = await readBody(request);
-  if (body === undefined) return sendJson(response, 413, { error: { code: 'BODY_TOO_LARGE', message: '1 MiB max' } });
+  if (body === undefined)
+    return sendJson(response, 413, { error: { code: 'BODY_TOO_LARGE', message: '1 MiB max' } });
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (url.pathname === '/events' && request.method === 'POST') {
     let event: unknown;
     try {
       event = JSON.parse(body.toString('utf8'));
     } catch {
-      return sendJson(response, 400, { error: { code: 'INVALID_REQUEST', message: 'the event is not JSON' } });
+      return sendJson(response, 400, {
+        error: { code: 'INVALID_REQUEST', message: 'the event is not JSON' },
+      });
     }
     try {
       return sendJson(response, 200, await archiveEvents(event, localContext('archive-events')));

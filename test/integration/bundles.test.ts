@@ -9,7 +9,9 @@ import { startTestStack, type TestStack } from '../support/stack.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
-const node24 = process.env.NODE24_BIN || `${root}.local/node24/node_modules/node-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}/bin/node`;
+const node24 =
+  process.env.NODE24_BIN ||
+  `${root}.local/node24/node_modules/node-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}/bin/node`;
 const runtimes = [
   ['the local Node.js', process.execPath],
   ['Node.js 24', node24],
@@ -27,39 +29,55 @@ afterAll(async () => {
 
 async function invokeBundle(nodeBinary: string, name: string, event: unknown) {
   const bundle = `${root}dist/functions/${name}/index.mjs`;
-  const { stdout } = await run(nodeBinary, [`${root}test/support/invoke-bundle.mjs`, bundle, JSON.stringify(event)], {
-    env: { PATH: process.env.PATH ?? '', ...stack.env, POWERTOOLS_METRICS_DISABLED: 'true' },
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    nodeBinary,
+    [`${root}test/support/invoke-bundle.mjs`, bundle, JSON.stringify(event)],
+    {
+      env: { PATH: process.env.PATH ?? '', ...stack.env, POWERTOOLS_METRICS_DISABLED: 'true' },
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const line = stdout.split('\n').find((candidate) => candidate.startsWith('RESULT '));
   if (!line) throw new Error(`no result from ${name}: ${stdout.slice(-2000)}`);
   return JSON.parse(line.slice('RESULT '.length)) as { node: string; typeofHandler: string; result: unknown };
 }
 
 describe('built function bundles', () => {
-  it.each(['http-api', 'archive-events'])('dist/functions/%s/index.mjs exists with its source map', (name) => {
-    const bundle = `${root}dist/functions/${name}/index.mjs`;
-    expect(existsSync(bundle), `${bundle} is missing: run npm run build`).toBe(true);
-    expect(existsSync(`${bundle}.map`)).toBe(true);
-    expect(statSync(bundle).size).toBeGreaterThan(10_000);
-  });
+  it.each(['http-api', 'archive-events'])(
+    'dist/functions/%s/index.mjs exists with its source map',
+    (name) => {
+      const bundle = `${root}dist/functions/${name}/index.mjs`;
+      expect(existsSync(bundle), `${bundle} is missing: run npm run build`).toBe(true);
+      expect(existsSync(`${bundle}.map`)).toBe(true);
+      expect(statSync(bundle).size).toBeGreaterThan(10_000);
+    },
+  );
 
   describe.each(runtimes)('on %s', (_label, nodeBinary) => {
     it('runs with the expected Node.js major version', async () => {
-      expect(existsSync(nodeBinary), `${nodeBinary} is missing: run node scripts/ensure-node24.mjs`).toBe(true);
+      expect(existsSync(nodeBinary), `${nodeBinary} is missing: run node scripts/ensure-node24.mjs`).toBe(
+        true,
+      );
       const { stdout } = await run(nodeBinary, ['--version']);
       expect(stdout).toMatch(nodeBinary === node24 ? /^v24\./ : /^v\d+\./);
     });
 
     it('http-api archives a room end to end', async () => {
       const roomId = SAMPLE_ROOM_IDS.completed;
-      const { node, typeofHandler, result } = await invokeBundle(nodeBinary, 'http-api', httpApiEvent('POST', roomId));
+      const { node, typeofHandler, result } = await invokeBundle(
+        nodeBinary,
+        'http-api',
+        httpApiEvent('POST', roomId),
+      );
 
       expect(typeofHandler).toBe('function');
       expect(node).toMatch(nodeBinary === node24 ? /^v24\./ : /^v/);
       expect(result).toMatchObject({ statusCode: 200 });
       const body = JSON.parse((result as { body: string }).body);
-      expect(body).toMatchObject({ room_id: roomId, status: expect.stringMatching(/^(archived|unchanged)$/) });
+      expect(body).toMatchObject({
+        room_id: roomId,
+        status: expect.stringMatching(/^(archived|unchanged)$/),
+      });
       expect(await stack.listKeys('index/')).toContain(`index/rooms/${roomId}.json`);
     });
 

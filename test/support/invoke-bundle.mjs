@@ -16,4 +16,6 @@ const context = {
   getRemainingTimeInMillis: () => 30_000,
 };
 const result = await handler(JSON.parse(eventJson), context);
-process.stdout.write(`\nRESULT ${JSON.stringify({ node: process.version, typeofHandler: typeof handler, result })}\n`);
+process.stdout.write(
+  `\nRESULT ${JSON.stringify({ node: process.version, typeofHandler: typeof handler, result })}\n`,
+);

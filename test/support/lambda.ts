@@ -23,7 +23,12 @@ export function lambdaContext(functionName = 'happytalk-archive-test'): Context 
 export function httpApiEvent(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   roomId: string | undefined,
-  options: { body?: string; headers?: Record<string, string>; isBase64Encoded?: boolean; routeKey?: string } = {},
+  options: {
+    body?: string;
+    headers?: Record<string, string>;
+    isBase64Encoded?: boolean;
+    routeKey?: string;
+  } = {},
 ): APIGatewayProxyEventV2 {
   const rawPath = `/rooms/${encodeURIComponent(roomId ?? '')}/archive`;
   return {

@@ -32,7 +32,9 @@ describe('readArchiveConfig', () => {
       clientId: 'i',
       clientSecret: 's',
     });
-    expect(() => readArchiveConfig(env, { allowLocalToken: false })).toThrow(/HAPPYTALK_SECRET_ID is not set/);
+    expect(() => readArchiveConfig(env, { allowLocalToken: false })).toThrow(
+      /HAPPYTALK_SECRET_ID is not set/,
+    );
   });
 
   it.each([

@@ -3,9 +3,12 @@ import { InvalidRoomIdError } from '../../lib/errors.js';
 import { validateRoomId } from '../../lib/room-id.js';
 
 describe('validateRoomId', () => {
-  it.each(['a', 'uvR3XrI8jtybTq6ZfploAOxJcKNLCG', '12345', 'room_1-2', 'x'.repeat(128)])('accepts %s', (id) => {
-    expect(validateRoomId(id)).toBe(id);
-  });
+  it.each(['a', 'uvR3XrI8jtybTq6ZfploAOxJcKNLCG', '12345', 'room_1-2', 'x'.repeat(128)])(
+    'accepts %s',
+    (id) => {
+      expect(validateRoomId(id)).toBe(id);
+    },
+  );
 
   it.each([
     ['an empty string', ''],
@@ -31,7 +34,9 @@ describe('validateRoomId', () => {
     [['a'], 'an array'],
     [{ id: 'a' }, 'an object'],
   ])('refuses the non-string %j', (value, description) => {
-    expect(() => validateRoomId(value)).toThrow(`invalid room id: expected a string, received ${description}`);
+    expect(() => validateRoomId(value)).toThrow(
+      `invalid room id: expected a string, received ${description}`,
+    );
   });
 
   it('cuts a 10 KB value in its message', () => {

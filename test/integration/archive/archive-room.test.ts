@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ArchiveService, createArchiveService } from '../../../lib/archive/service.js';
-import { readArchiveConfig } from '../../../lib/config.js';
 import { createSecretsManagerClient } from '../../../lib/aws.js';
+import { readArchiveConfig } from '../../../lib/config.js';
 import { InvalidRoomIdError } from '../../../lib/errors.js';
 import { OverDateError, RoomNotFoundError } from '../../../lib/happytalk/errors.js';
 import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
@@ -100,9 +100,13 @@ describe('archiveRoom against the simulator and s3rver', () => {
 
   it('reports updated when a room archived while open has changed', async () => {
     const roomId = 'growingRoom01';
-    stack.simulator.addRoom(generateRoom({ roomId, messageCount: 3, status: '1', regDate: '2024-02-29 23:10:00' }));
+    stack.simulator.addRoom(
+      generateRoom({ roomId, messageCount: 3, status: '1', regDate: '2024-02-29 23:10:00' }),
+    );
     const first = await service.archive(roomId);
-    stack.simulator.addRoom(generateRoom({ roomId, messageCount: 5, status: '2', regDate: '2024-02-29 23:10:00' }));
+    stack.simulator.addRoom(
+      generateRoom({ roomId, messageCount: 5, status: '2', regDate: '2024-02-29 23:10:00' }),
+    );
 
     const second = await service.archive(roomId);
 

@@ -53,7 +53,10 @@ describe('happytalk-archive normalize', () => {
     expect(transcript).toMatchObject({
       schema_version: 1,
       room_id: 'uvR3XrI8jtybTq6ZfploAOxJcKNLCG',
-      chat: { status: { code: '2', label: '완료', name: 'completed' }, registered_at: '2022-05-26T10:26:31+09:00' },
+      chat: {
+        status: { code: '2', label: '완료', name: 'completed' },
+        registered_at: '2022-05-26T10:26:31+09:00',
+      },
       stats: { message_count: 1, duration_seconds: 275 },
       source: { fetched_at: '2026-01-02T03:04:05.000Z' },
     });
@@ -95,23 +98,37 @@ describe('happytalk-archive archive and get', () => {
     const archived = await cli(['archive', ...rooms]);
 
     expect(archived.code).toBe(0);
-    const lines = archived.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = archived.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => [line.room_id, line.status])).toEqual([
       [SAMPLE_ROOM_IDS.specExample, 'archived'],
       [SAMPLE_ROOM_IDS.open, 'archived'],
     ]);
     const got = await cli(['get', SAMPLE_ROOM_IDS.open]);
     expect(got.code).toBe(0);
-    expect(JSON.parse(got.stdout)).toMatchObject({ room_id: SAMPLE_ROOM_IDS.open, chat: { completed_at: null } });
+    expect(JSON.parse(got.stdout)).toMatchObject({
+      room_id: SAMPLE_ROOM_IDS.open,
+      chat: { completed_at: null },
+    });
     const raw = await cli(['get', SAMPLE_ROOM_IDS.specExample, '--raw']);
     expect(raw.stdoutBytes.equals((await stack.getObject(lines[0].raw_key)).body)).toBe(true);
   });
 
   it('archives the good rooms and exits 1 when one fails', async () => {
-    const { code, stdout, stderr } = await cli(['archive', 'no/such', SAMPLE_ROOM_IDS.buttons, 'missingRoom']);
+    const { code, stdout, stderr } = await cli([
+      'archive',
+      'no/such',
+      SAMPLE_ROOM_IDS.buttons,
+      'missingRoom',
+    ]);
 
     expect(code).toBe(1);
-    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.status)).toEqual(['failed', 'archived', 'failed']);
     expect(lines[0].error.code).toBe('INVALID_ROOM_ID');
     expect(lines[2].error.code).toBe('ROOM_NOT_FOUND');
@@ -152,13 +169,21 @@ describe('the happytalk-archive bin', () => {
   it('runs as a command with an env file', async () => {
     const envFile = `${stack.s3.directory}/cli.env`;
     await import('node:fs/promises').then((fs) =>
-      fs.writeFile(envFile, Object.entries(cliEnv).map(([k, v]) => `${k}=${v}`).join('\n')),
+      fs.writeFile(
+        envFile,
+        Object.entries(cliEnv)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n'),
+      ),
     );
     const { stdout } = await promisify(execFile)(
       'node',
       [`${root}bin/happytalk-archive.mjs`, '--env-file', envFile, 'archive', SAMPLE_ROOM_IDS.completed],
       { env: { PATH: process.env.PATH ?? '' } },
     );
-    expect(JSON.parse(stdout)).toMatchObject({ room_id: SAMPLE_ROOM_IDS.completed, status: expect.any(String) });
+    expect(JSON.parse(stdout)).toMatchObject({
+      room_id: SAMPLE_ROOM_IDS.completed,
+      status: expect.any(String),
+    });
   });
 });

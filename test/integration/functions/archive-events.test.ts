@@ -80,9 +80,9 @@ describe('archive-events invoked directly by EventBridge', () => {
   it('throws a transient failure so that Lambda retries it', async () => {
     stack.simulator.setFault('*', { kind: 'status', status: 500 });
 
-    await expect(handler(chatCompletedEvent({ room_id: SAMPLE_ROOM_IDS.open }), lambdaContext())).rejects.toThrow(
-      /HTTP 500/,
-    );
+    await expect(
+      handler(chatCompletedEvent({ room_id: SAMPLE_ROOM_IDS.open }), lambdaContext()),
+    ).rejects.toThrow(/HTTP 500/);
     expect(deadLetters()).toEqual([]);
   });
 });
@@ -135,7 +135,8 @@ describe('archive-events with SQS batches', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     const archived = emf.reduce((sum, line) => sum + (Number(line.Archived) || 0), 0);
     const unchanged = emf.reduce(
-      (sum, line) => sum + (Array.isArray(line.Unchanged) ? line.Unchanged.length : Number(line.Unchanged) || 0),
+      (sum, line) =>
+        sum + (Array.isArray(line.Unchanged) ? line.Unchanged.length : Number(line.Unchanged) || 0),
       0,
     );
     expect(archived).toBe(1);
@@ -144,7 +145,10 @@ describe('archive-events with SQS batches', () => {
 
   it('never writes the token to its logs', async () => {
     stack.simulator.setFault('*', { kind: 'fail', code: -501, message: 'token' });
-    await handler(sqsEvent([JSON.stringify(chatCompletedEvent({ room_id: SAMPLE_ROOM_IDS.open }))]), lambdaContext());
+    await handler(
+      sqsEvent([JSON.stringify(chatCompletedEvent({ room_id: SAMPLE_ROOM_IDS.open }))]),
+      lambdaContext(),
+    );
 
     expect(output.text()).not.toContain(TEST_TOKEN);
     expect(JSON.stringify(stack.sqs.messages)).not.toContain(TEST_TOKEN);

@@ -4,7 +4,10 @@ import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
 import { captureOutput, httpApiEvent, lambdaContext } from '../../support/lambda.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 let stack: TestStack;
 let handler: Handler;
@@ -64,7 +67,11 @@ describe('POST /rooms/{room_id}/archive', () => {
     expect(logs.length).toBeGreaterThan(0);
     for (const log of logs) expect(log).toMatchObject({ room_id: roomId, function_request_id: requestId });
     const emf = lines.find((line) => '_aws' in line);
-    expect(emf).toMatchObject({ Archived: 1, MessageCount: expect.any(Number), UpstreamLatency: expect.any(Number) });
+    expect(emf).toMatchObject({
+      Archived: 1,
+      MessageCount: expect.any(Number),
+      UpstreamLatency: expect.any(Number),
+    });
   });
 
   it.each([
@@ -84,8 +91,20 @@ describe('POST /rooms/{room_id}/archive', () => {
   it.each([
     ['a non-JSON body', '{nope', { 'content-type': 'application/json' }, 400, 'INVALID_REQUEST'],
     ['a body with fields', '{"room_id":"x"}', { 'content-type': 'application/json' }, 400, 'INVALID_REQUEST'],
-    ['a form body', 'a=b', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['an oversize body', `{"x":"${'a'.repeat(5000)}"}`, { 'content-type': 'application/json' }, 413, 'BODY_TOO_LARGE'],
+    [
+      'a form body',
+      'a=b',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'an oversize body',
+      `{"x":"${'a'.repeat(5000)}"}`,
+      { 'content-type': 'application/json' },
+      413,
+      'BODY_TOO_LARGE',
+    ],
   ])('refuses %s', async (_name, bodyText, headers, status, code) => {
     const { response, body } = await invoke(
       httpApiEvent('POST', SAMPLE_ROOM_IDS.completed, { body: bodyText, headers }),
@@ -98,7 +117,10 @@ describe('POST /rooms/{room_id}/archive', () => {
 
   it('accepts an empty JSON object as the body', async () => {
     const { response } = await invoke(
-      httpApiEvent('POST', SAMPLE_ROOM_IDS.specExample, { body: '{}', headers: { 'Content-Type': 'application/json' } }),
+      httpApiEvent('POST', SAMPLE_ROOM_IDS.specExample, {
+        body: '{}',
+        headers: { 'Content-Type': 'application/json' },
+      }),
     );
     expect(response.statusCode).toBe(200);
   });

@@ -1,7 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CorruptArchiveError, StorageAccessError, StorageUnavailableError } from '../../../lib/archive/errors.js';
+import {
+  CorruptArchiveError,
+  StorageAccessError,
+  StorageUnavailableError,
+} from '../../../lib/archive/errors.js';
 import { type IndexRecord, S3ArchiveStore } from '../../../lib/archive/store.js';
 
 const s3 = mockClient(S3Client);
@@ -24,7 +28,12 @@ function s3Error(name: string, status: number): Error {
 }
 
 function body(text: string) {
-  return { Body: { transformToString: async () => text, transformToByteArray: async () => new TextEncoder().encode(text) } };
+  return {
+    Body: {
+      transformToString: async () => text,
+      transformToByteArray: async () => new TextEncoder().encode(text),
+    },
+  };
 }
 
 describe('S3ArchiveStore', () => {

@@ -1,7 +1,11 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SecretAccessError, SecretFormatError, SecretUnavailableError } from '../../../lib/credentials/errors.js';
+import {
+  SecretAccessError,
+  SecretFormatError,
+  SecretUnavailableError,
+} from '../../../lib/credentials/errors.js';
 import {
   parseSecretValue,
   SecretsManagerCredentialsProvider,
@@ -60,7 +64,9 @@ describe('parseSecretValue', () => {
 
   it('never quotes the secret value in its errors', () => {
     const value = '{"token": "very-secret-value"';
-    expect(() => parseSecretValue(value)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('very-secret') }));
+    expect(() => parseSecretValue(value)).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('very-secret') }),
+    );
   });
 });
 
@@ -96,7 +102,9 @@ describe('SecretsManagerCredentialsProvider', () => {
   });
 
   it('reads a binary secret as UTF-8', async () => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretBinary: new TextEncoder().encode('{"token":"bin"}') });
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolves({ SecretBinary: new TextEncoder().encode('{"token":"bin"}') });
     await expect(provider().getCredentials()).resolves.toEqual({ token: 'bin' });
   });
 
@@ -144,7 +152,9 @@ describe('SecretsManagerCredentialsProvider', () => {
 
   it('refuses an empty secret id or a negative max age', () => {
     const client = new SecretsManagerClient({});
-    expect(() => new SecretsManagerCredentialsProvider({ client, secretId: ' ' })).toThrow(ConfigurationError);
+    expect(() => new SecretsManagerCredentialsProvider({ client, secretId: ' ' })).toThrow(
+      ConfigurationError,
+    );
     expect(() => new SecretsManagerCredentialsProvider({ client, secretId: 'x', maxAgeMs: -1 })).toThrow(
       /maxAgeMs must be a number >= 0, received -1/,
     );
@@ -153,7 +163,9 @@ describe('SecretsManagerCredentialsProvider', () => {
 
 describe('StaticCredentialsProvider', () => {
   it('returns the credentials it was given', async () => {
-    await expect(new StaticCredentialsProvider({ token: 't' }).getCredentials()).resolves.toEqual({ token: 't' });
+    await expect(new StaticCredentialsProvider({ token: 't' }).getCredentials()).resolves.toEqual({
+      token: 't',
+    });
   });
 
   it('refuses an empty token', () => {

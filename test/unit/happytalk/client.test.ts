@@ -20,7 +20,10 @@ const ROOM = 'room0001';
 const encoder = new TextEncoder();
 
 function roomResponse(id = ROOM): string {
-  return JSON.stringify({ result: 'success', data: [{ chat: { id, reg_date: '2022-05-26 10:26:31' }, message: [] }] });
+  return JSON.stringify({
+    result: 'success',
+    data: [{ chat: { id, reg_date: '2022-05-26 10:26:31' }, message: [] }],
+  });
 }
 
 type Answer = Response | Error;
@@ -53,7 +56,9 @@ function client(fetchImpl: typeof fetch, extra: Partial<HappyTalkClientOptions> 
 }
 
 function connectionReset(): Error {
-  return new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+  return new TypeError('fetch failed', {
+    cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+  });
 }
 
 describe('chatDataEndpoint', () => {
@@ -138,12 +143,21 @@ describe('HappyTalkClient.fetchRoom', () => {
   });
 
   it('gives up after maxAttempts with a retryable error that counts the attempts', async () => {
-    const { fetch, calls } = scriptedFetch([json('', 503), json('', 503), json('', 503), json(roomResponse())]);
+    const { fetch, calls } = scriptedFetch([
+      json('', 503),
+      json('', 503),
+      json('', 503),
+      json(roomResponse()),
+    ]);
 
     const failure = client(fetch).fetchRoom(ROOM);
 
     await expect(failure).rejects.toThrow(HappyTalkUnavailableError);
-    await expect(failure).rejects.toMatchObject({ retryable: true, attempts: 3, code: 'UPSTREAM_UNAVAILABLE' });
+    await expect(failure).rejects.toMatchObject({
+      retryable: true,
+      attempts: 3,
+      code: 'UPSTREAM_UNAVAILABLE',
+    });
     expect(calls).toHaveLength(3);
   });
 
@@ -185,7 +199,12 @@ describe('HappyTalkClient retry timing', () => {
 
   it('waits with full jitter: each delay is random between 0 and the doubled cap', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
-    const { fetch, calls } = scriptedFetch([json('', 503), json('', 503), json('', 503), json(roomResponse())]);
+    const { fetch, calls } = scriptedFetch([
+      json('', 503),
+      json('', 503),
+      json('', 503),
+      json(roomResponse()),
+    ]);
     const pending = client(fetch, {
       retry: { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 10_000, totalBudgetMs: 60_000 },
     }).fetchRoom(ROOM);
