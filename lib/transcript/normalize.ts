@@ -1,0 +1,724 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  ChatDataResponseSchema,
+  type ChatDataSuccess,
+  type RawChat,
+  type RawRoom,
+} from '../happytalk/schema.js';
+import { ARCHIVER_VERSION } from '../version.js';
+import {
+  CHANNEL_CODES,
+  CONTENT_TYPE_CODES,
+  type CodeTable,
+  MESSAGE_TYPE_CODES,
+  PARCEL_COMPANY_CODES,
+  PHONE_OS_CODES,
+  SENDER_CODES,
+  STATUS_CODES,
+} from './codes.js';
+import { InvalidChatDataError } from './errors.js';
+import {
+  type Code,
+  type Link,
+  type Message,
+  TRANSCRIPT_SCHEMA_VERSION,
+  type Transcript,
+  type Warning,
+} from './schema.js';
+import { type DateTimeConverter, dateTimeConverter, INVALID_DATETIME } from './time.js';
+
+/** Where the raw response of a transcript came from. */
+export interface TranscriptSource {
+  /** The URL that was called. */
+  endpoint: string;
+  fetchedAt: Date;
+  /** Hex SHA-256 of the raw response bytes. */
+  sha256: string;
+  /** Defaults to this package's version. */
+  archiverVersion?: string;
+}
+
+/** How {@link normalizeRoom} reads a room. */
+export interface NormalizeRoomOptions {
+  /**
+   * The transcript's `room_id`; defaults to the room's `chat.id`. For
+   * {@link normalizeChatData}, also the `chat.id` of the room to pick.
+   */
+  roomId?: string;
+  /** IANA zone of HappyTalk's bare datetimes; defaults to `Asia/Seoul`. */
+  timeZone?: string;
+}
+
+/** What {@link normalizeChatData} needs beside the body: where it came from, and which room to pick. */
+export interface NormalizeChatDataOptions extends NormalizeRoomOptions {
+  /** The URL that was called. */
+  endpoint: string;
+  fetchedAt: Date;
+  /** Defaults to this package's version. */
+  archiverVersion?: string;
+}
+
+/**
+ * Turns one room of a `chat_data` response into a transcript v1
+ * (`/work/shared/transcript-schema.md`). Never throws on odd values: each one
+ * becomes null, a Code with null label and name, or an `extra` entry, and is
+ * named in `warnings`.
+ *
+ * Warning paths point into the raw response. Without a leading `$` they are
+ * relative to the room (the element of `data`): `chat.vote_score`,
+ * `message[3].user_type` (3 is the index in the raw `message` array, not in the
+ * sorted `messages`), `message[3]` (a whole message), `tags` (a field of the
+ * room beside `chat` and `message`). With a leading `$` they start at the
+ * response root: `$.extra_field`, `$.data[1]`. Keys that are not identifiers are
+ * written `["a key"]`.
+ *
+ * Messages are ordered by `sent_at` (the instant), then by `id`: two ids made
+ * only of digits compare as numbers ("9" before "10"), two other ids compare by
+ * UTF-16 code units, and digit-only ids come before the others (the only total
+ * order that keeps "numerically when both are digits"). Messages without a
+ * usable `sent_at` come last, ordered by id. Equal keys keep the raw order.
+ *
+ * @throws InvalidTimeZoneError when `options.timeZone` is not a known IANA zone.
+ */
+export function normalizeRoom(
+  room: RawRoom,
+  source: TranscriptSource,
+  options: NormalizeRoomOptions = {},
+): Transcript {
+  return new RoomNormalizer(dateTimeConverter(options.timeZone), []).transcript(room, source, options.roomId);
+}
+
+/**
+ * Validates and normalizes the raw body of a `chat_data` response: hashes the
+ * bytes (UTF-8 for a string) for `source.sha256`, parses and checks the
+ * documented shape, picks the room whose `chat.id` is `options.roomId` (or the
+ * only room) and normalizes it as {@link normalizeRoom} does. Fields of the
+ * response beside `result` and `data`, and the rooms not picked, are named in
+ * `warnings` (paths starting with `$`).
+ *
+ * @throws InvalidChatDataError when the body is not UTF-8 JSON, not the
+ *   documented shape, a `fail` answer, or holds no room to pick.
+ * @throws InvalidTimeZoneError when `options.timeZone` is not a known IANA zone.
+ */
+export function normalizeChatData(raw: Uint8Array | string, options: NormalizeChatDataOptions): Transcript {
+  const clock = dateTimeConverter(options.timeZone);
+  const sha256 = sha256Hex(raw);
+  const response = parseSuccess(parseJson(raw));
+  const warnings = responseFieldWarnings(response);
+  const room = pickRoom(response, options.roomId, warnings);
+  const source: TranscriptSource = {
+    endpoint: options.endpoint,
+    fetchedAt: options.fetchedAt,
+    sha256,
+    archiverVersion: options.archiverVersion,
+  };
+  return new RoomNormalizer(clock, warnings).transcript(room, source, options.roomId);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function sha256Hex(raw: Uint8Array | string): string {
+  const hash = createHash('sha256');
+  return (typeof raw === 'string' ? hash.update(raw, 'utf8') : hash.update(raw)).digest('hex');
+}
+
+function parseJson(raw: Uint8Array | string): unknown {
+  let text: string;
+  try {
+    text = typeof raw === 'string' ? raw : utf8.decode(raw);
+  } catch (error) {
+    throw new InvalidChatDataError('HappyTalk chat_data response is not valid UTF-8', 'not-json', {
+      cause: error,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // Not the parser's message: it quotes the body, which can hold personal data.
+    throw new InvalidChatDataError(
+      `HappyTalk chat_data response is not JSON (${text.length} characters)`,
+      'not-json',
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function parseSuccess(json: unknown): ChatDataSuccess {
+  const parsed = ChatDataResponseSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? issuePath(issue.path) : '$';
+    throw new InvalidChatDataError(
+      `HappyTalk chat_data response is not the documented shape at ${where}: ${issue?.message ?? 'invalid'}`,
+      'invalid-shape',
+      { cause: parsed.error },
+    );
+  }
+  const response = parsed.data;
+  if (response.result === 'fail') {
+    const said = response.message == null ? '' : ` ${JSON.stringify(response.message)}`;
+    throw new InvalidChatDataError(`HappyTalk answered fail ${response.code}${said}`, 'fail-result', {
+      failure: { code: response.code, message: response.message ?? null },
+    });
+  }
+  return response;
+}
+
+function issuePath(path: z.core.$ZodIssue['path']): string {
+  let text = '$';
+  for (const key of path) {
+    text = typeof key === 'number' ? `${text}[${key}]` : memberPath(text, String(key));
+  }
+  return text;
+}
+
+const RESPONSE_FIELDS: ReadonlySet<string> = new Set(['result', 'data']);
+
+function responseFieldWarnings(response: ChatDataSuccess): Warning[] {
+  const warnings: Warning[] = [];
+  for (const key in response) {
+    if (!RESPONSE_FIELDS.has(key)) {
+      warnings.push(warning(memberPath('$', key), response[key], 'response field not in the spec'));
+    }
+  }
+  return warnings;
+}
+
+function pickRoom(response: ChatDataSuccess, roomId: string | undefined, warnings: Warning[]): RawRoom {
+  const rooms = response.data ?? [];
+  if (rooms.length === 0) {
+    throw new InvalidChatDataError(
+      'HappyTalk chat_data response holds no room (data is empty)',
+      'empty-data',
+    );
+  }
+  if (roomId === undefined && rooms.length > 1) {
+    throw new InvalidChatDataError(
+      `HappyTalk chat_data response holds ${rooms.length} rooms; pass roomId to choose one`,
+      'ambiguous-room',
+    );
+  }
+  const index = roomId === undefined ? 0 : rooms.findIndex((room) => String(room.chat.id) === roomId);
+  const room = rooms[index];
+  if (room === undefined) {
+    const ids = rooms.map((candidate) => JSON.stringify(String(candidate.chat.id))).join(', ');
+    throw new InvalidChatDataError(
+      `room ${JSON.stringify(roomId)} is not in the HappyTalk chat_data response (rooms: ${ids})`,
+      'room-not-found',
+    );
+  }
+  const chosen = String(room.chat.id);
+  rooms.forEach((other, otherIndex) => {
+    if (otherIndex !== index) {
+      warnings.push(
+        warning(`$.data[${otherIndex}]`, other, `another room in data; this transcript is of room ${chosen}`),
+      );
+    }
+  });
+  return room;
+}
+
+const PARAMETER_FIELDS = [
+  'parameter1',
+  'parameter2',
+  'parameter3',
+  'parameter4',
+  'parameter5',
+  'parameter6',
+  'parameter7',
+  'parameter8',
+  'parameter9',
+  'parameter10',
+] as const;
+
+const CHAT_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'title',
+  'counselor_name',
+  'counselor_nickname',
+  'customer_uuid',
+  'users_id',
+  'category_id',
+  'division_id',
+  'cate_name1',
+  'cate_name2',
+  'etc_assign',
+  'reg_date',
+  'complate_date',
+  'out_api',
+  'status',
+  'order_number',
+  'product_number',
+  'parcel_number',
+  'parcel_companycode',
+  'app_ver',
+  'phone_os',
+  'phone_model',
+  'phone_osver',
+  'phone_telecomm',
+  'app_hash',
+  ...PARAMETER_FIELDS,
+  'vote_score',
+  'vote_comment',
+]);
+
+const MESSAGE_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'from_id',
+  'to_id',
+  'type',
+  'user_type',
+  'contents_type',
+  'contents',
+  'send_date',
+  'read_date',
+]);
+
+const ROOM_FIELDS: ReadonlySet<string> = new Set(['chat', 'message']);
+const SCORE = /^[+-]?\d+(?:\.\d+)?$/;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const DIGITS = /^\d+$/;
+const DIGIT_ZERO = 48;
+const CHAT_SCOPE = -1;
+const UNKNOWN_SENDER = 'unknown';
+
+type RawRecord = Readonly<Record<string, unknown>>;
+
+/** The state of normalizing one room: its warnings, and the raw record being read for their paths. */
+class RoomNormalizer {
+  readonly #clock: DateTimeConverter;
+  readonly #warnings: Warning[];
+  // CHAT_SCOPE while reading `chat`, else the raw index of the message being read.
+  #scope = CHAT_SCOPE;
+
+  constructor(clock: DateTimeConverter, warnings: Warning[]) {
+    this.#clock = clock;
+    this.#warnings = warnings;
+  }
+
+  transcript(room: RawRoom, source: TranscriptSource, roomId: string | undefined): Transcript {
+    this.#warnRoomFields(room);
+    const chat = this.#chat(room.chat);
+    const messages = this.#messages(room.message ?? []);
+    return {
+      schema_version: TRANSCRIPT_SCHEMA_VERSION,
+      room_id: roomId ?? chat.id,
+      chat,
+      messages,
+      stats: {
+        message_count: messages.length,
+        by_sender: countBySender(messages),
+        first_message_at: firstSentAt(messages),
+        last_message_at: lastSentAt(messages),
+        duration_seconds: secondsBetween(chat.registered_at, chat.completed_at),
+      },
+      warnings: this.#warnings,
+      source: {
+        endpoint: source.endpoint,
+        fetched_at: source.fetchedAt.toISOString(),
+        sha256: source.sha256,
+        archiver_version: source.archiverVersion ?? ARCHIVER_VERSION,
+      },
+    };
+  }
+
+  #warnRoomFields(room: RawRoom): void {
+    for (const key in room) {
+      if (!ROOM_FIELDS.has(key)) {
+        this.#warnings.push(warning(memberPath('', key), room[key], 'room field not in the spec'));
+      }
+    }
+  }
+
+  #chat(chat: RawChat): Transcript['chat'] {
+    this.#scope = CHAT_SCOPE;
+    return {
+      id: String(chat.id),
+      title: this.#text(chat, 'title'),
+      status: this.#code(chat, STATUS_CODES, true),
+      channel: this.#code(chat, CHANNEL_CODES, true),
+      counselor: {
+        name: this.#text(chat, 'counselor_name'),
+        nickname: this.#text(chat, 'counselor_nickname'),
+      },
+      customer: { uuid: this.#text(chat, 'customer_uuid'), user_id: this.#text(chat, 'users_id') },
+      category: { id: this.#text(chat, 'category_id'), name: this.#text(chat, 'cate_name1') },
+      division: { id: this.#text(chat, 'division_id'), name: this.#text(chat, 'cate_name2') },
+      subcategory: this.#text(chat, 'etc_assign'),
+      registered_at: this.#time(chat, 'reg_date'),
+      completed_at: this.#time(chat, 'complate_date'),
+      order: {
+        order_number: this.#text(chat, 'order_number'),
+        product_number: this.#text(chat, 'product_number'),
+        parcel_number: this.#text(chat, 'parcel_number'),
+        parcel_company: this.#code(chat, PARCEL_COMPANY_CODES, false),
+      },
+      device: {
+        app_version: this.#text(chat, 'app_ver'),
+        os: this.#code(chat, PHONE_OS_CODES, false),
+        os_version: this.#text(chat, 'phone_osver'),
+        model: this.#text(chat, 'phone_model'),
+        telecom: this.#text(chat, 'phone_telecomm'),
+        app_hash: this.#text(chat, 'app_hash'),
+      },
+      parameters: PARAMETER_FIELDS.map((field) => this.#text(chat, field)),
+      rating: { score: this.#score(chat, 'vote_score'), comment: this.#text(chat, 'vote_comment') },
+      extra: unknownFields(chat, CHAT_FIELDS),
+    };
+  }
+
+  #messages(raw: readonly RawRecord[]): Message[] {
+    const messages: Message[] = [];
+    // Ids usually arrive in increasing order, which rules out a repeat without hashing
+    // each id; the set of ids seen is built only once that order breaks.
+    let seen: Set<string> | undefined;
+    let lastId: string | undefined;
+    for (let index = 0; index < raw.length; index++) {
+      const record = raw[index];
+      if (record === undefined) {
+        continue;
+      }
+      const id = String(record.id);
+      if (seen === undefined && (lastId === undefined || compareIds(lastId, id) < 0)) {
+        lastId = id;
+      } else {
+        seen ??= new Set(messages.map((message) => message.id));
+        if (seen.has(id)) {
+          this.#warnings.push(
+            warning(`message[${index}]`, record, `duplicate message id ${id}; the first occurrence is kept`),
+          );
+          continue;
+        }
+        seen.add(id);
+      }
+      this.#scope = index;
+      messages.push(this.#message(record, id));
+    }
+    return sortMessages(messages);
+  }
+
+  #message(record: RawRecord, id: string): Message {
+    const type = this.#code(record, MESSAGE_TYPE_CODES, true);
+    const sender = this.#code(record, SENDER_CODES, true);
+    const contentType = this.#code(record, CONTENT_TYPE_CODES, true);
+    const contents = this.#text(record, 'contents');
+    const message: Message = {
+      id,
+      from_id: this.#text(record, 'from_id'),
+      to_id: this.#text(record, 'to_id'),
+      type,
+      sender,
+      content_type: contentType,
+      text: null,
+      image_url: null,
+      links: [],
+      contents,
+      sent_at: this.#time(record, 'send_date'),
+      read_at: this.#time(record, 'read_date'),
+      extra: unknownFields(record, MESSAGE_FIELDS),
+    };
+    this.#readContents(message, contentType?.name, contents);
+    return message;
+  }
+
+  /** Fills `text`, `image_url` and `links` from the contents, as the content type says to read them. */
+  #readContents(message: Message, contentType: string | null | undefined, contents: string | null): void {
+    if (contents === null) {
+      return;
+    }
+    switch (contentType) {
+      case 'image':
+        message.image_url = contents;
+        return;
+      case 'button':
+      case 'template':
+        this.#readRichContents(message, contents);
+        return;
+      default:
+        // text, and also an unknown or missing content type: the contents are the best text there is.
+        message.text = contents;
+    }
+  }
+
+  // Button and template contents are a JSON string whose keys vary; see NOTES.md.
+  #readRichContents(message: Message, contents: string): void {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(contents);
+    } catch {
+      this.#warn('contents', contents, 'contents is not valid JSON');
+      return;
+    }
+    if (!isRecord(payload)) {
+      this.#warn('contents', contents, 'contents is not a JSON object');
+      return;
+    }
+    message.text = textOf(payload.text);
+    message.image_url = textOf(payload.image_url);
+    message.links = linksOf(payload.link);
+  }
+
+  /** A documented string field: numbers are stringified, other non-strings become null with a warning. */
+  #text(record: RawRecord, field: string): string | null {
+    const value = record[field];
+    if (typeof value === 'string') {
+      return value === '' ? null : value;
+    }
+    if (value === null || value === undefined) {
+      return null;
+    }
+    if (typeof value === 'number') {
+      return String(value);
+    }
+    this.#warn(field, value, `expected a string, got ${kindOf(value)}`);
+    return null;
+  }
+
+  #code(record: RawRecord, table: CodeTable, required: boolean): Code | null {
+    const field = table.field;
+    const value = record[field];
+    if (value === null || value === undefined || value === '') {
+      if (required) {
+        this.#warn(field, value, `missing ${field}`);
+      }
+      return null;
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      this.#warn(field, value, `expected a ${field} code, got ${kindOf(value)}`);
+      return null;
+    }
+    const code = String(value);
+    const known = table.codes.get(code);
+    if (known === undefined) {
+      this.#warn(field, value, `unknown ${field} code (not in the spec's table)`);
+      return { code, label: null, name: null };
+    }
+    return known;
+  }
+
+  #time(record: RawRecord, field: string): string | null {
+    const value = record[field];
+    const time = this.#clock.toTime(value);
+    if (time === INVALID_DATETIME) {
+      this.#warn(field, value, 'not a valid datetime (expected Y-m-d H:i:s)');
+      return null;
+    }
+    return time;
+  }
+
+  #score(record: RawRecord, field: string): number | null {
+    const value = record[field];
+    if (value === null || value === undefined || value === '') {
+      return null;
+    }
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      return value;
+    }
+    if (typeof value === 'string' && SCORE.test(value)) {
+      return Number(value);
+    }
+    this.#warn(field, value, `${field} is not a number`);
+    return null;
+  }
+
+  #warn(field: string, value: unknown, reason: string): void {
+    const scope = this.#scope === CHAT_SCOPE ? 'chat' : `message[${this.#scope}]`;
+    this.#warnings.push(warning(memberPath(scope, field), value, reason));
+  }
+}
+
+function warning(path: string, value: unknown, reason: string): Warning {
+  // JSON has no undefined: an absent value is reported as null.
+  return { path, value: value === undefined ? null : value, reason };
+}
+
+function memberPath(parent: string, key: string): string {
+  if (IDENTIFIER.test(key)) {
+    return parent === '' ? key : `${parent}.${key}`;
+  }
+  return `${parent}[${JSON.stringify(key)}]`;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+function isRecord(value: unknown): value is RawRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The fields of `record` the spec does not name, verbatim and in their order. */
+function unknownFields(record: RawRecord, known: ReadonlySet<string>): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  for (const key in record) {
+    if (!known.has(key)) {
+      // defineProperty, so that a "__proto__" key stays a plain field.
+      Object.defineProperty(extra, key, {
+        value: record[key],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+  return extra;
+}
+
+function textOf(value: unknown): string | null {
+  if (typeof value === 'string') {
+    return value === '' ? null : value;
+  }
+  return typeof value === 'number' ? String(value) : null;
+}
+
+/**
+ * The links of a button or template payload. `link` arrives as
+ * `{name: [..], url: [..]}` (parallel lists, or single strings) or as a list of
+ * `{name, url}`; entries without a url are left out (they stay in `contents`).
+ */
+function linksOf(link: unknown): Link[] {
+  const links: Link[] = [];
+  if (Array.isArray(link)) {
+    for (const entry of link) {
+      const url = isRecord(entry) ? textOf(entry.url) : null;
+      if (isRecord(entry) && url !== null) {
+        links.push({ name: textOf(entry.name), url });
+      }
+    }
+  } else if (isRecord(link)) {
+    const names = listOf(link.name);
+    const urls = listOf(link.url);
+    urls.forEach((candidate, index) => {
+      const url = textOf(candidate);
+      if (url !== null) {
+        links.push({ name: textOf(names[index]), url });
+      }
+    });
+  }
+  return links;
+}
+
+function listOf(value: unknown): readonly unknown[] {
+  if (Array.isArray(value)) {
+    return value;
+  }
+  return value === undefined || value === null ? [] : [value];
+}
+
+/** Orders by sent_at instant, then id, then raw position (see normalizeRoom). */
+function sortMessages(messages: Message[]): Message[] {
+  for (let index = 1; index < messages.length; index++) {
+    const previous = messages[index - 1];
+    const current = messages[index];
+    if (previous !== undefined && current !== undefined && compareMessages(previous, current) > 0) {
+      // Array.prototype.sort is stable: equal keys keep the raw order.
+      return messages.sort(compareMessages);
+    }
+  }
+  return messages;
+}
+
+function compareMessages(a: Message, b: Message): number {
+  return compareSentAt(a.sent_at, b.sent_at) || compareIds(a.id, b.id);
+}
+
+function compareSentAt(a: string | null, b: string | null): number {
+  if (a === null || b === null) {
+    return a === b ? 0 : a === null ? 1 : -1;
+  }
+  // Times with the same offset compare as text; only those around a DST change need parsing.
+  if (sameOffset(a, b)) {
+    return a === b ? 0 : a < b ? -1 : 1;
+  }
+  return Date.parse(a) - Date.parse(b);
+}
+
+const OFFSET_START = 'YYYY-MM-DDTHH:MM:SS'.length;
+
+function sameOffset(a: string, b: string): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  for (let index = OFFSET_START; index < a.length; index++) {
+    if (a.charCodeAt(index) !== b.charCodeAt(index)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function compareIds(a: string, b: string): number {
+  const aIsNumber = DIGITS.test(a);
+  const bIsNumber = DIGITS.test(b);
+  if (aIsNumber !== bIsNumber) {
+    return aIsNumber ? -1 : 1;
+  }
+  const byNumber = aIsNumber ? compareDigits(a, b) : 0;
+  if (byNumber !== 0 || a === b) {
+    return byNumber;
+  }
+  return a < b ? -1 : 1;
+}
+
+/** Compares two digit strings by their value, however long, without converting them to numbers. */
+function compareDigits(a: string, b: string): number {
+  const startA = significantStart(a);
+  const startB = significantStart(b);
+  const lengthDifference = a.length - startA - (b.length - startB);
+  if (lengthDifference !== 0) {
+    return lengthDifference;
+  }
+  for (let offset = 0; startA + offset < a.length; offset++) {
+    const difference = a.charCodeAt(startA + offset) - b.charCodeAt(startB + offset);
+    if (difference !== 0) {
+      return difference;
+    }
+  }
+  return 0;
+}
+
+// The index of the first significant digit: leading zeros skipped, the last digit kept.
+function significantStart(digits: string): number {
+  let start = 0;
+  while (start < digits.length - 1 && digits.charCodeAt(start) === DIGIT_ZERO) {
+    start++;
+  }
+  return start;
+}
+
+function countBySender(messages: readonly Message[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const message of messages) {
+    const sender = message.sender?.name ?? message.sender?.code ?? UNKNOWN_SENDER;
+    counts.set(sender, (counts.get(sender) ?? 0) + 1);
+  }
+  return Object.fromEntries(counts);
+}
+
+// Messages without sent_at sort last, so the first and last with one are the earliest and latest.
+function firstSentAt(messages: readonly Message[]): string | null {
+  return messages[0]?.sent_at ?? null;
+}
+
+function lastSentAt(messages: readonly Message[]): string | null {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const sentAt = messages[index]?.sent_at;
+    if (sentAt != null) {
+      return sentAt;
+    }
+  }
+  return null;
+}
+
+function secondsBetween(start: string | null, end: string | null): number | null {
+  if (start === null || end === null) {
+    return null;
+  }
+  return (Date.parse(end) - Date.parse(start)) / 1000;
+}
