@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The normalized transcript, schema version 1: the product's public contract
- * (`/work/shared/transcript-schema.md`), defined here once. The TypeScript types
+ * (the transcript-schema v1 contract), defined here once. The TypeScript types
  * and the published JSON Schema (`docs/transcript.v1.schema.json`) derive from it.
  *
  * Every object accepts properties beyond the documented ones, because the
