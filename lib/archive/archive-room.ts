@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ChatDataSource } from '../happytalk/client.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { validateRoomId } from '../room-id.js';
-import { normalizeRoom } from '../transcript/normalize.js';
+import { transcriptOf } from '../transcript/normalize.js';
 import { TRANSCRIPT_SCHEMA_VERSION } from '../transcript/schema.js';
 import { DEFAULT_TIME_ZONE } from '../transcript/time.js';
 import { archiveKeys, partitionDate } from './keys.js';
@@ -63,11 +63,7 @@ export async function archiveRoom(roomId: unknown, deps: ArchiveRoomDeps): Promi
     return summarize(previous, 'unchanged');
   }
 
-  const transcript = normalizeRoom(
-    fetched.room,
-    { endpoint: fetched.endpoint, fetchedAt: fetched.fetchedAt, sha256 },
-    { roomId: id, timeZone },
-  );
+  const transcript = transcriptOf({ ...fetched, sha256 }, { roomId: id, timeZone });
   if (transcript.warnings.length > 0) {
     // Paths and reasons only: warning values can hold personal data.
     logger.warn('transcript normalized with warnings', {

@@ -8,7 +8,7 @@ import { type Environment, readArchiveConfig, readBucket, readUpstreamConfig } f
 import { ArchiveError } from '../errors.js';
 import { chatDataEndpoint, parseChatData } from '../happytalk/client.js';
 import { validateRoomId } from '../room-id.js';
-import { normalizeRoom } from '../transcript/normalize.js';
+import { transcriptOf } from '../transcript/normalize.js';
 import { createStderrLogger } from './logger.js';
 
 /** Where the CLI reads and writes; replaced in tests. */
@@ -71,13 +71,13 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         const bytes = file ? new Uint8Array(await readFile(file)) : await io.readStdin();
         const roomId = options.roomId === undefined ? undefined : validateRoomId(options.roomId);
         const fetchedAt = options.fetchedAt ? parseTime(options.fetchedAt) : new Date();
-        const room = parseChatData(bytes, roomId);
-        const sha256 = createHash('sha256').update(bytes).digest('hex');
-        const transcript = normalizeRoom(
-          room,
-          { endpoint: chatDataEndpoint(baseUrl), fetchedAt, sha256 },
-          { ...(roomId ? { roomId } : {}), timeZone },
-        );
+        const parsed = {
+          ...parseChatData(bytes, roomId),
+          endpoint: chatDataEndpoint(baseUrl),
+          fetchedAt,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+        };
+        const transcript = transcriptOf(parsed, { ...(roomId ? { roomId } : {}), timeZone });
         io.stdout(`${JSON.stringify(transcript, null, options.pretty ? 2 : undefined)}\n`);
       },
     );

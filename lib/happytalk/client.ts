@@ -10,7 +10,13 @@ import {
   OverDateError,
   RoomNotFoundError,
 } from './errors.js';
-import { CHAT_DATA_PATH, type ChatDataFail, ChatDataResponseSchema, type RawRoom } from './schema.js';
+import {
+  CHAT_DATA_PATH,
+  type ChatDataFail,
+  ChatDataResponseSchema,
+  type ChatDataSuccess,
+  type RawRoom,
+} from './schema.js';
 
 /** HappyTalk's production host; the development host is {@link HAPPYTALK_DEV_BASE_URL}. */
 export const HAPPYTALK_PROD_BASE_URL = 'https://customer.happytalk.io';
@@ -41,12 +47,18 @@ export interface HappyTalkClientOptions {
   readonly now?: () => number;
 }
 
+/** A `chat_data` success response, and the room picked from its `data`. */
+export interface ParsedChatData {
+  /** The whole response, validated: the normalizer warns about what it holds beside `room`. */
+  readonly response: ChatDataSuccess;
+  /** The element of `data` whose `chat.id` is the requested room (the first such, if several are). */
+  readonly room: RawRoom;
+}
+
 /** One room as HappyTalk returned it. */
-export interface FetchedRoom {
+export interface FetchedRoom extends ParsedChatData {
   /** The exact response bytes, to archive verbatim. */
   readonly bytes: Uint8Array;
-  /** The element of `data` whose `chat.id` is the requested room. */
-  readonly room: RawRoom;
   /** The URL that was called. */
   readonly endpoint: string;
   readonly fetchedAt: Date;
@@ -138,8 +150,15 @@ export class HappyTalkClient implements ChatDataSource {
     const fetchedAt = new Date(this.#now());
     const started = performance.now();
     const bytes = await this.#post(roomId, credentials);
-    const room = parseChatData(bytes, roomId);
-    return { bytes, room, endpoint: this.endpoint, fetchedAt, latencyMs: performance.now() - started };
+    const { response, room } = parseChatData(bytes, roomId);
+    return {
+      bytes,
+      response,
+      room,
+      endpoint: this.endpoint,
+      fetchedAt,
+      latencyMs: performance.now() - started,
+    };
   }
 
   async #post(roomId: string, credentials: HappyTalkCredentials): Promise<Uint8Array> {
@@ -191,10 +210,21 @@ export function chatDataEndpoint(baseUrl: string): string {
 }
 
 /**
- * Parses and classifies a `chat_data` response body, returning the requested
- * room. Exported for the CLI's `normalize` and for tests.
+ * Parses and classifies a `chat_data` response body: the one parser of
+ * HappyTalk's answer, used by {@link HappyTalkClient.fetchRoom} and the CLI's
+ * `normalize`. Decodes UTF-8 (strictly), checks the documented shape, and picks
+ * the room whose `chat.id` is `roomId` (the first one if several are), or,
+ * without `roomId`, the only room.
+ *
+ * @throws HappyTalkAuthError for fail `-501` and `-502`
+ * @throws RoomNotFoundError for fail `-503`, an empty `data`, no room with the
+ *   requested id, or (without `roomId`) not exactly one room
+ * @throws OverDateError for fail `-504`
+ * @throws HappyTalkUnavailableError for a body that is not UTF-8 JSON (the
+ *   message does not quote it), not the documented shape, or an undocumented
+ *   fail code
  */
-export function parseChatData(bytes: Uint8Array, roomId?: string): RawRoom {
+export function parseChatData(bytes: Uint8Array, roomId?: string): ParsedChatData {
   const subject = roomId === undefined ? 'the request' : `room ${roomId}`;
   let json: unknown;
   try {
@@ -217,7 +247,7 @@ export function parseChatData(bytes: Uint8Array, roomId?: string): RawRoom {
   const rooms = response.data ?? [];
   if (roomId === undefined) {
     const [only, ...others] = rooms;
-    if (only && others.length === 0) return only;
+    if (only && others.length === 0) return { response, room: only };
     throw new RoomNotFoundError(
       `expected exactly one room in data, found ${rooms.length}: name the room to pick`,
     );
@@ -227,7 +257,7 @@ export function parseChatData(bytes: Uint8Array, roomId?: string): RawRoom {
     const reason = rooms.length ? 'data without the requested room' : 'an empty data';
     throw new RoomNotFoundError(`room ${roomId} not found: HappyTalk answered success with ${reason}`);
   }
-  return room;
+  return { response, room };
 }
 
 function failCodeError(response: ChatDataFail, subject: string): HappyTalkError {

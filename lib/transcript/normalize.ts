@@ -1,11 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { z } from 'zod';
-import {
-  ChatDataResponseSchema,
-  type ChatDataSuccess,
-  type RawChat,
-  type RawRoom,
-} from '../happytalk/schema.js';
+import type { ChatDataSuccess, RawChat, RawRoom } from '../happytalk/schema.js';
 import { ARCHIVER_VERSION } from '../version.js';
 import {
   CHANNEL_CODES,
@@ -17,7 +10,6 @@ import {
   SENDER_CODES,
   STATUS_CODES,
 } from './codes.js';
-import { InvalidChatDataError } from './errors.js';
 import {
   type Code,
   type Link,
@@ -41,37 +33,48 @@ export interface TranscriptSource {
 
 /** How {@link normalizeRoom} reads a room. */
 export interface NormalizeRoomOptions {
-  /**
-   * The transcript's `room_id`; defaults to the room's `chat.id`. For
-   * {@link normalizeChatData}, also the `chat.id` of the room to pick.
-   */
+  /** The transcript's `room_id`; defaults to the room's `chat.id`. */
   roomId?: string;
   /** IANA zone of HappyTalk's bare datetimes; defaults to `Asia/Seoul`. */
   timeZone?: string;
-}
-
-/** What {@link normalizeChatData} needs beside the body: where it came from, and which room to pick. */
-export interface NormalizeChatDataOptions extends NormalizeRoomOptions {
-  /** The URL that was called. */
-  endpoint: string;
-  fetchedAt: Date;
-  /** Defaults to this package's version. */
-  archiverVersion?: string;
+  /**
+   * The whole response the room was picked from (by `parseChatData`, which
+   * returns both). When given, the fields of the response beside `result` and
+   * `data`, and every element of `data` other than `room` (compared by
+   * identity), are named first in `warnings`: nothing in the raw response is
+   * dropped silently.
+   */
+  response?: ChatDataSuccess;
 }
 
 /**
- * Turns one room of a `chat_data` response into a transcript v1
- * (`/work/shared/transcript-schema.md`). Never throws on odd values: each one
- * becomes null, a Code with null label and name, or an `extra` entry, and is
- * named in `warnings`.
+ * A `chat_data` response as parsed by `parseChatData`, with where and when it
+ * was fetched and the hash of its bytes. A `FetchedRoom` with its `sha256` is one.
+ */
+export interface ParsedResponse {
+  readonly response: ChatDataSuccess;
+  /** The element of `response.data` to normalize. */
+  readonly room: RawRoom;
+  /** The URL that was called. */
+  readonly endpoint: string;
+  readonly fetchedAt: Date;
+  /** Hex SHA-256 of the raw response bytes. */
+  readonly sha256: string;
+}
+
+/**
+ * Turns one room of a `chat_data` response into a transcript (transcript-schema
+ * v1). Never throws on odd values: each one becomes null, a Code with null
+ * label and name, or an `extra` entry, and is named in `warnings`.
  *
  * Warning paths point into the raw response. Without a leading `$` they are
  * relative to the room (the element of `data`): `chat.vote_score`,
  * `message[3].user_type` (3 is the index in the raw `message` array, not in the
  * sorted `messages`), `message[3]` (a whole message), `tags` (a field of the
  * room beside `chat` and `message`). With a leading `$` they start at the
- * response root: `$.extra_field`, `$.data[1]`. Keys that are not identifiers are
- * written `["a key"]`.
+ * response root, and come first (only with `options.response`):
+ * `$.extra_field`, `$.data[1]`. Keys that are not identifiers are written
+ * `["a key"]`.
  *
  * Messages are ordered by `sent_at` (the instant), then by `id`: two ids made
  * only of digits compare as numbers ("9" before "10"), two other ids compare by
@@ -86,139 +89,45 @@ export function normalizeRoom(
   source: TranscriptSource,
   options: NormalizeRoomOptions = {},
 ): Transcript {
-  return new RoomNormalizer(dateTimeConverter(options.timeZone), []).transcript(room, source, options.roomId);
-}
-
-/**
- * Validates and normalizes the raw body of a `chat_data` response: hashes the
- * bytes (UTF-8 for a string) for `source.sha256`, parses and checks the
- * documented shape, picks the room whose `chat.id` is `options.roomId` (or the
- * only room) and normalizes it as {@link normalizeRoom} does. Fields of the
- * response beside `result` and `data`, and the rooms not picked, are named in
- * `warnings` (paths starting with `$`).
- *
- * @throws InvalidChatDataError when the body is not UTF-8 JSON, not the
- *   documented shape, a `fail` answer, or holds no room to pick.
- * @throws InvalidTimeZoneError when `options.timeZone` is not a known IANA zone.
- */
-export function normalizeChatData(raw: Uint8Array | string, options: NormalizeChatDataOptions): Transcript {
   const clock = dateTimeConverter(options.timeZone);
-  const sha256 = sha256Hex(raw);
-  const response = parseSuccess(parseJson(raw));
-  const warnings = responseFieldWarnings(response);
-  const room = pickRoom(response, options.roomId, warnings);
-  const source: TranscriptSource = {
-    endpoint: options.endpoint,
-    fetchedAt: options.fetchedAt,
-    sha256,
-    archiverVersion: options.archiverVersion,
-  };
+  const warnings = options.response ? responseWarnings(options.response, room) : [];
   return new RoomNormalizer(clock, warnings).transcript(room, source, options.roomId);
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function sha256Hex(raw: Uint8Array | string): string {
-  const hash = createHash('sha256');
-  return (typeof raw === 'string' ? hash.update(raw, 'utf8') : hash.update(raw)).digest('hex');
-}
-
-function parseJson(raw: Uint8Array | string): unknown {
-  let text: string;
-  try {
-    text = typeof raw === 'string' ? raw : utf8.decode(raw);
-  } catch (error) {
-    throw new InvalidChatDataError('HappyTalk chat_data response is not valid UTF-8', 'not-json', {
-      cause: error,
-    });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    // Not the parser's message: it quotes the body, which can hold personal data.
-    throw new InvalidChatDataError(
-      `HappyTalk chat_data response is not JSON (${text.length} characters)`,
-      'not-json',
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
-function parseSuccess(json: unknown): ChatDataSuccess {
-  const parsed = ChatDataResponseSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? issuePath(issue.path) : '$';
-    throw new InvalidChatDataError(
-      `HappyTalk chat_data response is not the documented shape at ${where}: ${issue?.message ?? 'invalid'}`,
-      'invalid-shape',
-      { cause: parsed.error },
-    );
-  }
-  const response = parsed.data;
-  if (response.result === 'fail') {
-    const said = response.message == null ? '' : ` ${JSON.stringify(response.message)}`;
-    throw new InvalidChatDataError(`HappyTalk answered fail ${response.code}${said}`, 'fail-result', {
-      failure: { code: response.code, message: response.message ?? null },
-    });
-  }
-  return response;
-}
-
-function issuePath(path: z.core.$ZodIssue['path']): string {
-  let text = '$';
-  for (const key of path) {
-    text = typeof key === 'number' ? `${text}[${key}]` : memberPath(text, String(key));
-  }
-  return text;
+/**
+ * The transcript of a parsed response: {@link normalizeRoom} with the source
+ * and the response taken from `parsed`, so that the response-level warnings
+ * cannot be left out.
+ *
+ * @throws InvalidTimeZoneError when `options.timeZone` is not a known IANA zone.
+ */
+export function transcriptOf(
+  parsed: ParsedResponse,
+  options: Omit<NormalizeRoomOptions, 'response'> = {},
+): Transcript {
+  const { room, response, endpoint, fetchedAt, sha256 } = parsed;
+  return normalizeRoom(room, { endpoint, fetchedAt, sha256 }, { ...options, response });
 }
 
 const RESPONSE_FIELDS: ReadonlySet<string> = new Set(['result', 'data']);
 
-function responseFieldWarnings(response: ChatDataSuccess): Warning[] {
+/** The fields of the response beside `result` and `data`, then the rooms of `data` other than `room`. */
+function responseWarnings(response: ChatDataSuccess, room: RawRoom): Warning[] {
   const warnings: Warning[] = [];
   for (const key in response) {
     if (!RESPONSE_FIELDS.has(key)) {
       warnings.push(warning(memberPath('$', key), response[key], 'response field not in the spec'));
     }
   }
-  return warnings;
-}
-
-function pickRoom(response: ChatDataSuccess, roomId: string | undefined, warnings: Warning[]): RawRoom {
-  const rooms = response.data ?? [];
-  if (rooms.length === 0) {
-    throw new InvalidChatDataError(
-      'HappyTalk chat_data response holds no room (data is empty)',
-      'empty-data',
-    );
-  }
-  if (roomId === undefined && rooms.length > 1) {
-    throw new InvalidChatDataError(
-      `HappyTalk chat_data response holds ${rooms.length} rooms; pass roomId to choose one`,
-      'ambiguous-room',
-    );
-  }
-  const index = roomId === undefined ? 0 : rooms.findIndex((room) => String(room.chat.id) === roomId);
-  const room = rooms[index];
-  if (room === undefined) {
-    const ids = rooms.map((candidate) => JSON.stringify(String(candidate.chat.id))).join(', ');
-    throw new InvalidChatDataError(
-      `room ${JSON.stringify(roomId)} is not in the HappyTalk chat_data response (rooms: ${ids})`,
-      'room-not-found',
-    );
-  }
   const chosen = String(room.chat.id);
-  rooms.forEach((other, otherIndex) => {
-    if (otherIndex !== index) {
+  response.data?.forEach((other, index) => {
+    if (other !== room) {
       warnings.push(
-        warning(`$.data[${otherIndex}]`, other, `another room in data; this transcript is of room ${chosen}`),
+        warning(`$.data[${index}]`, other, `another room in data; this transcript is of room ${chosen}`),
       );
     }
   });
-  return room;
+  return warnings;
 }
 
 const PARAMETER_FIELDS = [

@@ -55,6 +55,17 @@ function client(fetchImpl: typeof fetch, extra: Partial<HappyTalkClientOptions> 
   });
 }
 
+/** The error `run` throws. */
+function errorOf(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw error;
+  }
+  throw new Error('expected an error, nothing was thrown');
+}
+
 function connectionReset(): Error {
   return new TypeError('fetch failed', {
     cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
@@ -74,7 +85,7 @@ describe('chatDataEndpoint', () => {
 });
 
 describe('HappyTalkClient.fetchRoom', () => {
-  it('posts the token and room id as JSON and returns the exact bytes and the room', async () => {
+  it('posts the token and room id as JSON and returns the exact bytes, the response and the room', async () => {
     const body = roomResponse();
     const { fetch, calls } = scriptedFetch([json(body)]);
 
@@ -86,6 +97,8 @@ describe('HappyTalkClient.fetchRoom', () => {
     expect(JSON.parse(String(calls[0]?.init?.body))).toEqual({ token: TOKEN, room_id: ROOM });
     expect(Buffer.from(fetched.bytes).toString('utf8')).toBe(body);
     expect(fetched.room.chat.id).toBe(ROOM);
+    expect(fetched.response).toEqual(JSON.parse(body));
+    expect(fetched.response.data?.[0]).toBe(fetched.room);
     expect(fetched.attempts).toBe(1);
     expect(fetched.endpoint).toBe('https://customer.happytalk.io/user/api/chat_data/format/json');
   });
@@ -241,22 +254,160 @@ describe('HappyTalkClient retry timing', () => {
 });
 
 describe('parseChatData', () => {
-  it('picks the only room when no room id is given', () => {
-    const room = parseChatData(encoder.encode(roomResponse('abc')));
+  it('returns the whole response and the only room when no room id is given', () => {
+    // Act
+    const { response, room } = parseChatData(encoder.encode(roomResponse('abc')));
+
+    // Assess
     expect(room.chat.id).toBe('abc');
+    expect(response.result).toBe('success');
+    expect(response.data?.[0]).toBe(room);
   });
 
-  it('refuses several rooms when no room id is given', () => {
-    const body = JSON.stringify({ result: 'success', data: [{ chat: { id: 'a' } }, { chat: { id: 'b' } }] });
-    expect(() => parseChatData(encoder.encode(body))).toThrow(/exactly one room/);
+  it('returns the response with its unknown fields and the requested room among several', () => {
+    // Prepare
+    const body = JSON.stringify({
+      result: 'success',
+      data: [{ chat: { id: 'a' } }, { chat: { id: ROOM } }],
+      page: 1,
+    });
+
+    // Act
+    const { response, room } = parseChatData(encoder.encode(body), ROOM);
+
+    // Assess
+    expect(room).toBe(response.data?.[1]);
+    expect(response.page).toBe(1);
+  });
+
+  it('picks the first of several rooms with the requested id', () => {
+    // Prepare
+    const body = JSON.stringify({
+      result: 'success',
+      data: [{ chat: { id: ROOM, title: 'first' } }, { chat: { id: ROOM, title: 'second' } }],
+    });
+
+    // Act
+    const { response, room } = parseChatData(encoder.encode(body), ROOM);
+
+    // Assess
+    expect(room).toBe(response.data?.[0]);
+    expect(room.chat.title).toBe('first');
+  });
+
+  it('matches a numeric chat.id against the room id', () => {
+    // Act
+    const { room } = parseChatData(encoder.encode('{"result":"success","data":[{"chat":{"id":77}}]}'), '77');
+
+    // Assess
+    expect(room.chat.id).toBe(77);
+  });
+
+  it('refuses a body that is not JSON without quoting it', () => {
+    // Act
+    const error = errorOf(() => parseChatData(encoder.encode('<html>secret name</html>'), ROOM));
+
+    // Assess
+    expect(error).toBeInstanceOf(HappyTalkUnavailableError);
+    expect(error.message).toBe('HappyTalk answered room room0001 with a body that is not JSON (24 bytes)');
+    expect(error.cause).toBeUndefined();
   });
 
   it('refuses invalid UTF-8 as not JSON', () => {
-    expect(() => parseChatData(new Uint8Array([0x7b, 0xff, 0x7d]), ROOM)).toThrow(/not JSON/);
+    // Act
+    const error = errorOf(() => parseChatData(new Uint8Array([0x7b, 0xff, 0x7d]), ROOM));
+
+    // Assess
+    expect(error).toBeInstanceOf(HappyTalkUnavailableError);
+    expect(error.message).toBe('HappyTalk answered room room0001 with a body that is not JSON (3 bytes)');
   });
 
   it('names the first schema issue for the wrong shape', () => {
     const body = '{"result":"success","data":[{"chat":{"title":"no id"}}]}';
     expect(() => parseChatData(encoder.encode(body), ROOM)).toThrow(/data\.0\.chat\.id/);
+  });
+
+  it.each([
+    [[], '(root)'],
+    [{ result: 'maybe' }, 'result'],
+    [{ result: 'success', data: { chat: 'x' } }, 'data'],
+    [{ result: 'success', data: [{ message: [] }] }, 'data.0.chat'],
+    [{ result: 'success', data: [{ chat: { id: '' }, message: [] }] }, 'data.0.chat.id'],
+    [
+      { result: 'success', data: [{ chat: { id: 'A' }, message: [{ id: 'm1' }, { text: 'x' }] }] },
+      'data.0.message.1.id',
+    ],
+  ])('refuses %j as not the documented shape, naming %s on one line', (json, path) => {
+    // Act
+    const error = errorOf(() => parseChatData(encoder.encode(JSON.stringify(json)), ROOM));
+
+    // Assess
+    expect(error).toBeInstanceOf(HappyTalkUnavailableError);
+    expect(error.message).toBe(
+      `HappyTalk answered room room0001 with JSON that is not the documented shape (${path}: Invalid input)`,
+    );
+  });
+
+  it.each([
+    [
+      { result: 'fail', code: -501, message: 'token' },
+      HappyTalkAuthError,
+      'HappyTalk answered fail -501 "token": check the token and client credentials',
+    ],
+    [
+      { result: 'fail', code: -502, message: 'unAuthorized' },
+      HappyTalkAuthError,
+      'HappyTalk answered fail -502 "unAuthorized": check the token and client credentials',
+    ],
+    [
+      { result: 'fail', code: -503, message: 'room' },
+      RoomNotFoundError,
+      'room room0001 not found: HappyTalk answered fail -503 "room"',
+    ],
+    [
+      { result: 'fail', code: '-504' },
+      OverDateError,
+      `room room0001 is outside HappyTalk's query window: HappyTalk answered fail -504 ""`,
+    ],
+    [
+      { result: 'fail', code: -599, message: 'busy' },
+      HappyTalkUnavailableError,
+      'room room0001: HappyTalk answered fail -599 "busy" (an undocumented code)',
+    ],
+    [
+      { result: 'success', data: [] },
+      RoomNotFoundError,
+      'room room0001 not found: HappyTalk answered success with an empty data',
+    ],
+    [
+      { result: 'success', data: null },
+      RoomNotFoundError,
+      'room room0001 not found: HappyTalk answered success with an empty data',
+    ],
+    [
+      { result: 'success', data: [{ chat: { id: 'A' } }, { chat: { id: 'B' } }] },
+      RoomNotFoundError,
+      'room room0001 not found: HappyTalk answered success with data without the requested room',
+    ],
+  ])('turns %j into %o with a one-line message', (json, errorClass, message) => {
+    // Act
+    const error = errorOf(() => parseChatData(encoder.encode(JSON.stringify(json)), ROOM));
+
+    // Assess
+    expect(error).toBeInstanceOf(errorClass);
+    expect(error.message).toBe(message);
+  });
+
+  it.each([
+    [[{ chat: { id: 'a' } }, { chat: { id: 'b' } }], 2],
+    [[], 0],
+    [null, 0],
+  ])('refuses data %j when no room id is given', (data, found) => {
+    // Act
+    const error = errorOf(() => parseChatData(encoder.encode(JSON.stringify({ result: 'success', data }))));
+
+    // Assess
+    expect(error).toBeInstanceOf(RoomNotFoundError);
+    expect(error.message).toBe(`expected exactly one room in data, found ${found}: name the room to pick`);
   });
 });

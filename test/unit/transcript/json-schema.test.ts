@@ -1,15 +1,19 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseChatData } from '../../../lib/happytalk/client.js';
 import {
   TRANSCRIPT_JSON_SCHEMA_FILE,
   TRANSCRIPT_JSON_SCHEMA_ID,
   transcriptJsonSchema,
   transcriptJsonSchemaText,
 } from '../../../lib/transcript/json-schema.js';
-import { normalizeChatData } from '../../../lib/transcript/normalize.js';
+import { transcriptOf } from '../../../lib/transcript/normalize.js';
 import { TRANSCRIPT_SCHEMA_VERSION, TranscriptSchema } from '../../../lib/transcript/schema.js';
 
-const EXAMPLE = readFileSync(new URL('../../fixtures/chat-data-example.json', import.meta.url));
+const EXAMPLE = new Uint8Array(
+  readFileSync(new URL('../../fixtures/chat-data-example.json', import.meta.url)),
+);
 const ROOT = new URL('../../../', import.meta.url);
 
 interface JsonSchemaObject {
@@ -24,7 +28,12 @@ function asSchema(value: unknown): JsonSchemaObject {
 }
 
 function normalizedExample() {
-  return normalizeChatData(EXAMPLE, { endpoint: 'https://h/x', fetchedAt: new Date('2022-05-26T01:31:07Z') });
+  return transcriptOf({
+    ...parseChatData(EXAMPLE),
+    endpoint: 'https://h/x',
+    fetchedAt: new Date('2022-05-26T01:31:07Z'),
+    sha256: createHash('sha256').update(EXAMPLE).digest('hex'),
+  });
 }
 
 describe('transcriptJsonSchema', () => {

@@ -1,24 +1,34 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidChatDataError, InvalidTimeZoneError } from '../../../lib/transcript/errors.js';
-import { type NormalizeChatDataOptions, normalizeChatData } from '../../../lib/transcript/normalize.js';
+import { parseChatData } from '../../../lib/happytalk/client.js';
+import { InvalidTimeZoneError } from '../../../lib/transcript/errors.js';
+import {
+  type NormalizeRoomOptions,
+  normalizeRoom,
+  type TranscriptSource,
+  transcriptOf,
+} from '../../../lib/transcript/normalize.js';
 import { TranscriptSchema } from '../../../lib/transcript/schema.js';
 import { ARCHIVER_VERSION } from '../../../lib/version.js';
 import { rawChat, rawMessage } from './builders.js';
 
-const EXAMPLE = readFileSync(new URL('../../fixtures/chat-data-example.json', import.meta.url));
+const EXAMPLE = new Uint8Array(
+  readFileSync(new URL('../../fixtures/chat-data-example.json', import.meta.url)),
+);
 const ENDPOINT = 'https://customer.happytalk.io/user/api/chat_data/format/json';
-const OPTIONS: NormalizeChatDataOptions = {
-  endpoint: ENDPOINT,
-  fetchedAt: new Date('2022-05-26T01:31:07.000Z'),
-};
+const FETCHED_AT = new Date('2022-05-26T01:31:07.000Z');
+const encoder = new TextEncoder();
 
-function body(value: unknown): string {
-  return JSON.stringify(value);
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
-function success(...rooms: unknown[]): string {
+function body(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+function success(...rooms: unknown[]): Uint8Array {
   return body({ result: 'success', data: rooms });
 }
 
@@ -26,24 +36,25 @@ function room(id: string, messageId = '1'): unknown {
   return { chat: rawChat({ id }), message: [rawMessage({ id: messageId })] };
 }
 
-/** The InvalidChatDataError `run` throws. */
-function invalidChatData(run: () => unknown): InvalidChatDataError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InvalidChatDataError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected an InvalidChatDataError, nothing was thrown');
+/** The production path: parse the bytes once, then normalize the room with the response it came from. */
+function normalize(
+  bytes: Uint8Array,
+  options: Omit<NormalizeRoomOptions, 'response'> & Pick<TranscriptSource, 'archiverVersion'> = {},
+) {
+  const { archiverVersion, ...roomOptions } = options;
+  const { response, room: picked } = parseChatData(bytes, options.roomId);
+  const source: TranscriptSource = { endpoint: ENDPOINT, fetchedAt: FETCHED_AT, sha256: sha256(bytes) };
+  return normalizeRoom(picked, archiverVersion === undefined ? source : { ...source, archiverVersion }, {
+    ...roomOptions,
+    response,
+  });
 }
 
-describe('normalizeChatData', () => {
+describe('normalizeRoom of a room parsed by parseChatData, with its response', () => {
   describe("the spec's Success example", () => {
     it('maps the chat field by field', () => {
       // Act
-      const transcript = normalizeChatData(EXAMPLE, OPTIONS);
+      const transcript = normalize(EXAMPLE);
 
       // Assess
       const { chat } = transcript;
@@ -81,7 +92,7 @@ describe('normalizeChatData', () => {
 
     it('maps the single message', () => {
       // Act
-      const transcript = normalizeChatData(EXAMPLE, OPTIONS);
+      const transcript = normalize(EXAMPLE);
 
       // Assess
       expect(transcript.messages).toEqual([
@@ -105,7 +116,7 @@ describe('normalizeChatData', () => {
 
     it('derives the stats, warns about parcel company "W" only, and records the source', () => {
       // Act
-      const transcript = normalizeChatData(EXAMPLE, OPTIONS);
+      const transcript = normalize(EXAMPLE);
 
       // Assess
       expect(transcript.stats).toEqual({
@@ -125,14 +136,14 @@ describe('normalizeChatData', () => {
       expect(transcript.source).toEqual({
         endpoint: ENDPOINT,
         fetched_at: '2022-05-26T01:31:07.000Z',
-        sha256: createHash('sha256').update(EXAMPLE).digest('hex'),
+        sha256: sha256(EXAMPLE),
         archiver_version: ARCHIVER_VERSION,
       });
     });
 
     it('validates against TranscriptSchema and survives a JSON round trip unchanged', () => {
       // Act
-      const transcript = normalizeChatData(EXAMPLE, OPTIONS);
+      const transcript = normalize(EXAMPLE);
 
       // Assess
       const roundTripped = JSON.parse(JSON.stringify(transcript));
@@ -140,22 +151,9 @@ describe('normalizeChatData', () => {
     });
   });
 
-  it('hashes a string body as its UTF-8 bytes', () => {
-    // Prepare
-    const text = EXAMPLE.toString('utf8');
-
-    // Act
-    const fromText = normalizeChatData(text, OPTIONS);
-    const fromBytes = normalizeChatData(new Uint8Array(EXAMPLE), OPTIONS);
-
-    // Assess
-    expect(fromText.source.sha256).toBe(createHash('sha256').update(EXAMPLE).digest('hex'));
-    expect(fromBytes).toEqual(fromText);
-  });
-
   it('passes archiverVersion and timeZone through', () => {
     // Act
-    const transcript = normalizeChatData(EXAMPLE, { ...OPTIONS, archiverVersion: '2.0.0', timeZone: 'UTC' });
+    const transcript = normalize(EXAMPLE, { archiverVersion: '2.0.0', timeZone: 'UTC' });
 
     // Assess
     expect(transcript.source.archiver_version).toBe('2.0.0');
@@ -167,14 +165,36 @@ describe('normalizeChatData', () => {
     const raw = success(room('A', 'a1'), room('B', 'b1'), room('C', 'c1'));
 
     // Act
-    const transcript = normalizeChatData(raw, { ...OPTIONS, roomId: 'B' });
+    const transcript = normalize(raw, { roomId: 'B' });
 
     // Assess
     expect(transcript.room_id).toBe('B');
     expect(transcript.messages.map((message) => message.id)).toEqual(['b1']);
+    expect(transcript.warnings).toEqual([
+      {
+        path: '$.data[0]',
+        value: room('A', 'a1'),
+        reason: 'another room in data; this transcript is of room B',
+      },
+      {
+        path: '$.data[2]',
+        value: room('C', 'c1'),
+        reason: 'another room in data; this transcript is of room B',
+      },
+    ]);
+  });
+
+  it('normalizes the first of two rooms with the requested id and names the second', () => {
+    // Prepare
+    const raw = success(room('B', 'first'), room('B', 'second'));
+
+    // Act
+    const transcript = normalize(raw, { roomId: 'B' });
+
+    // Assess
+    expect(transcript.messages.map((message) => message.id)).toEqual(['first']);
     expect(transcript.warnings.map(({ path, value }) => ({ path, value }))).toEqual([
-      { path: '$.data[0]', value: room('A', 'a1') },
-      { path: '$.data[2]', value: room('C', 'c1') },
+      { path: '$.data[1]', value: room('B', 'second') },
     ]);
   });
 
@@ -183,7 +203,7 @@ describe('normalizeChatData', () => {
     const raw = success({ chat: rawChat({ id: 77 }), message: [] });
 
     // Act
-    const transcript = normalizeChatData(raw, { ...OPTIONS, roomId: '77' });
+    const transcript = normalize(raw, { roomId: '77' });
 
     // Assess
     expect(transcript.room_id).toBe('77');
@@ -195,7 +215,7 @@ describe('normalizeChatData', () => {
     const raw = body({ result: 'success', data: [room('A')], extra_field: { x: 1 }, 'page-info': 2 });
 
     // Act
-    const transcript = normalizeChatData(raw, OPTIONS);
+    const transcript = normalize(raw);
 
     // Assess
     expect(transcript.warnings).toEqual([
@@ -204,108 +224,64 @@ describe('normalizeChatData', () => {
     ]);
   });
 
-  describe('invalid responses', () => {
-    it('rejects a body that is not JSON, without quoting it', () => {
-      // Act
-      const error = invalidChatData(() => normalizeChatData('<html>secret name</html>', OPTIONS));
-
-      // Assess
-      expect(error.reason).toBe('not-json');
-      expect(error.message).toBe('HappyTalk chat_data response is not JSON (24 characters)');
-      expect(error.cause).toBeInstanceOf(SyntaxError);
-      expect(error.retryable).toBe(false);
-      expect(error.name).toBe('InvalidChatDataError');
+  it('puts the response warnings before those of the room', () => {
+    // Prepare
+    const raw = body({
+      result: 'success',
+      data: [room('A'), { chat: rawChat({ id: 'B', status: '9' }), message: [] }],
+      next: null,
     });
 
-    it('rejects bytes that are not UTF-8', () => {
-      // Act
-      const error = invalidChatData(() => normalizeChatData(new Uint8Array([0x7b, 0xff, 0x7d]), OPTIONS));
+    // Act
+    const transcript = normalize(raw, { roomId: 'B' });
 
-      // Assess
-      expect(error.reason).toBe('not-json');
-      expect(error.message).toBe('HappyTalk chat_data response is not valid UTF-8');
-    });
+    // Assess
+    expect(transcript.warnings.map(({ path }) => path)).toEqual(['$.next', '$.data[0]', 'chat.status']);
+  });
 
-    it.each([
-      [[], '$'],
-      [{ result: 'maybe' }, '$.result'],
-      [{ result: 'success', data: [{ message: [] }] }, '$.data[0].chat'],
-      [{ result: 'success', data: [{ chat: { id: '' }, message: [] }] }, '$.data[0].chat.id'],
-      [
-        { result: 'success', data: [{ chat: { id: 'A' }, message: [{ id: 'm1' }, { text: 'x' }] }] },
-        '$.data[0].message[1].id',
-      ],
-    ])('rejects %j as not the documented shape, naming %s', (json, path) => {
-      // Act
-      const error = invalidChatData(() => normalizeChatData(body(json), OPTIONS));
+  it('names nothing of the response when it is not given', () => {
+    // Prepare
+    const { room: picked } = parseChatData(body({ result: 'success', data: [room('A')], extra_field: 1 }));
 
-      // Assess
-      expect(error.reason).toBe('invalid-shape');
-      expect(error.message).toMatch(
-        new RegExp(
-          `^HappyTalk chat_data response is not the documented shape at ${path.replace(/[$[\].]/g, '\\$&')}: `,
-        ),
-      );
-      expect(error.message).not.toContain('\n');
-    });
+    // Act
+    const transcript = normalizeRoom(picked, { endpoint: ENDPOINT, fetchedAt: FETCHED_AT, sha256: 'ab' });
 
-    it('turns a fail answer into an error that quotes its code and message', () => {
-      // Act
-      const error = invalidChatData(() =>
-        normalizeChatData(body({ result: 'fail', code: -503, message: 'room' }), OPTIONS),
-      );
+    // Assess
+    expect(transcript.warnings).toEqual([]);
+  });
 
-      // Assess
-      expect(error.reason).toBe('fail-result');
-      expect(error.message).toBe('HappyTalk answered fail -503 "room"');
-      expect(error.failure).toEqual({ code: -503, message: 'room' });
-    });
+  it('rejects an unknown time zone', () => {
+    // Act
+    const run = () => normalize(EXAMPLE, { timeZone: 'Mars/Base' });
 
-    it('turns a fail answer without a message into an error with its code', () => {
-      // Act
-      const error = invalidChatData(() => normalizeChatData(body({ result: 'fail', code: '-504' }), OPTIONS));
+    // Assess
+    expect(run).toThrow(InvalidTimeZoneError);
+    expect(run).toThrow('invalid time zone: "Mars/Base"');
+  });
+});
 
-      // Assess
-      expect(error.message).toBe('HappyTalk answered fail -504');
-      expect(error.failure).toEqual({ code: '-504', message: null });
-    });
+describe('transcriptOf', () => {
+  it('normalizes the parsed room with its response and source', () => {
+    // Prepare
+    const raw = body({ result: 'success', data: [room('A'), room('B')], extra_field: 1 });
+    const parsed = {
+      ...parseChatData(raw, 'B'),
+      endpoint: ENDPOINT,
+      fetchedAt: FETCHED_AT,
+      sha256: sha256(raw),
+    };
 
-    it.each([[[]], [null]])('rejects a success whose data is %j', (data) => {
-      // Act
-      const error = invalidChatData(() => normalizeChatData(body({ result: 'success', data }), OPTIONS));
+    // Act
+    const transcript = transcriptOf(parsed, { roomId: 'B', timeZone: 'UTC' });
 
-      // Assess
-      expect(error.reason).toBe('empty-data');
-      expect(error.message).toBe('HappyTalk chat_data response holds no room (data is empty)');
-    });
-
-    it('rejects a response without the requested room', () => {
-      // Act
-      const error = invalidChatData(() =>
-        normalizeChatData(success(room('A'), room('B')), { ...OPTIONS, roomId: 'Z' }),
-      );
-
-      // Assess
-      expect(error.reason).toBe('room-not-found');
-      expect(error.message).toBe('room "Z" is not in the HappyTalk chat_data response (rooms: "A", "B")');
-    });
-
-    it('rejects several rooms when no roomId says which', () => {
-      // Act
-      const error = invalidChatData(() => normalizeChatData(success(room('A'), room('B')), OPTIONS));
-
-      // Assess
-      expect(error.reason).toBe('ambiguous-room');
-      expect(error.message).toBe('HappyTalk chat_data response holds 2 rooms; pass roomId to choose one');
-    });
-
-    it('rejects an unknown time zone before reading the body', () => {
-      // Act
-      const run = () => normalizeChatData('not json', { ...OPTIONS, timeZone: 'Mars/Base' });
-
-      // Assess
-      expect(run).toThrow(InvalidTimeZoneError);
-      expect(run).toThrow('invalid time zone: "Mars/Base"');
+    // Assess
+    expect(transcript).toEqual(normalize(raw, { roomId: 'B', timeZone: 'UTC' }));
+    expect(transcript.warnings.map(({ path }) => path)).toEqual(['$.extra_field', '$.data[0]']);
+    expect(transcript.source).toEqual({
+      endpoint: ENDPOINT,
+      fetched_at: '2022-05-26T01:31:07.000Z',
+      sha256: sha256(raw),
+      archiver_version: ARCHIVER_VERSION,
     });
   });
 });

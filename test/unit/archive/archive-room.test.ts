@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { type ArchiveRoomDeps, archiveRoom } from '../../../lib/archive/archive-room.js';
+import type { ArchiveEntry, ArchiveStore, IndexRecord } from '../../../lib/archive/store.js';
+import { InvalidRoomIdError } from '../../../lib/errors.js';
+import { type ChatDataSource, type FetchedRoom, parseChatData } from '../../../lib/happytalk/client.js';
+import type { Logger } from '../../../lib/logger.js';
+import { TranscriptSchema } from '../../../lib/transcript/schema.js';
+import { rawChat, rawMessage } from '../transcript/builders.js';
+
+const ROOM = 'room0001';
+const ENDPOINT = 'https://customer.happytalk.io/user/api/chat_data/format/json';
+const FETCHED_AT = new Date('2022-05-26T01:31:07.000Z');
+const ARCHIVED_AT = new Date('2026-01-02T03:04:05.000Z');
+const RAW_KEY = `raw/year=2022/month=05/day=26/${ROOM}.json`;
+const TRANSCRIPT_KEY = `transcripts/year=2022/month=05/day=26/${ROOM}.json`;
+
+/** A HappyTalk answer for one room, read by the real parser; records the rooms asked for. */
+class FakeChatDataSource implements ChatDataSource {
+  readonly requested: string[] = [];
+  #body: unknown;
+
+  constructor(body: unknown) {
+    this.#body = body;
+  }
+
+  answer(body: unknown): void {
+    this.#body = body;
+  }
+
+  async fetchRoom(roomId: string): Promise<FetchedRoom> {
+    this.requested.push(roomId);
+    const bytes = new TextEncoder().encode(JSON.stringify(this.#body));
+    return {
+      bytes,
+      ...parseChatData(bytes, roomId),
+      endpoint: ENDPOINT,
+      fetchedAt: FETCHED_AT,
+      attempts: 1,
+      latencyMs: 12,
+    };
+  }
+}
+
+/** An archive in memory that records what was read and written. */
+class MemoryArchiveStore implements ArchiveStore {
+  readonly indexes = new Map<string, IndexRecord>();
+  readonly writes: ArchiveEntry[] = [];
+  readonly indexReads: string[] = [];
+
+  async readIndex(roomId: string): Promise<IndexRecord | undefined> {
+    this.indexReads.push(roomId);
+    return this.indexes.get(roomId);
+  }
+
+  async write(entry: ArchiveEntry): Promise<void> {
+    this.writes.push(entry);
+    this.indexes.set(entry.index.room_id, entry.index);
+  }
+
+  async readTranscript(): Promise<undefined> {
+    throw new Error('archiveRoom does not read transcripts');
+  }
+
+  async readRaw(): Promise<undefined> {
+    throw new Error('archiveRoom does not read raw responses');
+  }
+}
+
+/** A logger that keeps its warnings. */
+function recordingLogger(): Logger & { warnings: { message: string; extra: Record<string, unknown>[] }[] } {
+  const warnings: { message: string; extra: Record<string, unknown>[] }[] = [];
+  return {
+    warnings,
+    debug: () => {},
+    info: () => {},
+    warn: (message, ...extra) => {
+      warnings.push({ message, extra });
+    },
+    error: () => {},
+  };
+}
+
+function response(messageCount = 1, extraFields: Record<string, unknown> = {}): unknown {
+  const messages = Array.from({ length: messageCount }, (_, index) =>
+    rawMessage({ id: String(index + 1), send_date: `2022-05-26 10:30:0${index}` }),
+  );
+  return { result: 'success', data: [{ chat: rawChat({ id: ROOM }), message: messages }], ...extraFields };
+}
+
+function sha256Of(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+function deps(
+  source: ChatDataSource,
+  store: ArchiveStore,
+  extra: Partial<ArchiveRoomDeps> = {},
+): ArchiveRoomDeps {
+  return { source, store, now: () => ARCHIVED_AT, ...extra };
+}
+
+function storedTranscript(entry: ArchiveEntry | undefined) {
+  if (entry === undefined) throw new Error('nothing was written');
+  return TranscriptSchema.parse(JSON.parse(entry.transcriptLine));
+}
+
+describe('archiveRoom', () => {
+  it('archives a new room: raw bytes, transcript, and an index with its status and completion', async () => {
+    // Prepare
+    const body = response(2);
+    const source = new FakeChatDataSource(body);
+    const store = new MemoryArchiveStore();
+
+    // Act
+    const summary = await archiveRoom(ROOM, deps(source, store));
+
+    // Assess
+    const sha256 = sha256Of(body);
+    expect(summary).toEqual({
+      room_id: ROOM,
+      status: 'archived',
+      transcript_key: TRANSCRIPT_KEY,
+      raw_key: RAW_KEY,
+      sha256,
+      message_count: 2,
+    });
+    expect(store.writes).toHaveLength(1);
+    const [entry] = store.writes;
+    expect(entry?.index).toEqual({
+      room_id: ROOM,
+      transcript_key: TRANSCRIPT_KEY,
+      raw_key: RAW_KEY,
+      sha256,
+      archived_at: '2026-01-02T03:04:05.000Z',
+      schema_version: 1,
+      message_count: 2,
+      chat_status: '2',
+      completed_at: '2022-05-26T10:31:06+09:00',
+    });
+    expect(Buffer.from(entry?.raw ?? []).toString('utf8')).toBe(JSON.stringify(body));
+    expect(entry?.transcriptLine.endsWith('}\n')).toBe(true);
+    expect(storedTranscript(entry)).toMatchObject({
+      room_id: ROOM,
+      stats: { message_count: 2 },
+      source: { endpoint: ENDPOINT, fetched_at: '2022-05-26T01:31:07.000Z', sha256 },
+    });
+  });
+
+  it('keeps the fields of the response beside result and data as warnings of the archived transcript', async () => {
+    // Prepare
+    const source = new FakeChatDataSource(response(1, { extra_field: { page: 2 } }));
+    const store = new MemoryArchiveStore();
+    const logger = recordingLogger();
+
+    // Act
+    await archiveRoom(ROOM, deps(source, store, { logger }));
+
+    // Assess
+    expect(storedTranscript(store.writes[0]).warnings).toContainEqual({
+      path: '$.extra_field',
+      value: { page: 2 },
+      reason: 'response field not in the spec',
+    });
+    expect(logger.warnings).toEqual([
+      {
+        message: 'transcript normalized with warnings',
+        extra: [
+          {
+            room_id: ROOM,
+            warnings: [{ path: '$.extra_field', reason: 'response field not in the spec' }],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('reports updated and rewrites the index when the content changed', async () => {
+    // Prepare
+    const source = new FakeChatDataSource(response(1));
+    const store = new MemoryArchiveStore();
+    const first = await archiveRoom(ROOM, deps(source, store));
+    source.answer(response(3));
+
+    // Act
+    const second = await archiveRoom(ROOM, deps(source, store));
+
+    // Assess
+    expect(first.status).toBe('archived');
+    expect(second).toMatchObject({ status: 'updated', message_count: 3, sha256: sha256Of(response(3)) });
+    expect(store.writes).toHaveLength(2);
+    expect(store.indexes.get(ROOM)).toMatchObject({ sha256: second.sha256, message_count: 3 });
+  });
+
+  it('reports unchanged and writes nothing when the archived copy has the same sha256', async () => {
+    // Prepare
+    const source = new FakeChatDataSource(response(1));
+    const store = new MemoryArchiveStore();
+    const first = await archiveRoom(ROOM, deps(source, store));
+
+    // Act
+    const second = await archiveRoom(ROOM, deps(source, store));
+
+    // Assess
+    expect(second).toEqual({ ...first, status: 'unchanged' });
+    expect(store.writes).toHaveLength(1);
+    expect(source.requested).toEqual([ROOM, ROOM]);
+  });
+
+  it('refuses an invalid room id before calling HappyTalk or the store', async () => {
+    // Prepare
+    const source = new FakeChatDataSource(response(1));
+    const store = new MemoryArchiveStore();
+
+    // Act
+    const archiving = archiveRoom('../../etc/passwd', deps(source, store));
+
+    // Assess
+    await expect(archiving).rejects.toThrow(InvalidRoomIdError);
+    expect(source.requested).toEqual([]);
+    expect(store.indexReads).toEqual([]);
+    expect(store.writes).toEqual([]);
+  });
+});
