@@ -562,17 +562,18 @@ export class HappyTalkArchive extends Construct {
         actions: ['s3:PutObject'],
         resources: [raw, transcripts, index].map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
       }),
-      // Both functions compare with the archived sha256 in the index; GET reads transcripts.
+      // Both functions compare with the archived sha256 in the index and, before each
+      // conditional write, in the object's metadata (HeadObject); GET reads transcripts.
       new PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: [index, transcripts].map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+        resources: [raw, transcripts, index].map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
       }),
       // Lets a read of a missing key answer 404 instead of 403. S3 checks it with the
       // requested key as s3:prefix, so listing stays confined to the readable prefixes.
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${index}*`, `${transcripts}*`] } },
+        conditions: { StringLike: { 's3:prefix': [`${raw}*`, `${index}*`, `${transcripts}*`] } },
       }),
       new PolicyStatement({
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],

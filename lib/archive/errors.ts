@@ -17,3 +17,19 @@ export class CorruptArchiveError extends ArchiveError {
   readonly code = 'ARCHIVE_CORRUPT';
   readonly retryable = false;
 }
+
+/**
+ * The room is still waiting or in progress at HappyTalk, and the caller asked
+ * for final rooms only (an event can arrive a moment before the room closes).
+ * Retrying later may find it completed.
+ */
+export class RoomNotFinalError extends ArchiveError {
+  readonly code = 'ROOM_NOT_FINAL';
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly status: string,
+  ) {
+    super(message);
+  }
+}

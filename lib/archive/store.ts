@@ -1,6 +1,7 @@
 import {
   GetObjectCommand,
   type GetObjectCommandOutput,
+  HeadObjectCommand,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -22,7 +23,20 @@ export interface IndexRecord {
   readonly chat_status: string | null;
   /** The room's completion time (ISO 8601 with offset), or null while open. */
   readonly completed_at: string | null;
+  /** When HappyTalk answered (UTC ISO 8601): the archive keeps the newest answer. */
+  readonly fetched_at?: string;
+  /** The S3 versions the index points at, when the bucket is versioned. */
+  readonly raw_version_id?: string;
+  readonly transcript_version_id?: string;
 }
+
+/**
+ * What a write did: `written` (new objects), `unchanged` (the archive already
+ * held this content, e.g. written by a concurrent delivery of the same room),
+ * or `superseded` (the archive already holds a newer answer for the room, so
+ * nothing older was written over it).
+ */
+export type WriteOutcome = 'written' | 'unchanged' | 'superseded';
 
 /** One room's archive: both objects and the index that points at them. */
 export interface ArchiveEntry {
@@ -36,7 +50,7 @@ export interface ArchiveEntry {
 /** The port the use case writes through. */
 export interface ArchiveStore {
   readIndex(roomId: string): Promise<IndexRecord | undefined>;
-  write(entry: ArchiveEntry): Promise<void>;
+  write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: IndexRecord }>;
   readTranscript(roomId: string): Promise<{ index: IndexRecord; body: string } | undefined>;
   readRaw(roomId: string): Promise<{ index: IndexRecord; body: Uint8Array } | undefined>;
 }
@@ -50,14 +64,22 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * The archive in one S3 bucket. The raw bytes and the transcript are written
  * first and the index last, so the index never points at objects that are not
  * there. Encryption and retention are the bucket's defaults (SSE-KMS, Object Lock).
+ *
+ * Every write is conditional (`If-None-Match: *` for a new key, `If-Match` with
+ * the ETag just read otherwise), so duplicate and concurrent deliveries of one
+ * room leave one version per distinct content, and an older answer from
+ * HappyTalk never overwrites a newer one (objects carry the answer's time as
+ * `fetched-at` metadata). A lost race (412, 409) re-reads and decides again.
  */
 export class S3ArchiveStore implements ArchiveStore {
   readonly bucket: string;
   readonly #s3: S3Port;
+  readonly #maxConflicts: number;
 
-  constructor(options: { client: S3Port; bucket: string }) {
+  constructor(options: { client: S3Port; bucket: string; maxConflicts?: number }) {
     this.#s3 = options.client;
     this.bucket = options.bucket;
+    this.#maxConflicts = options.maxConflicts ?? 5;
   }
 
   async readIndex(roomId: string): Promise<IndexRecord | undefined> {
@@ -67,24 +89,88 @@ export class S3ArchiveStore implements ArchiveStore {
     return parseIndex(body, key);
   }
 
-  async write(entry: ArchiveEntry): Promise<void> {
+  async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: IndexRecord }> {
     const { index } = entry;
+    const content: ContentStamp = { sha256: index.sha256, fetchedAt: index.fetched_at ?? index.archived_at };
     const metadata = {
       'room-id': index.room_id,
-      sha256: index.sha256,
+      sha256: content.sha256,
+      'fetched-at': content.fetchedAt,
       'schema-version': String(index.schema_version),
     };
-    await Promise.all([
-      this.#put(index.raw_key, entry.raw, metadata),
-      this.#put(index.transcript_key, entry.transcriptLine, metadata),
+    const [raw, transcript] = await Promise.all([
+      this.#putNewest(index.raw_key, entry.raw, metadata, content),
+      this.#putNewest(index.transcript_key, entry.transcriptLine, metadata, content),
     ]);
-    await this.#put(indexKey(index.room_id), JSON.stringify(index), metadata);
+    if (raw.outcome === 'superseded' || transcript.outcome === 'superseded') {
+      return { outcome: 'superseded', index };
+    }
+    const pinned: IndexRecord = {
+      ...index,
+      ...(raw.versionId ? { raw_version_id: raw.versionId } : {}),
+      ...(transcript.versionId ? { transcript_version_id: transcript.versionId } : {}),
+    };
+    const written = await this.#putNewest(indexKey(index.room_id), JSON.stringify(pinned), metadata, content);
+    if (written.outcome === 'superseded') return { outcome: 'superseded', index };
+    const outcome = written.outcome === 'unchanged' && raw.outcome === 'unchanged' ? 'unchanged' : 'written';
+    return { outcome, index: pinned };
+  }
+
+  /**
+   * Writes `body` at `key` unless the object there already holds this content
+   * (`unchanged`) or a newer one (`superseded`), with a conditional PUT that
+   * fails if someone else wrote the key since it was read.
+   */
+  async #putNewest(
+    key: string,
+    body: string | Uint8Array,
+    metadata: Record<string, string>,
+    content: ContentStamp,
+  ): Promise<{ outcome: WriteOutcome; versionId?: string }> {
+    for (let attempt = 1; attempt <= this.#maxConflicts; attempt++) {
+      const current = await this.#head(key);
+      if (current?.sha256 === content.sha256) return { outcome: 'unchanged', ...versionOf(current) };
+      if (current?.fetchedAt && current.fetchedAt > content.fetchedAt) return { outcome: 'superseded' };
+      try {
+        const output = await this.#s3.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: body,
+            ContentType: JSON_CONTENT_TYPE,
+            Metadata: metadata,
+            ...(current ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
+          }),
+        );
+        return { outcome: 'written', ...versionOf({ versionId: output.VersionId }) };
+      } catch (error) {
+        if (!isLostRace(error)) throw translateS3Error(error, `write s3://${this.bucket}/${key}`);
+      }
+    }
+    throw new StorageUnavailableError(
+      `cannot write s3://${this.bucket}/${key}: ${this.#maxConflicts} conflicting writes in a row`,
+    );
+  }
+
+  async #head(key: string): Promise<ObjectStamp | undefined> {
+    try {
+      const output = await this.#s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return {
+        etag: output.ETag ?? '',
+        ...(output.Metadata?.sha256 ? { sha256: output.Metadata.sha256 } : {}),
+        ...(output.Metadata?.['fetched-at'] ? { fetchedAt: output.Metadata['fetched-at'] } : {}),
+        ...(output.VersionId ? { versionId: output.VersionId } : {}),
+      };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw translateS3Error(error, `read s3://${this.bucket}/${key}`);
+    }
   }
 
   async readTranscript(roomId: string): Promise<{ index: IndexRecord; body: string } | undefined> {
     const index = await this.readIndex(roomId);
     if (!index) return undefined;
-    const body = await this.#getText(index.transcript_key);
+    const body = await this.#getText(index.transcript_key, index.transcript_version_id);
     if (body === undefined) {
       throw new CorruptArchiveError(
         `index of room ${roomId} points at ${index.transcript_key}, which is missing`,
@@ -96,43 +182,63 @@ export class S3ArchiveStore implements ArchiveStore {
   async readRaw(roomId: string): Promise<{ index: IndexRecord; body: Uint8Array } | undefined> {
     const index = await this.readIndex(roomId);
     if (!index) return undefined;
-    const output = await this.#get(index.raw_key);
+    const output = await this.#get(index.raw_key, index.raw_version_id);
     if (!output?.Body) {
       throw new CorruptArchiveError(`index of room ${roomId} points at ${index.raw_key}, which is missing`);
     }
     return { index, body: await output.Body.transformToByteArray() };
   }
 
-  async #put(key: string, body: string | Uint8Array, metadata: Record<string, string>): Promise<void> {
+  async #get(key: string, versionId?: string): Promise<GetObjectCommandOutput | undefined> {
     try {
-      await this.#s3.send(
-        new PutObjectCommand({
+      return await this.#s3.send(
+        new GetObjectCommand({
           Bucket: this.bucket,
           Key: key,
-          Body: body,
-          ContentType: JSON_CONTENT_TYPE,
-          Metadata: metadata,
+          ...(versionId ? { VersionId: versionId } : {}),
         }),
       );
-    } catch (error) {
-      throw translateS3Error(error, `write s3://${this.bucket}/${key}`);
-    }
-  }
-
-  async #get(key: string): Promise<GetObjectCommandOutput | undefined> {
-    try {
-      return await this.#s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw translateS3Error(error, `read s3://${this.bucket}/${key}`);
     }
   }
 
-  async #getText(key: string): Promise<string | undefined> {
-    const output = await this.#get(key);
+  async #getText(key: string, versionId?: string): Promise<string | undefined> {
+    const output = await this.#get(key, versionId);
     if (!output?.Body) return undefined;
     return output.Body.transformToString('utf-8');
   }
+}
+
+/** The content an object holds: the SHA-256 of the raw answer and when HappyTalk gave it. */
+interface ContentStamp {
+  readonly sha256: string;
+  readonly fetchedAt: string;
+}
+
+interface ObjectStamp {
+  readonly etag: string;
+  readonly sha256?: string;
+  readonly fetchedAt?: string;
+  readonly versionId?: string;
+}
+
+function versionOf(stamp: { versionId?: string | undefined }): { versionId?: string } {
+  return stamp.versionId ? { versionId: stamp.versionId } : {};
+}
+
+/** Someone else wrote (or removed) the key between our read and our conditional write. */
+function isLostRace(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return (
+    error.name === 'PreconditionFailed' ||
+    error.name === 'ConditionalRequestConflict' ||
+    status === 412 ||
+    status === 409 ||
+    (status === 404 && error.name !== 'NoSuchBucket')
+  );
 }
 
 function parseIndex(body: string, key: string): IndexRecord {

@@ -230,6 +230,7 @@ describe('function permissions', () => {
         `s3:PutObject ${bucketArn()}/raw/*`,
         `s3:PutObject ${bucketArn()}/transcripts/*`,
         `s3:PutObject ${bucketArn()}/index/*`,
+        `s3:GetObject ${bucketArn()}/raw/*`,
         `s3:GetObject ${bucketArn()}/index/*`,
         `s3:GetObject ${bucketArn()}/transcripts/*`,
         `s3:ListBucket ${bucketArn()}`,
@@ -288,7 +289,7 @@ describe('function permissions', () => {
 
     // Assess
     expect(grants.find((g) => g.action === 's3:ListBucket')?.condition).toEqual({
-      StringLike: { 's3:prefix': ['index/*', 'transcripts/*'] },
+      StringLike: { 's3:prefix': ['raw/*', 'index/*', 'transcripts/*'] },
     });
     const keyGrants = grants.filter((g) => g.action.startsWith('kms:'));
     expect(keyGrants.map((g) => JSON.stringify(g.condition)).sort()).toEqual(

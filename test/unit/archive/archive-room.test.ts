@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type ArchiveRoomDeps, archiveRoom } from '../../../lib/archive/archive-room.js';
-import type { ArchiveEntry, ArchiveStore, IndexRecord } from '../../../lib/archive/store.js';
+import type { ArchiveEntry, ArchiveStore, IndexRecord, WriteOutcome } from '../../../lib/archive/store.js';
 import { InvalidRoomIdError } from '../../../lib/errors.js';
 import { type ChatDataSource, type FetchedRoom, parseChatData } from '../../../lib/happytalk/client.js';
 import type { Logger } from '../../../lib/logger.js';
@@ -53,9 +53,13 @@ class MemoryArchiveStore implements ArchiveStore {
     return this.indexes.get(roomId);
   }
 
-  async write(entry: ArchiveEntry): Promise<void> {
+  /** The outcome the next write reports; `written` stores the entry. */
+  nextOutcome: WriteOutcome = 'written';
+
+  async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: IndexRecord }> {
     this.writes.push(entry);
-    this.indexes.set(entry.index.room_id, entry.index);
+    if (this.nextOutcome === 'written') this.indexes.set(entry.index.room_id, entry.index);
+    return { outcome: this.nextOutcome, index: entry.index };
   }
 
   async readTranscript(): Promise<undefined> {
@@ -137,6 +141,7 @@ describe('archiveRoom', () => {
       message_count: 2,
       chat_status: '2',
       completed_at: '2022-05-26T10:31:06+09:00',
+      fetched_at: '2022-05-26T01:31:07.000Z',
     });
     expect(Buffer.from(entry?.raw ?? []).toString('utf8')).toBe(JSON.stringify(body));
     expect(entry?.transcriptLine.endsWith('}\n')).toBe(true);

@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import { type IndexRecord, S3ArchiveStore } from '../../../lib/archive/store.js'
 const s3 = mockClient(S3Client);
 const store = new S3ArchiveStore({ client: new S3Client({ region: 'ap-northeast-2' }), bucket: 'archive' });
 
+const FETCHED_AT = '2026-01-01T00:00:00.000Z';
 const index: IndexRecord = {
   room_id: 'r1',
   transcript_key: 'transcripts/year=2022/month=05/day=26/r1.json',
@@ -21,6 +22,7 @@ const index: IndexRecord = {
   message_count: 1,
   chat_status: '2',
   completed_at: null,
+  fetched_at: FETCHED_AT,
 };
 
 function s3Error(name: string, status: number): Error {
@@ -42,6 +44,7 @@ describe('S3ArchiveStore', () => {
   });
 
   it('writes the raw bytes and the transcript before the index', async () => {
+    s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
     const order: string[] = [];
     s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => {
       await new Promise((resolve) => setTimeout(resolve, input.Key.startsWith('raw/') ? 20 : 1));
@@ -58,12 +61,14 @@ describe('S3ArchiveStore', () => {
       expect(input).toMatchObject({
         Bucket: 'archive',
         ContentType: 'application/json; charset=utf-8',
-        Metadata: { 'room-id': 'r1', sha256: index.sha256, 'schema-version': '1' },
+        Metadata: { 'room-id': 'r1', sha256: index.sha256, 'schema-version': '1', 'fetched-at': FETCHED_AT },
+        IfNoneMatch: '*',
       });
     }
   });
 
   it('does not write the index when a data object fails', async () => {
+    s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
     s3.on(PutObjectCommand).resolves({});
     s3.on(PutObjectCommand, { Key: index.raw_key }).rejects(s3Error('InternalError', 500));
 
@@ -98,5 +103,105 @@ describe('S3ArchiveStore', () => {
     s3.on(GetObjectCommand, { Key: 'index/rooms/r1.json' }).resolves(body(JSON.stringify(index)) as never);
     s3.on(GetObjectCommand, { Key: index.transcript_key }).rejects(s3Error('NoSuchKey', 404));
     await expect(store.readTranscript('r1')).rejects.toThrow(/points at transcripts\/.*which is missing/);
+  });
+
+  describe('conditional writes', () => {
+    const entry = { index, raw: new TextEncoder().encode('{}'), transcriptLine: '{}\n' };
+
+    function head(sha256: string, fetchedAt: string, etag: string, versionId?: string) {
+      return {
+        ETag: etag,
+        Metadata: { sha256, 'fetched-at': fetchedAt },
+        ...(versionId ? { VersionId: versionId } : {}),
+      };
+    }
+
+    function putInputs() {
+      return s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    }
+
+    it('overwrites an older answer with If-Match and pins the new versions in the index', async () => {
+      s3.on(HeadObjectCommand).resolves(head('old', '2025-01-01T00:00:00.000Z', '"e-old"'));
+      s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => ({
+        VersionId: `v-${input.Key.split('/')[0]}`,
+      }));
+
+      const result = await store.write(entry);
+
+      expect(result.outcome).toBe('written');
+      expect(putInputs().map((input) => input.IfMatch)).toEqual(['"e-old"', '"e-old"', '"e-old"']);
+      expect(result.index).toMatchObject({ raw_version_id: 'v-raw', transcript_version_id: 'v-transcripts' });
+      const written = JSON.parse(String(putInputs()[2]?.Body));
+      expect(written).toMatchObject({ raw_version_id: 'v-raw', transcript_version_id: 'v-transcripts' });
+    });
+
+    it('writes nothing when every object already holds this content (a duplicate delivery)', async () => {
+      s3.on(HeadObjectCommand).resolves(head(index.sha256, FETCHED_AT, '"e"', 'v-1'));
+
+      const result = await store.write(entry);
+
+      expect(result.outcome).toBe('unchanged');
+      expect(putInputs()).toEqual([]);
+    });
+
+    it('never writes an older answer over a newer one', async () => {
+      s3.on(HeadObjectCommand).resolves(head('newer', '2026-06-01T00:00:00.000Z', '"e-new"'));
+
+      const result = await store.write(entry);
+
+      expect(result.outcome).toBe('superseded');
+      expect(putInputs()).toEqual([]);
+    });
+
+    it.each([
+      ['412 PreconditionFailed', 'PreconditionFailed', 412],
+      ['409 ConditionalRequestConflict', 'ConditionalRequestConflict', 409],
+    ])(
+      're-reads after %s and finds the same content written by the racing writer',
+      async (_name, code, status) => {
+        s3.on(HeadObjectCommand)
+          .rejectsOnce(s3Error('NotFound', 404))
+          .rejectsOnce(s3Error('NotFound', 404))
+          .resolves(head(index.sha256, FETCHED_AT, '"e-race"'));
+        s3.on(PutObjectCommand).rejects(s3Error(code, status));
+
+        const result = await store.write(entry);
+
+        expect(result.outcome).toBe('unchanged');
+        expect(putInputs().map((input) => input.IfNoneMatch)).toEqual(['*', '*']);
+      },
+    );
+
+    it('retries with the new ETag after losing a race to a different, older answer', async () => {
+      s3.on(HeadObjectCommand)
+        .rejectsOnce(s3Error('NotFound', 404))
+        .resolves(head('older', '2025-01-01T00:00:00.000Z', '"e-2"'));
+      s3.on(PutObjectCommand).rejectsOnce(s3Error('PreconditionFailed', 412)).resolves({});
+
+      const result = await store.write(entry);
+
+      expect(result.outcome).toBe('written');
+      const conditions = putInputs().map((input) => input.IfNoneMatch ?? input.IfMatch);
+      expect(conditions[0]).toBe('*');
+      expect(conditions.slice(1)).toEqual(['"e-2"', '"e-2"', '"e-2"']);
+    });
+
+    it('gives up with a retryable error when the conflicts do not stop', async () => {
+      s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
+      s3.on(PutObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+
+      await expect(store.write(entry)).rejects.toThrow(StorageUnavailableError);
+      await expect(store.write(entry)).rejects.toThrow(/5 conflicting writes in a row/);
+    });
+
+    it('reads the pinned version of the transcript', async () => {
+      const pinned = { ...index, transcript_version_id: 'v-7' };
+      s3.on(GetObjectCommand, { Key: 'index/rooms/r1.json' }).resolves(body(JSON.stringify(pinned)) as never);
+      s3.on(GetObjectCommand, { Key: index.transcript_key, VersionId: 'v-7' }).resolves(
+        body('{"v":7}') as never,
+      );
+
+      await expect(store.readTranscript('r1')).resolves.toMatchObject({ body: '{"v":7}' });
+    });
   });
 });
