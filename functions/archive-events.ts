@@ -2,15 +2,25 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { ArchiveSummary } from '../lib/archive/archive-room.js';
+import { backOff } from 'exponential-backoff';
+import type { ArchiveRoomOptions, ArchiveSummary } from '../lib/archive/archive-room.js';
+import { RoomNotFinalError } from '../lib/archive/errors.js';
 import { ArchiveError, describeValue } from '../lib/errors.js';
-import { createDeadLetterSink } from './commons/dead-letters.js';
+import {
+  completionDelaySeconds,
+  delayRedelivery,
+  deliveryAttempt,
+  readCompletionPolicy,
+} from './commons/completion.js';
+import { createDeadLetterSink, createSqsClient } from './commons/dead-letters.js';
 import { loggableError } from './commons/errors.js';
 import { createFunctionRuntime, recordOutcome } from './commons/runtime.js';
 
 const runtime = createFunctionRuntime(process.env);
 const { logger, metrics, archive } = runtime;
-const deadLetters = createDeadLetterSink(process.env);
+const sqs = createSqsClient(process.env);
+const deadLetters = createDeadLetterSink(process.env, sqs);
+const completion = readCompletionPolicy(process.env);
 
 /** The event is not an EventBridge event with a string `detail.room_id`. */
 export class MalformedEventError extends ArchiveError {
@@ -23,6 +33,8 @@ export type DirectResult =
   | ArchiveSummary
   | { readonly room_id: string | null; readonly status: 'dead-lettered'; readonly reason: string };
 
+type Outcome = { kind: 'done'; result: DirectResult } | { kind: 'retry'; error: unknown };
+
 /**
  * Archives rooms named by EventBridge events (`detail.room_id`), invoked
  * directly by a rule, or through SQS with bodies that are EventBridge events.
@@ -31,13 +43,22 @@ export type DirectResult =
  * overDate, credentials) go straight to the dead-letter queue with their
  * reason. Transient ones are retried: by the queue for the batch items that
  * failed (partial batch response), or by Lambda for a direct invocation.
+ *
+ * A room still waiting or in progress at HappyTalk is not archived as final:
+ * its event is retried with an exponential backoff (the record's visibility
+ * timeout) up to `COMPLETION_MAX_ATTEMPTS` deliveries, then archived as it is
+ * with a warning in the transcript.
  */
 export async function handleEvent(
   event: unknown,
-  _context: Context,
+  context: Context,
 ): Promise<SQSBatchResponse | DirectResult> {
   if (isSqsEvent(event)) return handleBatch(event.Records);
-  const outcome = await archiveOrDeadLetter(event);
+  const outcome = await archiveOrDeadLetter(
+    event,
+    (input) => input,
+    (roomId) => archiveDirect(roomId, context),
+  );
   if (outcome.kind === 'retry') throw outcome.error;
   return outcome.result;
 }
@@ -45,13 +66,16 @@ export async function handleEvent(
 async function handleBatch(records: readonly SQSRecord[]): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchItemFailure[] = [];
   for (const record of records) {
-    logger.appendKeys({
-      message_id: record.messageId,
-      receive_count: record.attributes?.ApproximateReceiveCount,
-    });
+    const attempt = deliveryAttempt(record);
+    logger.appendKeys({ message_id: record.messageId, receive_count: attempt });
     try {
-      const outcome = await archiveOrDeadLetter(record.body, parseBody);
-      if (outcome.kind === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
+      const outcome = await archiveOrDeadLetter(record.body, parseBody, (roomId) =>
+        archive.archive(roomId, finalityOptions(attempt)),
+      );
+      if (outcome.kind === 'retry') {
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+        if (outcome.error instanceof RoomNotFinalError) await backOffRedelivery(record, attempt);
+      }
     } finally {
       logger.removeKeys(['message_id', 'receive_count', 'room_id']);
     }
@@ -59,45 +83,92 @@ async function handleBatch(records: readonly SQSRecord[]): Promise<SQSBatchRespo
   return { batchItemFailures };
 }
 
-type Outcome = { kind: 'done'; result: DirectResult } | { kind: 'retry'; error: unknown };
+/** Before the last allowed delivery, only final rooms are archived; at the last, the room as it is. */
+function finalityOptions(attempt: number): ArchiveRoomOptions {
+  return attempt < completion.maxAttempts
+    ? { requireFinalStatus: true }
+    : { notFinalAfterAttempts: attempt - 1 };
+}
+
+async function backOffRedelivery(record: SQSRecord, attempt: number): Promise<void> {
+  const seconds = completionDelaySeconds(completion, attempt);
+  try {
+    await delayRedelivery(sqs, record, seconds);
+    logger.info('room not final yet: retrying later', { retry_in_seconds: seconds });
+  } catch (error) {
+    // The queue's own visibility timeout still brings the record back.
+    logger.warn('could not delay the retry of a room that is not final', { error: loggableError(error) });
+  }
+}
+
+/** A direct invocation has no queue to come back from: wait within the invocation, then archive as it is. */
+async function archiveDirect(roomId: unknown, context: Context): Promise<ArchiveSummary> {
+  let attempt = 0;
+  const deadline = Date.now() + context.getRemainingTimeInMillis() / 2;
+  try {
+    return await backOff(
+      () => {
+        attempt += 1;
+        return archive.archive(roomId, finalityOptions(attempt));
+      },
+      {
+        numOfAttempts: completion.maxAttempts,
+        startingDelay: 1_000,
+        timeMultiple: 2,
+        jitter: 'full',
+        retry: (error: unknown) => error instanceof RoomNotFinalError && Date.now() < deadline,
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof RoomNotFinalError)) throw error;
+    return archive.archive(roomId, { notFinalAfterAttempts: attempt });
+  }
+}
 
 async function archiveOrDeadLetter(
   original: unknown,
-  decode: (input: unknown) => unknown = (input) => input,
+  decode: (input: unknown) => unknown,
+  archiveRoom: (roomId: unknown) => Promise<ArchiveSummary>,
 ): Promise<Outcome> {
   let roomId: string | null = null;
   try {
     const rawRoomId = roomIdOf(decode(original));
     roomId = typeof rawRoomId === 'string' ? rawRoomId.slice(0, 128) : null;
     if (roomId) logger.appendKeys({ room_id: roomId });
-    const summary = await archive.archive(rawRoomId);
+    const summary = await archiveRoom(rawRoomId);
     recordOutcome(metrics, summary.status, summary.message_count);
     return { kind: 'done', result: summary };
   } catch (error) {
-    recordOutcome(metrics, 'failed');
-    if (error instanceof ArchiveError && !error.retryable) {
-      logger.error('permanent failure: sending to the dead-letter queue', { error: loggableError(error) });
-      try {
-        await deadLetters.send({
-          reason: error.code,
-          message: error.message,
-          room_id: roomId,
-          failed_at: new Date().toISOString(),
-          source: 'archive-events',
-          original,
-        });
-      } catch (sendError) {
-        // Not lost: the event goes back to be retried, and ends in the queue's DLQ at worst.
-        logger.error('dead-letter queue unavailable: the event will be retried', {
-          error: loggableError(sendError),
-        });
-        return { kind: 'retry', error };
-      }
-      return { kind: 'done', result: { room_id: roomId, status: 'dead-lettered', reason: error.code } };
+    if (error instanceof RoomNotFinalError) {
+      recordOutcome(metrics, 'notFinal');
+      return { kind: 'retry', error };
     }
+    recordOutcome(metrics, 'failed');
+    if (error instanceof ArchiveError && !error.retryable) return deadLetter(error, roomId, original);
     logger.warn('transient failure: the event will be retried', { error: loggableError(error) });
     return { kind: 'retry', error };
   }
+}
+
+async function deadLetter(error: ArchiveError, roomId: string | null, original: unknown): Promise<Outcome> {
+  logger.error('permanent failure: sending to the dead-letter queue', { error: loggableError(error) });
+  try {
+    await deadLetters.send({
+      reason: error.code,
+      message: error.message,
+      room_id: roomId,
+      failed_at: new Date().toISOString(),
+      source: 'archive-events',
+      original,
+    });
+  } catch (sendError) {
+    // Not lost: the event goes back to be retried, and ends in the queue's DLQ at worst.
+    logger.error('dead-letter queue unavailable: the event will be retried', {
+      error: loggableError(sendError),
+    });
+    return { kind: 'retry', error };
+  }
+  return { kind: 'done', result: { room_id: roomId, status: 'dead-lettered', reason: error.code } };
 }
 
 function parseBody(body: unknown): unknown {

@@ -374,6 +374,9 @@ export class HappyTalkArchive extends Construct {
       environment: {
         ...commonEnvironment,
         ARCHIVE_DLQ_URL: this.deadLetterQueue.queueUrl,
+        // Deliveries of an event for a room not yet final before it is archived as it is;
+        // one below maxReceiveCount, so that the last delivery archives instead of dead-lettering.
+        COMPLETION_MAX_ATTEMPTS: String(Math.max(1, Math.min(4, settings.maxReceiveCount - 1))),
       },
       secretKeyArn: secret.keyArn,
     });

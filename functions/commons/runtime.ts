@@ -61,7 +61,7 @@ function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
-function optionalInteger(env: Environment, name: string): number | undefined {
+export function optionalInteger(env: Environment, name: string): number | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   const value = Number(raw);

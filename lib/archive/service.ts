@@ -10,6 +10,7 @@ import { HappyTalkClient, type HappyTalkClientOptions } from '../happytalk/clien
 import type { Logger } from '../logger.js';
 import {
   type ArchiveRoomDeps,
+  type ArchiveRoomOptions,
   type ArchiveSummary,
   archiveRoom,
   type FetchObservation,
@@ -33,7 +34,7 @@ export interface ArchiveService {
   readonly deps: ArchiveRoomDeps;
   readonly store: S3ArchiveStore;
   readonly client: HappyTalkClient;
-  archive(roomId: unknown): Promise<ArchiveSummary>;
+  archive(roomId: unknown, options?: ArchiveRoomOptions): Promise<ArchiveSummary>;
 }
 
 /** Wires {@link archiveRoom} from a validated configuration and the SDK clients. */
@@ -52,7 +53,12 @@ export function createArchiveService(config: ArchiveConfig, options: ArchiveServ
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onFetched ? { onFetched: options.onFetched } : {}),
   };
-  return { deps, store, client, archive: (roomId) => archiveRoom(roomId, deps) };
+  return {
+    deps,
+    store,
+    client,
+    archive: (roomId, archiveOptions) => archiveRoom(roomId, deps, archiveOptions),
+  };
 }
 
 function createCredentialsProvider(

@@ -17,6 +17,8 @@ export interface ReceivedMessage {
 export interface LocalSqs {
   readonly endpoint: string;
   readonly messages: ReceivedMessage[];
+  /** ChangeMessageVisibility calls received. */
+  readonly visibilityChanges: Array<{ queueUrl: string; receiptHandle: string; visibilityTimeout: number }>;
   /** Fails every SendMessage with this HTTP status until cleared with `undefined`. */
   setFault(status: number | undefined): void;
   queueUrl(name: string): string;
@@ -25,6 +27,7 @@ export interface LocalSqs {
 
 export async function startLocalSqs(options: { host?: string; port?: number } = {}): Promise<LocalSqs> {
   const messages: ReceivedMessage[] = [];
+  const visibilityChanges: LocalSqs['visibilityChanges'] = [];
   let fault: number | undefined;
   const server = createServer(async (request, response) => {
     const target = String(request.headers['x-amz-target'] ?? '');
@@ -48,6 +51,14 @@ export async function startLocalSqs(options: { host?: string; port?: number } = 
         MD5OfMessageBody: createHash('md5').update(body, 'utf8').digest('hex'),
       });
     }
+    if (target === 'AmazonSQS.ChangeMessageVisibility') {
+      visibilityChanges.push({
+        queueUrl: String(input.QueueUrl ?? ''),
+        receiptHandle: String(input.ReceiptHandle ?? ''),
+        visibilityTimeout: Number(input.VisibilityTimeout),
+      });
+      return send(response, 200, {});
+    }
     if (target === 'AmazonSQS.ReceiveMessage') {
       const queueUrl = String(input.QueueUrl ?? '');
       return send(response, 200, {
@@ -70,6 +81,7 @@ export async function startLocalSqs(options: { host?: string; port?: number } = 
   return {
     endpoint,
     messages,
+    visibilityChanges,
     setFault: (status) => {
       fault = status;
     },

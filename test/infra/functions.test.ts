@@ -153,7 +153,7 @@ describe('functions', () => {
       Variables: { ...common, HAPPYTALK_TIMEOUT_MS: '9666', HAPPYTALK_RETRY_BUDGET_MS: '13334' },
     });
     expect(propsOf(template, ids.archiveEventsFunction).Environment).toEqual({
-      Variables: { ...common, ARCHIVE_DLQ_URL: { Ref: ids.dlq } },
+      Variables: { ...common, ARCHIVE_DLQ_URL: { Ref: ids.dlq }, COMPLETION_MAX_ATTEMPTS: '4' },
     });
   });
 

@@ -45,6 +45,7 @@ export async function startTestStack(options: { simulator?: SimulatorOptions } =
     HAPPYTALK_MAX_ATTEMPTS: '3',
     HAPPYTALK_RETRY_BUDGET_MS: '5000',
     ARCHIVE_DLQ_URL: dlqUrl,
+    COMPLETION_MAX_ATTEMPTS: '3',
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,

@@ -24,6 +24,7 @@ beforeEach(() => {
   stack.simulator.clearFaults();
   stack.simulator.resetRequests();
   stack.sqs.messages.length = 0;
+  stack.sqs.visibilityChanges.length = 0;
   stack.sqs.setFault(undefined);
   output = captureOutput();
   return () => output.restore();
@@ -152,5 +153,74 @@ describe('archive-events with SQS batches', () => {
 
     expect(output.text()).not.toContain(TEST_TOKEN);
     expect(JSON.stringify(stack.sqs.messages)).not.toContain(TEST_TOKEN);
+  });
+});
+
+describe('archive-events with rooms that are not final yet', () => {
+  function withReceiveCount(event: ReturnType<typeof sqsEvent>, count: number) {
+    for (const record of event.Records) record.attributes.ApproximateReceiveCount = String(count);
+    return event;
+  }
+
+  it('retries an open room later, with a backoff, and writes nothing', async () => {
+    const roomId = SAMPLE_ROOM_IDS.open;
+    const event = sqsEvent([JSON.stringify(chatCompletedEvent({ room_id: roomId }))]);
+
+    const response = (await handler(event, lambdaContext())) as SQSBatchResponse;
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
+    expect(stack.sqs.visibilityChanges).toHaveLength(1);
+    expect(stack.sqs.visibilityChanges[0]?.visibilityTimeout).toBeGreaterThanOrEqual(15);
+    expect(stack.sqs.visibilityChanges[0]?.visibilityTimeout).toBeLessThanOrEqual(30);
+    expect(stack.sqs.visibilityChanges[0]?.receiptHandle).toBe(event.Records[0]?.receiptHandle);
+    expect(await stack.listKeys('index/')).not.toContain(`index/rooms/${roomId}.json`);
+    expect(deadLetters()).toEqual([]);
+  });
+
+  it('backs off longer at each delivery', async () => {
+    const body = JSON.stringify(chatCompletedEvent({ room_id: SAMPLE_ROOM_IDS.open }));
+
+    await handler(withReceiveCount(sqsEvent([body]), 2), lambdaContext());
+
+    expect(stack.sqs.visibilityChanges[0]?.visibilityTimeout).toBeGreaterThanOrEqual(30);
+    expect(stack.sqs.visibilityChanges[0]?.visibilityTimeout).toBeLessThanOrEqual(60);
+  });
+
+  it('archives the room as it is, with a warning, at the last allowed delivery', async () => {
+    const roomId = SAMPLE_ROOM_IDS.open;
+    const event = withReceiveCount(sqsEvent([JSON.stringify(chatCompletedEvent({ room_id: roomId }))]), 3);
+
+    const response = (await handler(event, lambdaContext())) as SQSBatchResponse;
+
+    expect(response.batchItemFailures).toEqual([]);
+    const index = JSON.parse((await stack.getObject(`index/rooms/${roomId}.json`)).body.toString('utf8'));
+    const transcript = JSON.parse((await stack.getObject(index.transcript_key)).body.toString('utf8'));
+    expect(transcript.chat.status.code).toBe('1');
+    expect(transcript.warnings).toContainEqual({
+      path: 'chat.status',
+      value: '1',
+      reason: 'room not final after 2 attempts: archived as it is',
+    });
+  });
+
+  it('archives a completed room at the first delivery', async () => {
+    const event = sqsEvent([JSON.stringify(chatCompletedEvent({ room_id: SAMPLE_ROOM_IDS.buttons }))]);
+    stack.simulator.clearFaults();
+
+    const response = (await handler(event, lambdaContext())) as SQSBatchResponse;
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(stack.sqs.visibilityChanges).toEqual([]);
+  });
+
+  it('waits within a direct invocation, then archives the room as it is', async () => {
+    const roomId = 'openRoomDirect';
+    const { generateRoom } = await import('../../../lib/simulator/index.js');
+    stack.simulator.addRoom(generateRoom({ roomId, messageCount: 2, status: '0' }));
+
+    const result = await handler(chatCompletedEvent({ room_id: roomId }), lambdaContext());
+
+    expect(result).toMatchObject({ room_id: roomId, status: 'archived' });
+    expect(stack.simulator.requests.filter((request) => request.roomId === roomId)).toHaveLength(3);
   });
 });
