@@ -1,0 +1,222 @@
+import { appendFileSync } from 'node:fs';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+  SQSBatchResponse,
+} from 'aws-lambda';
+import { generateRoom } from '../../lib/simulator/index.js';
+import {
+  captureOutput,
+  chatCompletedEvent,
+  httpApiEvent,
+  lambdaContext,
+  sqsEvent,
+} from '../support/lambda.js';
+import { type S3Front, startS3Front } from '../support/s3-front.js';
+import { startTestStack, TEST_SECRET_ID, TEST_TOKEN, type TestStack } from '../support/stack.js';
+
+/** One line of the fault report (`npm run test:faults`). */
+export interface ScenarioRow {
+  readonly suite: string;
+  readonly scenario: string;
+  readonly expected: string;
+  readonly observed: string;
+  readonly pass: boolean;
+  /** A hostile input rather than a fault scenario. */
+  readonly hostile?: boolean;
+  /** Transcripts neither archived, nor dead-lettered, nor left for a retry. */
+  readonly lost?: number;
+  /** Stored versions beyond one per distinct content. */
+  readonly duplicates?: number;
+}
+
+/** Appends a row to the report file named by FAULTS_REPORT (when the report script runs the suite). */
+export function recordRow(row: ScenarioRow): void {
+  const file = process.env.FAULTS_REPORT;
+  if (file) appendFileSync(file, `${JSON.stringify(row)}\n`);
+}
+
+type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+type EventsHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * The real handlers, in this process, against the simulator, s3rver behind a
+ * fault-injecting S3 front, and loopback Secrets Manager and SQS endpoints.
+ * Everything the process writes is captured, to check that no secret leaks.
+ */
+export interface FaultHarness {
+  readonly stack: TestStack;
+  readonly front: S3Front;
+  http(
+    method: 'GET' | 'POST',
+    roomId: string,
+    options?: Parameters<typeof httpApiEvent>[2],
+  ): Promise<{
+    status: number;
+    body: { error?: { code: string; message: string } } & Record<string, unknown>;
+    raw: string;
+  }>;
+  /** Delivers SQS records with these bodies (at this receive count); returns the failed message ids' indexes. */
+  deliver(bodies: string[], receiveCount?: number): Promise<number[]>;
+  invokeDirect(event: unknown): Promise<unknown>;
+  eventBody(roomId: unknown): string;
+  /** A fresh completed room the simulator serves. */
+  newRoom(prefix: string, messageCount?: number): string;
+  deadLetters(): Array<{ reason: string; room_id: string | null; message: string }>;
+  /** Object keys of one room in the archive. */
+  objectsOf(roomId: string): Promise<string[]>;
+  /** Versions stored per key beyond one per distinct content (0 when none). */
+  duplicateVersions(): number;
+  /** Rooms with an index that lacks an object, or a raw object without its transcript. */
+  partialArchives(): Promise<string[]>;
+  /** Everything written so far: logs, metrics, responses, dead letters. */
+  transcriptOfOutput(): string;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startFaultHarness(): Promise<FaultHarness> {
+  const stack = await startTestStack();
+  const front = await startS3Front(stack.s3.endpoint);
+  Object.assign(process.env, stack.env, {
+    AWS_ENDPOINT_URL_S3: front.endpoint,
+    HAPPYTALK_TIMEOUT_MS: '400',
+    HAPPYTALK_MAX_ATTEMPTS: '3',
+    HAPPYTALK_RETRY_BUDGET_MS: '3000',
+    HAPPYTALK_SECRET_MAX_AGE_MS: '1',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  const output = captureOutput();
+  const responses: string[] = [];
+  const { handler: httpHandler } = (await import('../../functions/http-api.js')) as unknown as {
+    handler: HttpHandler;
+  };
+  const { handler: eventsHandler } = (await import('../../functions/archive-events.js')) as unknown as {
+    handler: EventsHandler;
+  };
+
+  return {
+    stack,
+    front,
+    async http(method, roomId, options) {
+      const result = await httpHandler(httpApiEvent(method, roomId, options), lambdaContext());
+      const raw = result.body ?? '';
+      responses.push(raw);
+      return { status: result.statusCode ?? 0, body: JSON.parse(raw || '{}'), raw };
+    },
+    async deliver(bodies, receiveCount = 1) {
+      const event = sqsEvent(bodies);
+      for (const record of event.Records) record.attributes.ApproximateReceiveCount = String(receiveCount);
+      const response = (await eventsHandler(event, lambdaContext())) as SQSBatchResponse;
+      responses.push(JSON.stringify(response));
+      const ids = event.Records.map((record) => record.messageId);
+      return response.batchItemFailures.map((failure) => ids.indexOf(failure.itemIdentifier));
+    },
+    async invokeDirect(event) {
+      const result = await eventsHandler(event, lambdaContext());
+      responses.push(JSON.stringify(result));
+      return result;
+    },
+    eventBody: (roomId) => JSON.stringify(chatCompletedEvent({ room_id: roomId })),
+    newRoom(prefix, messageCount = 4) {
+      counter += 1;
+      const roomId = `${prefix}${counter}`.replace(/[^A-Za-z0-9_-]/g, '');
+      stack.simulator.addRoom(generateRoom({ roomId, messageCount, regDate: '2025-03-01 10:00:00' }));
+      return roomId;
+    },
+    deadLetters: () =>
+      stack.sqs.messages
+        .filter((message) => message.queueUrl === stack.dlqUrl)
+        .map(
+          (message) =>
+            JSON.parse(message.body) as { reason: string; room_id: string | null; message: string },
+        ),
+    async objectsOf(roomId) {
+      const keys = await stack.listKeys();
+      return keys.filter((key) => key.endsWith(`/${roomId}.json`));
+    },
+    duplicateVersions() {
+      const seen = new Map<string, number>();
+      for (const version of front.versions) {
+        const id = `${version.key} ${version.bodySha256}`;
+        seen.set(id, (seen.get(id) ?? 0) + 1);
+      }
+      return [...seen.values()].reduce((sum, count) => sum + count - 1, 0);
+    },
+    async partialArchives() {
+      const keys = new Set(await stack.listKeys());
+      const partial: string[] = [];
+      for (const key of keys) {
+        if (key.startsWith('index/rooms/')) {
+          const index = JSON.parse((await stack.getObject(key)).body.toString('utf8'));
+          if (!keys.has(index.raw_key) || !keys.has(index.transcript_key)) partial.push(key);
+        } else if (key.startsWith('raw/') && !keys.has(key.replace(/^raw\//, 'transcripts/'))) {
+          partial.push(key);
+        }
+      }
+      return partial;
+    },
+    transcriptOfOutput: () =>
+      [output.text(), ...responses, ...stack.sqs.messages.map((message) => message.body)].join('\n'),
+    reset() {
+      stack.simulator.clearFaults();
+      stack.simulator.resetRequests();
+      stack.secrets.setFault(undefined);
+      stack.secrets.setSecret(TEST_SECRET_ID, JSON.stringify({ token: TEST_TOKEN }));
+      stack.sqs.messages.length = 0;
+      stack.sqs.setFault(undefined);
+      front.reset();
+    },
+    async close() {
+      output.restore();
+      await front.close();
+      await stack.close();
+    },
+  };
+}
+
+/** Waits until the 1 ms secret cache has expired, so the next call reads Secrets Manager. */
+export const secretCacheExpiry = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+/**
+ * Runs one scenario: observes its outcome as a short sentence, records the row
+ * for the report, and asserts the outcome is the expected one.
+ */
+export async function checkScenario(
+  harness: FaultHarness,
+  suite: string,
+  scenario: string,
+  expected: string,
+  observe: () => Promise<string>,
+): Promise<void> {
+  let observed: string;
+  try {
+    observed = await observe();
+  } catch (error) {
+    observed = `threw ${(error as Error).message}`;
+  }
+  const duplicates = harness.duplicateVersions();
+  const pass = observed === expected && duplicates === 0;
+  recordRow({ suite, scenario, expected, observed, pass, duplicates, lost: pass ? 0 : lostCount(observed) });
+  if (observed !== expected) throw new Error(`${scenario}: expected "${expected}", observed "${observed}"`);
+  if (duplicates !== 0) throw new Error(`${scenario}: ${duplicates} duplicate versions`);
+}
+
+/** A scenario whose outcome is neither archived, dead-lettered, nor left for a retry has lost its transcript. */
+function lostCount(observed: string): number {
+  return /archived|unchanged|DLQ|retry|HTTP [45]\d\d/.test(observed) ? 0 : 1;
+}
+
+/** "nothing written" or the archive keys a room has. */
+export async function writtenState(harness: FaultHarness, roomId: string): Promise<string> {
+  const keys = await harness.objectsOf(roomId);
+  if (keys.length === 0) return 'nothing written';
+  const complete = keys.some((key) => key.startsWith('index/')) && keys.length === 3;
+  return complete ? 'archived once' : `partial: ${keys.join(', ')}`;
+}
