@@ -203,14 +203,18 @@ export async function checkScenario(
   }
   const duplicates = harness.duplicateVersions();
   const pass = observed === expected && duplicates === 0;
-  recordRow({ suite, scenario, expected, observed, pass, duplicates, lost: pass ? 0 : lostCount(observed) });
+  recordRow({ suite, scenario, expected, observed, pass, duplicates, lost: lostCount(observed) });
   if (observed !== expected) throw new Error(`${scenario}: expected "${expected}", observed "${observed}"`);
   if (duplicates !== 0) throw new Error(`${scenario}: ${duplicates} duplicate versions`);
 }
 
-/** A scenario whose outcome is neither archived, dead-lettered, nor left for a retry has lost its transcript. */
+/**
+ * A transcript is lost when a scenario ends with nothing written and nobody
+ * told: no error status to the caller, no retry left to the queue, no dead letter.
+ */
 function lostCount(observed: string): number {
-  return /archived|unchanged|DLQ|retry|HTTP [45]\d\d/.test(observed) ? 0 : 1;
+  const accountedFor = /DLQ|retry|HTTP [45]\d\d|threw/.test(observed);
+  return /nothing written/.test(observed) && !accountedFor ? 1 : 0;
 }
 
 /** "nothing written" or the archive keys a room has. */
@@ -219,4 +223,18 @@ export async function writtenState(harness: FaultHarness, roomId: string): Promi
   if (keys.length === 0) return 'nothing written';
   const complete = keys.some((key) => key.startsWith('index/')) && keys.length === 3;
   return complete ? 'archived once' : `partial: ${keys.join(', ')}`;
+}
+
+/** Asserts, and records for the report, that neither the token nor the secret string was written anywhere. */
+export function checkHygiene(harness: FaultHarness, suite: string, secrets: readonly string[]): void {
+  const output = harness.transcriptOfOutput();
+  const leaks = secrets.reduce((sum, secret) => sum + output.split(secret).length - 1, 0);
+  recordRow({
+    suite: 'hygiene',
+    scenario: `secrets in logs, metrics, responses and dead letters (${suite})`,
+    expected: '0',
+    observed: String(leaks),
+    pass: leaks === 0,
+  });
+  if (leaks !== 0) throw new Error(`${suite}: ${leaks} occurrences of a secret in the output`);
 }
