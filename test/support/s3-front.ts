@@ -27,7 +27,8 @@ export interface StoredVersion {
 /**
  * An S3 front on loopback, between the SDK and s3rver, that does what s3rver
  * does not: it honours `If-None-Match: *` and `If-Match` on PutObject (one
- * write per key at a time, like S3's conditional writes), records every
+ * write per key at a time, like S3's conditional writes), makes reads wait for
+ * a write in progress on their key (S3's strong consistency), records every
  * successful PUT as a version, and injects faults (500, 503 SlowDown, 403,
  * connection resets mid-upload, 412/409 races).
  */
@@ -84,6 +85,9 @@ export async function startS3Front(upstream: string): Promise<S3Front> {
     }
     const body = await readBody(request);
     if (method !== 'PUT' || !key) {
+      // S3 reads are strongly consistent: a read never sees a write half done. s3rver writes the
+      // ETag and the metadata of an object in separate files, so reads wait for the key's write.
+      if (key) await locks.get(key);
       await forward(request, body, response);
       return;
     }
