@@ -1,0 +1,261 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderTranscriptHtml, TRANSCRIPT_VIEW_CSP } from '../../../lib/view/transcript-html.js';
+import {
+  completedWithImage,
+  hostileTranscript,
+  pngImage,
+  sampleImageUrls,
+  sampleTranscript,
+} from '../../unit/view/transcripts.js';
+import { launchChromium } from './chromium.js';
+
+// The browser globals that the functions given to page.evaluate use there: this project compiles
+// without the DOM library, and these declarations stay local to this module.
+declare const window: { __pwned?: unknown };
+declare const document: {
+  readonly scripts: { readonly length: number };
+  querySelectorAll(selector: string): Iterable<{ readonly outerHTML: string; getAttributeNames(): string[] }>;
+};
+declare function getComputedStyle(element: unknown): { readonly borderTopStyle: string };
+type ImageElement = { readonly naturalWidth: number };
+
+/** Screenshots for a person to look at; test-results/ is git-ignored. */
+const ARTIFACTS = fileURLToPath(new URL('../../../test-results/view/', import.meta.url));
+
+let browser: Browser | undefined;
+let pagesDir = '';
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  pagesDir = mkdtempSync(join(tmpdir(), 'transcript-view-'));
+  mkdirSync(ARTIFACTS, { recursive: true });
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (pagesDir) rmSync(pagesDir, { recursive: true, force: true });
+}, 30_000);
+
+interface LoadedPage {
+  readonly page: Page;
+  readonly url: string;
+  /** Messages of every alert, confirm or prompt the page opened. */
+  readonly dialogs: string[];
+  /** Every request the page made, the document's own included. */
+  readonly requests: string[];
+}
+
+/** Loads markup from a file:// URL in a fresh context, recording dialogs and requests. */
+async function load(markup: string, name: string): Promise<LoadedPage> {
+  if (browser === undefined) throw new Error('Chromium did not start');
+  const file = join(pagesDir, `${name}.html`);
+  writeFileSync(file, markup);
+  const url = pathToFileURL(file).href;
+  const context = await browser.newContext({ viewport: { width: 920, height: 1000 } });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  const requests: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('request', (request) => {
+    requests.push(request.url());
+  });
+  await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+  return { page, url, dialogs, requests };
+}
+
+async function pwned(page: Page): Promise<unknown> {
+  return page.evaluate(() => window.__pwned);
+}
+
+async function hrefs(page: Page): Promise<string[]> {
+  return page
+    .locator('a[href]')
+    .evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href') ?? ''));
+}
+
+async function elementsWithEventHandlers(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('*')].flatMap((element) =>
+      element.getAttributeNames().some((name) => name.toLowerCase().startsWith('on'))
+        ? [element.outerHTML]
+        : [],
+    ),
+  );
+}
+
+describe('the transcript view in Chromium', () => {
+  it('detects execution and requests when a page has no protection (the probes work)', async () => {
+    // Prepare
+    const unprotected = `<!doctype html><html><body><script>window.__pwned=1;alert('script')</script><img src="missing.png"></body></html>`;
+
+    // Act
+    const { page, url, dialogs, requests } = await load(unprotected, 'control');
+
+    // Assess
+    expect(await pwned(page)).toBe(1);
+    expect(dialogs).toEqual(['script']);
+    expect(requests).toEqual([url, new URL('missing.png', url).href]);
+    await page.context().close();
+  });
+
+  it('renders the completed room as a conversation with its memo marked', async () => {
+    // Prepare
+    const { transcript, attachments } = completedWithImage();
+    const markup = renderTranscriptHtml(transcript, {
+      attachments,
+      archivedAt: new Date('2024-03-11T05:20:04.087Z'),
+    });
+
+    // Act
+    const { page, url, dialogs, requests } = await load(markup, 'completed');
+
+    // Assess
+    await page.screenshot({ path: join(ARTIFACTS, 'completed.png'), fullPage: true });
+    const header = await page.locator('header.doc-header').textContent();
+    expect(header).toContain(transcript.room_id);
+    expect(header).toContain('완료');
+    expect(header).toContain('김하늘');
+    expect(await page.locator('li.msg').count()).toBe(transcript.messages.length);
+    expect(await page.locator('li.msg.sender-customer').count()).toBe(6);
+    expect(await page.locator('li.msg.sender-counselor').count()).toBe(5);
+    expect(await page.locator('li.msg.sender-bot').count()).toBe(2);
+    const memo = page.locator('li.msg.memo');
+    expect(await memo.count()).toBe(1);
+    expect(await memo.isVisible()).toBe(true);
+    expect(await memo.locator('.memo-flag').textContent()).toBe('내부 메모 · 고객에게 보이지 않음');
+    expect(await memo.locator('.bubble').evaluate((bubble) => getComputedStyle(bubble).borderTopStyle)).toBe(
+      'dashed',
+    );
+    const image = page.locator('li.msg img');
+    expect(await image.evaluate((element) => (element as unknown as ImageElement).naturalWidth)).toBe(240);
+    expect(dialogs).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.context().close();
+  });
+
+  it('puts the customer on the left and the counselor on the right', async () => {
+    // Prepare
+    const markup = renderTranscriptHtml(sampleTranscript('completed'));
+
+    // Act
+    const { page } = await load(markup, 'sides');
+
+    // Assess
+    const list = await page.locator('ol.messages').boundingBox();
+    const customer = await page.locator('li[data-message-id="563102"]').boundingBox();
+    const counselor = await page.locator('li[data-message-id="563104"]').boundingBox();
+    if (list === null || customer === null || counselor === null)
+      throw new Error('messages are not laid out');
+    expect(customer.x).toBeCloseTo(list.x, 0);
+    expect(counselor.x + counselor.width).toBeCloseTo(list.x + list.width, 0);
+    expect(counselor.x).toBeGreaterThan(customer.x + 50);
+    await page.context().close();
+  });
+
+  it('shows the buttons room with http(s) links only', async () => {
+    // Prepare
+    const transcript = sampleTranscript('buttons');
+
+    // Act
+    const { page, url, dialogs, requests } = await load(renderTranscriptHtml(transcript), 'buttons');
+
+    // Assess
+    await page.screenshot({ path: join(ARTIFACTS, 'buttons.png'), fullPage: true });
+    expect(await page.locator('li.msg').count()).toBe(7);
+    expect(await page.locator('header.doc-header').textContent()).toContain('챗봇종료');
+    expect(await hrefs(page)).toEqual([
+      'https://shop.example.co.kr/mypage/order',
+      'https://shop.example.co.kr/mypage/delivery',
+      'https://shop.example.co.kr/cs/connect',
+      'https://shop.example.co.kr/mypage/delivery/651234567891',
+    ]);
+    expect(await page.locator('li[data-message-id="566706"] pre').isVisible()).toBe(true);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('.placeholder').count()).toBe(1);
+    expect(dialogs).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.context().close();
+  });
+
+  it('shows archived images inline without requesting anything', async () => {
+    // Prepare
+    const attachments = new Map(
+      sampleImageUrls().map((imageUrl, index) => [
+        imageUrl,
+        { contentType: 'image/png', bytes: pngImage(40 + index, 30, (x) => [x * 6, 120, 200]) },
+      ]),
+    );
+
+    // Act
+    const { page, url, requests } = await load(
+      renderTranscriptHtml(sampleTranscript('images'), { attachments }),
+      'images',
+    );
+
+    // Assess
+    await page.screenshot({ path: join(ARTIFACTS, 'images.png'), fullPage: true });
+    const widths = await page
+      .locator('img')
+      .evaluateAll((images) => images.map((image) => (image as unknown as ImageElement).naturalWidth));
+    expect(widths).toEqual([40, 41, 42]);
+    expect(requests).toEqual([url]);
+    await page.context().close();
+  });
+
+  it('runs nothing and requests nothing for hostile content', async () => {
+    // Prepare
+    const transcript = hostileTranscript();
+
+    // Act
+    const { page, url, dialogs, requests } = await load(renderTranscriptHtml(transcript), 'hostile');
+    await page.mouse.move(300, 300);
+    await page.mouse.move(600, 900);
+
+    // Assess
+    await page.screenshot({ path: join(ARTIFACTS, 'hostile.png'), fullPage: true });
+    expect(dialogs).toEqual([]);
+    expect(await pwned(page)).toBeUndefined();
+    expect(requests).toEqual([url]);
+    expect(await page.evaluate(() => document.scripts.length)).toBe(0);
+    expect(await page.locator('iframe, object, embed, base, link, svg, img, form, script').count()).toBe(0);
+    expect(await elementsWithEventHandlers(page)).toEqual([]);
+    expect(await hrefs(page)).toEqual([
+      'https://shop.example.co.kr/ok?a=1&b=%222%22',
+      'https://x.example/%22%3E%3Cscript%3Ewindow.__pwned=1;alert(1)%3C/script%3E',
+    ]);
+    expect(await page.title()).toBe(`상담 기록 · ${transcript.chat.title}`);
+    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toBe(
+      TRANSCRIPT_VIEW_CSP,
+    );
+    expect(await page.locator('li.msg').count()).toBe(8);
+    expect(await page.locator('li.msg.memo .memo-flag').isVisible()).toBe(true);
+    await page.context().close();
+  });
+
+  it('runs nothing for hostile content even without the Content-Security-Policy', async () => {
+    // Prepare
+    const markup = renderTranscriptHtml(hostileTranscript());
+    const withoutCsp = markup.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n/, '');
+
+    // Act
+    const { page, url, dialogs, requests } = await load(withoutCsp, 'hostile-without-csp');
+    await page.mouse.move(300, 300);
+    await page.mouse.move(600, 900);
+
+    // Assess
+    expect(withoutCsp).not.toContain('Content-Security-Policy');
+    expect(dialogs).toEqual([]);
+    expect(await pwned(page)).toBeUndefined();
+    expect(requests).toEqual([url]);
+    expect(await elementsWithEventHandlers(page)).toEqual([]);
+    await page.context().close();
+  });
+});
