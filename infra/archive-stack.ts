@@ -50,6 +50,19 @@ export class HappyTalkArchiveStack extends Stack {
         description: 'Secret holding the HappyTalk token: set it with aws secretsmanager put-secret-value',
       },
       AlarmTopicArn: { value: this.archive.alarmTopic.topicArn, description: 'Alarm notifications' },
+      ReconcileFunctionName: {
+        value: this.archive.reconciliation.function.functionName,
+        description: 'Scheduled reconciliation: invoke it to check the trailing window now',
+      },
+      GlueDatabaseName: {
+        value: this.archive.analytics.database.ref,
+        description: 'Glue database with the rooms table and the messages view',
+      },
+      AthenaWorkGroupName: {
+        value: this.archive.analytics.workGroup.ref,
+        description:
+          'Athena workgroup for queries over the archive (encrypted results, bytes scanned limited)',
+      },
     };
     for (const [outputId, output] of Object.entries(outputs)) {
       new CfnOutput(this, outputId, output);

@@ -44,6 +44,12 @@ export const CONTEXT_KEYS = [
   'maxReceiveCount',
   'queueVisibilityTimeoutSeconds',
   'alarmEmail',
+  'reconcileSchedule',
+  'reconcileWindowDays',
+  'reconcileGapAlarmDays',
+  'glueDatabaseName',
+  'athenaWorkGroupName',
+  'athenaBytesScannedCutoffMb',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -91,6 +97,12 @@ export function readArchiveContext(node: Node): HappyTalkArchiveProps {
     queueVisibilityTimeout:
       queueVisibilityTimeout === undefined ? undefined : Duration.seconds(queueVisibilityTimeout),
     alarmEmail: text(get, 'alarmEmail'),
+    reconcileSchedule: text(get, 'reconcileSchedule'),
+    reconcileWindowDays: wholeNumber(get, 'reconcileWindowDays'),
+    reconcileGapAlarmDays: wholeNumber(get, 'reconcileGapAlarmDays'),
+    glueDatabaseName: text(get, 'glueDatabaseName'),
+    athenaWorkGroupName: text(get, 'athenaWorkGroupName'),
+    athenaBytesScannedCutoffMb: wholeNumber(get, 'athenaBytesScannedCutoffMb'),
   };
   return definedOnly(props);
 }

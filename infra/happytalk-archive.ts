@@ -37,7 +37,9 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ArchiveAnalytics } from './analytics.js';
 import { ArchiveConfigError } from './errors.js';
+import { ArchiveReconciliation } from './reconciliation.js';
 
 export type HappyTalkEnvironment = 'prod' | 'dev';
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
@@ -54,7 +56,7 @@ export const HAPPYTALK_BASE_URLS: Readonly<Record<HappyTalkEnvironment, string>>
 };
 
 /** The bundles `npm run build` writes, one directory each under `functionsDir`. */
-export const FUNCTION_BUNDLES = ['http-api', 'archive-events'] as const;
+export const FUNCTION_BUNDLES = ['http-api', 'archive-events', 'reconcile'] as const;
 
 /** Key prefixes the functions write; `lib/archive/keys.ts` decides what goes under each. */
 export const ARCHIVE_PREFIXES = { raw: 'raw/', transcripts: 'transcripts/', index: 'index/' } as const;
@@ -242,6 +244,42 @@ export interface HappyTalkArchiveProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+
+  /**
+   * When the reconciliation runs: an EventBridge `cron(...)` or `rate(...)` expression, in UTC.
+   * @default 'cron(30 18 * * ? *)' (daily at 03:30 in Seoul)
+   */
+  readonly reconcileSchedule?: string;
+
+  /**
+   * Days the reconciliation looks back, today included (1–31).
+   * @default 2
+   */
+  readonly reconcileWindowDays?: number;
+
+  /**
+   * Alarm when the reconciliation found gaps on this many consecutive days (1–7).
+   * @default 3
+   */
+  readonly reconcileGapAlarmDays?: number;
+
+  /**
+   * Name of the Glue database holding the `rooms` table and the `messages` view.
+   * @default 'happytalk_archive'
+   */
+  readonly glueDatabaseName?: string;
+
+  /**
+   * Name of the Athena workgroup for queries over the archive.
+   * @default 'happytalk-archive'
+   */
+  readonly athenaWorkGroupName?: string;
+
+  /**
+   * Athena cancels a query of the workgroup once it has scanned this many MB (at least 10).
+   * @default 10240 (10 GB)
+   */
+  readonly athenaBytesScannedCutoffMb?: number;
 }
 
 /** Props with defaults applied and validated. */
@@ -270,6 +308,12 @@ interface ArchiveSettings {
   readonly maxReceiveCount: number;
   readonly queueVisibilityTimeout: Duration;
   readonly alarmEmail: string | undefined;
+  readonly reconcileSchedule: string;
+  readonly reconcileWindowDays: number;
+  readonly reconcileGapAlarmDays: number;
+  readonly glueDatabaseName: string;
+  readonly athenaWorkGroupName: string;
+  readonly athenaBytesScannedCutoffMb: number;
 }
 
 type SecretSource =
@@ -281,7 +325,9 @@ type SecretSource =
  * The HappyTalk transcript archive: an Object-Locked, KMS-encrypted S3 bucket,
  * the `http-api` function behind an IAM-authorized HTTP API, the
  * `archive-events` function fed by EventBridge through an SQS queue, the
- * HappyTalk token secret, and alarms to an SNS topic.
+ * HappyTalk token secret, alarms to an SNS topic, the scheduled `reconcile`
+ * function ({@link ArchiveReconciliation}) and SQL over the archive with Glue
+ * and Athena ({@link ArchiveAnalytics}).
  *
  * Deploys the prebuilt bundles of `npm run build` as they are.
  */
@@ -313,6 +359,10 @@ export class HappyTalkArchive extends Construct {
   readonly rule: Rule;
   readonly alarmTopic: Topic;
   readonly alarms: readonly Alarm[];
+  /** The scheduled `reconcile` function that queues the rooms the archive missed. */
+  readonly reconciliation: ArchiveReconciliation;
+  /** The Glue database, `rooms` table, `messages` view and Athena workgroup over `transcripts/`. */
+  readonly analytics: ArchiveAnalytics;
 
   constructor(scope: Construct, id: string, props: HappyTalkArchiveProps = {}) {
     super(scope, id);
@@ -412,7 +462,30 @@ export class HappyTalkArchive extends Construct {
     this.apiUrl = api.stage.url;
 
     this.alarmTopic = this.createAlarmTopic(settings.alarmEmail);
-    this.alarms = this.createAlarms();
+    this.reconciliation = new ArchiveReconciliation(this, 'Reconciliation', {
+      functionsDir: settings.functionsDir,
+      bucket: this.bucket,
+      key: this.key,
+      queue: this.queue,
+      secretArnForPolicy: this.secretArnForPolicy,
+      secretKeyArn: secret.keyArn,
+      environment: commonEnvironment,
+      memorySize: settings.memorySize,
+      logRetention: settings.logRetention,
+      schedule: settings.reconcileSchedule,
+      windowDays: settings.reconcileWindowDays,
+      gapAlarmDays: settings.reconcileGapAlarmDays,
+      alarmTopic: this.alarmTopic,
+    });
+    this.alarms = [...this.createAlarms(), ...this.reconciliation.alarms];
+    this.analytics = new ArchiveAnalytics(this, 'Analytics', {
+      bucket: this.bucket,
+      key: this.key,
+      accessLogBucket: this.accessLogBucket,
+      databaseName: settings.glueDatabaseName,
+      workGroupName: settings.athenaWorkGroupName,
+      bytesScannedCutoffPerQuery: settings.athenaBytesScannedCutoffMb * 1_000_000,
+    });
 
     this.acknowledgeNagFindings(settings);
   }
@@ -908,6 +981,33 @@ function resolveSettings(props: HappyTalkArchiveProps): ArchiveSettings {
     maxReceiveCount: integer('maxReceiveCount', props.maxReceiveCount, 5, 1, 1_000),
     queueVisibilityTimeout,
     alarmEmail: props.alarmEmail === undefined ? undefined : email(props.alarmEmail),
+    reconcileSchedule: matching(
+      'reconcileSchedule',
+      props.reconcileSchedule,
+      'cron(30 18 * * ? *)',
+      /^(cron\(\S+( \S+){5}\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\))$/,
+    ),
+    reconcileWindowDays: integer('reconcileWindowDays', props.reconcileWindowDays, 2, 1, 31),
+    reconcileGapAlarmDays: integer('reconcileGapAlarmDays', props.reconcileGapAlarmDays, 3, 1, 7),
+    glueDatabaseName: matching(
+      'glueDatabaseName',
+      props.glueDatabaseName,
+      'happytalk_archive',
+      /^[a-z0-9_]{1,255}$/,
+    ),
+    athenaWorkGroupName: matching(
+      'athenaWorkGroupName',
+      props.athenaWorkGroupName,
+      'happytalk-archive',
+      /^[a-zA-Z0-9._-]{1,128}$/,
+    ),
+    athenaBytesScannedCutoffMb: integer(
+      'athenaBytesScannedCutoffMb',
+      props.athenaBytesScannedCutoffMb,
+      10_240,
+      10,
+      1_000_000_000,
+    ),
   };
 }
 

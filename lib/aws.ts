@@ -1,5 +1,6 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Environment } from './config.js';
 
 /**
@@ -29,6 +30,15 @@ export function createS3Client(env: Environment = process.env, config: S3ClientC
 export function createSecretsManagerClient(env: Environment = process.env): SecretsManagerClient {
   const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER || env.AWS_ENDPOINT_URL;
   return new SecretsManagerClient({
+    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  });
+}
+
+/** An SQS client honouring `AWS_ENDPOINT_URL_SQS` (or `AWS_ENDPOINT_URL`) and `AWS_REGION` from `env`. */
+export function createSqsClient(env: Environment = process.env): SQSClient {
+  const endpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL;
+  return new SQSClient({
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     ...(endpoint ? { endpoint } : {}),
   });

@@ -1,11 +1,6 @@
 import type { ArchiveConfig } from '../config.js';
-import {
-  type CredentialsProvider,
-  SecretsManagerCredentialsProvider,
-  type SecretsManagerPort,
-  StaticCredentialsProvider,
-} from '../credentials/provider.js';
-import { ConfigurationError } from '../errors.js';
+import { credentialsProviderFor } from '../credentials/from-config.js';
+import type { SecretsManagerPort } from '../credentials/provider.js';
 import { HappyTalkClient, type HappyTalkClientOptions } from '../happytalk/client.js';
 import type { Logger } from '../logger.js';
 import {
@@ -41,7 +36,10 @@ export interface ArchiveService {
 export function createArchiveService(config: ArchiveConfig, options: ArchiveServiceOptions): ArchiveService {
   const client = new HappyTalkClient({
     ...options.client,
-    credentials: createCredentialsProvider(config, options),
+    credentials: credentialsProviderFor(config.credentials, {
+      ...(options.secretsManager ? { secretsManager: options.secretsManager } : {}),
+      ...(options.secretMaxAgeMs !== undefined ? { maxAgeMs: options.secretMaxAgeMs } : {}),
+    }),
     baseUrl: config.baseUrl,
     ...(options.logger ? { logger: options.logger } : {}),
   });
@@ -59,23 +57,4 @@ export function createArchiveService(config: ArchiveConfig, options: ArchiveServ
     client,
     archive: (roomId, archiveOptions) => archiveRoom(roomId, deps, archiveOptions),
   };
-}
-
-function createCredentialsProvider(
-  config: ArchiveConfig,
-  options: ArchiveServiceOptions,
-): CredentialsProvider {
-  const source = config.credentials;
-  if (source.kind === 'token') {
-    const { kind: _kind, ...credentials } = source;
-    return new StaticCredentialsProvider(credentials);
-  }
-  if (!options.secretsManager) {
-    throw new ConfigurationError('a Secrets Manager client is required to read HAPPYTALK_SECRET_ID');
-  }
-  return new SecretsManagerCredentialsProvider({
-    client: options.secretsManager,
-    secretId: source.secretId,
-    ...(options.secretMaxAgeMs !== undefined ? { maxAgeMs: options.secretMaxAgeMs } : {}),
-  });
 }

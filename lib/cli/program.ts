@@ -9,6 +9,7 @@ import { ArchiveError } from '../errors.js';
 import { chatDataEndpoint, parseChatData } from '../happytalk/client.js';
 import { validateRoomId } from '../room-id.js';
 import { transcriptOf } from '../transcript/normalize.js';
+import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
 
 /** Where the CLI reads and writes; replaced in tests. */
@@ -17,6 +18,8 @@ export interface CliIo {
   readonly stdout: (chunk: string | Uint8Array) => void;
   readonly stderr: (chunk: string) => void;
   readonly readStdin: () => Promise<Uint8Array>;
+  /** Where progress bars are drawn (stderr when it is a terminal); none in tests. */
+  readonly progress?: NodeJS.WriteStream;
 }
 
 const defaultIo: CliIo = {
@@ -28,6 +31,7 @@ const defaultIo: CliIo = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   },
+  ...(process.stderr.isTTY ? { progress: process.stderr } : {}),
 };
 
 /**
@@ -125,6 +129,16 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       }
       io.stdout(found.body);
     });
+
+  registerBackfillCommand(program, {
+    env,
+    stdout: (chunk) => io.stdout(chunk),
+    progress: io.progress,
+    logger,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -11,7 +11,8 @@ export interface ReceivedMessage {
 
 /**
  * A minimal SQS endpoint speaking the AWS JSON 1.0 protocol, enough for
- * `SendMessage` (the dead-letter path) and `ReceiveMessage` (to look at it).
+ * `SendMessage` (the dead-letter path), `SendMessageBatch` (archive requests)
+ * and `ReceiveMessage` (to look at it).
  * For the local stack and tests; signatures are not checked.
  */
 export interface LocalSqs {
@@ -58,6 +59,25 @@ export async function startLocalSqs(options: { host?: string; port?: number } = 
         visibilityTimeout: Number(input.VisibilityTimeout),
       });
       return send(response, 200, {});
+    }
+    if (target === 'AmazonSQS.SendMessageBatch') {
+      if (fault)
+        return send(response, fault, { __type: 'com.amazonaws.sqs#InternalError', message: 'simulated' });
+      const entries = (Array.isArray(input.Entries) ? input.Entries : []) as Record<string, unknown>[];
+      const successful = entries.map((entry) => {
+        const body = String(entry.MessageBody ?? '');
+        messages.push({
+          queueUrl: String(input.QueueUrl ?? ''),
+          body,
+          attributes: (entry.MessageAttributes ?? {}) as ReceivedMessage['attributes'],
+        });
+        return {
+          Id: String(entry.Id ?? ''),
+          MessageId: randomUUID(),
+          MD5OfMessageBody: createHash('md5').update(body, 'utf8').digest('hex'),
+        };
+      });
+      return send(response, 200, { Successful: successful, Failed: [] });
     }
     if (target === 'AmazonSQS.ReceiveMessage') {
       const queueUrl = String(input.QueueUrl ?? '');

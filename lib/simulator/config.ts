@@ -1,4 +1,6 @@
 import { SimulatorConfigError } from './errors.js';
+import { type GenerateHistoryOptions, generateHistory } from './history.js';
+import { sampleRooms } from './rooms.js';
 import type { SimulatorEncoding, SimulatorOptions } from './server.js';
 
 /** The port `npx tsx lib/simulator/main.ts` listens on when `SIMULATOR_PORT` is not set. */
@@ -29,12 +31,28 @@ function encodingVariable(env: NodeJS.ProcessEnv): SimulatorEncoding | undefined
   throw new SimulatorConfigError(`SIMULATOR_ENCODING must be "php" or "utf8", received "${raw}"`);
 }
 
+/** `SIMULATOR_HISTORY=FROM:DAYS:ROOMS_PER_DAY`, e.g. `2024-03-01:31:40`. */
+function historyVariable(env: NodeJS.ProcessEnv): GenerateHistoryOptions | undefined {
+  const raw = textVariable(env, 'SIMULATOR_HISTORY');
+  if (raw === undefined) return undefined;
+  const match = /^(\d{4}-\d{2}-\d{2}):([1-9]\d{0,3}):([1-9]\d{0,4})$/.exec(raw);
+  if (!match?.[1] || !match[2] || !match[3]) {
+    throw new SimulatorConfigError(
+      `SIMULATOR_HISTORY must be FROM:DAYS:ROOMS_PER_DAY such as 2024-03-01:31:40, received "${raw}"`,
+    );
+  }
+  return { from: match[1], days: Number(match[2]), roomsPerDay: Number(match[3]) };
+}
+
 /**
  * Simulator options from the environment, for the runnable entry:
  * `SIMULATOR_PORT` (default 8787), `SIMULATOR_HOST` (default 127.0.0.1),
  * `SIMULATOR_TOKEN` (default `local-dev-token`), `SIMULATOR_LATENCY_MS`
  * (default 0), and the optional `SIMULATOR_CLIENT_ID`,
- * `SIMULATOR_CLIENT_SECRET` and `SIMULATOR_ENCODING` (`php` or `utf8`).
+ * `SIMULATOR_CLIENT_SECRET` and `SIMULATOR_ENCODING` (`php` or `utf8`);
+ * `SIMULATOR_HISTORY` (`FROM:DAYS:ROOMS_PER_DAY`: generated rooms beside the
+ * samples, for backfill and reconciliation), `SIMULATOR_QUERY_MAX_DAYS` and
+ * `SIMULATOR_QUERY_MAX_AGE_DAYS` (the query window answering overDate).
  *
  * @throws SimulatorConfigError naming the variable that is out of range.
  */
@@ -48,8 +66,20 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOption
   const clientId = textVariable(env, 'SIMULATOR_CLIENT_ID');
   const clientSecret = textVariable(env, 'SIMULATOR_CLIENT_SECRET');
   const encoding = encodingVariable(env);
+  const history = historyVariable(env);
+  const maxDays = integerVariable(env, 'SIMULATOR_QUERY_MAX_DAYS', 1, 36_500);
+  const maxAgeDays = integerVariable(env, 'SIMULATOR_QUERY_MAX_AGE_DAYS', 1, 36_500);
   return {
     ...options,
+    ...(history === undefined ? {} : { rooms: [...sampleRooms(), ...generateHistory(history)] }),
+    ...(maxDays === undefined && maxAgeDays === undefined
+      ? {}
+      : {
+          queryWindow: {
+            ...(maxDays === undefined ? {} : { maxDays }),
+            ...(maxAgeDays === undefined ? {} : { maxAgeDays }),
+          },
+        }),
     ...(token === undefined ? {} : { token }),
     ...(clientId === undefined ? {} : { clientId }),
     ...(clientSecret === undefined ? {} : { clientSecret }),

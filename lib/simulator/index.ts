@@ -1,5 +1,5 @@
 /**
- * A local HappyTalk `chat_data` simulator for the local stack and integration
+ * A local HappyTalk `chat_data` and `chat_room_lists` simulator for the local stack and integration
  * tests: sample and generated rooms, PHP-style JSON, injectable faults.
  */
 export { DEFAULT_SIMULATOR_PORT, simulatorOptionsFromEnv } from './config.js';
@@ -10,7 +10,9 @@ export {
   type SimulatorFaultKind,
   SimulatorFaultSchema,
 } from './faults.js';
+export { type GenerateHistoryOptions, generateHistory } from './history.js';
 export { encodePhpJson } from './php-json.js';
+export type { QueryWindow, RecordedRoomListRequest } from './room-list.js';
 export {
   DOCUMENTED_CHAT_FIELDS,
   DOCUMENTED_MESSAGE_FIELDS,
@@ -28,6 +30,7 @@ export {
   CONTROL_FAULTS_PATH,
   CONTROL_ROOMS_PATH,
   type RecordedRequest,
+  ROOM_LIST_FAULT_KEY,
   type Simulator,
   type SimulatorEncoding,
   type SimulatorOptions,

@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { z } from 'zod';
+import { CHAT_ROOM_LISTS_PATH } from '../happytalk/room-list.js';
 import { CHAT_DATA_PATH } from '../happytalk/schema.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { InvalidSimRoomError, SimulatorConfigError } from './errors.js';
@@ -28,6 +29,15 @@ import {
   textAnswer,
 } from './http.js';
 import { encodePhpJson } from './php-json.js';
+import {
+  type QueryWindow,
+  type RecordedRoomListRequest,
+  readRoomListRequest,
+  roomListAnswer,
+  roomOutsideQueryWindow,
+  seoulToday,
+  validQueryWindow,
+} from './room-list.js';
 import { generateRoom, makeRoomId, type SimRoom, sampleRooms, simRoomId } from './rooms.js';
 
 /** How the simulator serializes JSON answers. */
@@ -56,6 +66,10 @@ export interface SimulatorOptions {
   encoding?: SimulatorEncoding;
   /** Where unexpected handler errors go; default silent. */
   logger?: Logger;
+  /** HappyTalk's undocumented query limits, answered with `-504 overDate`; default none. */
+  queryWindow?: QueryWindow;
+  /** The simulator's today, `YYYY-MM-DD` (`ndate`'s default, the age limit's origin); default today in Seoul. */
+  today?: string;
 }
 
 /**
@@ -87,6 +101,8 @@ export interface Simulator {
   readonly port: number;
   /** Requests received on the `chat_data` path, oldest first. */
   readonly requests: readonly RecordedRequest[];
+  /** Requests received on the `chat_room_lists` path, oldest first. */
+  readonly roomListRequests: readonly RecordedRoomListRequest[];
   /** Stops listening and destroys every connection, idle or not; pending delays end at once. */
   close(): Promise<void>;
   /** Serves `room` (a copy) from now on, replacing any room with the same id. */
@@ -97,9 +113,12 @@ export interface Simulator {
   setFault(roomId: string, fault: SimulatorFault | undefined): void;
   /** Clears every fault. */
   clearFaults(): void;
-  /** Forgets the recorded requests. */
+  /** Forgets the recorded requests of both paths. */
   resetRequests(): void;
 }
+
+/** The fault key of room list requests (`'*'` applies to them too when it is not set). */
+export const ROOM_LIST_FAULT_KEY = '@chat_room_lists';
 
 /** Control API path to set (`POST {room_id, fault}`, fault null clears) or clear (`DELETE`) faults. */
 export const CONTROL_FAULTS_PATH = '/__simulator/faults';
@@ -121,6 +140,8 @@ interface ResolvedOptions {
   latencyMs: number;
   encode: (value: unknown) => string;
   logger: Logger;
+  queryWindow: QueryWindow;
+  today: string | undefined;
 }
 
 /** Faults that answer something other than the normal answer. */
@@ -167,7 +188,16 @@ function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     latencyMs,
     encode: encoding === 'php' ? encodePhpJson : JSON.stringify,
     logger: options.logger ?? silentLogger,
+    queryWindow: validQueryWindow(options.queryWindow),
+    today: options.today === undefined ? undefined : validToday(options.today),
   };
+}
+
+function validToday(today: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(`${today}T00:00:00Z`))) {
+    throw new SimulatorConfigError(`today must be a date YYYY-MM-DD, received ${JSON.stringify(today)}`);
+  }
+  return today;
 }
 
 function isFormContentType(contentType: string | undefined): boolean {
@@ -206,6 +236,7 @@ class RunningSimulator implements Simulator {
   readonly #successBodies = new Map<string, Buffer>();
   readonly #faults = new FaultTable();
   readonly #requests: RecordedRequest[] = [];
+  readonly #roomListRequests: RecordedRoomListRequest[] = [];
   readonly #pendingSleeps = new Set<PendingSleep>();
   #closing: Promise<void> | undefined;
   #port = 0;
@@ -231,6 +262,10 @@ class RunningSimulator implements Simulator {
 
   get requests(): readonly RecordedRequest[] {
     return this.#requests;
+  }
+
+  get roomListRequests(): readonly RecordedRoomListRequest[] {
+    return this.#roomListRequests;
   }
 
   close(): Promise<void> {
@@ -262,6 +297,7 @@ class RunningSimulator implements Simulator {
 
   resetRequests(): void {
     this.#requests.length = 0;
+    this.#roomListRequests.length = 0;
   }
 
   readonly #handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
@@ -302,6 +338,8 @@ class RunningSimulator implements Simulator {
     switch (requestPath(request)) {
       case CHAT_DATA_PATH:
         return this.#serveChatData(request, response);
+      case CHAT_ROOM_LISTS_PATH:
+        return this.#serveRoomList(request, response);
       case CONTROL_FAULTS_PATH:
         return this.#serveFaultControl(request, response);
       case CONTROL_ROOMS_PATH:
@@ -365,7 +403,63 @@ class RunningSimulator implements Simulator {
       return this.#failAnswer(-502, 'unAuthorized');
     }
     const body = roomId === undefined ? undefined : this.#successBody(roomId);
-    return body === undefined ? this.#failAnswer(-503, 'room') : jsonAnswer(200, body);
+    if (body === undefined) return this.#failAnswer(-503, 'room');
+    const regDate = roomId === undefined ? undefined : this.#rooms.get(roomId)?.chat.reg_date;
+    if (roomOutsideQueryWindow(this.#options.queryWindow, this.#today(), regDate)) {
+      return this.#failAnswer(-504, 'overDate');
+    }
+    return jsonAnswer(200, body);
+  }
+
+  #today(): string {
+    return this.#options.today ?? seoulToday();
+  }
+
+  /** `chat_room_lists`: the same parsing, faults, latency and credential checks as `chat_data`. */
+  async #serveRoomList(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== 'POST') return send(response, methodNotAllowed('POST'));
+    const contentType = headerValue(request.headers['content-type']);
+    const fields = parseChatDataFields(await readBody(request, CHAT_DATA_BODY_LIMIT), contentType);
+    if (fields === undefined) return send(response, textAnswer(400, 'Bad Request: malformed JSON body'));
+    const fault = this.#faults.take(ROOM_LIST_FAULT_KEY);
+    await this.#sleep(this.#options.latencyMs);
+    if (fault?.kind === 'delay') await this.#sleep(fault.ms);
+    if (this.#closing !== undefined || response.destroyed) return;
+    const parsed = readRoomListRequest(fields, this.#today());
+    let answer: Answer;
+    let outcome: 'success' | number;
+    if (fields.token !== this.#options.token) {
+      [answer, outcome] = [this.#failAnswer(-501, 'token'), -501];
+    } else if (!this.#credentialsMatch(request.headers)) {
+      [answer, outcome] = [this.#failAnswer(-502, 'unAuthorized'), -502];
+    } else if (parsed === undefined) {
+      // Undocumented: HappyTalk's answer to a malformed date is unknown; the simulator says which field.
+      [answer, outcome] = [this.#failAnswer(-500, 'date'), -500];
+    } else {
+      const result = roomListAnswer(parsed, this.#rooms.values(), this.#options.queryWindow, this.#today());
+      outcome = result.kind === 'success' ? 'success' : result.code;
+      answer =
+        result.kind === 'success'
+          ? jsonAnswer(200, this.#options.encode(result.body))
+          : this.#failAnswer(result.code, result.message);
+    }
+    this.#roomListRequests.push({
+      at: new Date(),
+      sdate: parsed?.sdate,
+      edate: parsed?.edate,
+      page: parsed?.page ?? 1,
+      limit: parsed?.limit ?? 10,
+      status: parsed?.status ?? 99,
+      tokenPresent: typeof fields.token === 'string' && fields.token !== '',
+      answer: outcome,
+    });
+    if (fault === undefined || fault.kind === 'delay') return send(response, answer);
+    if (fault.kind === 'reset') {
+      response.destroy();
+      return;
+    }
+    if (fault.kind === 'truncate') return sendTruncated(response, answer);
+    return send(response, this.#faultAnswer(fault, undefined));
   }
 
   #credentialsMatch(headers: IncomingHttpHeaders): boolean {
@@ -519,9 +613,14 @@ function controlError(message: string): Answer {
  *   unAuthorized; a missing or unknown room_id -503 room.
  * - Other methods on that path 405, other paths 404, malformed JSON 400, a
  *   body over 64 KiB 413.
+ * - `POST {CHAT_ROOM_LISTS_PATH}` lists the rooms as NOTES.md describes (see
+ *   `roomListAnswer`), with the same token and credential checks; a range
+ *   outside `queryWindow` answers -504 overDate, and so does `chat_data` for a
+ *   room older than `queryWindow.maxAgeDays`.
  *
  * Faults ({@link SimulatorFault}) apply once the body has parsed, before the
- * token, credential and room checks; a room's own fault wins over `'*'`.
+ * token, credential and room checks; a room's own fault wins over `'*'`. Room
+ * list requests take the fault of {@link ROOM_LIST_FAULT_KEY}, else `'*'`.
  *
  * The control API exists only in the simulator, never on HappyTalk, for other
  * processes such as the local stack: `POST /__simulator/faults` with

@@ -9,7 +9,7 @@ let topicId: string;
 interface AlarmProperties {
   MetricName: string;
   Namespace: string;
-  Dimensions: { Name: string; Value: { Ref?: string; 'Fn::GetAtt'?: string[] } }[];
+  Dimensions: { Name: string; Value: string | { Ref?: string; 'Fn::GetAtt'?: string[] } }[];
   Threshold: number;
   ComparisonOperator: string;
   TreatMissingData: string;
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('alarms', () => {
-  it('watch both DLQs, and Errors and Throttles of both functions', () => {
+  it('watch the three DLQs, Errors and Throttles of the three functions, and the gaps reconciliation finds', () => {
     // Prepare
     const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
     const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
@@ -40,18 +40,19 @@ describe('alarms', () => {
 
     // Act
     const watched = alarms(template).map((alarm) => {
-      const dimension = alarm.Dimensions[0];
-      const target = dimension?.Value.Ref ?? dimension?.Value['Fn::GetAtt']?.[0];
+      const value = alarm.Dimensions[0]?.Value;
+      const target = typeof value === 'string' ? value : (value?.Ref ?? value?.['Fn::GetAtt']?.[0]);
       return `${alarm.Namespace} ${alarm.MetricName} ${target}`;
     });
 
     // Assess
-    expect(functionIds).toHaveLength(2);
-    expect(dlqIds).toHaveLength(2);
+    expect(functionIds).toHaveLength(3);
+    expect(dlqIds).toHaveLength(3);
     expect(watched.sort()).toEqual(
       [
         ...dlqIds.map((id) => `AWS/SQS ApproximateNumberOfMessagesVisible ${id}`),
         ...functionIds.flatMap((id) => [`AWS/Lambda Errors ${id}`, `AWS/Lambda Throttles ${id}`]),
+        'HappyTalkArchive GapsFound happytalk-archive',
       ].sort(),
     );
   });
@@ -59,7 +60,7 @@ describe('alarms', () => {
   it('fire above 0, treat missing data as not breaching, and notify the topic', () => {
     // Assess
     const all = alarms(template);
-    expect(all).toHaveLength(6);
+    expect(all).toHaveLength(10);
     for (const alarm of all) {
       expect(alarm).toMatchObject({
         Threshold: 0,

@@ -49,6 +49,12 @@ describe('readArchiveContext', () => {
       maxReceiveCount: '8',
       queueVisibilityTimeoutSeconds: '600',
       alarmEmail: 'ops@example.com',
+      reconcileSchedule: 'rate(12 hours)',
+      reconcileWindowDays: '3',
+      reconcileGapAlarmDays: '2',
+      glueDatabaseName: 'chats',
+      athenaWorkGroupName: 'chats-wg',
+      athenaBytesScannedCutoffMb: '500',
     };
 
     // Act
@@ -84,6 +90,12 @@ describe('readArchiveContext', () => {
       maxReceiveCount: 8,
       queueVisibilityTimeout: Duration.seconds(600),
       alarmEmail: 'ops@example.com',
+      reconcileSchedule: 'rate(12 hours)',
+      reconcileWindowDays: 3,
+      reconcileGapAlarmDays: 2,
+      glueDatabaseName: 'chats',
+      athenaWorkGroupName: 'chats-wg',
+      athenaBytesScannedCutoffMb: 500,
     });
   });
 

@@ -106,9 +106,9 @@ describe('functions', () => {
         MemorySize: 512,
         TracingConfig: { Mode: 'Active' },
       },
-      2,
+      3,
     );
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 3);
   });
 
   it('time out after 29 s (http-api) and 60 s (archive-events)', () => {
@@ -129,7 +129,7 @@ describe('functions', () => {
     )
       .map((fn) => fn.Properties.Timeout)
       .sort();
-    expect(timeouts).toEqual([120, 20]);
+    expect(timeouts).toEqual([120, 20, 300]);
     tuned.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: 720,
       RedrivePolicy: Match.anyValue(),
@@ -175,14 +175,14 @@ describe('functions', () => {
           }),
         },
       },
-      2,
+      3,
     );
     explicit.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       {
         Environment: { Variables: Match.objectLike({ HAPPYTALK_BASE_URL: 'https://happytalk.example.com' }) },
       },
-      2,
+      3,
     );
   });
 
@@ -203,7 +203,7 @@ describe('functions', () => {
     const short = synthTemplate(bundles.dir, { context: { logRetentionDays: '90' } });
 
     // Assess
-    short.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 90 }, 3);
+    short.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 90 }, 4);
   });
 });
 

@@ -124,7 +124,10 @@ describe('stack outputs', () => {
       'ArchiveBucketName',
       'ArchiveDeadLetterQueueUrl',
       'ArchiveQueueUrl',
+      'AthenaWorkGroupName',
+      'GlueDatabaseName',
       'HttpApiUrl',
+      'ReconcileFunctionName',
       'RuleDeadLetterQueueUrl',
       'TokenSecretArn',
     ]);

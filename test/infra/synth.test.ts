@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_NAMES } from '../../scripts/build.js';
 import { buildBundles, REPO_ROOT } from './support.js';
 
 const run = promisify(execFile);
@@ -73,16 +74,14 @@ describe('cdk synth', () => {
       >;
     };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(FUNCTION_NAMES.length);
     const deployed = await Promise.all(
       functions.map(async (fn) =>
         sha256(await readFile(join(outDir, String(fn.Metadata?.['aws:asset:path']), 'index.mjs'))),
       ),
     );
     const built = await Promise.all(
-      ['http-api', 'archive-events'].map(async (name) =>
-        sha256(await readFile(join(bundles.dir, name, 'index.mjs'))),
-      ),
+      FUNCTION_NAMES.map(async (name) => sha256(await readFile(join(bundles.dir, name, 'index.mjs')))),
     );
     expect(deployed.sort()).toEqual(built.sort());
   });

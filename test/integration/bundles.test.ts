@@ -43,7 +43,7 @@ async function invokeBundle(nodeBinary: string, name: string, event: unknown) {
 }
 
 describe('built function bundles', () => {
-  it.each(['http-api', 'archive-events'])(
+  it.each(['http-api', 'archive-events', 'reconcile'])(
     'dist/functions/%s/index.mjs exists with its source map',
     (name) => {
       const bundle = `${root}dist/functions/${name}/index.mjs`;
@@ -89,6 +89,14 @@ describe('built function bundles', () => {
 
       expect(result).toEqual({ batchItemFailures: [] });
       expect(await stack.listKeys('index/')).toContain(`index/rooms/${roomId}.json`);
+    });
+
+    it('reconcile lists the trailing window from HappyTalk and reports what it found', async () => {
+      const { result } = await invokeBundle(nodeBinary, 'reconcile', { source: 'aws.events' });
+
+      // The sample rooms are years old: the window holds none of them.
+      expect(result).toMatchObject({ listed: 0, gaps: 0, enqueued: 0, failed_windows: [] });
+      expect(stack.simulator.roomListRequests.at(-1)).toMatchObject({ status: 2, answer: 'success' });
     });
   });
 });

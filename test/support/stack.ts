@@ -45,6 +45,8 @@ export async function startTestStack(options: { simulator?: SimulatorOptions } =
     HAPPYTALK_MAX_ATTEMPTS: '3',
     HAPPYTALK_RETRY_BUDGET_MS: '5000',
     ARCHIVE_DLQ_URL: dlqUrl,
+    // Where reconciliation queues the rooms it finds missing.
+    ARCHIVE_QUEUE_URL: sqs.queueUrl('archive-queue'),
     COMPLETION_MAX_ATTEMPTS: '3',
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,

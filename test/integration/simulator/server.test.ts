@@ -203,7 +203,7 @@ describe('startSimulator', () => {
 
   it('answers 404 to other paths', async () => {
     // Act
-    const response = await fetch(`${simulator.url}/user/api/chat_room_lists/format/json`, {
+    const response = await fetch(`${simulator.url}/user/api/chat_counsel_lists/format/json`, {
       method: 'POST',
       body: JSON.stringify({ token: TOKEN }),
     });

@@ -38,6 +38,21 @@ describe('simulatorOptionsFromEnv', () => {
     });
   });
 
+  it('serves a generated history beside the samples, behind a query window, when asked', () => {
+    // Act
+    const options = simulatorOptionsFromEnv({
+      SIMULATOR_HISTORY: '2024-03-01:2:10',
+      SIMULATOR_QUERY_MAX_DAYS: '7',
+      SIMULATOR_QUERY_MAX_AGE_DAYS: '365',
+    });
+
+    // Assess
+    expect(options.queryWindow).toEqual({ maxDays: 7, maxAgeDays: 365 });
+    const days = new Set(options.rooms?.map((room) => String(room.chat.reg_date).slice(0, 10)));
+    expect(days.has('2024-03-01') && days.has('2024-03-02') && days.has('2022-05-26')).toBe(true);
+    expect(options.rooms?.length).toBeGreaterThan(6 + 2 * 7);
+  });
+
   it.each([
     [{ SIMULATOR_PORT: 'abc' }, 'SIMULATOR_PORT must be an integer from 0 to 65535, received "abc"'],
     [{ SIMULATOR_PORT: '70000' }, 'SIMULATOR_PORT must be an integer from 0 to 65535, received "70000"'],
@@ -46,6 +61,10 @@ describe('simulatorOptionsFromEnv', () => {
       'SIMULATOR_LATENCY_MS must be an integer from 0 to 600000, received "-5"',
     ],
     [{ SIMULATOR_ENCODING: 'latin1' }, 'SIMULATOR_ENCODING must be "php" or "utf8", received "latin1"'],
+    [
+      { SIMULATOR_HISTORY: '2024-03-01:31' },
+      'SIMULATOR_HISTORY must be FROM:DAYS:ROOMS_PER_DAY such as 2024-03-01:31:40, received "2024-03-01:31"',
+    ],
   ])('rejects %j, naming the variable', (env, message) => {
     // Act & Assess
     expect(() => simulatorOptionsFromEnv(env)).toThrow(SimulatorConfigError);

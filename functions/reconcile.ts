@@ -1,0 +1,55 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { createS3Client, createSecretsManagerClient, createSqsClient } from '../lib/aws.js';
+import { ArchiveError } from '../lib/errors.js';
+import type { ReconcileReport } from '../lib/reconcile/reconcile.js';
+import { createReconciler, readReconcileConfig } from '../lib/reconcile/service.js';
+
+const env = process.env;
+const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive' });
+const metrics = new Metrics({
+  namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'HappyTalkArchive',
+  serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive',
+});
+const reconciler = createReconciler(readReconcileConfig(env), {
+  s3: createS3Client(env),
+  secretsManager: createSecretsManagerClient(env),
+  sqs: createSqsClient(env),
+  logger,
+});
+
+/** The metric the gap alarm watches: rooms found missing from the archive, or archived before completion. */
+export const GAPS_METRIC = 'GapsFound';
+
+/** Some gaps could not be sent to the archive queue: the run fails, so it is retried and alarms. */
+export class ReconcileIncompleteError extends ArchiveError {
+  readonly code = 'RECONCILE_INCOMPLETE';
+  readonly retryable = true;
+}
+
+/**
+ * Runs one reconciliation (the scheduled event's content is not used: the
+ * window trails the current time) and records `RoomsChecked`, `GapsFound`,
+ * `GapsEnqueued` and `ReconcileDaysRefused`.
+ */
+export async function handleSchedule(_event: unknown, _context: Context): Promise<ReconcileReport> {
+  const report = await reconciler.run();
+  metrics.addMetric('RoomsChecked', MetricUnit.Count, report.listed);
+  metrics.addMetric(GAPS_METRIC, MetricUnit.Count, report.gaps);
+  metrics.addMetric('GapsEnqueued', MetricUnit.Count, report.enqueued);
+  metrics.addMetric('ReconcileDaysRefused', MetricUnit.Count, report.failed_windows.length);
+  if (report.enqueue_failures.length > 0) {
+    throw new ReconcileIncompleteError(
+      `${report.enqueue_failures.length} of ${report.gaps} gaps could not be sent to the archive queue`,
+    );
+  }
+  return report;
+}
+
+export const handler = middy<unknown, ReconcileReport>(handleSchedule)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -1,0 +1,287 @@
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
+import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import {
+  type GlueColumn,
+  glueColumnsFromJsonSchema,
+  prestoType,
+  readTranscriptJsonSchema,
+} from './glue-schema.js';
+
+/** The table of transcripts, one row per room. */
+export const ROOMS_TABLE = 'rooms';
+/** The view of messages, one row per message with its room's context. */
+export const MESSAGES_VIEW = 'messages';
+/** The first year partition projection enumerates (the archive's partitions are registration dates). */
+export const PROJECTION_FIRST_YEAR = 2010;
+/** Query results hold personal data: they are deleted this many days after the query. */
+export const RESULTS_EXPIRATION_DAYS = 30;
+
+export interface ArchiveAnalyticsProps {
+  /** The archive bucket, whose `transcripts/` the table reads. */
+  readonly bucket: Bucket;
+  /** The archive key: it encrypts the query results too. */
+  readonly key: Key;
+  /** Where the results bucket's server access logs go. */
+  readonly accessLogBucket: Bucket;
+  readonly databaseName: string;
+  readonly workGroupName: string;
+  /** Queries scanning more than this many bytes are cancelled. */
+  readonly bytesScannedCutoffPerQuery: number;
+}
+
+/**
+ * SQL over the archive without a crawler: a Glue database with the `rooms`
+ * table over `transcripts/` (JSON Lines, columns derived from the transcript's
+ * JSON Schema, partitions projected from `year=/month=/day=`), the `messages`
+ * view that flattens `messages`, and an Athena workgroup that enforces
+ * KMS-encrypted results and a bytes-scanned limit per query.
+ */
+export class ArchiveAnalytics extends Construct {
+  readonly database: CfnDatabase;
+  readonly roomsTable: CfnTable;
+  readonly messagesView: CfnTable;
+  readonly workGroup: CfnWorkGroup;
+  /** Where query results go (SSE-KMS with the archive key, expired after 30 days). */
+  readonly resultsBucket: Bucket;
+  /** The columns of `rooms`, from `docs/transcript.v1.schema.json`. */
+  readonly columns: readonly GlueColumn[];
+
+  constructor(scope: Construct, id: string, props: ArchiveAnalyticsProps) {
+    super(scope, id);
+    const catalogId = Aws.ACCOUNT_ID;
+    this.columns = glueColumnsFromJsonSchema(readTranscriptJsonSchema());
+
+    this.database = new CfnDatabase(this, 'Database', {
+      catalogId,
+      databaseInput: {
+        name: props.databaseName,
+        description: 'HappyTalk transcript archive: rooms and messages (happytalk-archive)',
+      },
+    });
+
+    const location = `s3://${props.bucket.bucketName}/transcripts/`;
+    this.roomsTable = new CfnTable(this, 'RoomsTable', {
+      catalogId,
+      databaseName: props.databaseName,
+      tableInput: {
+        name: ROOMS_TABLE,
+        description: 'One row per archived room: the transcript JSON of transcripts/ (schema_version 1)',
+        tableType: 'EXTERNAL_TABLE',
+        parameters: {
+          classification: 'json',
+          EXTERNAL: 'TRUE',
+          'projection.enabled': 'true',
+          'projection.year.type': 'date',
+          'projection.year.format': 'yyyy',
+          'projection.year.range': `${PROJECTION_FIRST_YEAR},NOW`,
+          'projection.year.interval': '1',
+          'projection.year.interval.unit': 'YEARS',
+          'projection.month.type': 'integer',
+          'projection.month.range': '1,12',
+          'projection.month.digits': '2',
+          'projection.day.type': 'integer',
+          'projection.day.range': '1,31',
+          'projection.day.digits': '2',
+          'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/`,
+        },
+        partitionKeys: [
+          { name: 'year', type: 'string', comment: 'Year of the room registration (HappyTalk local time)' },
+          { name: 'month', type: 'string', comment: 'Month of the room registration, 01 to 12' },
+          { name: 'day', type: 'string', comment: 'Day of the room registration, 01 to 31' },
+        ],
+        storageDescriptor: {
+          location,
+          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          serdeInfo: {
+            serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+            parameters: {
+              'ignore.malformed.json': 'FALSE',
+              'dots.in.keys': 'FALSE',
+              'case.insensitive': 'TRUE',
+            },
+          },
+          columns: this.columns.map((column) => ({ ...column })),
+        },
+      },
+    });
+    this.roomsTable.addDependency(this.database);
+
+    this.messagesView = this.createMessagesView(catalogId, props.databaseName);
+    this.messagesView.addDependency(this.roomsTable);
+
+    this.resultsBucket = new Bucket(this, 'ResultsBucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: props.key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: props.accessLogBucket,
+      serverAccessLogsPrefix: 'athena-results-bucket/',
+      lifecycleRules: [
+        { id: 'expire-query-results', expiration: Duration.days(RESULTS_EXPIRATION_DAYS) },
+        { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
+      name: props.workGroupName,
+      description: 'Queries over the HappyTalk transcript archive: encrypted results, bytes scanned limited',
+      state: 'ENABLED',
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: `s3://${this.resultsBucket.bucketName}/results/`,
+          expectedBucketOwner: Aws.ACCOUNT_ID,
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.key.keyArn },
+        },
+      },
+    });
+  }
+
+  /**
+   * `messages`: a view (a Glue VIRTUAL_VIEW holding Athena's view definition)
+   * with one row per message and the room's partition, counselor and customer.
+   * Messages are reached by position, which reads the same on every Athena
+   * engine, whatever it does when unnesting an array of rows.
+   */
+  private createMessagesView(catalogId: string, databaseName: string): CfnTable {
+    const view = messagesViewDefinition(databaseName, this.columns);
+    const presto = {
+      originalSql: view.sql,
+      catalog: 'awsdatacatalog',
+      schema: databaseName,
+      columns: view.columns.map((column) => ({ name: column.name, type: prestoType(column.type) })),
+    };
+    return new CfnTable(this, 'MessagesView', {
+      catalogId,
+      databaseName,
+      tableInput: {
+        name: MESSAGES_VIEW,
+        description: 'One row per message of the archived rooms, with the room partition and its people',
+        tableType: 'VIRTUAL_VIEW',
+        parameters: { presto_view: 'true', comment: 'Presto View' },
+        viewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(presto)).toString('base64')} */`,
+        viewExpandedText: '/* Presto View */',
+        storageDescriptor: {
+          columns: view.columns.map((column) => ({ ...column })),
+          serdeInfo: {},
+        },
+      },
+    });
+  }
+}
+
+/** A message field the view selects, by its path below one element of `messages`. */
+const MESSAGE_FIELDS: readonly (readonly [column: string, path: string])[] = [
+  ['message_id', 'id'],
+  ['from_id', 'from_id'],
+  ['to_id', 'to_id'],
+  ['type', 'type.name'],
+  ['sender', 'sender.name'],
+  ['sender_code', 'sender.code'],
+  ['content_type', 'content_type.name'],
+  ['text', 'text'],
+  ['image_url', 'image_url'],
+  ['contents', 'contents'],
+  ['sent_at', 'sent_at'],
+  ['read_at', 'read_at'],
+];
+
+/** A room field the view repeats on each message row, by its path in the `rooms` table. */
+const ROOM_FIELDS: readonly (readonly [column: string, path: string])[] = [
+  ['room_id', 'room_id'],
+  ['year', 'year'],
+  ['month', 'month'],
+  ['day', 'day'],
+  ['room_status', 'chat.status.name'],
+  ['counselor_name', 'chat.counselor.name'],
+  ['customer_uuid', 'chat.customer.uuid'],
+  ['room_registered_at', 'chat.registered_at'],
+];
+
+/**
+ * The SQL and the columns of the `messages` view. Every path it selects must
+ * exist in the `rooms` columns as a scalar: a schema change that removed or
+ * retyped one fails here, at synth, rather than in Athena.
+ */
+export function messagesViewDefinition(
+  databaseName: string,
+  columns: readonly GlueColumn[],
+): { sql: string; columns: GlueColumn[] } {
+  const tableTypes = new Map<string, string>([
+    ...columns.map((column) => [column.name, column.type] as const),
+    ['year', 'string'],
+    ['month', 'string'],
+    ['day', 'string'],
+  ]);
+  const messageType = /^array<(.*)>$/.exec(tableTypes.get('messages') ?? '')?.[1];
+  if (messageType === undefined) throw new Error('the rooms table has no messages array');
+  const roomColumns = ROOM_FIELDS.map(([name, path]) => ({ name, type: typeAt(path, tableTypes), path }));
+  const messageColumns = MESSAGE_FIELDS.map(([name, path]) => ({
+    name,
+    type: typeAt(path, new Map([['', messageType]]), ''),
+    path,
+  }));
+  const sql = [
+    `SELECT ${[...roomColumns.map((c) => c.name), 'message_index', ...messageColumns.map((c) => `message.${c.path} AS ${c.name}`)].join(', ')}`,
+    'FROM (',
+    `  SELECT ${roomColumns.map((c) => `r.${c.path} AS ${c.name}`).join(', ')}, u.message_index, r.messages[u.message_index] AS message`,
+    `  FROM "${databaseName}"."${ROOMS_TABLE}" r`,
+    '  CROSS JOIN UNNEST(IF(cardinality(r.messages) > 0, sequence(1, cardinality(r.messages)), CAST(ARRAY[] AS array(bigint)))) AS u (message_index)',
+    ')',
+  ].join('\n');
+  return {
+    sql,
+    columns: [
+      ...roomColumns.map(({ name, type }) => ({ name, type })),
+      { name: 'message_index', type: 'bigint', comment: 'Position of the message in the room, from 1' },
+      ...messageColumns.map(({ name, type }) => ({ name, type })),
+    ],
+  };
+}
+
+/** The Hive type at a dotted path through struct types, from a map of top-level types. */
+function typeAt(path: string, roots: ReadonlyMap<string, string>, rootName?: string): string {
+  const [first, ...rest] = rootName === undefined ? path.split('.') : [rootName, ...path.split('.')];
+  let type = roots.get(first ?? '');
+  for (const field of rest) {
+    type = type === undefined ? undefined : structFields(type).get(field);
+  }
+  if (type === undefined || /[<>]/.test(type)) {
+    throw new Error(`the messages view selects ${path}, which is not a scalar field of the rooms table`);
+  }
+  return type;
+}
+
+/** The fields of a `struct<a:t,b:struct<…>>` type, split at the top level. */
+export function structFields(type: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  const match = /^struct<(.*)>$/.exec(type);
+  if (!match?.[1]) return fields;
+  let depth = 0;
+  let start = 0;
+  const body = match[1];
+  for (let index = 0; index <= body.length; index++) {
+    const character = body[index];
+    if (character === '<') depth += 1;
+    if (character === '>') depth -= 1;
+    if ((character === ',' && depth === 0) || index === body.length) {
+      const part = body.slice(start, index);
+      const colon = part.indexOf(':');
+      fields.set(part.slice(0, colon), part.slice(colon + 1));
+      start = index + 1;
+    }
+  }
+  return fields;
+}

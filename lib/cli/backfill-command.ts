@@ -1,0 +1,237 @@
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { type Command, InvalidArgumentError } from 'commander';
+import { archiveRoom } from '../archive/archive-room.js';
+import { S3ArchiveStore } from '../archive/store.js';
+import { createS3Client, createSecretsManagerClient, createSqsClient } from '../aws.js';
+import { type BackfillProgressEvent, type BackfillTarget, backfill } from '../backfill/backfill.js';
+import { type CheckpointScope, FileCheckpoint } from '../backfill/checkpoint.js';
+import { type Environment, readBucket, readCredentialsSource, readUpstreamConfig } from '../config.js';
+import { credentialsProviderFor } from '../credentials/from-config.js';
+import type { CredentialsProvider } from '../credentials/provider.js';
+import { ConfigurationError } from '../errors.js';
+import { HappyTalkClient } from '../happytalk/client.js';
+import { HappyTalkRoomListClient, parseDay } from '../happytalk/room-list.js';
+import type { Logger } from '../logger.js';
+import { SqsArchiveRequestQueue } from '../queue/archive-requests.js';
+
+/** What the backfill command needs from the program around it. */
+export interface BackfillCommandContext {
+  /** The environment, filled from `--env-file` before the action runs. */
+  readonly env: Environment;
+  readonly stdout: (chunk: string) => void;
+  /** Where the progress bar is drawn: a terminal, or nothing. */
+  readonly progress: NodeJS.WriteStream | undefined;
+  readonly logger: () => Logger;
+  readonly setExitCode: (code: number) => void;
+}
+
+interface BackfillFlags {
+  from: string;
+  to: string;
+  status: number;
+  concurrency: number;
+  rate: number;
+  viaQueue?: string;
+  checkpoint?: string;
+  maxWindowDays?: number;
+}
+
+/** The directory default checkpoints go to, below the working directory. */
+export const CHECKPOINT_DIRECTORY = '.local/backfill';
+
+/**
+ * `happytalk-archive backfill`: lists a date range from HappyTalk's room list
+ * and archives every room (or, with `--via-queue`, sends them to the archive
+ * queue), resumable through a checkpoint; prints one JSON summary line.
+ */
+export function registerBackfillCommand(program: Command, context: BackfillCommandContext): void {
+  program
+    .command('backfill')
+    .description(
+      "Archive every room HappyTalk's room list has from --from to --to (registration dates, " +
+        'HappyTalk local time); resumable; prints a JSON summary. With --via-queue, only lists and ' +
+        'sends the rooms to the archive queue for the deployed function.',
+    )
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD', day('--from'))
+    .requiredOption('--to <date>', 'last day, YYYY-MM-DD (included)', day('--to'))
+    .option(
+      '--status <code>',
+      'room status filter: 2 completed, 99 every status, …',
+      integer('--status', -2),
+      2,
+    )
+    .option('--concurrency <n>', 'rooms archived at once', integer('--concurrency', 1), 4)
+    .option('--rate <per_second>', 'most HappyTalk requests started per second', positiveNumber('--rate'), 5)
+    .option('--via-queue <queue_url>', 'send the rooms to this SQS archive queue instead of archiving here')
+    .option('--checkpoint <path>', `the checkpoint file (default under ${CHECKPOINT_DIRECTORY}/)`)
+    .option('--max-window-days <n>', 'list at most this many days at once', integer('--max-window-days', 1))
+    .action(async (flags: BackfillFlags) => {
+      const logger = context.logger();
+      const env = context.env;
+      const { baseUrl, timeZone } = readUpstreamConfig(env);
+      const source = readCredentialsSource(env, { allowLocalToken: true });
+      const credentials = credentialsProviderFor(
+        source,
+        source.kind === 'secret' ? { secretsManager: createSecretsManagerClient(env) } : {},
+      );
+      const { target, scope } = createTarget(env, flags, { credentials, baseUrl, timeZone, logger });
+      const rooms = new HappyTalkRoomListClient({ credentials, baseUrl, logger });
+      const checkpoint = await FileCheckpoint.open(flags.checkpoint ?? defaultCheckpointPath(scope), scope);
+      const bar = progressBar(context.progress);
+      try {
+        if (checkpoint.resumed > 0) {
+          logger.info('backfill: resuming from the checkpoint', {
+            checkpoint: checkpoint.path,
+            done: checkpoint.resumed,
+          });
+        }
+        const summary = await backfill(
+          {
+            from: flags.from,
+            to: flags.to,
+            status: flags.status,
+            concurrency: flags.concurrency,
+            ratePerSecond: flags.rate,
+            ...(flags.maxWindowDays === undefined ? {} : { maxWindowDays: flags.maxWindowDays }),
+          },
+          { rooms, target, checkpoint, logger, onProgress: bar.update },
+        );
+        bar.stop();
+        context.stdout(`${JSON.stringify({ ...summary, checkpoint: checkpoint.path })}\n`);
+        if (summary.failed > 0 || summary.failed_windows.length > 0 || summary.aborted)
+          context.setExitCode(1);
+      } finally {
+        bar.stop();
+        await checkpoint.close();
+      }
+    });
+}
+
+interface Upstream {
+  readonly credentials: CredentialsProvider;
+  readonly baseUrl: string;
+  readonly timeZone: string;
+  readonly logger: Logger;
+}
+
+function createTarget(
+  env: Environment,
+  flags: BackfillFlags,
+  upstream: Upstream,
+): { target: BackfillTarget; scope: CheckpointScope } {
+  const range = { from: flags.from, to: flags.to, status: flags.status };
+  if (flags.viaQueue !== undefined) {
+    const queueUrl = queueUrlOf(flags.viaQueue);
+    const queue = new SqsArchiveRequestQueue({
+      client: createSqsClient(env),
+      queueUrl,
+      source: 'happytalk-archive.backfill',
+    });
+    return { target: { kind: 'queue', queue }, scope: { target: queueUrl, ...range } };
+  }
+  const bucket = readBucket(env);
+  const deps = {
+    source: new HappyTalkClient({
+      credentials: upstream.credentials,
+      baseUrl: upstream.baseUrl,
+      logger: upstream.logger,
+    }),
+    store: new S3ArchiveStore({ client: createS3Client(env), bucket }),
+    timeZone: upstream.timeZone,
+    logger: upstream.logger,
+  };
+  return {
+    target: { kind: 'archive', archive: (roomId) => archiveRoom(roomId, deps) },
+    scope: { target: `s3://${bucket}`, ...range },
+  };
+}
+
+/** `.local/backfill/<target>-<from>-<to>-status<code>.jsonl`, the target reduced to safe characters. */
+export function defaultCheckpointPath(scope: CheckpointScope): string {
+  const target = scope.target
+    .replace(/^[a-z0-9]+:\/\//, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .slice(0, 100);
+  return join(CHECKPOINT_DIRECTORY, `${target}-${scope.from}-${scope.to}-status${scope.status}.jsonl`);
+}
+
+function queueUrlOf(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
+    throw new ConfigurationError(`--via-queue must be an SQS queue URL, received ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** A progress bar on a terminal; nothing elsewhere (logs and the summary say the rest). */
+function progressBar(stream: NodeJS.WriteStream | undefined): {
+  update: (progress: BackfillProgressEvent) => void;
+  stop: () => void;
+} {
+  if (!stream?.isTTY) return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar({
+    stream,
+    format:
+      'backfill {window} [{bar}] {value}/{total} rooms listed | archived {archived} updated {updated} ' +
+      'unchanged {unchanged} queued {enqueued} skipped {skipped} failed {failed}',
+    hideCursor: true,
+    clearOnComplete: false,
+    etaBuffer: 50,
+  });
+  let started = false;
+  let stopped = false;
+  return {
+    update: (progress) => {
+      if (stopped) return;
+      const { listed, processed, window = '', ...counts } = progress;
+      const payload = { window, ...counts };
+      if (!started) {
+        bar.start(Math.max(listed, 1), processed, payload);
+        started = true;
+        return;
+      }
+      bar.setTotal(Math.max(listed, 1));
+      bar.update(processed, payload);
+    },
+    stop: () => {
+      if (started && !stopped) bar.stop();
+      stopped = true;
+    },
+  };
+}
+
+function day(flag: string) {
+  return (value: string): string => {
+    try {
+      return parseDay(flag, value);
+    } catch {
+      throw new InvalidArgumentError(`${flag} must be a date YYYY-MM-DD`);
+    }
+  };
+}
+
+function integer(flag: string, min: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || number < min) {
+      throw new InvalidArgumentError(`${flag} must be a whole number of at least ${min}`);
+    }
+    return number;
+  };
+}
+
+function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
+      throw new InvalidArgumentError(`${flag} must be a number above 0`);
+    }
+    return number;
+  };
+}

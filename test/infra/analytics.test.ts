@@ -1,0 +1,345 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messagesViewDefinition } from '../../infra/analytics.js';
+import type { JsonSchemaNode } from '../../infra/glue-schema.js';
+import { buildBundles, logicalIdOf, REPO_ROOT, synthTemplate } from './support.js';
+
+let bundles: Awaited<ReturnType<typeof buildBundles>>;
+let template: Template;
+
+const SCHEMA = JSON.parse(
+  readFileSync(join(REPO_ROOT, 'docs/transcript.v1.schema.json'), 'utf8'),
+) as JsonSchemaNode;
+
+interface Column {
+  Name: string;
+  Type: string;
+  Comment?: string;
+}
+
+interface TableInput {
+  Name: string;
+  TableType: string;
+  Parameters: Record<string, unknown>;
+  PartitionKeys?: Column[];
+  StorageDescriptor: { Columns: Column[]; Location?: unknown; SerdeInfo: Record<string, unknown> };
+  ViewOriginalText?: string;
+}
+
+/** Athena's `${name}` placeholder of a location template. */
+function athena(name: string): string {
+  return ['$', '{', name, '}'].join('');
+}
+
+function table(t: Template, name: string): TableInput {
+  const id = logicalIdOf(t, 'AWS::Glue::Table', { TableInput: Match.objectLike({ Name: name }) });
+  return (t.toJSON().Resources[id].Properties as { TableInput: TableInput }).TableInput;
+}
+
+/** A Hive type, parsed: what the test compares with the JSON Schema, independently of the construct's code. */
+type HiveNode =
+  | { kind: 'scalar'; name: string }
+  | { kind: 'array'; of: HiveNode }
+  | { kind: 'map'; key: HiveNode; value: HiveNode }
+  | { kind: 'struct'; fields: [string, HiveNode][] };
+
+function parseHive(text: string): HiveNode {
+  let position = 0;
+  const read = (): HiveNode => {
+    const name = /^[a-z]+/.exec(text.slice(position))?.[0] ?? '';
+    position += name.length;
+    if (text[position] !== '<') return { kind: 'scalar', name };
+    position += 1;
+    let node: HiveNode;
+    if (name === 'array') node = { kind: 'array', of: read() };
+    else if (name === 'map') {
+      const key = read();
+      position += 1;
+      node = { kind: 'map', key, value: read() };
+    } else {
+      const fields: [string, HiveNode][] = [];
+      while (text[position] !== '>') {
+        const field = /^[A-Za-z0-9_]+/.exec(text.slice(position))?.[0] ?? '';
+        position += field.length + 1;
+        fields.push([field, read()]);
+        if (text[position] === ',') position += 1;
+      }
+      node = { kind: 'struct', fields };
+    }
+    position += 1;
+    return node;
+  };
+  const node = read();
+  if (position !== text.length) throw new Error(`unparsed Hive type ${text.slice(position)}`);
+  return node;
+}
+
+function deref(node: JsonSchemaNode): JsonSchemaNode {
+  const name = node.$ref?.replace('#/$defs/', '');
+  return name === undefined ? node : (SCHEMA.$defs?.[name] ?? {});
+}
+
+/** Every mismatch between a JSON Schema node and a Hive type, by path. */
+function mismatches(schemaNode: JsonSchemaNode, hive: HiveNode, path: string): string[] {
+  const node = deref(schemaNode);
+  const options = (node.anyOf ?? []).map(deref).filter((option) => option.type !== 'null');
+  if (options.length === 1 && options[0]) return mismatches(options[0], hive, path);
+  const type = [node.type ?? []].flat().filter((t) => t !== 'null');
+  const scalar = (name: string) =>
+    hive.kind === 'scalar' && hive.name === name
+      ? []
+      : [`${path}: expected ${name}, got ${JSON.stringify(hive)}`];
+  if (type.length !== 1) return scalar('string');
+  switch (type[0]) {
+    case 'string':
+      return scalar('string');
+    case 'integer':
+      return scalar('bigint');
+    case 'number':
+      return scalar(Number.isInteger(node.const) ? 'int' : 'double');
+    case 'boolean':
+      return scalar('boolean');
+    case 'array':
+      return hive.kind === 'array'
+        ? mismatches(node.items ?? {}, hive.of, `${path}[]`)
+        : [`${path}: expected an array, got ${hive.kind}`];
+    default: {
+      const properties = Object.entries(node.properties ?? {});
+      if (properties.length === 0) {
+        if (hive.kind !== 'map') return [`${path}: expected a map, got ${hive.kind}`];
+        const values = typeof node.additionalProperties === 'object' ? node.additionalProperties : {};
+        return [
+          ...mismatches({ type: 'string' }, hive.key, `${path}{key}`),
+          ...mismatches(values, hive.value, `${path}{}`),
+        ];
+      }
+      if (hive.kind !== 'struct') return [`${path}: expected a struct, got ${hive.kind}`];
+      const names = hive.fields.map(([name]) => name);
+      if (names.join() !== properties.map(([name]) => name).join()) {
+        return [
+          `${path}: fields ${names.join()} are not the schema's ${properties.map(([name]) => name).join()}`,
+        ];
+      }
+      return properties.flatMap(([name, child], index) =>
+        mismatches(child, (hive.fields[index] as [string, HiveNode])[1], `${path}.${name}`),
+      );
+    }
+  }
+}
+
+beforeAll(async () => {
+  bundles = await buildBundles();
+  template = synthTemplate(bundles.dir);
+});
+
+afterAll(async () => {
+  await bundles.remove();
+});
+
+describe('rooms table', () => {
+  it('has one column per property of docs/transcript.v1.schema.json, each typed as the schema says', () => {
+    // Act
+    const columns = table(template, 'rooms').StorageDescriptor.Columns;
+    const problems = columns.flatMap((column) =>
+      mismatches(
+        SCHEMA.properties?.[column.Name] ?? { type: 'missing' },
+        parseHive(column.Type),
+        column.Name,
+      ),
+    );
+
+    // Assess
+    expect(columns.map((column) => column.Name)).toEqual(Object.keys(SCHEMA.properties ?? {}));
+    expect(problems).toEqual([]);
+    expect(columns.find((column) => column.Name === 'room_id')?.Comment).toBe(
+      SCHEMA.properties?.room_id?.description,
+    );
+  });
+
+  it('types the fields queries rely on as Athena needs them', () => {
+    // Act
+    const types = Object.fromEntries(
+      table(template, 'rooms').StorageDescriptor.Columns.map((column) => [column.Name, column.Type]),
+    );
+
+    // Assess
+    expect(types.schema_version).toBe('int');
+    expect(types.room_id).toBe('string');
+    expect(types.chat).toContain('counselor:struct<name:string,nickname:string>');
+    expect(types.chat).toContain('rating:struct<score:double,comment:string>');
+    expect(types.chat).toContain('extra:map<string,string>');
+    expect(types.messages).toMatch(
+      /^array<struct<id:string,.*links:array<struct<name:string,url:string>>.*>>$/,
+    );
+    expect(types.stats).toBe(
+      'struct<message_count:bigint,by_sender:map<string,bigint>,first_message_at:string,last_message_at:string,duration_seconds:bigint>',
+    );
+  });
+
+  it('reads transcripts/ as JSON, with year/month/day partitions projected, so no crawler is needed', () => {
+    // Act
+    const rooms = table(template, 'rooms');
+    const bucket = logicalIdOf(template, 'AWS::S3::Bucket', { ObjectLockEnabled: true });
+
+    // Assess
+    expect(rooms.TableType).toBe('EXTERNAL_TABLE');
+    expect(rooms.StorageDescriptor.SerdeInfo).toMatchObject({
+      SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+    });
+    expect(rooms.StorageDescriptor.Location).toEqual({
+      'Fn::Join': ['', ['s3://', { Ref: bucket }, '/transcripts/']],
+    });
+    expect(rooms.PartitionKeys?.map((key) => `${key.Name}:${key.Type}`)).toEqual([
+      'year:string',
+      'month:string',
+      'day:string',
+    ]);
+    expect(rooms.Parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.year.type': 'date',
+      'projection.year.format': 'yyyy',
+      'projection.year.range': '2010,NOW',
+      'projection.month.type': 'integer',
+      'projection.month.range': '1,12',
+      'projection.month.digits': '2',
+      'projection.day.range': '1,31',
+      'projection.day.digits': '2',
+      'storage.location.template': {
+        'Fn::Join': [
+          '',
+          [
+            's3://',
+            { Ref: bucket },
+            `/transcripts/year=${athena('year')}/month=${athena('month')}/day=${athena('day')}/`,
+          ],
+        ],
+      },
+    });
+  });
+});
+
+describe('messages view', () => {
+  it('is an Athena view over rooms with one row per message, its columns typed in both catalogs', () => {
+    // Act
+    const view = table(template, 'messages');
+    const encoded = /^\/\* Presto View: (.+) \*\/$/.exec(view.ViewOriginalText ?? '')?.[1] ?? '';
+    const presto = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as {
+      originalSql: string;
+      catalog: string;
+      schema: string;
+      columns: { name: string; type: string }[];
+    };
+
+    // Assess
+    expect(view.TableType).toBe('VIRTUAL_VIEW');
+    expect(view.Parameters).toEqual({ presto_view: 'true', comment: 'Presto View' });
+    expect(presto.catalog).toBe('awsdatacatalog');
+    expect(presto.schema).toBe('happytalk_archive');
+    expect(presto.originalSql).toContain('FROM "happytalk_archive"."rooms" r');
+    expect(presto.columns.map((column) => column.name)).toEqual(
+      view.StorageDescriptor.Columns.map((column) => column.Name),
+    );
+    expect(presto.columns.slice(0, 9)).toEqual([
+      { name: 'room_id', type: 'varchar' },
+      { name: 'year', type: 'varchar' },
+      { name: 'month', type: 'varchar' },
+      { name: 'day', type: 'varchar' },
+      { name: 'room_status', type: 'varchar' },
+      { name: 'counselor_name', type: 'varchar' },
+      { name: 'customer_uuid', type: 'varchar' },
+      { name: 'room_registered_at', type: 'varchar' },
+      { name: 'message_index', type: 'bigint' },
+    ]);
+    expect(presto.columns.map((column) => column.name)).toEqual(
+      expect.arrayContaining(['message_id', 'sender', 'text', 'contents', 'sent_at']),
+    );
+  });
+
+  it('refuses, at synth, a view over a field the rooms table does not have', () => {
+    // Prepare
+    const columns = [
+      { name: 'room_id', type: 'string' },
+      { name: 'chat', type: 'struct<status:struct<name:string>,counselor:struct<name:string>>' },
+      { name: 'messages', type: 'array<struct<id:string>>' },
+    ];
+
+    // Act
+    const act = () => messagesViewDefinition('db', columns);
+
+    // Assess
+    expect(act).toThrow(/selects customer\.uuid|selects chat\.customer\.uuid/);
+  });
+});
+
+describe('Athena workgroup', () => {
+  it('enforces KMS-encrypted results in their own bucket and a bytes-scanned limit per query', () => {
+    // Prepare
+    const key = logicalIdOf(template, 'AWS::KMS::Key', {
+      Description: Match.stringLikeRegexp('transcript archive'),
+    });
+    const results = logicalIdOf(template, 'AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-query-results' })]) },
+    });
+
+    // Assess
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'happytalk-archive',
+      State: 'ENABLED',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        PublishCloudWatchMetricsEnabled: true,
+        BytesScannedCutoffPerQuery: 10_240_000_000,
+        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+        ResultConfiguration: {
+          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: results }, '/results/']] },
+          EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: { 'Fn::GetAtt': [key, 'Arn'] } },
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [key, 'Arn'] },
+            },
+          }),
+        ],
+      },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-query-results', ExpirationInDays: 30 })]),
+      },
+      PublicAccessBlockConfiguration: Match.objectLike({
+        BlockPublicAcls: true,
+        RestrictPublicBuckets: true,
+      }),
+    });
+  });
+
+  it('takes the database, workgroup and limit from context', () => {
+    // Act
+    const tuned = synthTemplate(bundles.dir, {
+      context: {
+        glueDatabaseName: 'chats',
+        athenaWorkGroupName: 'chats-wg',
+        athenaBytesScannedCutoffMb: '500',
+      },
+    });
+
+    // Assess
+    tuned.hasResourceProperties('AWS::Glue::Database', {
+      DatabaseInput: Match.objectLike({ Name: 'chats' }),
+    });
+    tuned.hasResourceProperties('AWS::Glue::Table', {
+      DatabaseName: 'chats',
+      TableInput: Match.objectLike({ Name: 'rooms' }),
+    });
+    tuned.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'chats-wg',
+      WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 500_000_000 }),
+    });
+  });
+});
