@@ -2,6 +2,8 @@ import {
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -53,6 +55,28 @@ export interface ArchiveStore {
   write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: IndexRecord }>;
   readTranscript(roomId: string): Promise<{ index: IndexRecord; body: string } | undefined>;
   readRaw(roomId: string): Promise<{ index: IndexRecord; body: Uint8Array } | undefined>;
+}
+
+/** One object of a listing (`ListObjectsV2`): the latest version of its key. */
+export interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+}
+
+/** What `HeadObject` says of an object (its user metadata keys lowercase, e.g. `sha256`, `room-id`). */
+export interface ObjectHead {
+  readonly key: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** The S3 version id, when the bucket is versioned. */
+  readonly versionId?: string;
+  readonly size?: number;
+  /** When this version was written. */
+  readonly lastModified?: Date;
+}
+
+/** One object read whole, with its metadata. */
+export interface StoredObject extends ObjectHead {
+  readonly body: Uint8Array;
 }
 
 /** The part of the S3 client this module uses. */
@@ -189,6 +213,85 @@ export class S3ArchiveStore implements ArchiveStore {
     return { index, body: await output.Body.transformToByteArray() };
   }
 
+  /**
+   * The objects under `prefix`, a page (at most `pageSize`, default 1,000) at a
+   * time, in key order, following `ListObjectsV2` continuation tokens.
+   *
+   * @throws StorageAccessError, StorageUnavailableError
+   */
+  async *listObjects(prefix: string, options: { pageSize?: number } = {}): AsyncGenerator<ListedObject[]> {
+    let continuationToken: string | undefined;
+    do {
+      let output: ListObjectsV2CommandOutput;
+      try {
+        output = await this.#s3.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            ...(options.pageSize === undefined ? {} : { MaxKeys: options.pageSize }),
+            ...(continuationToken === undefined ? {} : { ContinuationToken: continuationToken }),
+          }),
+        );
+      } catch (error) {
+        throw translateS3Error(error, `list s3://${this.bucket}/${prefix}`);
+      }
+      yield (output.Contents ?? []).flatMap((item) =>
+        item.Key === undefined ? [] : [{ key: item.Key, size: item.Size ?? 0 }],
+      );
+      continuationToken = output.IsTruncated ? output.NextContinuationToken : undefined;
+    } while (continuationToken !== undefined);
+  }
+
+  /**
+   * Reads one object whole: the latest version, or `versionId`.
+   *
+   * @returns undefined when the key, or that version of it, does not exist (S3
+   *   answers a malformed version id with 400 `InvalidArgument`: undefined too)
+   * @throws StorageAccessError, StorageUnavailableError
+   */
+  async readObject(key: string, versionId?: string): Promise<StoredObject | undefined> {
+    let output: GetObjectCommandOutput;
+    try {
+      output = await this.#s3.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(versionId ? { VersionId: versionId } : {}),
+        }),
+      );
+    } catch (error) {
+      if (isMissingObject(error, versionId)) return undefined;
+      throw translateS3Error(error, `read s3://${this.bucket}/${key}`);
+    }
+    if (!output.Body) return undefined;
+    return {
+      ...headOf(key, output),
+      body: await output.Body.transformToByteArray(),
+    };
+  }
+
+  /**
+   * The metadata of one object (`HeadObject`): the latest version, or `versionId`.
+   *
+   * @returns undefined when the key, or that version of it, does not exist
+   * @throws StorageAccessError, StorageUnavailableError
+   */
+  async headObject(key: string, versionId?: string): Promise<ObjectHead | undefined> {
+    try {
+      const output = await this.#s3.send(
+        new HeadObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(versionId ? { VersionId: versionId } : {}),
+        }),
+      );
+      return headOf(key, output);
+    } catch (error) {
+      if (isMissingObject(error, versionId)) return undefined;
+      throw translateS3Error(error, `read s3://${this.bucket}/${key}`);
+    }
+  }
+
   async #get(key: string, versionId?: string): Promise<GetObjectCommandOutput | undefined> {
     try {
       return await this.#s3.send(
@@ -261,6 +364,40 @@ function isIndexRecord(value: unknown): value is IndexRecord {
     typeof record.sha256 === 'string' &&
     typeof record.archived_at === 'string' &&
     typeof record.schema_version === 'number'
+  );
+}
+
+function headOf(
+  key: string,
+  output: {
+    Metadata?: Record<string, string>;
+    VersionId?: string;
+    ContentLength?: number;
+    LastModified?: Date;
+  },
+): ObjectHead {
+  return {
+    key,
+    metadata: output.Metadata ?? {},
+    ...(output.VersionId ? { versionId: output.VersionId } : {}),
+    ...(output.ContentLength === undefined ? {} : { size: output.ContentLength }),
+    ...(output.LastModified ? { lastModified: output.LastModified } : {}),
+  };
+}
+
+/**
+ * The key (or the version asked for) does not exist. Unlike {@link isNotFound},
+ * a missing bucket is not a missing object: it is reported as an access error.
+ */
+function isMissingObject(error: unknown, versionId: string | undefined): boolean {
+  if (!(error instanceof Error) || error.name === 'NoSuchBucket') return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (versionId && (error.name === 'InvalidArgument' || status === 400)) return true;
+  return (
+    error.name === 'NoSuchKey' ||
+    error.name === 'NoSuchVersion' ||
+    error.name === 'NotFound' ||
+    status === 404
   );
 }
 

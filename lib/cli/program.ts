@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { createArchiveService } from '../archive/service.js';
-import { S3ArchiveStore } from '../archive/store.js';
 import { createS3Client, createSecretsManagerClient } from '../aws.js';
-import { type Environment, readArchiveConfig, readBucket, readUpstreamConfig } from '../config.js';
+import { type Environment, readArchiveConfig, readUpstreamConfig } from '../config.js';
 import { ArchiveError } from '../errors.js';
 import { chatDataEndpoint, parseChatData } from '../happytalk/client.js';
 import { validateRoomId } from '../room-id.js';
 import { transcriptOf } from '../transcript/normalize.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
+import { registerRetrievalCommands } from './retrieval-commands.js';
 
 /** Where the CLI reads and writes; replaced in tests. */
 export interface CliIo {
@@ -111,24 +111,15 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       }
     });
 
-  program
-    .command('get')
-    .description(
-      'Print the archived transcript of a room (or, with --raw, the exact bytes HappyTalk returned).',
-    )
-    .argument('<room_id>', 'a HappyTalk room id')
-    .option('--raw', 'print the raw response instead of the transcript')
-    .action(async (roomIdArgument: string, options: { raw?: boolean }) => {
-      const roomId = validateRoomId(roomIdArgument);
-      const store = new S3ArchiveStore({ client: createS3Client(env), bucket: readBucket(env) });
-      const found = options.raw ? await store.readRaw(roomId) : await store.readTranscript(roomId);
-      if (!found) {
-        exitCode = 1;
-        io.stderr(`happytalk-archive: room ${roomId} is not archived in ${store.bucket}\n`);
-        return;
-      }
-      io.stdout(found.body);
-    });
+  registerRetrievalCommands(program, {
+    env,
+    stdout: (chunk) => io.stdout(chunk),
+    stderr: (chunk) => io.stderr(chunk),
+    progress: io.progress,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
 
   registerBackfillCommand(program, {
     env,

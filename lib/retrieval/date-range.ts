@@ -1,0 +1,87 @@
+import { InvalidDateRangeError } from './errors.js';
+
+/** Days from `from` to `to`, both included, `YYYY-MM-DD` (HappyTalk local dates, as the partitions are). */
+export interface DateRange {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The longest range a retrieval command reads by default: a year, leap day included. */
+export const MAX_RANGE_DAYS = 366;
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * Checks a `--from`/`--to` pair: two calendar days `YYYY-MM-DD`, `from` not
+ * after `to`, and at most `maxDays` days in all.
+ *
+ * @throws InvalidDateRangeError whose message names the flag and the value received
+ */
+export function parseDateRange(from: string, to: string, options: { maxDays?: number } = {}): DateRange {
+  const maxDays = options.maxDays ?? MAX_RANGE_DAYS;
+  const start = dayNumber('--from', from);
+  const end = dayNumber('--to', to);
+  if (start > end) {
+    throw new InvalidDateRangeError(`--from ${from} is after --to ${to}`);
+  }
+  const days = end - start + 1;
+  if (days > maxDays) {
+    throw new InvalidDateRangeError(
+      `--from ${from} --to ${to} covers ${days} days; at most ${maxDays} days can be read at once`,
+    );
+  }
+  return { from, to };
+}
+
+/**
+ * An optional range: both flags or neither.
+ *
+ * @throws InvalidDateRangeError when only one is given, or as {@link parseDateRange}
+ */
+export function parseOptionalDateRange(
+  from: string | undefined,
+  to: string | undefined,
+  options: { maxDays?: number } = {},
+): DateRange | undefined {
+  if (from === undefined && to === undefined) return undefined;
+  if (from === undefined || to === undefined) {
+    throw new InvalidDateRangeError(`--from and --to go together: give both, or neither`);
+  }
+  return parseDateRange(from, to, options);
+}
+
+/** Every day of the range, in order. */
+export function daysOf(range: DateRange): string[] {
+  const days: string[] = [];
+  for (let day = dayNumber('--from', range.from); day <= dayNumber('--to', range.to); day++) {
+    days.push(new Date(day * MS_PER_DAY).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+/** The Hive-style partition of a day, as the archive's keys have it: `year=YYYY/month=MM/day=DD/`. */
+export function partitionOf(day: string): string {
+  const match = DAY.exec(day);
+  if (!match) throw new InvalidDateRangeError(`invalid day ${JSON.stringify(day)}: expected YYYY-MM-DD`);
+  return `year=${match[1]}/month=${match[2]}/day=${match[3]}/`;
+}
+
+/** Days since 1970-01-01 of a calendar day `YYYY-MM-DD`. */
+function dayNumber(flag: string, value: string): number {
+  const match = DAY.exec(value);
+  if (match) {
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const ms = Date.UTC(year, month - 1, day);
+    const date = new Date(ms);
+    if (
+      year >= 1 &&
+      date.getUTCFullYear() === year &&
+      date.getUTCMonth() === month - 1 &&
+      date.getUTCDate() === day
+    ) {
+      return ms / MS_PER_DAY;
+    }
+  }
+  throw new InvalidDateRangeError(`${flag} ${JSON.stringify(value)} is not a calendar date YYYY-MM-DD`);
+}

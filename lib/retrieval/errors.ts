@@ -1,0 +1,25 @@
+import { ArchiveError } from '../errors.js';
+
+/** A `--from`/`--to` range that is not two calendar days in order, or is too long. */
+export class InvalidDateRangeError extends ArchiveError {
+  readonly code = 'INVALID_DATE_RANGE';
+  readonly retryable = false;
+}
+
+/** The archive has no index for the room: it was never archived (or the index was removed). */
+export class RoomNotArchivedError extends ArchiveError {
+  readonly code = 'NOT_ARCHIVED';
+  readonly retryable = false;
+}
+
+/** The S3 version asked for does not exist for the room's object. */
+export class UnknownVersionError extends ArchiveError {
+  readonly code = 'UNKNOWN_VERSION';
+  readonly retryable = false;
+}
+
+/** The export directory is not empty, and the caller did not force writing into it. */
+export class ExportDirectoryNotEmptyError extends ArchiveError {
+  readonly code = 'EXPORT_DIRECTORY_NOT_EMPTY';
+  readonly retryable = false;
+}

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { CorruptArchiveError } from '../archive/errors.js';
+import type { IndexRecord, StoredObject } from '../archive/store.js';
+import { type ImageAttachment, renderTranscriptHtml } from '../view/transcript-html.js';
+import { attachmentRefsOf } from './attachments.js';
+import { RoomNotArchivedError, UnknownVersionError } from './errors.js';
+import type { ArchiveReader } from './reader.js';
+import { parseTranscriptLine } from './scan.js';
+
+/** What `get` prints: the transcript line, its HTML view, or the raw response bytes. */
+export type RoomFormat = 'json' | 'html' | 'raw';
+
+export const ROOM_FORMATS: readonly RoomFormat[] = ['json', 'html', 'raw'];
+
+export interface GetRoomOptions {
+  readonly format: RoomFormat;
+  /**
+   * Read this S3 version of the transcript (`json`, `html`) or of the raw
+   * object (`raw`) instead of the one the index points at.
+   */
+  readonly versionId?: string;
+}
+
+/** One room read back. */
+export interface RetrievedRoom {
+  readonly roomId: string;
+  readonly format: RoomFormat;
+  /** The object read. */
+  readonly key: string;
+  readonly versionId?: string;
+  /** The transcript line or the raw bytes as stored, or the HTML page. */
+  readonly body: Uint8Array | string;
+}
+
+/**
+ * Reads one archived room through its index: the transcript (`json`, the
+ * stored line byte for byte), its printable page (`html`, with the archived
+ * images of its messages embedded when the transcript names them), or the raw
+ * response (`raw`, byte for byte).
+ *
+ * @throws RoomNotArchivedError when the room has no index
+ * @throws UnknownVersionError when `options.versionId` is not a version of the object
+ * @throws CorruptArchiveError when the index points at a missing object, or the transcript does not parse
+ */
+export async function getRoom(
+  reader: ArchiveReader,
+  roomId: string,
+  options: GetRoomOptions,
+): Promise<RetrievedRoom> {
+  const index = await reader.readIndex(roomId);
+  if (!index) throw new RoomNotArchivedError(`room ${roomId} is not archived in ${reader.bucket}`);
+  const object = await readPointed(reader, index, options);
+  const read = {
+    roomId,
+    format: options.format,
+    key: object.key,
+    ...(object.versionId ? { versionId: object.versionId } : {}),
+  };
+  if (options.format !== 'html') return { ...read, body: object.body };
+
+  const parsed = parseTranscriptLine(object.body);
+  if (!parsed.ok) throw new CorruptArchiveError(`${object.key} is ${parsed.reason}`);
+  // The index's archive time is that of the version it points at; another version has its own.
+  const archivedAt = options.versionId ? object.lastModified : index.archived_at;
+  const html = renderTranscriptHtml(parsed.transcript, {
+    attachments: await imagesOf(reader, parsed.transcript),
+    ...(archivedAt ? { archivedAt } : {}),
+  });
+  return { ...read, body: html };
+}
+
+async function readPointed(
+  reader: ArchiveReader,
+  index: IndexRecord,
+  options: GetRoomOptions,
+): Promise<StoredObject> {
+  const raw = options.format === 'raw';
+  const key = raw ? index.raw_key : index.transcript_key;
+  const versionId = options.versionId ?? (raw ? index.raw_version_id : index.transcript_version_id);
+  const object = await reader.readObject(key, versionId);
+  if (object) return object;
+  if (options.versionId !== undefined) {
+    throw new UnknownVersionError(
+      `s3://${reader.bucket}/${key} has no version ${JSON.stringify(options.versionId)}`,
+    );
+  }
+  throw new CorruptArchiveError(`index of room ${index.room_id} points at ${key}, which is missing`);
+}
+
+/**
+ * The archived images of the transcript's image messages, keyed by their
+ * `image_url` as the view wants them. An attachment that is missing, or whose
+ * bytes do not have its SHA-256, is left out: the page shows the URL instead.
+ */
+async function imagesOf(
+  reader: ArchiveReader,
+  transcript: Parameters<typeof attachmentRefsOf>[0],
+): Promise<Map<string, ImageAttachment>> {
+  const images = new Map<string, ImageAttachment>();
+  for (const ref of attachmentRefsOf(transcript).refs) {
+    const url = transcript.messages[ref.message]?.image_url;
+    if (!url || images.has(url) || !ref.contentType?.startsWith('image/')) continue;
+    const object = await reader.readObject(ref.key);
+    if (!object || createHash('sha256').update(object.body).digest('hex') !== ref.sha256) continue;
+    images.set(url, { contentType: ref.contentType, bytes: object.body });
+  }
+  return images;
+}

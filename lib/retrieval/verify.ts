@@ -1,0 +1,394 @@
+import { createHash } from 'node:crypto';
+import { CorruptArchiveError } from '../archive/errors.js';
+import type { IndexRecord } from '../archive/store.js';
+import { describeValue } from '../errors.js';
+import { parseChatData } from '../happytalk/client.js';
+import { transcriptOf } from '../transcript/normalize.js';
+import type { Transcript } from '../transcript/schema.js';
+import type { DateRange } from './date-range.js';
+import type { ArchiveReader } from './reader.js';
+import {
+  DEFAULT_CONCURRENCY,
+  mapInOrder,
+  objectsOf,
+  parsePartitionedKey,
+  parseTranscriptLine,
+} from './scan.js';
+
+/**
+ * The checks `verify` runs on a room, by the name its mismatches carry:
+ *
+ * - `index.present`, `index.parse`: `index/rooms/<room_id>.json` exists and is an index record.
+ * - `index.raw-key`, `index.transcript-key` (range only): an object found in the range's partitions
+ *   is the one the index points at.
+ * - `raw.present`: the raw object the index points at (its pinned version, if any) exists.
+ * - `raw.sha256`: the SHA-256 of its bytes, recomputed, is the index's `sha256`.
+ * - `raw.metadata-sha256`: its `sha256` metadata is that recomputed SHA-256.
+ * - `raw.parse`: the raw bytes are a `chat_data` success response holding the room.
+ * - `transcript.present`, `transcript.parse`: the transcript exists and is a transcript v1.
+ * - `transcript.room-id`: its `room_id` is the room's.
+ * - `transcript.source-sha256`: its `source.sha256` is the index's `sha256`.
+ * - `transcript.renormalize`: normalizing the raw bytes again (with the transcript's own endpoint,
+ *   fetch time and archiver version, and the configured time zone) gives the same transcript, apart
+ *   from what the archive adds after normalizing (see {@link transcriptDifferences}).
+ * - `index.latest-raw`, `index.latest-transcript`: the latest version of each object carries the
+ *   index's `sha256` as metadata (the index is not stale).
+ */
+export type VerifyCheck =
+  | 'index.present'
+  | 'index.parse'
+  | 'index.raw-key'
+  | 'index.transcript-key'
+  | 'raw.present'
+  | 'raw.sha256'
+  | 'raw.metadata-sha256'
+  | 'raw.parse'
+  | 'transcript.present'
+  | 'transcript.parse'
+  | 'transcript.room-id'
+  | 'transcript.source-sha256'
+  | 'transcript.renormalize'
+  | 'index.latest-raw'
+  | 'index.latest-transcript';
+
+/** One check a room failed: what the archive should hold, and what it holds. */
+export interface Mismatch {
+  readonly room_id: string;
+  readonly check: VerifyCheck;
+  readonly expected: string;
+  readonly found: string;
+}
+
+/** The verification of one room. */
+export interface RoomVerification {
+  readonly room_id: string;
+  readonly ok: boolean;
+  readonly mismatches: readonly Mismatch[];
+}
+
+const NOT_FINAL_WARNING = /^room not final after \d+ attempts: archived as it is$/;
+const MAX_DIFFERENCES = 3;
+
+export interface VerifyOptions {
+  /** IANA zone of HappyTalk's bare datetimes, as the archive was configured (`HAPPYTALK_TIMEZONE`). */
+  readonly timeZone: string;
+  /** Rooms verified at once (default 8). */
+  readonly concurrency?: number;
+  readonly onProgress?: (progress: VerifyProgress) => void;
+}
+
+export interface VerifyProgress {
+  /** Rooms to verify, as far as known. */
+  readonly total: number;
+  readonly verified: number;
+  readonly failed: number;
+}
+
+/** The objects of a room found in the partitions of a range. */
+export interface FoundObjects {
+  readonly raw: readonly string[];
+  readonly transcripts: readonly string[];
+}
+
+/** Verifies the rooms named, in that order. */
+export async function* verifyRooms(
+  reader: ArchiveReader,
+  roomIds: readonly string[],
+  options: VerifyOptions,
+): AsyncGenerator<RoomVerification> {
+  yield* verifyEach(
+    reader,
+    roomIds.map((roomId) => ({ roomId })),
+    options,
+  );
+}
+
+/**
+ * Verifies every room that has a raw object or a transcript in the date
+ * partitions of `range` (so a raw object without its transcript is caught, as
+ * is a room without an index), by room id.
+ */
+export async function* verifyRange(
+  reader: ArchiveReader,
+  range: DateRange,
+  options: VerifyOptions,
+): AsyncGenerator<RoomVerification> {
+  const rooms = new Map<string, { raw: string[]; transcripts: string[] }>();
+  for (const area of ['raw', 'transcripts'] as const) {
+    for await (const page of objectsOf(reader, area, range)) {
+      for (const object of page) {
+        const location = parsePartitionedKey(object.key);
+        if (!location) continue;
+        const found = rooms.get(location.roomId) ?? { raw: [], transcripts: [] };
+        found[area === 'raw' ? 'raw' : 'transcripts'].push(location.key);
+        rooms.set(location.roomId, found);
+      }
+    }
+    options.onProgress?.({ total: rooms.size, verified: 0, failed: 0 });
+  }
+  const sorted = [...rooms.keys()].sort();
+  yield* verifyEach(
+    reader,
+    sorted.map((roomId) => ({ roomId, found: rooms.get(roomId) })),
+    options,
+  );
+}
+
+async function* verifyEach(
+  reader: ArchiveReader,
+  rooms: readonly { roomId: string; found?: FoundObjects | undefined }[],
+  options: VerifyOptions,
+): AsyncGenerator<RoomVerification> {
+  const progress = { total: rooms.length, verified: 0, failed: 0 };
+  const verifyOne = async (room: { roomId: string; found?: FoundObjects | undefined }) => {
+    const result = await verifyRoom(reader, room.roomId, { timeZone: options.timeZone, found: room.found });
+    progress.verified += 1;
+    if (!result.ok) progress.failed += 1;
+    options.onProgress?.({ ...progress });
+    return result;
+  };
+  yield* mapInOrder(rooms, options.concurrency ?? DEFAULT_CONCURRENCY, verifyOne);
+}
+
+/**
+ * Runs every check (see {@link VerifyCheck}) on one room. Checks are
+ * independent: one tampered object can fail several.
+ *
+ * @param options.found the room's objects found in a range's partitions, to check against the index
+ * @throws StorageAccessError, StorageUnavailableError (S3 failing is not a mismatch)
+ */
+export async function verifyRoom(
+  reader: ArchiveReader,
+  roomId: string,
+  options: { timeZone: string; found?: FoundObjects | undefined },
+): Promise<RoomVerification> {
+  const mismatches: Mismatch[] = [];
+  const mismatch = (check: VerifyCheck, expected: string, found: string) => {
+    mismatches.push({ room_id: roomId, check, expected, found });
+  };
+  const done = () => ({ room_id: roomId, ok: mismatches.length === 0, mismatches });
+
+  let index: IndexRecord | undefined;
+  try {
+    index = await reader.readIndex(roomId);
+  } catch (error) {
+    if (!(error instanceof CorruptArchiveError)) throw error;
+    mismatch('index.parse', 'an index record', error.message);
+    return done();
+  }
+  if (!index) {
+    mismatch('index.present', `index/rooms/${roomId}.json`, 'missing');
+    checkPartners(options.found, mismatch);
+    return done();
+  }
+  for (const key of options.found?.raw ?? []) {
+    if (key !== index.raw_key) mismatch('index.raw-key', index.raw_key, key);
+  }
+  for (const key of options.found?.transcripts ?? []) {
+    if (key !== index.transcript_key) mismatch('index.transcript-key', index.transcript_key, key);
+  }
+
+  const raw = await reader.readObject(index.raw_key, index.raw_version_id);
+  let rawSha256: string | undefined;
+  if (!raw) {
+    mismatch('raw.present', describeObject(index.raw_key, index.raw_version_id), 'missing');
+  } else {
+    rawSha256 = createHash('sha256').update(raw.body).digest('hex');
+    if (rawSha256 !== index.sha256) mismatch('raw.sha256', index.sha256, rawSha256);
+    const metadata = raw.metadata.sha256;
+    if (metadata !== rawSha256)
+      mismatch('raw.metadata-sha256', rawSha256, metadata ?? '(no sha256 metadata)');
+  }
+
+  const transcriptObject = await reader.readObject(index.transcript_key, index.transcript_version_id);
+  if (!transcriptObject) {
+    mismatch(
+      'transcript.present',
+      describeObject(index.transcript_key, index.transcript_version_id),
+      'missing',
+    );
+  } else {
+    const parsed = parseTranscriptLine(transcriptObject.body);
+    if (!parsed.ok) {
+      mismatch('transcript.parse', 'a transcript v1', parsed.reason);
+    } else {
+      const { transcript } = parsed;
+      if (transcript.room_id !== roomId) mismatch('transcript.room-id', roomId, transcript.room_id);
+      if (transcript.source.sha256 !== index.sha256) {
+        mismatch('transcript.source-sha256', index.sha256, transcript.source.sha256);
+      }
+      if (raw && rawSha256) {
+        renormalize(roomId, raw.body, rawSha256, transcript, parsed.json, options.timeZone, mismatch);
+      }
+    }
+  }
+
+  // The index is stale when a newer answer was written beside it but the index was not (or was rolled back).
+  const latest = [
+    ['index.latest-raw', index.raw_key, index.raw_version_id, raw],
+    ['index.latest-transcript', index.transcript_key, index.transcript_version_id, transcriptObject],
+  ] as const;
+  for (const [check, key, pinned, read] of latest) {
+    if (!read) continue;
+    const head = pinned === undefined ? read : await reader.headObject(key);
+    if (!head) {
+      mismatch(check, `${key} with sha256 ${index.sha256}`, `${key} has no latest version`);
+    } else if (head.metadata.sha256 !== index.sha256) {
+      mismatch(check, index.sha256, head.metadata.sha256 ?? '(no sha256 metadata)');
+    }
+  }
+  return done();
+}
+
+/** Without an index, a raw object in the range should still have its transcript beside it, and the reverse. */
+function checkPartners(
+  found: FoundObjects | undefined,
+  mismatch: (check: VerifyCheck, expected: string, found: string) => void,
+): void {
+  if (!found) return;
+  if (found.transcripts.length === 0) {
+    for (const key of found.raw)
+      mismatch('transcript.present', key.replace(/^raw\//, 'transcripts/'), 'missing');
+  }
+  if (found.raw.length === 0) {
+    for (const key of found.transcripts)
+      mismatch('raw.present', key.replace(/^transcripts\//, 'raw/'), 'missing');
+  }
+}
+
+function describeObject(key: string, versionId: string | undefined): string {
+  return versionId ? `${key} (version ${versionId})` : key;
+}
+
+function renormalize(
+  roomId: string,
+  rawBytes: Uint8Array,
+  rawSha256: string,
+  stored: Transcript,
+  storedJson: unknown,
+  timeZone: string,
+  mismatch: (check: VerifyCheck, expected: string, found: string) => void,
+): void {
+  let expected: unknown;
+  try {
+    const parsed = parseChatData(rawBytes, roomId);
+    const transcript = transcriptOf(
+      {
+        ...parsed,
+        endpoint: stored.source.endpoint,
+        fetchedAt: new Date(stored.source.fetched_at),
+        sha256: rawSha256,
+      },
+      { roomId, timeZone },
+    );
+    // As JSON, the way it was stored (no undefined members), with the version that wrote the transcript.
+    expected = JSON.parse(
+      JSON.stringify({
+        ...transcript,
+        source: { ...transcript.source, archiver_version: stored.source.archiver_version },
+      }),
+    );
+  } catch (error) {
+    mismatch(
+      'raw.parse',
+      `a chat_data success response holding room ${roomId}`,
+      error instanceof Error ? error.message : String(error),
+    );
+    return;
+  }
+  const differences = transcriptDifferences(expected, storedJson);
+  if (differences.length === 0) return;
+  const shown = differences.slice(0, MAX_DIFFERENCES);
+  const more = differences.length > shown.length ? ` (and ${differences.length - shown.length} more)` : '';
+  mismatch(
+    'transcript.renormalize',
+    shown.map((difference) => `${difference.path} = ${difference.expected}`).join('; '),
+    shown.map((difference) => `${difference.path} = ${difference.found}`).join('; ') + more,
+  );
+}
+
+/** Where two JSON values differ, and each side there (`(absent)` for a missing member). */
+export interface Difference {
+  readonly path: string;
+  readonly expected: string;
+  readonly found: string;
+}
+
+const ABSENT = '(absent)';
+
+/**
+ * Where the stored transcript differs from the one the normalizer gives
+ * (`expected`), member by member; at most `limit` differences (default 20).
+ *
+ * What the archive writes into a transcript beyond what the normalizer gives
+ * is not a difference:
+ *
+ * - `messages[].attachments`: the archived copies of a message's files
+ *   (`[{key, sha256, content_type}]`), added by the archive after normalizing;
+ *   ignored when the normalizer gives no `attachments` for that message;
+ * - the warning `{path: "chat.status", reason: "room not final after N attempts: archived as it is"}`
+ *   that the event path adds to a room it archives while still open.
+ */
+export function transcriptDifferences(expected: unknown, stored: unknown, limit = 20): Difference[] {
+  const differences: Difference[] = [];
+  compare(expected, withoutArchiveWarnings(stored), '', differences, limit);
+  return differences;
+}
+
+function withoutArchiveWarnings(stored: unknown): unknown {
+  if (!isRecord(stored) || !Array.isArray(stored.warnings)) return stored;
+  return {
+    ...stored,
+    warnings: stored.warnings.filter(
+      (warning) =>
+        !(
+          isRecord(warning) &&
+          warning.path === 'chat.status' &&
+          typeof warning.reason === 'string' &&
+          NOT_FINAL_WARNING.test(warning.reason)
+        ),
+    ),
+  };
+}
+
+const MESSAGE_PATH = /^messages\[\d+\]$/;
+
+function compare(expected: unknown, found: unknown, path: string, out: Difference[], limit: number): void {
+  if (out.length >= limit) return;
+  if (Array.isArray(expected) && Array.isArray(found)) {
+    const length = Math.max(expected.length, found.length);
+    for (let index = 0; index < length; index++) {
+      const item = `${path}[${index}]`;
+      if (index >= expected.length)
+        out.push({ path: item, expected: ABSENT, found: describeValue(found[index]) });
+      else if (index >= found.length)
+        out.push({ path: item, expected: describeValue(expected[index]), found: ABSENT });
+      else compare(expected[index], found[index], item, out, limit);
+      if (out.length >= limit) return;
+    }
+    return;
+  }
+  if (isRecord(expected) && isRecord(found)) {
+    const keys = [...new Set([...Object.keys(expected), ...Object.keys(found)])].sort();
+    for (const key of keys) {
+      const member = path === '' ? key : `${path}.${key}`;
+      if (!(key in expected)) {
+        if (key === 'attachments' && MESSAGE_PATH.test(path)) continue;
+        out.push({ path: member, expected: ABSENT, found: describeValue(found[key]) });
+      } else if (!(key in found)) {
+        out.push({ path: member, expected: describeValue(expected[key]), found: ABSENT });
+      } else {
+        compare(expected[key], found[key], member, out, limit);
+      }
+      if (out.length >= limit) return;
+    }
+    return;
+  }
+  if (expected !== found) {
+    out.push({ path: path || '(root)', expected: describeValue(expected), found: describeValue(found) });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

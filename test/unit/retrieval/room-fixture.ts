@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IndexRecord } from '../../../lib/archive/store.js';
+import { parseChatData } from '../../../lib/happytalk/client.js';
+import { transcriptOf } from '../../../lib/transcript/normalize.js';
+import type { Transcript } from '../../../lib/transcript/schema.js';
+import type { FakeArchive } from './fake-archive.js';
+
+export const ROOM_ID = 'uvR3XrI8jtybTq6ZfploAOxJcKNLCG';
+export const EXAMPLE = readFileSync(new URL('../../fixtures/chat-data-example.json', import.meta.url));
+export const RAW_KEY = `raw/year=2022/month=05/day=26/${ROOM_ID}.json`;
+export const TRANSCRIPT_KEY = `transcripts/year=2022/month=05/day=26/${ROOM_ID}.json`;
+const ENDPOINT = 'https://customer.happytalk.io/user/api/chat_data/format/json';
+
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The transcript the archive writes for `raw`, fetched at `fetchedAt`. */
+export function transcriptFor(raw: Uint8Array, fetchedAt: string): Transcript {
+  return transcriptOf(
+    {
+      ...parseChatData(raw, ROOM_ID),
+      endpoint: ENDPOINT,
+      fetchedAt: new Date(fetchedAt),
+      sha256: sha256(raw),
+    },
+    { roomId: ROOM_ID, timeZone: 'Asia/Seoul' },
+  );
+}
+
+/**
+ * Archives `options.raw` (default the spec's example) into the fake bucket as the store does (raw, transcript, then
+ * the index pinning both versions), or, with `index: false`, writes the two
+ * objects only, as an archive interrupted before its index.
+ */
+export function archive(
+  bucket: FakeArchive,
+  options: {
+    raw?: Uint8Array;
+    fetchedAt?: string;
+    index?: boolean;
+    transform?: (transcript: Transcript) => unknown;
+  } = {},
+): { index: IndexRecord; transcriptLine: string } {
+  const raw = options.raw ?? EXAMPLE;
+  const fetchedAt = options.fetchedAt ?? '2026-01-02T03:04:05.000Z';
+  const transcript = transcriptFor(raw, fetchedAt);
+  const digest = sha256(raw);
+  const metadata = { 'room-id': ROOM_ID, sha256: digest, 'fetched-at': fetchedAt, 'schema-version': '1' };
+  const transcriptLine = `${JSON.stringify(options.transform ? options.transform(transcript) : transcript)}\n`;
+  const rawVersion = bucket.put(RAW_KEY, raw, metadata);
+  const transcriptVersion = bucket.put(TRANSCRIPT_KEY, transcriptLine, metadata);
+  const index: IndexRecord = {
+    room_id: ROOM_ID,
+    transcript_key: TRANSCRIPT_KEY,
+    raw_key: RAW_KEY,
+    sha256: digest,
+    archived_at: '2026-01-02T03:04:06.000Z',
+    schema_version: 1,
+    message_count: transcript.stats.message_count,
+    chat_status: transcript.chat.status?.code ?? null,
+    completed_at: transcript.chat.completed_at,
+    fetched_at: fetchedAt,
+    raw_version_id: rawVersion,
+    transcript_version_id: transcriptVersion,
+  };
+  if (options.index !== false) bucket.putIndex(index);
+  return { index, transcriptLine };
+}
+
+/** The example response with its completion time moved a second: another answer for the same room. */
+export function changedExample(): Uint8Array {
+  const text = EXAMPLE.toString('utf8');
+  const changed = text.replace('2022-05-26 10:31:06', '2022-05-26 10:31:07');
+  if (changed === text) throw new Error('the example changed nothing');
+  return new TextEncoder().encode(changed);
+}

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { transcriptDifferences, verifyRange, verifyRoom } from '../../../lib/retrieval/verify.js';
+import type { Transcript } from '../../../lib/transcript/schema.js';
+import { FakeArchive } from './fake-archive.js';
+import { archive, changedExample, RAW_KEY, ROOM_ID, sha256, TRANSCRIPT_KEY } from './room-fixture.js';
+
+const options = { timeZone: 'Asia/Seoul' };
+
+describe('verifyRoom', () => {
+  it('passes a room archived as the store archives it', async () => {
+    const bucket = new FakeArchive();
+    archive(bucket);
+
+    expect(await verifyRoom(bucket, ROOM_ID, options)).toEqual({
+      room_id: ROOM_ID,
+      ok: true,
+      mismatches: [],
+    });
+  });
+
+  it('finds a stale index, and only that, when newer versions were written beside the pinned ones', async () => {
+    const bucket = new FakeArchive();
+    const { index } = archive(bucket);
+    archive(bucket, { raw: changedExample(), fetchedAt: '2026-01-03T00:00:00.000Z', index: false });
+    const newer = sha256(changedExample());
+
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    expect(result.mismatches).toEqual([
+      { room_id: ROOM_ID, check: 'index.latest-raw', expected: index.sha256, found: newer },
+      { room_id: ROOM_ID, check: 'index.latest-transcript', expected: index.sha256, found: newer },
+    ]);
+    expect(result.ok).toBe(false);
+  });
+
+  it('ignores attachments the archive added to messages, and the warning of a room archived while open', async () => {
+    const bucket = new FakeArchive();
+    archive(bucket, {
+      transform: (transcript: Transcript) => ({
+        ...transcript,
+        messages: transcript.messages.map((message) => ({
+          ...message,
+          attachments: [
+            { key: `attachments/${'a'.repeat(64)}`, sha256: 'a'.repeat(64), content_type: 'image/png' },
+          ],
+        })),
+        warnings: [
+          ...transcript.warnings,
+          { path: 'chat.status', value: '1', reason: 'room not final after 3 attempts: archived as it is' },
+        ],
+      }),
+    });
+
+    expect((await verifyRoom(bucket, ROOM_ID, options)).mismatches).toEqual([]);
+  });
+
+  it('finds a transcript that does not follow from the raw bytes', async () => {
+    const bucket = new FakeArchive();
+    archive(bucket, {
+      transform: (transcript: Transcript) => ({
+        ...transcript,
+        chat: { ...transcript.chat, title: 'edited', note: 'added' },
+      }),
+    });
+
+    const [mismatch, ...rest] = (await verifyRoom(bucket, ROOM_ID, options)).mismatches;
+
+    expect(rest).toEqual([]);
+    expect(mismatch).toEqual({
+      room_id: ROOM_ID,
+      check: 'transcript.renormalize',
+      expected: 'chat.note = (absent); chat.title = "1:1 채팅 상담 문의 드립니다."',
+      found: 'chat.note = "added"; chat.title = "edited"',
+    });
+  });
+
+  it('names a transcript of another room, or one that does not parse', async () => {
+    const other = new FakeArchive();
+    archive(other, { transform: (transcript) => ({ ...transcript, room_id: 'another' }) });
+    const broken = new FakeArchive();
+    archive(broken, { transform: () => ({ schema_version: 1 }) });
+
+    const otherChecks = (await verifyRoom(other, ROOM_ID, options)).mismatches.map(
+      (mismatch) => mismatch.check,
+    );
+    const [parse] = (await verifyRoom(broken, ROOM_ID, options)).mismatches;
+
+    expect(otherChecks).toEqual(['transcript.room-id', 'transcript.renormalize']);
+    expect(parse).toMatchObject({ check: 'transcript.parse', expected: 'a transcript v1' });
+    expect(parse?.found).toMatch(/^not a transcript v1 \(/);
+  });
+
+  it('finds a raw object whose sha256 metadata is wrong, and a missing raw object', async () => {
+    const bucket = new FakeArchive();
+    const { index } = archive(bucket);
+    bucket.put(RAW_KEY, changedExample(), { sha256: index.sha256 });
+    bucket.putIndex({ ...index, raw_version_id: 'v4' });
+    const missing = new FakeArchive();
+    missing.putIndex(index);
+
+    const checks = (await verifyRoom(bucket, ROOM_ID, options)).mismatches.map((mismatch) => mismatch.check);
+    const missingChecks = (await verifyRoom(missing, ROOM_ID, options)).mismatches;
+
+    expect(checks).toEqual(['raw.sha256', 'raw.metadata-sha256', 'transcript.renormalize']);
+    expect(missingChecks).toEqual([
+      { room_id: ROOM_ID, check: 'raw.present', expected: `${RAW_KEY} (version v1)`, found: 'missing' },
+      {
+        room_id: ROOM_ID,
+        check: 'transcript.present',
+        expected: `${TRANSCRIPT_KEY} (version v2)`,
+        found: 'missing',
+      },
+    ]);
+  });
+});
+
+describe('verifyRange', () => {
+  it('finds the objects no index points at, and the room without an index', async () => {
+    const bucket = new FakeArchive();
+    archive(bucket);
+    const stray = `raw/year=2022/month=05/day=27/${ROOM_ID}.json`;
+    bucket.put(stray, '{}');
+    bucket.put('transcripts/year=2022/month=05/day=27/orphanRoom.json', '{}');
+    bucket.put('transcripts/year=2022/month=05/day=27/not a room.json', '{}');
+
+    const results = [];
+    for await (const result of verifyRange(bucket, { from: '2022-05-26', to: '2022-05-27' }, options)) {
+      results.push(result);
+    }
+
+    expect(results).toEqual([
+      {
+        room_id: 'orphanRoom',
+        ok: false,
+        mismatches: [
+          {
+            room_id: 'orphanRoom',
+            check: 'index.present',
+            expected: 'index/rooms/orphanRoom.json',
+            found: 'missing',
+          },
+          {
+            room_id: 'orphanRoom',
+            check: 'raw.present',
+            expected: 'raw/year=2022/month=05/day=27/orphanRoom.json',
+            found: 'missing',
+          },
+        ],
+      },
+      {
+        room_id: ROOM_ID,
+        ok: false,
+        mismatches: [{ room_id: ROOM_ID, check: 'index.raw-key', expected: RAW_KEY, found: stray }],
+      },
+    ]);
+  });
+});
+
+describe('transcriptDifferences', () => {
+  const base = { messages: [{ id: '1', text: 'a' }], chat: { title: 't' }, warnings: [] };
+
+  it('is empty for equal values, whatever the order of members', () => {
+    expect(
+      transcriptDifferences(base, { warnings: [], chat: { title: 't' }, messages: [{ text: 'a', id: '1' }] }),
+    ).toEqual([]);
+  });
+
+  it('names each difference with both sides', () => {
+    expect(
+      transcriptDifferences(base, { ...base, messages: [{ id: '1', text: 'b' }, { id: '2' }], chat: {} }),
+    ).toEqual([
+      { path: 'chat.title', expected: '"t"', found: '(absent)' },
+      { path: 'messages[0].text', expected: '"a"', found: '"b"' },
+      { path: 'messages[1]', expected: '(absent)', found: '{"id":"2"}' },
+    ]);
+  });
+
+  it('ignores attachments on messages only', () => {
+    const attachments = [{ key: 'attachments/x', sha256: 'x', content_type: 'image/png' }];
+    expect(transcriptDifferences(base, { ...base, messages: [{ id: '1', text: 'a', attachments }] })).toEqual(
+      [],
+    );
+    expect(transcriptDifferences(base, { ...base, chat: { title: 't', attachments } })).toEqual([
+      { path: 'chat.attachments', expected: '(absent)', found: expect.stringContaining('attachments/x') },
+    ]);
+  });
+
+  it("ignores the archive's not-final warning, and no other", () => {
+    const notFinal = {
+      path: 'chat.status',
+      value: '1',
+      reason: 'room not final after 4 attempts: archived as it is',
+    };
+    const other = { path: 'chat.status', value: '1', reason: 'something else' };
+    expect(transcriptDifferences(base, { ...base, warnings: [notFinal] })).toEqual([]);
+    expect(transcriptDifferences(base, { ...base, warnings: [notFinal, other] })).toEqual([
+      { path: 'warnings[0]', expected: '(absent)', found: expect.stringContaining('something else') },
+    ]);
+  });
+
+  it('stops at the limit', () => {
+    const many = { chat: Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`k${index}`, index])) };
+    expect(transcriptDifferences({ chat: {} }, many)).toHaveLength(20);
+    expect(transcriptDifferences({ chat: {} }, many, 5)).toHaveLength(5);
+  });
+});
