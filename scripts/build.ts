@@ -5,35 +5,59 @@
  */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 
-export const FUNCTION_NAMES = ['http-api', 'archive-events'] as const;
+export const FUNCTION_NAMES = ['http-api', 'archive-events', 'reconcile'] as const;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-export async function buildFunctions(outRoot = `${root}dist/functions`): Promise<void> {
+/**
+ * The esbuild settings of every Lambda bundle, for one entry point. The
+ * benchmark builds its floor bundle with these too, so that the two compare.
+ */
+export function lambdaBundleOptions(entryPoint: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entryPoint],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: 'none',
+    metafile: false,
+    logLevel: 'warning',
+    // Some bundled CommonJS dependencies call require() for Node built-ins.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+  };
+}
+
+/** One bundle written by {@link buildFunctions}. */
+export interface BuiltFunction {
+  readonly name: (typeof FUNCTION_NAMES)[number];
+  readonly outfile: string;
+  /** What went into the bundle, when asked for. */
+  readonly metafile?: Metafile;
+}
+
+export async function buildFunctions(
+  outRoot = `${root}dist/functions`,
+  options: { metafile?: boolean } = {},
+): Promise<BuiltFunction[]> {
   await rm(outRoot, { recursive: true, force: true });
-  await Promise.all(
-    FUNCTION_NAMES.map((name) =>
-      build({
-        entryPoints: [`${root}functions/${name}.ts`],
-        outfile: `${outRoot}/${name}/index.mjs`,
-        bundle: true,
-        platform: 'node',
-        target: 'node24',
-        format: 'esm',
-        minify: true,
-        sourcemap: true,
-        sourcesContent: false,
-        legalComments: 'none',
-        metafile: false,
-        logLevel: 'warning',
-        // Some bundled CommonJS dependencies call require() for Node built-ins.
-        banner: {
-          js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        },
-      }),
-    ),
+  return Promise.all(
+    FUNCTION_NAMES.map(async (name) => {
+      const outfile = `${outRoot}/${name}/index.mjs`;
+      const result = await build({
+        ...lambdaBundleOptions(`${root}functions/${name}.ts`, outfile),
+        metafile: options.metafile ?? false,
+      });
+      return { name, outfile, ...(result.metafile ? { metafile: result.metafile } : {}) };
+    }),
   );
 }
 

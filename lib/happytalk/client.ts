@@ -13,8 +13,10 @@ import {
 import {
   CHAT_DATA_PATH,
   type ChatDataFail,
+  type ChatDataResponse,
   ChatDataResponseSchema,
   type ChatDataSuccess,
+  isChatDataResponse,
   type RawRoom,
 } from './schema.js';
 
@@ -190,6 +192,9 @@ export class HappyTalkClient implements ChatDataSource {
   }
 }
 
+// decode() without `stream` keeps no state between calls, so one decoder serves every response.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Builds the `chat_data` URL from a base URL, refusing anything but http(s) without credentials or query. */
 export function chatDataEndpoint(baseUrl: string): string {
   let url: URL;
@@ -228,21 +233,13 @@ export function parseChatData(bytes: Uint8Array, roomId?: string): ParsedChatDat
   const subject = roomId === undefined ? 'the request' : `room ${roomId}`;
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    json = JSON.parse(STRICT_UTF8.decode(bytes));
   } catch {
     throw new HappyTalkUnavailableError(
       `HappyTalk answered ${subject} with a body that is not JSON (${bytes.byteLength} bytes)`,
     );
   }
-  const parsed = ChatDataResponseSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown shape';
-    throw new HappyTalkUnavailableError(
-      `HappyTalk answered ${subject} with JSON that is not the documented shape (${where})`,
-    );
-  }
-  const response = parsed.data;
+  const response = checkShape(json, subject);
   if (response.result === 'fail') throw failCodeError(response, subject);
   const rooms = response.data ?? [];
   if (roomId === undefined) {
@@ -258,6 +255,18 @@ export function parseChatData(bytes: Uint8Array, roomId?: string): ParsedChatDat
     throw new RoomNotFoundError(`room ${roomId} not found: HappyTalk answered success with ${reason}`);
   }
   return { response, room };
+}
+
+/** The response itself when it has the documented shape; the schema's first issue otherwise. */
+function checkShape(json: unknown, subject: string): ChatDataResponse {
+  if (isChatDataResponse(json)) return json;
+  const parsed = ChatDataResponseSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown shape';
+  throw new HappyTalkUnavailableError(
+    `HappyTalk answered ${subject} with JSON that is not the documented shape (${where})`,
+  );
 }
 
 function failCodeError(response: ChatDataFail, subject: string): HappyTalkError {

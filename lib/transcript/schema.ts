@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRANSCRIPT_SCHEMA_VERSION } from './schema-version.js';
 
 /**
  * The normalized transcript, schema version 1: the product's public contract
@@ -10,8 +11,8 @@ import { z } from 'zod';
  * reader built on this schema must keep accepting their output.
  */
 
-/** The `schema_version` every transcript written by this code carries. */
-export const TRANSCRIPT_SCHEMA_VERSION = 1;
+// Defined without zod, so that the Lambda bundles can read it without loading this module.
+export { TRANSCRIPT_SCHEMA_VERSION };
 
 const nullableString = (description: string) => z.string().nullable().meta({ description });
 

@@ -66,9 +66,24 @@ export function assertTimeZone(timeZone: string): void {
   dateTimeConverter(timeZone);
 }
 
+let listedTimeZones: ReadonlySet<string> | undefined;
+
+/**
+ * Whether the runtime lists `timeZone` among its IANA zones. Unlike creating
+ * a formatter, this does not load ICU's date-formatting data, which costs
+ * about 9 ms once per process: too much for a cold start that may not convert
+ * a single datetime (a GET, an unchanged room, a refused request).
+ */
+function isListedTimeZone(timeZone: string): boolean {
+  listedTimeZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  return listedTimeZones.has(timeZone);
+}
+
 class ZoneDateTimeConverter implements DateTimeConverter {
-  readonly timeZone: string;
-  readonly #format: Intl.DateTimeFormat;
+  readonly #name: string;
+  // Created on first use for a listed zone, at once (to validate it) for any other name.
+  #format: Intl.DateTimeFormat | undefined;
+  #canonicalName: string | undefined;
   // Offset per local day (then per local hour on the rare days it changes), as the "+09:00" suffix.
   readonly #dayOffsets = new Map<number, string>();
   readonly #hourOffsets = new Map<number, string>();
@@ -78,8 +93,20 @@ class ZoneDateTimeConverter implements DateTimeConverter {
   #lastDayOffset = OFFSET_VARIES;
 
   constructor(timeZone: string) {
-    this.#format = wallClockFormat(timeZone);
-    this.timeZone = this.#format.resolvedOptions().timeZone;
+    this.#name = timeZone;
+    if (typeof timeZone !== 'string' || !isListedTimeZone(timeZone)) {
+      this.#format = wallClockFormat(timeZone);
+    }
+  }
+
+  get timeZone(): string {
+    this.#canonicalName ??= this.#formatter().resolvedOptions().timeZone;
+    return this.#canonicalName;
+  }
+
+  #formatter(): Intl.DateTimeFormat {
+    this.#format ??= wallClockFormat(this.#name);
+    return this.#format;
   }
 
   toTime(value: unknown): DateTimeConversion {
@@ -166,7 +193,7 @@ class ZoneDateTimeConverter implements DateTimeConverter {
     let minute = 0;
     let second = 0;
     let beforeChrist = false;
-    for (const part of this.#format.formatToParts(utcMs)) {
+    for (const part of this.#formatter().formatToParts(utcMs)) {
       switch (part.type) {
         case 'year':
           year = Number(part.value);

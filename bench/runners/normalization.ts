@@ -1,0 +1,125 @@
+// Runs on the Lambda's Node.js with --expose-gc: the archive's transformation of a raw chat_data
+// response against JSON.parse + JSON.stringify of the same bytes, for rooms of several sizes.
+import { createHash } from 'node:crypto';
+import { parseChatData } from '../../lib/happytalk/client.js';
+import { encodePhpJson, generateRoom, makeRoomId } from '../../lib/simulator/index.js';
+import { encodeTranscriptLine, transcriptOf } from '../../lib/transcript/normalize.js';
+
+interface Config {
+  sizes: number[];
+  samples: number;
+  /** Warm-up runs of each, at least. */
+  warmup: number;
+  /** Warm-up time, at least. */
+  warmupMs: number;
+  /** Each timed sample repeats the work until it lasts about this long. */
+  minSampleMs: number;
+  maxMsPerSize: number;
+}
+
+const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as Config;
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const ENDPOINT = 'https://customer.happytalk.io/user/api/chat_data/format/json';
+let sink = 0;
+
+/** What archiving does to the bytes HappyTalk returned, up to the transcript line it writes. */
+function archiveTransformation(bytes: Uint8Array, roomId: string): string {
+  const parsed = parseChatData(bytes, roomId);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const transcript = transcriptOf(
+    { ...parsed, endpoint: ENDPOINT, fetchedAt: new Date(), sha256 },
+    { roomId, timeZone: 'Asia/Seoul' },
+  );
+  return `${JSON.stringify(transcript)}\n`;
+}
+
+/** The same, with the transcript serialized by encodeTranscriptLine (UTF-8 bytes, a slice of messages at a time). */
+function archiveTransformationEncoded(bytes: Uint8Array, roomId: string): Uint8Array {
+  const parsed = parseChatData(bytes, roomId);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const transcript = transcriptOf(
+    { ...parsed, endpoint: ENDPOINT, fetchedAt: new Date(), sha256 },
+    { roomId, timeZone: 'Asia/Seoul' },
+  );
+  return encodeTranscriptLine(transcript);
+}
+
+/** The floor: the same bytes decoded, parsed and serialized again, and nothing else. */
+function parseAndStringify(bytes: Uint8Array): string {
+  return `${JSON.stringify(JSON.parse(new TextDecoder().decode(bytes)))}\n`;
+}
+
+/** encodeTranscriptLine must write exactly the line archiving writes today (checked on every size). */
+function assertSameLine(bytes: Uint8Array, roomId: string): void {
+  const parsed = parseChatData(bytes, roomId);
+  const transcript = transcriptOf(
+    { ...parsed, endpoint: ENDPOINT, fetchedAt: new Date(0), sha256: '0' },
+    { roomId },
+  );
+  const expected = Buffer.from(`${JSON.stringify(transcript)}\n`, 'utf8');
+  const encoded = encodeTranscriptLine(transcript);
+  if (Buffer.compare(expected, encoded) !== 0) {
+    throw new Error(`encodeTranscriptLine differs from JSON.stringify for room ${roomId}`);
+  }
+}
+
+function timeSample(work: () => { length: number }, iterations: number): number {
+  collect();
+  const start = performance.now();
+  for (let index = 0; index < iterations; index++) sink += work().length;
+  return (performance.now() - start) / iterations;
+}
+
+// One warm-up on a mid-size room first, so that the JIT has settled before the smallest size is timed.
+{
+  const roomId = makeRoomId('normalize-warmup');
+  const bytes = new Uint8Array(
+    Buffer.from(
+      encodePhpJson({ result: 'success', data: [generateRoom({ roomId, messageCount: 200, seed: 5 })] }),
+      'utf8',
+    ),
+  );
+  const warmupStarted = performance.now();
+  for (let index = 0; index < 2_000 && performance.now() - warmupStarted < config.warmupMs * 2; index++) {
+    sink +=
+      parseAndStringify(bytes).length +
+      archiveTransformation(bytes, roomId).length +
+      archiveTransformationEncoded(bytes, roomId).length;
+  }
+}
+
+const sizes = [];
+for (const messages of config.sizes) {
+  const roomId = makeRoomId(`normalize-${messages}`);
+  const room = generateRoom({ roomId, messageCount: messages, seed: 7 });
+  const bytes = new Uint8Array(Buffer.from(encodePhpJson({ result: 'success', data: [room] }), 'utf8'));
+  assertSameLine(bytes, roomId);
+  const subject = () => archiveTransformation(bytes, roomId);
+  const encoded = () => archiveTransformationEncoded(bytes, roomId);
+  const floor = () => parseAndStringify(bytes);
+  // Warm up (JIT) for at least `warmup` runs of each and `warmupMs`, at most 5,000 runs.
+  const warmupStarted = performance.now();
+  for (let index = 0; index < 5_000; index++) {
+    if (index >= config.warmup && performance.now() - warmupStarted > config.warmupMs) break;
+    sink += floor().length + subject().length + encoded().length;
+  }
+  // Then enough iterations per sample to be measurable, the same count for both.
+  const once = timeSample(subject, 1);
+  const iterations = Math.max(1, Math.ceil(config.minSampleMs / Math.max(once, 0.001)));
+  const subjectMs: number[] = [];
+  const encodedMs: number[] = [];
+  const floorMs: number[] = [];
+  const started = performance.now();
+  const order = [
+    () => floorMs.push(timeSample(floor, iterations)),
+    () => subjectMs.push(timeSample(subject, iterations)),
+    () => encodedMs.push(timeSample(encoded, iterations)),
+  ];
+  for (let index = 0; index < config.samples; index++) {
+    // Rotated, so that none always runs right after the same one.
+    for (let step = 0; step < order.length; step++) order[(index + step) % order.length]?.();
+    if (performance.now() - started > config.maxMsPerSize) break;
+  }
+  sizes.push({ messages, bytes: bytes.byteLength, iterations, subjectMs, encodedMs, floorMs });
+}
+process.stdout.write(`\nBENCH ${JSON.stringify({ sizes, sink: sink > 0 })}\n`);

@@ -1,0 +1,102 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BenchOutput, runBench } from '../../bench/main.js';
+
+// Proves that `npm run bench` works end to end, in smoke mode (tiny sizes, one repetition).
+// Nothing here is about time: the figures of a smoke run mean nothing.
+
+const FIELDS = ['name', 'value', 'unit', 'floor', 'ratio'] as const;
+
+let outDir: string;
+let output: BenchOutput;
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'happytalk-archive-bench-test-'));
+  output = await runBench({ smoke: true, outDir, log: () => {} });
+}, 240_000);
+
+afterAll(async () => {
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+describe('the benchmark in smoke mode', () => {
+  it('measures a figure of every suite', () => {
+    // Act
+    const prefixes = new Set(output.results.map((result) => result.name.split('.')[0]));
+
+    // Assess
+    expect([...prefixes].sort()).toEqual([
+      'bundle_size',
+      'cold_start',
+      'cold_start_process',
+      'memory',
+      'normalization',
+      'per_room',
+      'throughput',
+    ]);
+  });
+
+  it('gives every figure a finite, positive value, floor and ratio, and budgets with whether they are met', () => {
+    for (const result of output.results) {
+      expect(Object.keys(result)).toEqual(
+        result.budget === undefined ? [...FIELDS] : [...FIELDS, 'budget', 'met'],
+      );
+      expect(typeof result.name).toBe('string');
+      expect(result.unit).toMatch(/\S/);
+      for (const number of [result.value, result.floor, result.ratio]) {
+        expect(Number.isFinite(number), `${result.name}: ${number}`).toBe(true);
+        expect(number, result.name).toBeGreaterThan(0);
+      }
+      expect(result.ratio).toBeCloseTo(result.value / result.floor, 10);
+      if (result.budget !== undefined) {
+        expect(result.budget).toBeGreaterThan(0);
+        expect(typeof result.met).toBe('boolean');
+      }
+    }
+  });
+
+  it('budgets each figure the issue names', () => {
+    // Act
+    const budgeted = output.results
+      .filter((result) => result.budget !== undefined)
+      .map((result) => result.name);
+
+    // Assess
+    expect(budgeted).toEqual(
+      expect.arrayContaining([
+        'cold_start.http-api',
+        'cold_start.archive-events',
+        'bundle_size.http-api',
+        'bundle_size.archive-events',
+        'per_room.p50',
+        'normalization.linearity',
+        'memory.peak_rss_over_idle',
+        'throughput.rooms_per_second',
+      ]),
+    );
+    expect(budgeted.filter((name) => /^normalization\.\d+\.time_per_message$/.test(name))).toHaveLength(3);
+  });
+
+  it('writes the results and the report to the directory it is given', async () => {
+    // Act
+    const json = JSON.parse(await readFile(output.resultsPath, 'utf8')) as { name: string }[];
+    const report = await readFile(output.reportPath, 'utf8');
+
+    // Assess
+    expect(output.resultsPath).toBe(join(outDir, 'bench-results.json'));
+    expect(output.reportPath).toBe(join(outDir, 'PERFORMANCE.md'));
+    expect(json.map((entry) => entry.name)).toEqual(output.results.map((result) => result.name));
+    expect(report).toContain('**smoke mode**');
+    for (const heading of [
+      '## 1. Cold start',
+      '## 2. Per-room',
+      '## 3. Normalization',
+      '## 4. Memory',
+      '## 5. Throughput',
+    ]) {
+      expect(report).toContain(heading);
+    }
+  });
+});
