@@ -5,6 +5,7 @@ import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecor
 import { backOff } from 'exponential-backoff';
 import type { ArchiveRoomOptions, ArchiveSummary } from '../lib/archive/archive-room.js';
 import { RoomNotFinalError } from '../lib/archive/errors.js';
+import { lazySqsClient } from '../lib/aws.js';
 import { ArchiveError, describeValue } from '../lib/errors.js';
 import {
   completionDelaySeconds,
@@ -12,13 +13,13 @@ import {
   deliveryAttempt,
   readCompletionPolicy,
 } from './commons/completion.js';
-import { createDeadLetterSink, createSqsClient } from './commons/dead-letters.js';
+import { createDeadLetterSink } from './commons/dead-letters.js';
 import { loggableError } from './commons/errors.js';
 import { createFunctionRuntime, recordOutcome } from './commons/runtime.js';
 
 const runtime = createFunctionRuntime(process.env);
 const { logger, metrics, archive } = runtime;
-const sqs = createSqsClient(process.env);
+const sqs = lazySqsClient(process.env);
 const deadLetters = createDeadLetterSink(process.env, sqs);
 const completion = readCompletionPolicy(process.env);
 

@@ -1,24 +1,20 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { createS3Client, createSecretsManagerClient, createSqsClient } from '../lib/aws.js';
+import { createS3Client, createSecretsManagerClient, lazySqsClient } from '../lib/aws.js';
 import { ArchiveError } from '../lib/errors.js';
 import type { ReconcileReport } from '../lib/reconcile/reconcile.js';
 import { createReconciler, readReconcileConfig } from '../lib/reconcile/service.js';
+import { createObservability } from './commons/runtime.js';
 
 const env = process.env;
-const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive' });
-const metrics = new Metrics({
-  namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'HappyTalkArchive',
-  serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive',
-});
+const { logger, metrics } = createObservability(env);
 const reconciler = createReconciler(readReconcileConfig(env), {
   s3: createS3Client(env),
   secretsManager: createSecretsManagerClient(env),
-  sqs: createSqsClient(env),
+  sqs: lazySqsClient(env),
   logger,
 });
 

@@ -43,3 +43,16 @@ export function createSqsClient(env: Environment = process.env): SQSClient {
     ...(endpoint ? { endpoint } : {}),
   });
 }
+
+/**
+ * An SQS port whose client is created on first use: the event functions need
+ * SQS only on a retry or a dead letter, so their cold start does not pay for it.
+ */
+export function lazySqsClient(env: Environment = process.env): Pick<SQSClient, 'send'> {
+  let client: SQSClient | undefined;
+  const send = ((...args: Parameters<SQSClient['send']>) => {
+    client ??= createSqsClient(env);
+    return client.send(...args);
+  }) as SQSClient['send'];
+  return { send };
+}

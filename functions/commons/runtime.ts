@@ -12,6 +12,15 @@ export interface FunctionRuntime {
   readonly archive: ArchiveService;
 }
 
+/** The structured logger and the EMF metrics every function writes to (Powertools). */
+export function createObservability(env: Environment): { logger: Logger; metrics: Metrics } {
+  const serviceName = env.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive';
+  return {
+    logger: new Logger({ serviceName }),
+    metrics: new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'HappyTalkArchive', serviceName }),
+  };
+}
+
 /**
  * Reads and validates the configuration and creates the SDK clients, the
  * logger and the metrics. Called at module scope, so a misconfiguration fails
@@ -22,11 +31,7 @@ export interface FunctionRuntime {
  */
 export function createFunctionRuntime(env: Environment): FunctionRuntime {
   const config = readArchiveConfig(env, { allowLocalToken: false });
-  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive' });
-  const metrics = new Metrics({
-    namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'HappyTalkArchive',
-    serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive',
-  });
+  const { logger, metrics } = createObservability(env);
   const timeoutMs = optionalInteger(env, 'HAPPYTALK_TIMEOUT_MS');
   const maxAttempts = optionalInteger(env, 'HAPPYTALK_MAX_ATTEMPTS');
   const totalBudgetMs = optionalInteger(env, 'HAPPYTALK_RETRY_BUDGET_MS');

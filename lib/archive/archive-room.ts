@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ChatDataSource } from '../happytalk/client.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { validateRoomId } from '../room-id.js';
-import { transcriptOf } from '../transcript/normalize.js';
-import { TRANSCRIPT_SCHEMA_VERSION } from '../transcript/schema.js';
+import { encodeTranscriptLine, transcriptOf } from '../transcript/normalize.js';
+import { TRANSCRIPT_SCHEMA_VERSION } from '../transcript/schema-version.js';
 import { DEFAULT_TIME_ZONE } from '../transcript/time.js';
 import { RoomNotFinalError } from './errors.js';
 import { archiveKeys, partitionDate } from './keys.js';
@@ -121,7 +121,8 @@ export async function archiveRoom(
   const written = await deps.store.write({
     index,
     raw: fetched.bytes,
-    transcriptLine: `${JSON.stringify(transcript)}\n`,
+    transcriptLine: encodeTranscriptLine(transcript),
+    expectNew: previous === undefined,
   });
   if (written.outcome !== 'written') {
     // A concurrent delivery archived the same content, or a newer answer is already archived.

@@ -45,8 +45,14 @@ export interface ArchiveEntry {
   readonly index: IndexRecord;
   /** The exact bytes HappyTalk returned. */
   readonly raw: Uint8Array;
-  /** The transcript as one line of JSON. */
-  readonly transcriptLine: string;
+  /** The transcript as one line of JSON: UTF-8 bytes (`encodeTranscriptLine`), or a string. */
+  readonly transcriptLine: string | Uint8Array;
+  /**
+   * The room has no index yet: write each object as new (`If-None-Match: *`)
+   * before reading it, which saves a round trip per object on a first archive;
+   * a 412 falls back to reading the key and deciding as usual.
+   */
+  readonly expectNew?: boolean;
 }
 
 /** The port the use case writes through. */
@@ -122,9 +128,10 @@ export class S3ArchiveStore implements ArchiveStore {
       'fetched-at': content.fetchedAt,
       'schema-version': String(index.schema_version),
     };
+    const expectNew = entry.expectNew === true;
     const [raw, transcript] = await Promise.all([
-      this.#putNewest(index.raw_key, entry.raw, metadata, content),
-      this.#putNewest(index.transcript_key, entry.transcriptLine, metadata, content),
+      this.#putNewest(index.raw_key, entry.raw, metadata, content, expectNew),
+      this.#putNewest(index.transcript_key, entry.transcriptLine, metadata, content, expectNew),
     ]);
     if (raw.outcome === 'superseded' || transcript.outcome === 'superseded') {
       return { outcome: 'superseded', index };
@@ -134,7 +141,13 @@ export class S3ArchiveStore implements ArchiveStore {
       ...(raw.versionId ? { raw_version_id: raw.versionId } : {}),
       ...(transcript.versionId ? { transcript_version_id: transcript.versionId } : {}),
     };
-    const written = await this.#putNewest(indexKey(index.room_id), JSON.stringify(pinned), metadata, content);
+    const written = await this.#putNewest(
+      indexKey(index.room_id),
+      JSON.stringify(pinned),
+      metadata,
+      content,
+      expectNew,
+    );
     if (written.outcome === 'superseded') return { outcome: 'superseded', index };
     const outcome = written.outcome === 'unchanged' && raw.outcome === 'unchanged' ? 'unchanged' : 'written';
     return { outcome, index: pinned };
@@ -150,9 +163,10 @@ export class S3ArchiveStore implements ArchiveStore {
     body: string | Uint8Array,
     metadata: Record<string, string>,
     content: ContentStamp,
+    expectNew: boolean,
   ): Promise<{ outcome: WriteOutcome; versionId?: string }> {
     for (let attempt = 1; attempt <= this.#maxConflicts; attempt++) {
-      const current = await this.#head(key);
+      const current = expectNew && attempt === 1 ? undefined : await this.#head(key);
       if (current?.sha256 === content.sha256) return { outcome: 'unchanged', ...versionOf(current) };
       if (current?.fetchedAt && current.fetchedAt > content.fetchedAt) return { outcome: 'superseded' };
       try {

@@ -104,9 +104,14 @@ function deps(
   return { source, store, now: () => ARCHIVED_AT, ...extra };
 }
 
-function storedTranscript(entry: ArchiveEntry | undefined) {
+function storedLine(entry: ArchiveEntry | undefined): string {
   if (entry === undefined) throw new Error('nothing was written');
-  return TranscriptSchema.parse(JSON.parse(entry.transcriptLine));
+  const line = entry.transcriptLine;
+  return typeof line === 'string' ? line : Buffer.from(line).toString('utf8');
+}
+
+function storedTranscript(entry: ArchiveEntry | undefined) {
+  return TranscriptSchema.parse(JSON.parse(storedLine(entry)));
 }
 
 describe('archiveRoom', () => {
@@ -144,7 +149,7 @@ describe('archiveRoom', () => {
       fetched_at: '2022-05-26T01:31:07.000Z',
     });
     expect(Buffer.from(entry?.raw ?? []).toString('utf8')).toBe(JSON.stringify(body));
-    expect(entry?.transcriptLine.endsWith('}\n')).toBe(true);
+    expect(storedLine(entry).endsWith('}\n')).toBe(true);
     expect(storedTranscript(entry)).toMatchObject({
       room_id: ROOM,
       stats: { message_count: 2 },

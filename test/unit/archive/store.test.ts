@@ -203,5 +203,24 @@ describe('S3ArchiveStore', () => {
 
       await expect(store.readTranscript('r1')).resolves.toMatchObject({ body: '{"v":7}' });
     });
+    it('writes a first archive as new without reading the keys first', async () => {
+      s3.on(PutObjectCommand).resolves({});
+
+      const result = await store.write({ ...entry, expectNew: true });
+
+      expect(result.outcome).toBe('written');
+      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+      expect(putInputs().map((input) => input.IfNoneMatch)).toEqual(['*', '*', '*']);
+    });
+
+    it('falls back to reading a key when a first archive finds it written (412)', async () => {
+      s3.on(PutObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+      s3.on(HeadObjectCommand).resolves(head(index.sha256, FETCHED_AT, '"e"'));
+
+      const result = await store.write({ ...entry, expectNew: true });
+
+      expect(result.outcome).toBe('unchanged');
+      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(3);
+    });
   });
 });
