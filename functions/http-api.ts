@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { validateRoomId } from '../lib/room-id.js';
 import { loggableError, toPublicError } from './commons/errors.js';
+import { errorResponse, jsonResponse } from './commons/http.js';
 import { createFunctionRuntime, recordOutcome } from './commons/runtime.js';
 
 const runtime = createFunctionRuntime(process.env);
@@ -15,10 +16,9 @@ const MAX_BODY_BYTES = 4096;
 type Result = APIGatewayProxyStructuredResultV2;
 
 /**
- * API Gateway HTTP API (payload 2.0):
- * - `POST /rooms/{room_id}/archive` archives the room now and answers the summary;
- * - `GET /rooms/{room_id}/archive` answers the archived transcript, 404 if none.
- * Errors are `{"error": {"code", "message", "request_id"}}`; every response has `x-request-id`.
+ * API Gateway HTTP API (payload 2.0), the archive route: `POST
+ * /rooms/{room_id}/archive` archives the room now and answers the summary.
+ * Reads (`GET`) are served by the read-only `retrieval-api` function. Errors are `{"error": {"code", "message", "request_id"}}`; every response has `x-request-id`.
  */
 export async function routeRequest(event: APIGatewayProxyEventV2, context: Context): Promise<Result> {
   const requestId = context.awsRequestId;
@@ -28,8 +28,6 @@ export async function routeRequest(event: APIGatewayProxyEventV2, context: Conte
     switch (event.routeKey) {
       case 'POST /rooms/{room_id}/archive':
         return await postArchive(event, rawRoomId, requestId);
-      case 'GET /rooms/{room_id}/archive':
-        return await getArchive(rawRoomId, requestId);
       default:
         return errorResponse(404, 'ROUTE_NOT_FOUND', `no route ${event.routeKey}`, requestId);
     }
@@ -53,13 +51,6 @@ async function postArchive(
   const summary = await archive.archive(roomId);
   recordOutcome(metrics, summary.status, summary.message_count);
   return jsonResponse(200, JSON.stringify(summary), requestId);
-}
-
-async function getArchive(rawRoomId: unknown, requestId: string): Promise<Result> {
-  const roomId = validateRoomId(rawRoomId);
-  const found = await archive.store.readTranscript(roomId);
-  if (!found) return errorResponse(404, 'NOT_ARCHIVED', `room ${roomId} is not archived`, requestId);
-  return jsonResponse(200, found.body.trimEnd(), requestId);
 }
 
 /** The archive route takes no body; an empty one, or `{}` as JSON, is tolerated. */
@@ -102,26 +93,6 @@ function headerValue(event: APIGatewayProxyEventV2, name: string): string | unde
     if (key.toLowerCase() === name) return value;
   }
   return undefined;
-}
-
-function jsonResponse(statusCode: number, body: string, requestId: string): Result {
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'x-request-id': requestId,
-      'cache-control': 'no-store',
-    },
-    body,
-  };
-}
-
-function errorResponse(statusCode: number, code: string, message: string, requestId: string): Result {
-  return jsonResponse(
-    statusCode,
-    JSON.stringify({ error: { code, message, request_id: requestId } }),
-    requestId,
-  );
 }
 
 export const handler = middy<APIGatewayProxyEventV2, Result>(routeRequest)

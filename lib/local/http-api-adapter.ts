@@ -2,19 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
-const ROOM_ROUTE = /^\/rooms\/([^/]*)\/archive\/?$/;
+const ROOM_ROUTE = /^\/rooms\/([^/]*)\/archive(\/versions)?\/?$/;
 
 /**
  * Translates a local HTTP request into the API Gateway HTTP API (payload 2.0)
- * event the `http-api` function receives, matching the deployed routes
- * (`POST|GET /rooms/{room_id}/archive`). Returns undefined for other paths.
+ * event the functions receive, matching the deployed routes (`POST|GET
+ * /rooms/{room_id}/archive`, `GET /rooms/{room_id}/archive/versions`).
+ * Returns undefined for other paths.
  */
 export function toHttpApiEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 | undefined {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const match = ROOM_ROUTE.exec(url.pathname);
   const method = (request.method ?? 'GET').toUpperCase();
-  if (!match || (method !== 'GET' && method !== 'POST')) return undefined;
-  const routeKey = `${method} /rooms/{room_id}/archive`;
+  const versions = match?.[2] !== undefined;
+  if (!match || (method !== 'GET' && method !== 'POST') || (versions && method !== 'GET')) return undefined;
+  const routeKey = `${method} /rooms/{room_id}/archive${versions ? '/versions' : ''}`;
+  const query = Object.fromEntries(url.searchParams.entries());
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -29,6 +32,7 @@ export function toHttpApiEvent(request: IncomingMessage, body: Buffer): APIGatew
     rawQueryString: url.search.slice(1),
     headers,
     pathParameters: { room_id: decodePathParameter(match[1] ?? '') },
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

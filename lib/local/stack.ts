@@ -36,6 +36,7 @@ export interface LocalStack {
 }
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+type HttpHandler = Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
 /**
  * The whole archive on loopback, without an AWS account or a HappyTalk token:
@@ -84,16 +85,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ARCHIVE_DLQ_URL: sqs.queueUrl('happytalk-archive-dlq'),
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
-  const [{ handler: httpApi }, { handler: archiveEvents }] = (await Promise.all([
+  const [{ handler: httpApi }, { handler: retrievalApi }, { handler: archiveEvents }] = (await Promise.all([
     import('../../functions/http-api.js'),
+    import('../../functions/retrieval-api.js'),
     import('../../functions/archive-events.js'),
   ])) as unknown as [
-    { handler: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> },
+    { handler: HttpHandler },
+    { handler: HttpHandler },
     { handler: Handler<unknown, unknown> },
   ];
 
   const server = createServer((request, response) => {
-    serve(request, response, httpApi, archiveEvents).catch((error: unknown) => {
+    serve(request, response, { archive: httpApi, retrieval: retrievalApi }, archiveEvents).catch((error: unknown) => {
       sendJson(response, 500, { error: { code: 'LOCAL_STACK', message: String(error) } });
     });
   });
@@ -128,7 +131,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 async function serve(
   request: IncomingMessage,
   response: ServerResponse,
-  httpApi: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>,
+  api: { archive: HttpHandler; retrieval: HttpHandler },
   archiveEvents: Handler<unknown, unknown>,
 ): Promise<void> {
   const body = await readBody(request);
@@ -154,12 +157,15 @@ async function serve(
   const event = toHttpApiEvent(request, body);
   if (!event) {
     return sendJson(response, 404, {
-      error: { code: 'ROUTE_NOT_FOUND', message: 'try POST|GET /rooms/{room_id}/archive or POST /events' },
+      error: { code: 'ROUTE_NOT_FOUND', message: 'try POST|GET /rooms/{room_id}/archive, GET /rooms/{room_id}/archive/versions or POST /events' },
     });
   }
-  const result = await httpApi(event, localContext('http-api'));
+  const result =
+    event.requestContext.http.method === 'POST'
+      ? await api.archive(event, localContext('http-api'))
+      : await api.retrieval(event, localContext('retrieval-api'));
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-  response.end(result.body ?? '');
+  response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
 }
 
 function localContext(functionName: string): Context {

@@ -97,6 +97,9 @@ export async function startFaultHarness(): Promise<FaultHarness> {
   const { handler: httpHandler } = (await import('../../functions/http-api.js')) as unknown as {
     handler: HttpHandler;
   };
+  const { handler: retrievalHandler } = (await import('../../functions/retrieval-api.js')) as unknown as {
+    handler: HttpHandler;
+  };
   const { handler: eventsHandler } = (await import('../../functions/archive-events.js')) as unknown as {
     handler: EventsHandler;
   };
@@ -105,8 +108,9 @@ export async function startFaultHarness(): Promise<FaultHarness> {
     stack,
     front,
     async http(method, roomId, options) {
-      const result = await httpHandler(httpApiEvent(method, roomId, options), lambdaContext());
-      const raw = result.body ?? '';
+      const handler = method === 'GET' ? retrievalHandler : httpHandler;
+      const result = await handler(httpApiEvent(method, roomId, options), lambdaContext());
+      const raw = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64').toString('utf8') : (result.body ?? '');
       responses.push(raw);
       return { status: result.statusCode ?? 0, body: JSON.parse(raw || '{}'), raw };
     },

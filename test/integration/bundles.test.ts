@@ -43,7 +43,7 @@ async function invokeBundle(nodeBinary: string, name: string, event: unknown) {
 }
 
 describe('built function bundles', () => {
-  it.each(['http-api', 'archive-events', 'reconcile'])(
+  it.each(['http-api', 'retrieval-api', 'archive-events', 'reconcile'])(
     'dist/functions/%s/index.mjs exists with its source map',
     (name) => {
       const bundle = `${root}dist/functions/${name}/index.mjs`;
@@ -79,6 +79,17 @@ describe('built function bundles', () => {
         status: expect.stringMatching(/^(archived|unchanged)$/),
       });
       expect(await stack.listKeys('index/')).toContain(`index/rooms/${roomId}.json`);
+    });
+
+    it('retrieval-api reads the archived transcript back', async () => {
+      const roomId = SAMPLE_ROOM_IDS.completed;
+      await invokeBundle(nodeBinary, 'http-api', httpApiEvent('POST', roomId));
+
+      const { result } = await invokeBundle(nodeBinary, 'retrieval-api', httpApiEvent('GET', roomId));
+
+      expect(result).toMatchObject({ statusCode: 200, isBase64Encoded: true });
+      const body = JSON.parse(Buffer.from((result as { body: string }).body, 'base64').toString('utf8'));
+      expect(body).toMatchObject({ room_id: roomId, schema_version: 1 });
     });
 
     it('archive-events archives an SQS batch end to end', async () => {

@@ -28,6 +28,7 @@ export function httpApiEvent(
     headers?: Record<string, string>;
     isBase64Encoded?: boolean;
     routeKey?: string;
+    query?: Record<string, string>;
   } = {},
 ): APIGatewayProxyEventV2 {
   const rawPath = `/rooms/${encodeURIComponent(roomId ?? '')}/archive`;
@@ -38,6 +39,7 @@ export function httpApiEvent(
     rawQueryString: '',
     headers: { host: 'api.example.com', ...options.headers },
     ...(roomId !== undefined ? { pathParameters: { room_id: roomId } } : {}),
+    ...(options.query ? { queryStringParameters: options.query } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'api',
