@@ -3,21 +3,42 @@ import type { CredentialsProvider, HappyTalkCredentials } from '../credentials/p
 import { ConfigurationError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
 import {
-  chatDataEndpoint,
-  HAPPYTALK_PROD_BASE_URL,
-  type HappyTalkClientOptions,
-  type RetryOptions,
-} from './client.js';
-import {
   HappyTalkAuthError,
   type HappyTalkError,
   HappyTalkRequestError,
   HappyTalkUnavailableError,
 } from './errors.js';
-import { CHAT_DATA_PATH } from './schema.js';
 
-/** Options of {@link HappyTalkTransport}: the same as the `chat_data` client's. */
-export type HappyTalkTransportOptions = HappyTalkClientOptions;
+/** HappyTalk's production host; the development host is {@link HAPPYTALK_DEV_BASE_URL}. */
+export const HAPPYTALK_PROD_BASE_URL = 'https://customer.happytalk.io';
+export const HAPPYTALK_DEV_BASE_URL = 'https://patch-customer.happytalk.io';
+
+export interface RetryOptions {
+  /** Attempts in all, the first included (default 4). */
+  readonly maxAttempts?: number;
+  /** Upper bound of the first backoff delay in ms (default 200); each retry doubles it. */
+  readonly baseDelayMs?: number;
+  /** Upper bound of any single delay in ms (default 5,000). */
+  readonly maxDelayMs?: number;
+  /** No retry starts once this many ms have passed since the first attempt (default 20,000). */
+  readonly totalBudgetMs?: number;
+}
+
+export interface HappyTalkTransportOptions {
+  readonly credentials: CredentialsProvider;
+  /** Default {@link HAPPYTALK_PROD_BASE_URL}. */
+  readonly baseUrl?: string;
+  /** Per-attempt timeout in ms, covering the whole response body (default 10,000). */
+  readonly timeoutMs?: number;
+  readonly retry?: RetryOptions;
+  readonly logger?: Logger;
+  /** The fetch implementation (default the global one, which keeps connections alive). */
+  readonly fetch?: typeof fetch;
+  /** Clock for the retry budget, for tests. */
+  readonly now?: () => number;
+}
+
+/** A `chat_data` success response, and the room picked from its `data`. */
 
 /** One answered call: the parsed value and facts about the exchange. */
 export interface HappyTalkCall<T> {
@@ -33,11 +54,25 @@ export interface HappyTalkCall<T> {
 }
 
 /**
- * The URL of a HappyTalk API path below a base URL, checked the way
- * {@link chatDataEndpoint} checks it (http(s), no credentials, query or fragment).
+ * The URL of a HappyTalk API path below a base URL, refusing anything but
+ * http(s) without credentials, query or fragment.
  */
 export function happyTalkEndpoint(baseUrl: string, path: string): string {
-  return `${chatDataEndpoint(baseUrl).slice(0, -CHAT_DATA_PATH.length)}${path}`;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigurationError(`invalid HappyTalk base URL ${JSON.stringify(baseUrl)}: not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError(`invalid HappyTalk base URL ${JSON.stringify(baseUrl)}: use https`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigurationError(
+      `invalid HappyTalk base URL ${JSON.stringify(url.origin)}: no credentials, query or fragment`,
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}${path}`;
 }
 
 /**
