@@ -56,10 +56,15 @@ export const HAPPYTALK_BASE_URLS: Readonly<Record<HappyTalkEnvironment, string>>
 };
 
 /** The bundles `npm run build` writes, one directory each under `functionsDir`. */
-export const FUNCTION_BUNDLES = ['http-api', 'archive-events', 'reconcile'] as const;
+export const FUNCTION_BUNDLES = ['http-api', 'retrieval-api', 'archive-events', 'reconcile'] as const;
 
 /** Key prefixes the functions write; `lib/archive/keys.ts` decides what goes under each. */
-export const ARCHIVE_PREFIXES = { raw: 'raw/', transcripts: 'transcripts/', index: 'index/' } as const;
+export const ARCHIVE_PREFIXES = {
+  raw: 'raw/',
+  transcripts: 'transcripts/',
+  index: 'index/',
+  attachments: 'attachments/',
+} as const;
 
 const DEFAULT_FUNCTIONS_DIR = fileURLToPath(new URL('../dist/functions/', import.meta.url));
 
@@ -153,7 +158,7 @@ export interface HappyTalkArchiveProps {
 
   /**
    * Memory of each function in MB (128–10240).
-   * @default 512
+   * @default 768 (the smallest setting that archives a 50 MB HappyTalk answer is 640 MB: docs/PERFORMANCE.md)
    */
   readonly memorySize?: number;
 
@@ -345,6 +350,8 @@ export class HappyTalkArchive extends Construct {
   /** What the functions receive as `HAPPYTALK_SECRET_ID`: the secret's ARN, or its name when imported by name. */
   readonly secretId: string;
   readonly httpApiFunction: LambdaFunction;
+  /** The read-only function behind the GET routes: it can read the archive, never write it. */
+  readonly retrievalFunction: LambdaFunction;
   readonly archiveEventsFunction: LambdaFunction;
   readonly httpApi: HttpApi;
   readonly httpApiStage: HttpStage;
@@ -393,8 +400,21 @@ export class HappyTalkArchive extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
     };
 
+    this.retrievalFunction = this.createFunction('RetrievalFunction', 'retrieval-api', settings, {
+      description: 'HappyTalk archive retrieval API: reads transcripts, raw answers and versions (read-only)',
+      timeout: settings.httpApiTimeout,
+      environment: {
+        ARCHIVE_BUCKET: this.bucket.bucketName,
+        POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      secretKeyArn: undefined,
+      readOnly: true,
+    });
+
     this.httpApiFunction = this.createFunction('HttpApiFunction', 'http-api', settings, {
-      description: 'HappyTalk archive HTTP API: archives a room on POST, returns its transcript on GET',
+      description: 'HappyTalk archive HTTP API: archives a room on POST',
       timeout: settings.httpApiTimeout,
       environment: { ...commonEnvironment, ...upstreamDeadline(settings.httpApiTimeout) },
       secretKeyArn: secret.keyArn,
@@ -596,6 +616,8 @@ export class HappyTalkArchive extends Construct {
       timeout: Duration;
       environment: Record<string, string>;
       secretKeyArn: string | undefined;
+      /** Read the archive only: no writes, no secret (the retrieval API). */
+      readOnly?: boolean;
     },
   ): LambdaFunction {
     const logGroup = new LogGroup(this, `${id}LogGroup`, {
@@ -607,7 +629,10 @@ export class HappyTalkArchive extends Construct {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of the ${bundle} function of the HappyTalk archive`,
     });
-    for (const statement of this.functionStatements(logGroup, options.secretKeyArn)) {
+    const statements = options.readOnly
+      ? this.readOnlyStatements(logGroup)
+      : this.functionStatements(logGroup, options.secretKeyArn);
+    for (const statement of statements) {
       role.addToPrincipalPolicy(statement);
     }
 
@@ -626,9 +651,37 @@ export class HappyTalkArchive extends Construct {
     });
   }
 
-  /** The statements both functions share, beside what CDK adds for tracing and the event source. */
+  /**
+   * The read-only role of the retrieval API: every version of the archive's
+   * objects and their listings, decrypted through S3; no write, no secret.
+   */
+  private readOnlyStatements(logGroup: LogGroup): PolicyStatement[] {
+    const prefixes = Object.values(ARCHIVE_PREFIXES);
+    return [
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+      }),
+      new PolicyStatement({
+        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
+      }),
+      new PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }),
+    ];
+  }
+
+  /** The statements both archiving functions share, beside what CDK adds for tracing and the event source. */
   private functionStatements(logGroup: LogGroup, secretKeyArn: string | undefined): PolicyStatement[] {
-    const { raw, transcripts, index } = ARCHIVE_PREFIXES;
+    const prefixes = Object.values(ARCHIVE_PREFIXES);
     const statements = [
       new PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -636,20 +689,20 @@ export class HappyTalkArchive extends Construct {
       }),
       new PolicyStatement({
         actions: ['s3:PutObject'],
-        resources: [raw, transcripts, index].map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+        resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
       }),
-      // Both functions compare with the archived sha256 in the index and, before each
-      // conditional write, in the object's metadata (HeadObject); GET reads transcripts.
+      // The archive compares with the sha256 in the index and, before each conditional
+      // write, in the object's metadata (HeadObject): reads of its own prefixes only.
       new PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: [raw, transcripts, index].map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+        resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
       }),
       // Lets a read of a missing key answer 404 instead of 403. S3 checks it with the
       // requested key as s3:prefix, so listing stays confined to the readable prefixes.
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${raw}*`, `${index}*`, `${transcripts}*`] } },
+        conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
       }),
       new PolicyStatement({
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
@@ -688,12 +741,18 @@ export class HappyTalkArchive extends Construct {
     }
     api.addRoutes({
       path: '/rooms/{room_id}/archive',
-      methods: [HttpMethod.POST, HttpMethod.GET],
+      methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('HttpApiIntegration', this.httpApiFunction, {
         payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
       }),
       authorizer,
     });
+    const retrieval = new HttpLambdaIntegration('RetrievalIntegration', this.retrievalFunction, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const path of ['/rooms/{room_id}/archive', '/rooms/{room_id}/archive/versions']) {
+      api.addRoutes({ path, methods: [HttpMethod.GET], integration: retrieval, authorizer });
+    }
 
     const accessLogGroup = new LogGroup(this, 'HttpApiAccessLogGroup', {
       retention: settings.logRetention,
@@ -814,6 +873,16 @@ export class HappyTalkArchive extends Construct {
         'the http-api function was throttled',
       ),
       alarmOn(
+        'RetrievalFunctionErrorsAlarm',
+        this.retrievalFunction.metricErrors({ period, statistic: 'Sum' }),
+        'the retrieval-api function failed',
+      ),
+      alarmOn(
+        'RetrievalFunctionThrottlesAlarm',
+        this.retrievalFunction.metricThrottles({ period, statistic: 'Sum' }),
+        'the retrieval-api function was throttled',
+      ),
+      alarmOn(
         'ArchiveEventsFunctionErrorsAlarm',
         this.archiveEventsFunction.metricErrors({ period, statistic: 'Sum' }),
         'the archive-events function failed',
@@ -843,8 +912,11 @@ export class HappyTalkArchive extends Construct {
       [ARCHIVE_PREFIXES.index]:
         'Room keys are index/rooms/<room_id>.json, decided at run time: objects under index/ are the narrowest ' +
         'resource that covers them.',
+      [ARCHIVE_PREFIXES.attachments]:
+        'Attachment keys are attachments/<sha256 of the image>, decided at run time: objects under ' +
+        'attachments/ are the narrowest resource that covers them.',
     };
-    for (const fn of [this.httpApiFunction, this.archiveEventsFunction]) {
+    for (const fn of [this.httpApiFunction, this.retrievalFunction, this.archiveEventsFunction]) {
       const role = fn.role;
       if (role === undefined) continue;
       const acknowledgements = [
@@ -862,7 +934,7 @@ export class HappyTalkArchive extends Construct {
       Validations.of(role).acknowledge(...acknowledgements);
     }
 
-    for (const fn of [this.httpApiFunction, this.archiveEventsFunction]) {
+    for (const fn of [this.httpApiFunction, this.retrievalFunction, this.archiveEventsFunction]) {
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:
@@ -956,7 +1028,7 @@ function resolveSettings(props: HappyTalkArchiveProps): ArchiveSettings {
       36_500,
     ),
     secretSource: secretSource(props),
-    memorySize: integer('memorySize', props.memorySize, 512, 128, 10_240),
+    memorySize: integer('memorySize', props.memorySize, 768, 128, 10_240),
     httpApiTimeout: seconds('httpApiTimeout', props.httpApiTimeout, 29, 1, 29),
     archiveEventsTimeout,
     logRetention: logRetention(props.logRetention),

@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('alarms', () => {
-  it('watch the three DLQs, Errors and Throttles of the three functions, and the gaps reconciliation finds', () => {
+  it('watch the three DLQs, Errors and Throttles of the four functions, and the gaps reconciliation finds', () => {
     // Prepare
     const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
     const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
@@ -46,7 +46,7 @@ describe('alarms', () => {
     });
 
     // Assess
-    expect(functionIds).toHaveLength(3);
+    expect(functionIds).toHaveLength(4);
     expect(dlqIds).toHaveLength(3);
     expect(watched.sort()).toEqual(
       [
@@ -57,10 +57,34 @@ describe('alarms', () => {
     );
   });
 
+  it('watch the Errors and Throttles of retrieval-api under their own names', () => {
+    // Prepare
+    const retrievalId = logicalIdOf(template, 'AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('retrieval API'),
+    });
+
+    // Act
+    const retrievalAlarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'))
+      .filter(([, alarm]) => JSON.stringify(alarm.Properties.Dimensions).includes(`"${retrievalId}"`))
+      .map(([id, alarm]) => ({
+        id: id.replace(/[0-9A-F]{8}$/, ''),
+        metric: `${alarm.Properties.Namespace} ${alarm.Properties.MetricName} ${alarm.Properties.Statistic}`,
+        dimensions: alarm.Properties.Dimensions,
+      }))
+      .sort((a, b) => a.id.localeCompare(b.id));
+
+    // Assess
+    const dimensions = [{ Name: 'FunctionName', Value: { Ref: retrievalId } }];
+    expect(retrievalAlarms).toEqual([
+      { id: 'ArchiveRetrievalFunctionErrorsAlarm', metric: 'AWS/Lambda Errors Sum', dimensions },
+      { id: 'ArchiveRetrievalFunctionThrottlesAlarm', metric: 'AWS/Lambda Throttles Sum', dimensions },
+    ]);
+  });
+
   it('fire above 0, treat missing data as not breaching, and notify the topic', () => {
     // Assess
     const all = alarms(template);
-    expect(all).toHaveLength(10);
+    expect(all).toHaveLength(12);
     for (const alarm of all) {
       expect(alarm).toMatchObject({
         Threshold: 0,

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARCHIVE_PREFIXES, FUNCTION_BUNDLES } from '../../infra/happytalk-archive.js';
+import { FUNCTION_NAMES } from '../../scripts/build.js';
 import {
   buildBundles,
   type Grant,
@@ -20,10 +22,14 @@ let ids: {
   dlq: string;
   queue: string;
   httpApiFunction: string;
+  retrievalFunction: string;
   archiveEventsFunction: string;
+  reconcileFunction: string;
   httpApiRole: string;
+  retrievalRole: string;
   archiveEventsRole: string;
   httpApiLogGroup: string;
+  retrievalLogGroup: string;
   archiveEventsLogGroup: string;
 };
 
@@ -51,10 +57,36 @@ function sorted(grants: Grant[]): string[] {
   return grants.map((g) => `${g.action} ${g.resource}`).sort();
 }
 
+function logGroupOf(t: Template, fn: string): string {
+  return refId((propsOf(t, fn).LoggingConfig as { LogGroup: unknown }).LogGroup);
+}
+
+function environmentOf(t: Template, fn: string): Record<string, unknown> {
+  return (propsOf(t, fn).Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+const S3_VIA_SERVICE = {
+  StringEquals: {
+    'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+  },
+};
+
+const SECRETS_VIA_SERVICE = {
+  StringEquals: {
+    'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+  },
+};
+
+/** The four archive prefixes, as ListBucket's s3:prefix condition lists them. */
+const PREFIX_CONDITION = {
+  StringLike: { 's3:prefix': ['raw/*', 'transcripts/*', 'index/*', 'attachments/*'] },
+};
+
 beforeAll(async () => {
   bundles = await buildBundles();
   template = synthTemplate(bundles.dir);
   const httpApiFunction = functionId(template, /HTTP API/);
+  const retrievalFunction = functionId(template, /retrieval API/);
   const archiveEventsFunction = functionId(template, /events from the queue/);
   const queue = logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
   ids = {
@@ -68,15 +100,15 @@ beforeAll(async () => {
       (propsOf(template, queue).RedrivePolicy as { deadLetterTargetArn: unknown }).deadLetterTargetArn,
     ),
     httpApiFunction,
+    retrievalFunction,
     archiveEventsFunction,
+    reconcileFunction: functionId(template, /reconciliation/),
     httpApiRole: refId(propsOf(template, httpApiFunction).Role),
+    retrievalRole: refId(propsOf(template, retrievalFunction).Role),
     archiveEventsRole: refId(propsOf(template, archiveEventsFunction).Role),
-    httpApiLogGroup: refId(
-      (propsOf(template, httpApiFunction).LoggingConfig as { LogGroup: unknown }).LogGroup,
-    ),
-    archiveEventsLogGroup: refId(
-      (propsOf(template, archiveEventsFunction).LoggingConfig as { LogGroup: unknown }).LogGroup,
-    ),
+    httpApiLogGroup: logGroupOf(template, httpApiFunction),
+    retrievalLogGroup: logGroupOf(template, retrievalFunction),
+    archiveEventsLogGroup: logGroupOf(template, archiveEventsFunction),
   };
 });
 
@@ -85,9 +117,15 @@ afterAll(async () => {
 });
 
 describe('function bundles', () => {
+  it('are the four functions scripts/build.ts builds', () => {
+    // Assess
+    expect(FUNCTION_BUNDLES).toEqual(['http-api', 'retrieval-api', 'archive-events', 'reconcile']);
+    expect([...FUNCTION_NAMES].sort()).toEqual([...FUNCTION_BUNDLES].sort());
+  });
+
   it('are the real builds of scripts/build.ts', () => {
     // Assess
-    for (const name of ['http-api', 'archive-events']) {
+    for (const name of FUNCTION_BUNDLES) {
       expect(existsSync(join(bundles.dir, name, 'index.mjs')), name).toBe(true);
       expect(existsSync(join(bundles.dir, name, 'index.mjs.map')), name).toBe(true);
     }
@@ -95,7 +133,7 @@ describe('function bundles', () => {
 });
 
 describe('functions', () => {
-  it('run index.handler on nodejs24.x, arm64, 512 MB, with active tracing', () => {
+  it('run index.handler on nodejs24.x, arm64, 768 MB, with active tracing', () => {
     // Assess
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
@@ -103,17 +141,18 @@ describe('functions', () => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        MemorySize: 512,
+        MemorySize: 768,
         TracingConfig: { Mode: 'Active' },
       },
-      3,
+      4,
     );
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
   });
 
-  it('time out after 29 s (http-api) and 60 s (archive-events)', () => {
+  it('time out after 29 s (http-api and retrieval-api) and 60 s (archive-events)', () => {
     // Assess
     expect(propsOf(template, ids.httpApiFunction).Timeout).toBe(29);
+    expect(propsOf(template, ids.retrievalFunction).Timeout).toBe(29);
     expect(propsOf(template, ids.archiveEventsFunction).Timeout).toBe(60);
   });
 
@@ -124,12 +163,15 @@ describe('functions', () => {
     });
 
     // Assess
-    const timeouts = Object.values(
-      tuned.findResources('AWS::Lambda::Function', { Properties: { MemorySize: 1024 } }),
-    )
-      .map((fn) => fn.Properties.Timeout)
-      .sort();
-    expect(timeouts).toEqual([120, 20, 300]);
+    const sizing = (fn: string) => {
+      const { MemorySize, Timeout } = propsOf(tuned, fn);
+      return { MemorySize, Timeout };
+    };
+    expect(sizing(ids.httpApiFunction)).toEqual({ MemorySize: 1024, Timeout: 20 });
+    expect(sizing(ids.retrievalFunction)).toEqual({ MemorySize: 1024, Timeout: 20 });
+    expect(sizing(ids.archiveEventsFunction)).toEqual({ MemorySize: 1024, Timeout: 120 });
+    expect(sizing(ids.reconcileFunction)).toEqual({ MemorySize: 1024, Timeout: 300 });
+    tuned.resourcePropertiesCountIs('AWS::Lambda::Function', { MemorySize: 1024 }, 4);
     tuned.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: 720,
       RedrivePolicy: Match.anyValue(),
@@ -155,6 +197,31 @@ describe('functions', () => {
     expect(propsOf(template, ids.archiveEventsFunction).Environment).toEqual({
       Variables: { ...common, ARCHIVE_DLQ_URL: { Ref: ids.dlq }, COMPLETION_MAX_ATTEMPTS: '4' },
     });
+  });
+
+  it('give retrieval-api the bucket and logging settings only: no HappyTalk settings, no secret', () => {
+    // Assess
+    expect(propsOf(template, ids.retrievalFunction).Environment).toEqual({
+      Variables: {
+        ARCHIVE_BUCKET: { Ref: ids.bucket },
+        POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+  });
+
+  it('give retrieval-api no secret even when the secret is imported', () => {
+    // Act
+    const byName = synthTemplate(bundles.dir, { context: { existingSecretName: 'happytalk/token' } });
+
+    // Assess
+    expect(Object.keys(environmentOf(byName, functionId(byName, /retrieval API/))).sort()).toEqual([
+      'ARCHIVE_BUCKET',
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_SERVICE_NAME',
+    ]);
   });
 
   it('call the dev host for happytalkEnv dev, and an explicit base URL when given', () => {
@@ -188,8 +255,9 @@ describe('functions', () => {
 
   it('each log to their own log group, kept for a year and retained', () => {
     // Assess
-    expect(ids.httpApiLogGroup).not.toBe(ids.archiveEventsLogGroup);
-    for (const logGroup of [ids.httpApiLogGroup, ids.archiveEventsLogGroup]) {
+    const logGroups = [ids.httpApiLogGroup, ids.retrievalLogGroup, ids.archiveEventsLogGroup];
+    expect(new Set(logGroups).size).toBe(3);
+    for (const logGroup of logGroups) {
       expect(template.toJSON().Resources[logGroup]).toMatchObject({
         Type: 'AWS::Logs::LogGroup',
         DeletionPolicy: 'Retain',
@@ -203,7 +271,8 @@ describe('functions', () => {
     const short = synthTemplate(bundles.dir, { context: { logRetentionDays: '90' } });
 
     // Assess
-    short.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 90 }, 4);
+    // The four functions' log groups and the API access log group.
+    short.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 90 }, 5);
   });
 });
 
@@ -212,7 +281,8 @@ describe('function permissions', () => {
 
   it('use roles without managed or inline policies', () => {
     // Assess
-    for (const role of [ids.httpApiRole, ids.archiveEventsRole]) {
+    expect(new Set([ids.httpApiRole, ids.retrievalRole, ids.archiveEventsRole]).size).toBe(3);
+    for (const role of [ids.httpApiRole, ids.retrievalRole, ids.archiveEventsRole]) {
       expect(template.toJSON().Resources[role].Properties.ManagedPolicyArns).toBeUndefined();
       expect(inlinePoliciesOfRole(template, role)).toEqual([]);
     }
@@ -230,9 +300,11 @@ describe('function permissions', () => {
         `s3:PutObject ${bucketArn()}/raw/*`,
         `s3:PutObject ${bucketArn()}/transcripts/*`,
         `s3:PutObject ${bucketArn()}/index/*`,
+        `s3:PutObject ${bucketArn()}/attachments/*`,
         `s3:GetObject ${bucketArn()}/raw/*`,
         `s3:GetObject ${bucketArn()}/index/*`,
         `s3:GetObject ${bucketArn()}/transcripts/*`,
+        `s3:GetObject ${bucketArn()}/attachments/*`,
         `s3:ListBucket ${bucketArn()}`,
         `kms:Decrypt <${ids.key}.Arn>`,
         `kms:GenerateDataKey <${ids.key}.Arn>`,
@@ -268,7 +340,7 @@ describe('function permissions', () => {
   });
 
   it('never grant s3:*, deletes, retention changes, governance bypass or a wildcard resource on S3 and secrets', () => {
-    for (const role of [ids.httpApiRole, ids.archiveEventsRole]) {
+    for (const role of [ids.httpApiRole, ids.retrievalRole, ids.archiveEventsRole]) {
       // Act
       const grants = grantsOfRole(template, role);
 
@@ -283,38 +355,101 @@ describe('function permissions', () => {
     }
   });
 
-  it('confine ListBucket to the readable prefixes and key use to S3 and Secrets Manager', () => {
+  it('confine ListBucket to the four archive prefixes and key use to S3 and Secrets Manager', () => {
+    for (const role of [ids.httpApiRole, ids.archiveEventsRole]) {
+      // Act
+      const grants = grantsOfRole(template, role);
+
+      // Assess
+      expect(grants.filter((g) => g.action === 's3:ListBucket')).toEqual([
+        { action: 's3:ListBucket', resource: bucketArn(), condition: PREFIX_CONDITION },
+      ]);
+      const keyGrants = grants.filter((g) => g.action.startsWith('kms:'));
+      expect(keyGrants.map((g) => JSON.stringify(g.condition)).sort()).toEqual(
+        [S3_VIA_SERVICE, S3_VIA_SERVICE, SECRETS_VIA_SERVICE].map((c) => JSON.stringify(c)).sort(),
+      );
+    }
+  });
+
+  it('cover every archive prefix, attachments/ included', () => {
+    // Assess
+    expect(ARCHIVE_PREFIXES).toEqual({
+      raw: 'raw/',
+      transcripts: 'transcripts/',
+      index: 'index/',
+      attachments: 'attachments/',
+    });
+  });
+
+  it('grant retrieval-api exactly its logs, read-only access to the four prefixes with versions, and tracing', () => {
     // Act
-    const grants = grantsOfRole(template, ids.httpApiRole);
+    const grants = grantsOfRole(template, ids.retrievalRole);
 
     // Assess
-    expect(grants.find((g) => g.action === 's3:ListBucket')?.condition).toEqual({
-      StringLike: { 's3:prefix': ['raw/*', 'index/*', 'transcripts/*'] },
-    });
-    const keyGrants = grants.filter((g) => g.action.startsWith('kms:'));
-    expect(keyGrants.map((g) => JSON.stringify(g.condition)).sort()).toEqual(
+    expect(sorted(grants)).toEqual(
       [
-        {
-          StringEquals: {
-            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
-          },
-        },
-        {
-          StringEquals: {
-            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
-          },
-        },
-        {
-          StringEquals: {
-            'kms:ViaService': {
-              'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
-            },
-          },
-        },
-      ]
-        .map((c) => JSON.stringify(c))
-        .sort(),
+        `logs:CreateLogStream <${ids.retrievalLogGroup}.Arn>`,
+        `logs:PutLogEvents <${ids.retrievalLogGroup}.Arn>`,
+        `s3:GetObject ${bucketArn()}/raw/*`,
+        `s3:GetObject ${bucketArn()}/transcripts/*`,
+        `s3:GetObject ${bucketArn()}/index/*`,
+        `s3:GetObject ${bucketArn()}/attachments/*`,
+        `s3:GetObjectVersion ${bucketArn()}/raw/*`,
+        `s3:GetObjectVersion ${bucketArn()}/transcripts/*`,
+        `s3:GetObjectVersion ${bucketArn()}/index/*`,
+        `s3:GetObjectVersion ${bucketArn()}/attachments/*`,
+        `s3:ListBucket ${bucketArn()}`,
+        `s3:ListBucketVersions ${bucketArn()}`,
+        `kms:Decrypt <${ids.key}.Arn>`,
+        // Added by CDK for active tracing; X-Ray has no resource-level permissions.
+        'xray:PutTraceSegments *',
+        'xray:PutTelemetryRecords *',
+      ].sort(),
     );
+  });
+
+  it('confine retrieval-api listings to the four prefixes and its key use to S3', () => {
+    // Act
+    const grants = grantsOfRole(template, ids.retrievalRole);
+
+    // Assess
+    expect(grants.filter((g) => g.action.startsWith('s3:List'))).toEqual([
+      { action: 's3:ListBucket', resource: bucketArn(), condition: PREFIX_CONDITION },
+      { action: 's3:ListBucketVersions', resource: bucketArn(), condition: PREFIX_CONDITION },
+    ]);
+    expect(grants.filter((g) => g.action.startsWith('kms:'))).toEqual([
+      { action: 'kms:Decrypt', resource: `<${ids.key}.Arn>`, condition: S3_VIA_SERVICE },
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['a created secret', {}],
+    ['a secret imported by name', { existingSecretName: 'happytalk/token' }],
+    [
+      'a secret imported by ARN with its own key',
+      {
+        existingSecretArn: 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:happytalk/token-AbCdEf',
+        existingSecretKeyArn:
+          'arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      },
+    ],
+  ])('never let retrieval-api write, read the secret or encrypt, with %s', (_case, context) => {
+    // Act
+    const t = Object.keys(context).length === 0 ? template : synthTemplate(bundles.dir, { context });
+    const grants = grantsOfRole(t, refId(propsOf(t, functionId(t, /retrieval API/)).Role));
+    const actions = grants.map((g) => g.action);
+
+    // Assess
+    expect(actions).not.toContain('s3:PutObject');
+    expect(
+      actions.filter((a) => /^s3:(Put|Delete|Restore|Replicate|Abort|BypassGovernance)/.test(a)),
+    ).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+    expect(actions).not.toContain('kms:GenerateDataKey');
+    expect(actions.filter((a) => a.startsWith('kms:'))).toEqual(['kms:Decrypt']);
+    expect(grants.filter((g) => g.action.startsWith('kms:')).map((g) => g.condition)).toEqual([
+      S3_VIA_SERVICE,
+    ]);
   });
 
   it('read a secret imported by name through the -?????? suffix pattern, and pass its name', () => {

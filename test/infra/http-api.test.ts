@@ -1,13 +1,34 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundles, createStack, logicalIdOf, synthTemplate } from './support.js';
+import { buildBundles, createStack, logicalIdOf, render, synthTemplate } from './support.js';
 
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
 let template: Template;
+let httpApiFunction: string;
+let retrievalFunction: string;
+
+function functionByDescription(t: Template, description: string): string {
+  return logicalIdOf(t, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp(description) });
+}
+
+/** Each route as `routeKey → function logical id (authorization type)`, through its integration. */
+function routeTargets(t: Template): string[] {
+  const resources = t.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+  return Object.values(t.findResources('AWS::ApiGatewayV2::Route'))
+    .map((route) => {
+      const integrationId = /^integrations\/<(.+)>$/.exec(render(route.Properties.Target))?.[1];
+      const integration = integrationId === undefined ? undefined : resources[integrationId];
+      const target = integration === undefined ? 'none' : render(integration.Properties.IntegrationUri);
+      return `${route.Properties.RouteKey} → ${target} (${route.Properties.AuthorizationType})`;
+    })
+    .sort();
+}
 
 beforeAll(async () => {
   bundles = await buildBundles();
   template = synthTemplate(bundles.dir);
+  httpApiFunction = functionByDescription(template, 'HTTP API');
+  retrievalFunction = functionByDescription(template, 'retrieval API');
 });
 
 afterAll(async () => {
@@ -15,35 +36,52 @@ afterAll(async () => {
 });
 
 describe('http api', () => {
-  it('is an HTTP API with one Lambda proxy integration to http-api, payload format 2.0', () => {
-    // Prepare
-    const functionId = logicalIdOf(template, 'AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('HTTP API'),
-    });
-
+  it('is an HTTP API with two Lambda proxy integrations, to http-api and retrieval-api, payload format 2.0', () => {
     // Assess
+    expect(httpApiFunction).not.toBe(retrievalFunction);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
-      IntegrationType: 'AWS_PROXY',
-      PayloadFormatVersion: '2.0',
-      IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] },
-    });
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
+    for (const functionId of [httpApiFunction, retrievalFunction]) {
+      template.resourcePropertiesCountIs(
+        'AWS::ApiGatewayV2::Integration',
+        {
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        },
+        1,
+      );
+    }
   });
 
-  it('routes POST and GET /rooms/{room_id}/archive with AWS_IAM authorization', () => {
+  it('routes POST to http-api and both GET routes to retrieval-api, with AWS_IAM authorization', () => {
+    // Assess
+    expect(routeTargets(template)).toEqual([
+      `GET /rooms/{room_id}/archive → <${retrievalFunction}.Arn> (AWS_IAM)`,
+      `GET /rooms/{room_id}/archive/versions → <${retrievalFunction}.Arn> (AWS_IAM)`,
+      `POST /rooms/{room_id}/archive → <${httpApiFunction}.Arn> (AWS_IAM)`,
+    ]);
+  });
+
+  it('lets API Gateway invoke http-api on the archive path and retrieval-api on both read paths', () => {
+    // Prepare
+    const api = `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalIdOf(template, 'AWS::ApiGatewayV2::Api')}>`;
+
     // Act
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => ({
-      routeKey: route.Properties.RouteKey,
-      authorizationType: route.Properties.AuthorizationType,
-    }));
+    const invocations = Object.values(template.findResources('AWS::Lambda::Permission'))
+      .filter((permission) => permission.Properties.Principal === 'apigateway.amazonaws.com')
+      .map(({ Properties: p }) => `${p.Action} ${render(p.FunctionName)} from ${render(p.SourceArn)}`)
+      .sort();
 
     // Assess
-    expect(routes.sort((a, b) => a.routeKey.localeCompare(b.routeKey))).toEqual([
-      { routeKey: 'GET /rooms/{room_id}/archive', authorizationType: 'AWS_IAM' },
-      { routeKey: 'POST /rooms/{room_id}/archive', authorizationType: 'AWS_IAM' },
-    ]);
+    expect(invocations).toEqual(
+      [
+        `lambda:InvokeFunction <${httpApiFunction}.Arn> from ${api}/*/*/rooms/{room_id}/archive`,
+        `lambda:InvokeFunction <${retrievalFunction}.Arn> from ${api}/*/*/rooms/{room_id}/archive`,
+        `lambda:InvokeFunction <${retrievalFunction}.Arn> from ${api}/*/*/rooms/{room_id}/archive/versions`,
+      ].sort(),
+    );
   });
 
   it('routes without authorization, with a synth warning, when httpApiAuthorization is none', () => {
@@ -52,7 +90,12 @@ describe('http api', () => {
     const open = Template.fromStack(stack);
 
     // Assess
-    open.resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { AuthorizationType: 'NONE' }, 2);
+    open.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+    expect(routeTargets(open)).toEqual([
+      `GET /rooms/{room_id}/archive → <${retrievalFunction}.Arn> (NONE)`,
+      `GET /rooms/{room_id}/archive/versions → <${retrievalFunction}.Arn> (NONE)`,
+      `POST /rooms/{room_id}/archive → <${httpApiFunction}.Arn> (NONE)`,
+    ]);
     Annotations.fromStack(stack).hasWarning(
       '/HappyTalkArchive/Archive',
       Match.stringLikeRegexp('httpApiAuthorization is "none"'),

@@ -70,6 +70,7 @@ describe('cdk-nag', () => {
 
     // Assess
     expect(remaining.sort()).toEqual([
+      'AwsSolutions-APIG4 @ HappyTalkArchive/Archive/HttpApi/GET--rooms--{room_id}--archive--versions/Resource',
       'AwsSolutions-APIG4 @ HappyTalkArchive/Archive/HttpApi/GET--rooms--{room_id}--archive/Resource',
       'AwsSolutions-APIG4 @ HappyTalkArchive/Archive/HttpApi/POST--rooms--{room_id}--archive/Resource',
     ]);
@@ -89,10 +90,12 @@ describe('cdk-nag', () => {
       `AwsSolutions-IAM5[Resource::${bucketArn}/raw/*] @ HappyTalkArchive/Archive/${role}`,
       `AwsSolutions-IAM5[Resource::${bucketArn}/transcripts/*] @ HappyTalkArchive/Archive/${role}`,
       `AwsSolutions-IAM5[Resource::${bucketArn}/index/*] @ HappyTalkArchive/Archive/${role}`,
+      `AwsSolutions-IAM5[Resource::${bucketArn}/attachments/*] @ HappyTalkArchive/Archive/${role}`,
     ];
     expect(acknowledged.sort()).toEqual(
       [
         ...perRole('HttpApiFunctionRole'),
+        ...perRole('RetrievalFunctionRole'),
         ...perRole('ArchiveEventsFunctionRole'),
         'AwsSolutions-IAM5[Resource::*] @ HappyTalkArchive/Archive/Reconciliation/FunctionRole',
         `AwsSolutions-IAM5[Resource::${bucketArn}/index/*] @ HappyTalkArchive/Archive/Reconciliation/FunctionRole`,
@@ -100,6 +103,7 @@ describe('cdk-nag', () => {
         'AwsSolutions-SQS3 @ HappyTalkArchive/Archive/Reconciliation/ScheduleDeadLetterQueue',
         'Serverless-SQSRedrivePolicy @ HappyTalkArchive/Archive/Reconciliation/ScheduleDeadLetterQueue',
         'Serverless-LambdaDLQ @ HappyTalkArchive/Archive/HttpApiFunction',
+        'Serverless-LambdaDLQ @ HappyTalkArchive/Archive/RetrievalFunction',
         'Serverless-LambdaDLQ @ HappyTalkArchive/Archive/ArchiveEventsFunction',
         'Serverless-LambdaEventSourceMappingDestination @ HappyTalkArchive/Archive/ArchiveEventsFunction',
         'AwsSolutions-SMG4 @ HappyTalkArchive/Archive/HappyTalkTokenSecret',
@@ -122,7 +126,7 @@ describe('cdk-nag', () => {
     expect(acks.length).toBeGreaterThan(0);
     for (const { id, reason } of acks) {
       expect(reason.length, id).toBeGreaterThanOrEqual(60);
-      const prefix = /\/(raw|transcripts|index)\/\*\]$/.exec(id)?.[1];
+      const prefix = /\/(raw|transcripts|index|attachments)\/\*\]$/.exec(id)?.[1];
       if (prefix !== undefined) expect(reason, id).toContain(`${prefix}/`);
       if (id.endsWith('[Resource::*]')) expect(reason, id).toMatch(/xray:PutTraceSegments/);
     }

@@ -2,10 +2,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveConfigError } from '../../infra/errors.js';
-import { HappyTalkArchive, type HappyTalkArchiveProps } from '../../infra/happytalk-archive.js';
+import {
+  FUNCTION_BUNDLES,
+  HappyTalkArchive,
+  type HappyTalkArchiveProps,
+} from '../../infra/happytalk-archive.js';
 import { buildBundles, CDK_JSON_CONTEXT } from './support.js';
 
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
@@ -33,6 +38,22 @@ describe('HappyTalkArchive props', () => {
     // Assess
     expect(archive.bucket).toBeDefined();
     expect(archive.key).toBeDefined();
+  });
+
+  it('exposes the read-only retrieval function apart from http-api, at 768 MB by default', () => {
+    // Act
+    const archive = construct({});
+    const stack = Stack.of(archive);
+    const memoryOf = (fn: HappyTalkArchive['httpApiFunction']) =>
+      stack.resolve((fn.node.defaultChild as CfnFunction).memorySize);
+
+    // Assess
+    expect(archive.retrievalFunction.node.id).toBe('RetrievalFunction');
+    expect(archive.httpApiFunction.node.id).toBe('HttpApiFunction');
+    expect(archive.retrievalFunction).not.toBe(archive.httpApiFunction);
+    expect(memoryOf(archive.retrievalFunction)).toBe(768);
+    expect(memoryOf(archive.httpApiFunction)).toBe(768);
+    expect(memoryOf(archive.archiveEventsFunction)).toBe(768);
   });
 
   it.each<[string, HappyTalkArchiveProps, RegExp]>([
@@ -192,24 +213,30 @@ describe('HappyTalkArchive props', () => {
     }
   });
 
-  it('rejects a bundle directory that lacks one of the two functions', async () => {
-    // Prepare
-    const partial = await mkdtemp(join(tmpdir(), 'happytalk-archive-partial-'));
-    await mkdir(join(partial, 'http-api'));
-    await writeFile(join(partial, 'http-api', 'index.mjs'), 'export const handler = () => {};\n');
+  it.each(FUNCTION_BUNDLES.map((bundle) => [bundle]))(
+    'rejects a bundle directory that lacks the %s bundle, naming it',
+    async (missing) => {
+      // Prepare
+      const partial = await mkdtemp(join(tmpdir(), 'happytalk-archive-partial-'));
+      for (const bundle of FUNCTION_BUNDLES.filter((name) => name !== missing)) {
+        await mkdir(join(partial, bundle));
+        await writeFile(join(partial, bundle, 'index.mjs'), 'export const handler = () => {};\n');
+      }
 
-    try {
-      // Act
-      const act = () => construct({ functionsDir: partial });
+      try {
+        // Act
+        const act = () => construct({ functionsDir: partial });
 
-      // Assess
-      expect(act).toThrow(
-        /^function bundle archive-events not found at .*archive-events\/index\.mjs: run `npm run build`/,
-      );
-    } finally {
-      await rm(partial, { recursive: true, force: true });
-    }
-  });
+        // Assess
+        expect(act).toThrow(ArchiveConfigError);
+        expect(act).toThrow(
+          `function bundle ${missing} not found at ${join(partial, missing, 'index.mjs')}: run \`npm run build\` first`,
+        );
+      } finally {
+        await rm(partial, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('accepts the limits themselves', () => {
     // Act
