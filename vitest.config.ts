@@ -12,6 +12,9 @@ export default defineConfig({
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_REGION: 'ap-northeast-2',
       AWS_EC2_METADATA_DISABLED: 'true',
+      // Nor an image host: the sample rooms' images are on static.happytalk.io. test/integration/attachments
+      // turns archiving attachments on against the simulator on loopback.
+      ATTACHMENT_ARCHIVING: 'off',
     },
   },
 });

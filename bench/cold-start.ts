@@ -12,6 +12,7 @@ function deployedEnvironment(home: string): Record<string, string> {
     ...LAMBDA_RUNTIME_ENVIRONMENT,
     HOME: home,
     ARCHIVE_BUCKET: 'happytalk-archive-bench',
+    ATTACHMENT_ARCHIVING: 'off',
     HAPPYTALK_SECRET_ID: 'happytalk/archive-token',
     HAPPYTALK_BASE_URL: 'https://customer.happytalk.io',
     HAPPYTALK_TIMEZONE: 'Asia/Seoul',

@@ -42,6 +42,8 @@ export async function startBenchStack(options: {
     env: {
       ...LAMBDA_RUNTIME_ENVIRONMENT,
       ARCHIVE_BUCKET: BENCH_BUCKET,
+      // The generated rooms' images are on static.happytalk.io: the benchmark stays on loopback.
+      ATTACHMENT_ARCHIVING: 'off',
       HAPPYTALK_SECRET_ID: BENCH_SECRET_ID,
       HAPPYTALK_BASE_URL: simulator.url,
       HAPPYTALK_TIMEZONE: 'Asia/Seoul',

@@ -67,16 +67,29 @@ export async function routeRetrieval(event: APIGatewayProxyEventV2, context: Con
 async function getArchive(event: APIGatewayProxyEventV2, roomId: string, requestId: string): Promise<Result> {
   const format = event.queryStringParameters?.format ?? 'json';
   if (!ROOM_FORMATS.includes(format as RoomFormat)) {
-    return errorResponse(400, 'INVALID_REQUEST', `format must be one of ${ROOM_FORMATS.join(', ')}`, requestId);
+    return errorResponse(
+      400,
+      'INVALID_REQUEST',
+      `format must be one of ${ROOM_FORMATS.join(', ')}`,
+      requestId,
+    );
   }
   const versionId = event.queryStringParameters?.version;
   audit(event, roomId, format, versionId);
   const presigned = await presignedIfLarge(roomId, format as RoomFormat, versionId, requestId);
   if (presigned) return presigned;
-  const room = await getRoom(store, roomId, { format: format as RoomFormat, ...(versionId ? { versionId } : {}) });
+  const room = await getRoom(store, roomId, {
+    format: format as RoomFormat,
+    ...(versionId ? { versionId } : {}),
+  });
   const bytes = typeof room.body === 'string' ? Buffer.from(room.body, 'utf8') : Buffer.from(room.body);
   if (bytes.byteLength > Math.max(inlineMaxBytes, room.format === 'html' ? MAX_PAGE_BYTES : 0)) {
-    return errorResponse(413, 'TOO_LARGE', 'the page is too large to answer: use format=json or the CLI', requestId);
+    return errorResponse(
+      413,
+      'TOO_LARGE',
+      'the page is too large to answer: use format=json or the CLI',
+      requestId,
+    );
   }
   return {
     statusCode: 200,
@@ -130,12 +143,16 @@ function audit(event: APIGatewayProxyEventV2, roomId: string, format: string, ve
   });
 }
 
-function retrievalError(error: unknown, rawRoomId: unknown): { status: number; code: string; message: string } {
+function retrievalError(
+  error: unknown,
+  rawRoomId: unknown,
+): { status: number; code: string; message: string } {
   if (error instanceof ArchiveError) {
     if (error.code === 'NOT_ARCHIVED') {
       return { status: 404, code: 'NOT_ARCHIVED', message: `room ${String(rawRoomId)} is not archived` };
     }
-    if (error.code === 'UNKNOWN_VERSION') return { status: 404, code: error.code, message: 'no such version' };
+    if (error.code === 'UNKNOWN_VERSION')
+      return { status: 404, code: error.code, message: 'no such version' };
   }
   return toPublicError(error, typeof rawRoomId === 'string' ? rawRoomId.slice(0, 128) : undefined);
 }

@@ -1242,13 +1242,19 @@ function secretSource(props: HappyTalkArchiveProps): SecretSource {
 const MAX_BACKOFF_MS = 5_000;
 
 /**
- * Fits the HappyTalk client's per-request timeout and retry budget inside a
- * function timeout: the last retry may start at the end of the budget, after
- * the longest backoff, and then run for a whole request timeout.
+ * Fits the HappyTalk client's per-request timeout, its retry budget and the
+ * attachment step inside a function timeout: the last retry may start at the
+ * end of the budget, after the longest backoff, run for a whole request
+ * timeout, and be followed by the images' downloads.
  */
 export function upstreamDeadline(functionTimeout: Duration): Record<string, string> {
   const totalMs = functionTimeout.toMilliseconds();
   const requestTimeoutMs = Math.min(10_000, Math.floor(totalMs / 3));
-  const budgetMs = Math.max(1, totalMs - requestTimeoutMs - MAX_BACKOFF_MS - 1_000);
-  return { HAPPYTALK_TIMEOUT_MS: String(requestTimeoutMs), HAPPYTALK_RETRY_BUDGET_MS: String(budgetMs) };
+  const attachmentBudgetMs = Math.min(5_000, Math.floor(totalMs / 6));
+  const budgetMs = Math.max(1, totalMs - requestTimeoutMs - MAX_BACKOFF_MS - attachmentBudgetMs - 1_000);
+  return {
+    HAPPYTALK_TIMEOUT_MS: String(requestTimeoutMs),
+    HAPPYTALK_RETRY_BUDGET_MS: String(budgetMs),
+    ATTACHMENT_BUDGET_MS: String(attachmentBudgetMs),
+  };
 }

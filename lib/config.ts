@@ -1,3 +1,15 @@
+import {
+  DEFAULT_ATTACHMENT_BUDGET_MS,
+  DEFAULT_ATTACHMENT_CONCURRENCY,
+  DEFAULT_MAX_ATTACHMENTS_PER_ROOM,
+} from './attachments/archive-attachments.js';
+import { DEFAULT_ATTACHMENT_HOST_ALLOWLIST, parseHostAllowlist } from './attachments/host-allowlist.js';
+import {
+  ATTACHMENT_CONTENT_TYPES,
+  DEFAULT_ATTACHMENT_TIMEOUT_MS,
+  DEFAULT_MAX_ATTACHMENT_BYTES,
+  DEFAULT_MAX_ATTACHMENT_REDIRECTS,
+} from './attachments/policy.js';
 import { ConfigurationError } from './errors.js';
 import { chatDataEndpoint, HAPPYTALK_PROD_BASE_URL } from './happytalk/client.js';
 import { assertTimeZone, DEFAULT_TIME_ZONE } from './transcript/time.js';
@@ -21,6 +33,35 @@ export interface ArchiveConfig {
   readonly timeZone: string;
   /** `HAPPYTALK_SECRET_ID`, or (local use only) `HAPPYTALK_TOKEN`. */
   readonly credentials: CredentialsSource;
+  /** The attachment step's settings (`ATTACHMENT_*`); absent: images are not archived. */
+  readonly attachments?: AttachmentConfig;
+}
+
+/**
+ * How the images of messages are archived (`ATTACHMENT_*` variables, every one
+ * optional). The SSRF guards that are not settings (https only, public
+ * addresses only, pinned connections) cannot be turned off from the
+ * environment.
+ */
+export interface AttachmentConfig {
+  /** `ATTACHMENT_ARCHIVING`: `on` (default) or `off`. */
+  readonly enabled: boolean;
+  /** `ATTACHMENT_HOST_ALLOWLIST`: comma-separated host patterns, default `*.happytalk.io`. */
+  readonly hostAllowlist: readonly string[];
+  /** `ATTACHMENT_MAX_BYTES`: size cap per attachment, default 20 MiB (20971520). */
+  readonly maxBytes: number;
+  /** `ATTACHMENT_TIMEOUT_MS`: time per download, redirects included, default 10000. */
+  readonly timeoutMs: number;
+  /** `ATTACHMENT_MAX_REDIRECTS`: default 3; 0 follows none. */
+  readonly maxRedirects: number;
+  /** `ATTACHMENT_CONTENT_TYPES`: comma-separated, default (and at most) png, jpeg, gif, webp and avif images. */
+  readonly contentTypes: readonly string[];
+  /** `ATTACHMENT_MAX_PER_ROOM`: downloads per room and archive, default 50; the rest wait for the next archive. */
+  readonly maxPerRoom: number;
+  /** `ATTACHMENT_CONCURRENCY`: downloads at once, default 4. */
+  readonly concurrency: number;
+  /** `ATTACHMENT_BUDGET_MS`: time for a room's whole attachment step, default 15000. */
+  readonly budgetMs: number;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -37,6 +78,71 @@ export function readArchiveConfig(env: Environment, options: { allowLocalToken: 
     bucket: readBucket(env),
     ...readUpstreamConfig(env),
     credentials: readCredentialsSource(env, options),
+    attachments: readAttachmentConfig(env),
+  };
+}
+
+const MAX_ATTACHMENT_BYTES_SETTING = 256 * 1024 * 1024;
+const MAX_DURATION_MS_SETTING = 900_000;
+
+/**
+ * The attachment step's settings (see {@link AttachmentConfig}), validated.
+ *
+ * @throws ConfigurationError naming the variable that is malformed or out of range
+ */
+export function readAttachmentConfig(env: Environment): AttachmentConfig {
+  const archiving = nonEmpty(env.ATTACHMENT_ARCHIVING)?.toLowerCase() ?? 'on';
+  if (archiving !== 'on' && archiving !== 'off') {
+    throw new ConfigurationError(
+      `ATTACHMENT_ARCHIVING must be "on" or "off", received ${JSON.stringify(env.ATTACHMENT_ARCHIVING)}`,
+    );
+  }
+  const allowlistText = nonEmpty(env.ATTACHMENT_HOST_ALLOWLIST);
+  const hostAllowlist = allowlistText
+    ? allowlistText
+        .split(',')
+        .map((pattern) => pattern.trim())
+        .filter((pattern) => pattern !== '')
+    : [...DEFAULT_ATTACHMENT_HOST_ALLOWLIST];
+  try {
+    parseHostAllowlist(hostAllowlist);
+  } catch (error) {
+    throw new ConfigurationError(`ATTACHMENT_HOST_ALLOWLIST: ${(error as Error).message}`);
+  }
+  const contentTypesText = nonEmpty(env.ATTACHMENT_CONTENT_TYPES);
+  const contentTypes = contentTypesText
+    ? contentTypesText
+        .split(',')
+        .map((type) => type.trim().toLowerCase())
+        .filter((type) => type !== '')
+    : [...ATTACHMENT_CONTENT_TYPES];
+  const refused = contentTypes.find((type) => !ATTACHMENT_CONTENT_TYPES.includes(type));
+  if (refused !== undefined || contentTypes.length === 0) {
+    throw new ConfigurationError(
+      `ATTACHMENT_CONTENT_TYPES must list some of ${ATTACHMENT_CONTENT_TYPES.join(', ')}, received ${JSON.stringify(env.ATTACHMENT_CONTENT_TYPES)}`,
+    );
+  }
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = nonEmpty(env[name]);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ConfigurationError(
+        `${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(raw)}`,
+      );
+    }
+    return value;
+  };
+  return {
+    enabled: archiving === 'on',
+    hostAllowlist,
+    maxBytes: integer('ATTACHMENT_MAX_BYTES', DEFAULT_MAX_ATTACHMENT_BYTES, 1, MAX_ATTACHMENT_BYTES_SETTING),
+    timeoutMs: integer('ATTACHMENT_TIMEOUT_MS', DEFAULT_ATTACHMENT_TIMEOUT_MS, 1, MAX_DURATION_MS_SETTING),
+    maxRedirects: integer('ATTACHMENT_MAX_REDIRECTS', DEFAULT_MAX_ATTACHMENT_REDIRECTS, 0, 10),
+    contentTypes,
+    maxPerRoom: integer('ATTACHMENT_MAX_PER_ROOM', DEFAULT_MAX_ATTACHMENTS_PER_ROOM, 1, 1000),
+    concurrency: integer('ATTACHMENT_CONCURRENCY', DEFAULT_ATTACHMENT_CONCURRENCY, 1, 32),
+    budgetMs: integer('ATTACHMENT_BUDGET_MS', DEFAULT_ATTACHMENT_BUDGET_MS, 1, MAX_DURATION_MS_SETTING),
   };
 }
 

@@ -1,7 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /** A JSON answer of the HTTP API, with the request id every response carries. */
-export function jsonResponse(statusCode: number, body: string, requestId: string): APIGatewayProxyStructuredResultV2 {
+export function jsonResponse(
+  statusCode: number,
+  body: string,
+  requestId: string,
+): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode,
     headers: {
@@ -20,5 +24,9 @@ export function errorResponse(
   message: string,
   requestId: string,
 ): APIGatewayProxyStructuredResultV2 {
-  return jsonResponse(statusCode, JSON.stringify({ error: { code, message, request_id: requestId } }), requestId);
+  return jsonResponse(
+    statusCode,
+    JSON.stringify({ error: { code, message, request_id: requestId } }),
+    requestId,
+  );
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { ChatDataSource } from '../happytalk/client.js';
+import type { AttachmentArchiver, AttachmentStepResult } from '../attachments/archive-attachments.js';
+import type { ChatDataSource, FetchedRoom } from '../happytalk/client.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { validateRoomId } from '../room-id.js';
 import { encodeTranscriptLine, transcriptOf } from '../transcript/normalize.js';
+import type { Transcript } from '../transcript/schema.js';
 import { TRANSCRIPT_SCHEMA_VERSION } from '../transcript/schema-version.js';
 import { DEFAULT_TIME_ZONE } from '../transcript/time.js';
 import { RoomNotFinalError } from './errors.js';
@@ -12,7 +14,11 @@ import type { ArchiveStore, IndexRecord } from './store.js';
 /** What archiving one room did. */
 export interface ArchiveSummary {
   readonly room_id: string;
-  /** `archived` the first time, `updated` when the content changed, `unchanged` when it did not. */
+  /**
+   * `archived` the first time, `updated` when the content changed (or, the
+   * content unchanged, when images left pending by an earlier archive were now
+   * archived), `unchanged` when nothing was written.
+   */
   readonly status: 'archived' | 'updated' | 'unchanged';
   readonly transcript_key: string;
   readonly raw_key: string;
@@ -36,6 +42,12 @@ export interface ArchiveRoomDeps {
   readonly now?: () => Date;
   readonly logger?: Logger;
   readonly onFetched?: (observation: FetchObservation) => void;
+  /**
+   * The attachment step: archives the images the messages name and links them
+   * from the transcript (see {@link AttachmentArchiver}). Without it, no image
+   * is downloaded.
+   */
+  readonly attachments?: Pick<AttachmentArchiver, 'archive'>;
 }
 
 /** HappyTalk statuses after which a room no longer changes: waiting (0) and in progress (1) are not final. */
@@ -57,8 +69,15 @@ export interface ArchiveRoomOptions {
 
 /**
  * Archives one room: validates the id (before any I/O), fetches it from
- * HappyTalk, and, unless the archived copy has the same SHA-256, writes the
- * raw bytes, the normalized transcript and then the index.
+ * HappyTalk, and, unless the archived copy has the same SHA-256, normalizes it,
+ * archives the images its messages name (`deps.attachments`), and writes the
+ * raw bytes, the transcript and then the index.
+ *
+ * An image that could not be archived never fails the room: the transcript
+ * names it in a warning and the index counts it (`attachments_pending`). The
+ * next archive of the room retries it even when HappyTalk's answer is
+ * unchanged: the stored transcript gets the attachments that now succeed and is
+ * rewritten (`updated`); nothing else in it changes.
  *
  * @throws InvalidRoomIdError, RoomNotFinalError, the HappyTalk client's errors, the store's errors
  */
@@ -85,6 +104,9 @@ export async function archiveRoom(
   const sha256 = createHash('sha256').update(fetched.bytes).digest('hex');
 
   if (previous?.sha256 === sha256) {
+    if (deps.attachments && (previous.attachments_pending ?? 0) > 0) {
+      return retryAttachments(id, fetched, previous, deps.attachments, deps, logger);
+    }
     logger.info('room unchanged since its last archive', { room_id: id, sha256 });
     return summarize(previous, 'unchanged');
   }
@@ -97,6 +119,9 @@ export async function archiveRoom(
       reason: `room not final after ${options.notFinalAfterAttempts} attempts: archived as it is`,
     });
   }
+  const attachments = deps.attachments
+    ? await runAttachmentStep(deps.attachments, transcript, fetched, id, logger)
+    : undefined;
   if (transcript.warnings.length > 0) {
     // Paths and reasons only: warning values can hold personal data.
     logger.warn('transcript normalized with warnings', {
@@ -117,6 +142,7 @@ export async function archiveRoom(
     chat_status: transcript.chat.status?.code ?? null,
     completed_at: transcript.chat.completed_at,
     fetched_at: fetched.fetchedAt.toISOString(),
+    ...(attachments && attachments.pending > 0 ? { attachments_pending: attachments.pending } : {}),
   };
   const written = await deps.store.write({
     index,
@@ -132,6 +158,116 @@ export async function archiveRoom(
   const outcome = previous ? 'updated' : 'archived';
   logger.info(`room ${outcome}`, { room_id: id, sha256, message_count: index.message_count });
   return summarize(written.index, outcome);
+}
+
+/** The attachment step; a failure of the step itself leaves the transcript as normalized. */
+async function runAttachmentStep(
+  step: Pick<AttachmentArchiver, 'archive'>,
+  transcript: Transcript,
+  fetched: FetchedRoom,
+  roomId: string,
+  logger: Logger,
+): Promise<AttachmentStepResult | undefined> {
+  try {
+    const result = await step.archive(transcript, fetched.room.message ?? []);
+    if (result.linked > 0 || result.pending > 0) {
+      logger.info('attachments archived', {
+        room_id: roomId,
+        linked: result.linked,
+        pending: result.pending,
+      });
+    }
+    return result;
+  } catch (error) {
+    logger.error('attachment step failed: no attachment archived', {
+      room_id: roomId,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return undefined;
+  }
+}
+
+/**
+ * HappyTalk's answer is the one archived, but some of its images were not:
+ * runs the attachment step again on the stored transcript and, when it links
+ * more of them, rewrites the transcript and the index (`updated`).
+ */
+async function retryAttachments(
+  roomId: string,
+  fetched: FetchedRoom,
+  previous: IndexRecord,
+  step: Pick<AttachmentArchiver, 'archive'>,
+  deps: ArchiveRoomDeps,
+  logger: Logger,
+): Promise<ArchiveSummary> {
+  const stored = await deps.store.readTranscript(roomId);
+  const transcript = stored ? storedTranscript(stored.body, previous.sha256) : undefined;
+  if (!stored || stored.index.sha256 !== previous.sha256 || transcript === undefined) {
+    // Changed under us (a concurrent archive), or unreadable: nothing to retry on; verify reports the latter.
+    logger.warn('attachments not retried: the stored transcript is not the one indexed', { room_id: roomId });
+    return summarize(stored?.index ?? previous, 'unchanged');
+  }
+  const result = await runAttachmentStep(step, transcript, fetched, roomId, logger);
+  if (!result || result.linked === 0) {
+    logger.info('room unchanged since its last archive; its pending attachments still fail', {
+      room_id: roomId,
+      pending: previous.attachments_pending,
+    });
+    return summarize(stored.index, 'unchanged');
+  }
+  const {
+    raw_version_id: _raw,
+    transcript_version_id: _transcript,
+    attachments_pending: _pending,
+    ...kept
+  } = stored.index;
+  const index: IndexRecord = {
+    ...kept,
+    archived_at: (deps.now?.() ?? new Date()).toISOString(),
+    fetched_at: stored.index.fetched_at ?? stored.index.archived_at,
+    ...(result.pending > 0 ? { attachments_pending: result.pending } : {}),
+  };
+  const written = await deps.store.write({
+    index,
+    raw: fetched.bytes,
+    transcriptLine: encodeTranscriptLine(transcript),
+  });
+  if (written.outcome !== 'written') {
+    logger.info(`room ${written.outcome}: nothing written`, { room_id: roomId, sha256: previous.sha256 });
+    return summarize(written.index, 'unchanged');
+  }
+  logger.info('room updated: attachments retried', { room_id: roomId, linked: result.linked });
+  return summarize(written.index, 'updated');
+}
+
+/**
+ * A stored transcript line, read back to be completed: only the shape the
+ * attachment step relies on is checked (the Lambda path does not load the
+ * transcript schema), and every other member is kept as it was.
+ */
+function storedTranscript(body: string, sha256: string): Transcript | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed) || !Array.isArray(parsed.messages) || !Array.isArray(parsed.warnings))
+    return undefined;
+  if (!isRecord(parsed.source) || parsed.source.sha256 !== sha256) return undefined;
+  const messagesFit = parsed.messages.every(
+    (message) =>
+      isRecord(message) &&
+      typeof message.id === 'string' &&
+      (message.image_url === null || typeof message.image_url === 'string') &&
+      (message.attachments === undefined ||
+        (Array.isArray(message.attachments) && message.attachments.every(isRecord))),
+  );
+  return messagesFit ? (parsed as Transcript) : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function summarize(index: IndexRecord, status: ArchiveSummary['status']): ArchiveSummary {

@@ -1,3 +1,5 @@
+import { AttachmentArchiver } from '../attachments/archive-attachments.js';
+import { AttachmentDownloader, type AttachmentDownloaderOptions } from '../attachments/download.js';
 import type { ArchiveConfig } from '../config.js';
 import { credentialsProviderFor } from '../credentials/from-config.js';
 import type { SecretsManagerPort } from '../credentials/provider.js';
@@ -22,6 +24,11 @@ export interface ArchiveServiceOptions {
   /** How long the secret is cached, in ms. */
   readonly secretMaxAgeMs?: number;
   readonly onFetched?: (observation: FetchObservation) => void;
+  /**
+   * Downloader options beyond the configuration: `allowLoopback` and `lookup`,
+   * for tests and the local stack only.
+   */
+  readonly attachments?: Pick<AttachmentDownloaderOptions, 'allowLoopback' | 'lookup'>;
 }
 
 /** The archive use case wired to its adapters: what the CLI, the functions and the local stack share. */
@@ -44,9 +51,26 @@ export function createArchiveService(config: ArchiveConfig, options: ArchiveServ
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const store = new S3ArchiveStore({ client: options.s3, bucket: config.bucket });
+  const attachments = config.attachments?.enabled
+    ? new AttachmentArchiver({
+        source: new AttachmentDownloader({
+          allowlist: config.attachments.hostAllowlist,
+          maxBytes: config.attachments.maxBytes,
+          timeoutMs: config.attachments.timeoutMs,
+          maxRedirects: config.attachments.maxRedirects,
+          contentTypes: config.attachments.contentTypes,
+          ...options.attachments,
+        }),
+        store,
+        maxPerRoom: config.attachments.maxPerRoom,
+        concurrency: config.attachments.concurrency,
+        budgetMs: config.attachments.budgetMs,
+      })
+    : undefined;
   const deps: ArchiveRoomDeps = {
     source: client,
     store,
+    ...(attachments ? { attachments } : {}),
     timeZone: config.timeZone,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onFetched ? { onFetched: options.onFetched } : {}),

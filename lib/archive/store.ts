@@ -7,6 +7,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import type { AttachmentStore } from '../attachments/archive-attachments.js';
+import { attachmentKey } from '../attachments/keys.js';
 import { CorruptArchiveError, StorageAccessError, StorageUnavailableError } from './errors.js';
 import { indexKey } from './keys.js';
 
@@ -30,6 +32,12 @@ export interface IndexRecord {
   /** The S3 versions the index points at, when the bucket is versioned. */
   readonly raw_version_id?: string;
   readonly transcript_version_id?: string;
+  /**
+   * Messages of the transcript whose image is not archived yet, each named by
+   * an `attachment not archived` warning: the next archive of the room retries
+   * them, even when HappyTalk's answer is unchanged. Absent when there are none.
+   */
+  readonly attachments_pending?: number;
 }
 
 /**
@@ -101,7 +109,7 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * HappyTalk never overwrites a newer one (objects carry the answer's time as
  * `fetched-at` metadata). A lost race (412, 409) re-reads and decides again.
  */
-export class S3ArchiveStore implements ArchiveStore {
+export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
   readonly bucket: string;
   readonly #s3: S3Port;
   readonly #maxConflicts: number;
@@ -119,33 +127,55 @@ export class S3ArchiveStore implements ArchiveStore {
     return parseIndex(body, key);
   }
 
+  /**
+   * Writes the room's objects, then its index. A transcript (and an index)
+   * with the same SHA-256 as the stored one is still written when it has fewer
+   * `attachments_pending` (`attachments-pending` metadata): a retried
+   * attachment step that archived more of the room's images.
+   */
   async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: IndexRecord }> {
     const { index } = entry;
-    const content: ContentStamp = { sha256: index.sha256, fetchedAt: index.fetched_at ?? index.archived_at };
+    const stamp = (pending: number): ContentStamp => ({
+      sha256: index.sha256,
+      fetchedAt: index.fetched_at ?? index.archived_at,
+      pending,
+    });
     const metadata = {
       'room-id': index.room_id,
-      sha256: content.sha256,
-      'fetched-at': content.fetchedAt,
+      sha256: index.sha256,
+      'fetched-at': stamp(0).fetchedAt,
       'schema-version': String(index.schema_version),
     };
+    const withPending = (pending: number) =>
+      pending > 0 ? { ...metadata, [PENDING_METADATA]: String(pending) } : metadata;
+    const { attachments_pending: _, ...unpinned } = index;
+    const pending = index.attachments_pending ?? 0;
     const expectNew = entry.expectNew === true;
     const [raw, transcript] = await Promise.all([
-      this.#putNewest(index.raw_key, entry.raw, metadata, content, expectNew),
-      this.#putNewest(index.transcript_key, entry.transcriptLine, metadata, content, expectNew),
+      this.#putNewest(index.raw_key, entry.raw, metadata, stamp(0), expectNew),
+      this.#putNewest(
+        index.transcript_key,
+        entry.transcriptLine,
+        withPending(pending),
+        stamp(pending),
+        expectNew,
+      ),
     ]);
     if (raw.outcome === 'superseded' || transcript.outcome === 'superseded') {
       return { outcome: 'superseded', index };
     }
+    // The index tells what the transcript it points at holds, whoever wrote that transcript.
     const pinned: IndexRecord = {
-      ...index,
+      ...unpinned,
       ...(raw.versionId ? { raw_version_id: raw.versionId } : {}),
       ...(transcript.versionId ? { transcript_version_id: transcript.versionId } : {}),
+      ...(transcript.pending > 0 ? { attachments_pending: transcript.pending } : {}),
     };
     const written = await this.#putNewest(
       indexKey(index.room_id),
       JSON.stringify(pinned),
-      metadata,
-      content,
+      withPending(transcript.pending),
+      stamp(transcript.pending),
       expectNew,
     );
     if (written.outcome === 'superseded') return { outcome: 'superseded', index };
@@ -154,9 +184,51 @@ export class S3ArchiveStore implements ArchiveStore {
   }
 
   /**
+   * Writes content-addressed attachment bytes at `attachments/<sha256>` with
+   * `If-None-Match: *`: written once, and a 412 means the object is already
+   * there (`exists`). The object carries its `ContentType` and the metadata
+   * `sha256` and `content-type`, nothing else (no URL).
+   *
+   * @throws StorageAccessError, StorageUnavailableError
+   */
+  async writeAttachment(attachment: {
+    sha256: string;
+    body: Uint8Array;
+    contentType: string;
+  }): Promise<{ key: string; outcome: 'written' | 'exists' }> {
+    const key = attachmentKey(attachment.sha256);
+    for (let attempt = 1; attempt <= this.#maxConflicts; attempt++) {
+      try {
+        await this.#s3.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: attachment.body,
+            ContentType: attachment.contentType,
+            Metadata: { sha256: attachment.sha256, 'content-type': attachment.contentType },
+            IfNoneMatch: '*',
+          }),
+        );
+        return { key, outcome: 'written' };
+      } catch (error) {
+        const status = httpStatusOf(error);
+        if (status === 412 || (error instanceof Error && error.name === 'PreconditionFailed')) {
+          return { key, outcome: 'exists' };
+        }
+        // 409: a concurrent write of the same key is in flight; the next attempt sees it done (412).
+        if (status !== 409) throw translateS3Error(error, `write s3://${this.bucket}/${key}`);
+      }
+    }
+    throw new StorageUnavailableError(
+      `cannot write s3://${this.bucket}/${key}: ${this.#maxConflicts} conflicting writes in a row`,
+    );
+  }
+
+  /**
    * Writes `body` at `key` unless the object there already holds this content
-   * (`unchanged`) or a newer one (`superseded`), with a conditional PUT that
-   * fails if someone else wrote the key since it was read.
+   * (`unchanged`: the same SHA-256, with no more attachments pending) or a
+   * newer one (`superseded`), with a conditional PUT that fails if someone else
+   * wrote the key since it was read. `pending` is what the object left holds.
    */
   async #putNewest(
     key: string,
@@ -164,11 +236,17 @@ export class S3ArchiveStore implements ArchiveStore {
     metadata: Record<string, string>,
     content: ContentStamp,
     expectNew: boolean,
-  ): Promise<{ outcome: WriteOutcome; versionId?: string }> {
+  ): Promise<{ outcome: WriteOutcome; versionId?: string; pending: number }> {
     for (let attempt = 1; attempt <= this.#maxConflicts; attempt++) {
       const current = expectNew && attempt === 1 ? undefined : await this.#head(key);
-      if (current?.sha256 === content.sha256) return { outcome: 'unchanged', ...versionOf(current) };
-      if (current?.fetchedAt && current.fetchedAt > content.fetchedAt) return { outcome: 'superseded' };
+      if (current?.sha256 === content.sha256) {
+        if (content.pending >= current.pending) {
+          return { outcome: 'unchanged', ...versionOf(current), pending: current.pending };
+        }
+        // The same answer with fewer attachments missing is better, whenever it was fetched.
+      } else if (current?.fetchedAt && current.fetchedAt > content.fetchedAt) {
+        return { outcome: 'superseded', pending: current.pending };
+      }
       try {
         const output = await this.#s3.send(
           new PutObjectCommand({
@@ -180,7 +258,11 @@ export class S3ArchiveStore implements ArchiveStore {
             ...(current ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
           }),
         );
-        return { outcome: 'written', ...versionOf({ versionId: output.VersionId }) };
+        return {
+          outcome: 'written',
+          ...versionOf({ versionId: output.VersionId }),
+          pending: content.pending,
+        };
       } catch (error) {
         if (!isLostRace(error)) throw translateS3Error(error, `write s3://${this.bucket}/${key}`);
       }
@@ -198,6 +280,7 @@ export class S3ArchiveStore implements ArchiveStore {
         ...(output.Metadata?.sha256 ? { sha256: output.Metadata.sha256 } : {}),
         ...(output.Metadata?.['fetched-at'] ? { fetchedAt: output.Metadata['fetched-at'] } : {}),
         ...(output.VersionId ? { versionId: output.VersionId } : {}),
+        pending: pendingOf(output.Metadata?.[PENDING_METADATA]),
       };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -328,10 +411,14 @@ export class S3ArchiveStore implements ArchiveStore {
   }
 }
 
-/** The content an object holds: the SHA-256 of the raw answer and when HappyTalk gave it. */
+/**
+ * The content an object holds: the SHA-256 of the raw answer, when HappyTalk
+ * gave it, and (transcript and index) how many attachments it still lacks.
+ */
 interface ContentStamp {
   readonly sha256: string;
   readonly fetchedAt: string;
+  readonly pending: number;
 }
 
 interface ObjectStamp {
@@ -339,6 +426,19 @@ interface ObjectStamp {
   readonly sha256?: string;
   readonly fetchedAt?: string;
   readonly versionId?: string;
+  readonly pending: number;
+}
+
+/** Object metadata: the transcript's (and its index's) `attachments_pending`, when above 0. */
+const PENDING_METADATA = 'attachments-pending';
+
+function pendingOf(value: string | undefined): number {
+  const pending = Number(value ?? 0);
+  return Number.isSafeInteger(pending) && pending > 0 ? pending : 0;
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
 }
 
 function versionOf(stamp: { versionId?: string | undefined }): { versionId?: string } {

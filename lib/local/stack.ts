@@ -71,6 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     HAPPYTALK_TOKEN: options.simulator?.token ?? LOCAL_TOKEN,
     ARCHIVE_BUCKET: LOCAL_BUCKET,
     HAPPYTALK_TIMEZONE: 'Asia/Seoul',
+    ATTACHMENT_ARCHIVING: 'off',
     ...awsEnv,
   };
   // The functions read their configuration from process.env at import, as in Lambda.
@@ -84,6 +85,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     ARCHIVE_DLQ_URL: sqs.queueUrl('happytalk-archive-dlq'),
     POWERTOOLS_METRICS_DISABLED: 'true',
+    // The sample rooms' images are on static.happytalk.io, which the local stack does not reach.
+    ATTACHMENT_ARCHIVING: 'off',
   });
   const [{ handler: httpApi }, { handler: retrievalApi }, { handler: archiveEvents }] = (await Promise.all([
     import('../../functions/http-api.js'),
@@ -96,9 +99,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ];
 
   const server = createServer((request, response) => {
-    serve(request, response, { archive: httpApi, retrieval: retrievalApi }, archiveEvents).catch((error: unknown) => {
-      sendJson(response, 500, { error: { code: 'LOCAL_STACK', message: String(error) } });
-    });
+    serve(request, response, { archive: httpApi, retrieval: retrievalApi }, archiveEvents).catch(
+      (error: unknown) => {
+        sendJson(response, 500, { error: { code: 'LOCAL_STACK', message: String(error) } });
+      },
+    );
   });
   const apiUrl = await listen(server, ports.api ?? 0);
 
@@ -157,7 +162,11 @@ async function serve(
   const event = toHttpApiEvent(request, body);
   if (!event) {
     return sendJson(response, 404, {
-      error: { code: 'ROUTE_NOT_FOUND', message: 'try POST|GET /rooms/{room_id}/archive, GET /rooms/{room_id}/archive/versions or POST /events' },
+      error: {
+        code: 'ROUTE_NOT_FOUND',
+        message:
+          'try POST|GET /rooms/{room_id}/archive, GET /rooms/{room_id}/archive/versions or POST /events',
+      },
     });
   }
   const result =

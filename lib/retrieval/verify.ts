@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CorruptArchiveError } from '../archive/errors.js';
 import type { IndexRecord } from '../archive/store.js';
+import { isAttachmentWarning } from '../attachments/warnings.js';
 import { describeValue } from '../errors.js';
 import { parseChatData } from '../happytalk/client.js';
 import { transcriptOf } from '../transcript/normalize.js';
@@ -327,7 +328,9 @@ const ABSENT = '(absent)';
  *   (`[{key, sha256, content_type}]`), added by the archive after normalizing;
  *   ignored when the normalizer gives no `attachments` for that message;
  * - the warning `{path: "chat.status", reason: "room not final after N attempts: archived as it is"}`
- *   that the event path adds to a room it archives while still open.
+ *   that the event path adds to a room it archives while still open;
+ * - the warnings `{path: "message[i].contents" or "message[i].contents.image_url",
+ *   reason: "attachment not archived: …"}` the archive adds for an image it could not archive.
  */
 export function transcriptDifferences(expected: unknown, stored: unknown, limit = 20): Difference[] {
   const differences: Difference[] = [];
@@ -346,7 +349,7 @@ function withoutArchiveWarnings(stored: unknown): unknown {
           warning.path === 'chat.status' &&
           typeof warning.reason === 'string' &&
           NOT_FINAL_WARNING.test(warning.reason)
-        ),
+        ) && !isAttachmentWarning(warning),
     ),
   };
 }

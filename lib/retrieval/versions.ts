@@ -38,17 +38,19 @@ export async function listTranscriptVersions(
   const key = index.transcript_key;
   const listed = await listVersionIds(s3, reader.bucket, key);
   const versions = await Promise.all(
-    (listed ?? [{ versionId: undefined, latest: true }]).slice(0, MAX_VERSIONS).map(async ({ versionId, latest }) => {
-      const head = await reader.headObject(key, versionId);
-      return {
-        version_id: head?.versionId ?? versionId ?? null,
-        archived_at: head?.lastModified?.toISOString() ?? null,
-        sha256: head?.metadata.sha256 ?? null,
-        fetched_at: head?.metadata['fetched-at'] ?? null,
-        bytes: head?.size ?? null,
-        latest,
-      };
-    }),
+    (listed ?? [{ versionId: undefined, latest: true }])
+      .slice(0, MAX_VERSIONS)
+      .map(async ({ versionId, latest }) => {
+        const head = await reader.headObject(key, versionId);
+        return {
+          version_id: head?.versionId ?? versionId ?? null,
+          archived_at: head?.lastModified?.toISOString() ?? null,
+          sha256: head?.metadata.sha256 ?? null,
+          fetched_at: head?.metadata['fetched-at'] ?? null,
+          bytes: head?.size ?? null,
+          latest,
+        };
+      }),
   );
   return { room_id: roomId, key, versions };
 }
@@ -60,7 +62,9 @@ async function listVersionIds(
   key: string,
 ): Promise<Array<{ versionId: string | undefined; latest: boolean }> | undefined> {
   try {
-    const output = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key, MaxKeys: 1000 }));
+    const output = await s3.send(
+      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key, MaxKeys: 1000 }),
+    );
     return (output.Versions ?? [])
       .filter((version) => version.Key === key)
       .sort((a, b) => (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0))

@@ -11,6 +11,16 @@ export {
   SimulatorFaultSchema,
 } from './faults.js';
 export { type GenerateHistoryOptions, generateHistory } from './history.js';
+export {
+  IMAGE_PATH_PREFIX,
+  type ImageFault,
+  ImageFaultSchema,
+  type RecordedImageRequest,
+  rehostImages,
+  SAMPLE_IMAGE_ORIGIN,
+  type SimulatorImage,
+  simulatorImage,
+} from './images.js';
 export { encodePhpJson } from './php-json.js';
 export type { QueryWindow, RecordedRoomListRequest } from './room-list.js';
 export {

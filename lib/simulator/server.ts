@@ -28,6 +28,15 @@ import {
   sendTruncated,
   textAnswer,
 } from './http.js';
+import {
+  IMAGE_PATH_PREFIX,
+  type ImageFault,
+  ImageFaultSchema,
+  ImageFaultTable,
+  type RecordedImageRequest,
+  type SimulatorImage,
+  simulatorImage,
+} from './images.js';
 import { encodePhpJson } from './php-json.js';
 import {
   type QueryWindow,
@@ -113,8 +122,17 @@ export interface Simulator {
   setFault(roomId: string, fault: SimulatorFault | undefined): void;
   /** Clears every fault. */
   clearFaults(): void;
-  /** Forgets the recorded requests of both paths. */
+  /** Forgets the recorded requests of every path. */
   resetRequests(): void;
+  /** Requests received on image paths (`/data/chat_data/…`), oldest first. */
+  readonly imageRequests: readonly RecordedImageRequest[];
+  /**
+   * Serves these bytes (default content type `image/png`) at an image path
+   * (`/data/chat_data/…`) instead of the generated PNG; `undefined` goes back to it.
+   */
+  setImage(path: string, image: SimulatorImage | undefined): void;
+  /** Sets the fault of an image path, or of every one with `'*'`; `undefined` clears it. */
+  setImageFault(path: string, fault: ImageFault | undefined): void;
 }
 
 /** The fault key of room list requests (`'*'` applies to them too when it is not set). */
@@ -238,6 +256,9 @@ class RunningSimulator implements Simulator {
   readonly #requests: RecordedRequest[] = [];
   readonly #roomListRequests: RecordedRoomListRequest[] = [];
   readonly #pendingSleeps = new Set<PendingSleep>();
+  readonly #images = new Map<string, { body: Buffer; contentType: string }>();
+  readonly #imageFaults = new ImageFaultTable();
+  readonly #imageRequests: RecordedImageRequest[] = [];
   #closing: Promise<void> | undefined;
   #port = 0;
 
@@ -293,11 +314,42 @@ class RunningSimulator implements Simulator {
 
   clearFaults(): void {
     this.#faults.clear();
+    this.#imageFaults.clear();
   }
 
   resetRequests(): void {
     this.#requests.length = 0;
     this.#roomListRequests.length = 0;
+    this.#imageRequests.length = 0;
+  }
+
+  get imageRequests(): readonly RecordedImageRequest[] {
+    return this.#imageRequests;
+  }
+
+  setImage(path: string, image: SimulatorImage | undefined): void {
+    const valid = validImagePath(path);
+    if (image === undefined) {
+      this.#images.delete(valid);
+      return;
+    }
+    const body = typeof image.body === 'string' ? Buffer.from(image.body, 'utf8') : Buffer.from(image.body);
+    this.#images.set(valid, { body, contentType: image.contentType ?? 'image/png' });
+  }
+
+  setImageFault(path: string, fault: ImageFault | undefined): void {
+    const key = path === '*' ? path : validImagePath(path);
+    if (fault === undefined) {
+      this.#imageFaults.set(key, undefined);
+      return;
+    }
+    const parsed = ImageFaultSchema.safeParse(fault);
+    if (!parsed.success) {
+      throw new SimulatorConfigError(`invalid image fault: ${z.prettifyError(parsed.error)}`, {
+        cause: parsed.error,
+      });
+    }
+    this.#imageFaults.set(key, parsed.data);
   }
 
   readonly #handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
@@ -335,7 +387,9 @@ class RunningSimulator implements Simulator {
   }
 
   async #route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    switch (requestPath(request)) {
+    const path = requestPath(request);
+    if (path.startsWith(IMAGE_PATH_PREFIX)) return this.#serveImage(request, response, path);
+    switch (path) {
       case CHAT_DATA_PATH:
         return this.#serveChatData(request, response);
       case CHAT_ROOM_LISTS_PATH:
@@ -346,6 +400,51 @@ class RunningSimulator implements Simulator {
         return this.#serveRoomControl(request, response);
       default:
         return send(response, textAnswer(404, 'Not Found'));
+    }
+  }
+
+  /** `GET|HEAD /data/chat_data/…`: the registered bytes or a generated PNG, unless a fault says otherwise. */
+  async #serveImage(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    this.#imageRequests.push({
+      path,
+      at: new Date(),
+      method: request.method ?? '',
+      headers: this.#safeHeaders(request.headers),
+    });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return send(response, methodNotAllowed('GET, HEAD'));
+    const fault = this.#imageFaults.take(path);
+    if (fault?.kind === 'delay') await this.#sleep(fault.ms);
+    if (this.#closing !== undefined || response.destroyed) return;
+    const image = this.#images.get(path) ?? { body: simulatorImage(path), contentType: 'image/png' };
+    const head = request.method === 'HEAD';
+    const answer = (status: number, headers: Record<string, string>, body: Buffer): void => {
+      response.writeHead(status, { ...headers, 'Content-Length': String(body.length) });
+      response.end(head ? undefined : body);
+    };
+    switch (fault?.kind) {
+      case undefined:
+      case 'delay':
+        return answer(200, { 'Content-Type': image.contentType }, image.body);
+      case 'status':
+        return send(response, textAnswer(fault.status, `HTTP ${fault.status}`));
+      case 'content-type':
+        return answer(
+          200,
+          { 'Content-Type': fault.contentType },
+          fault.body === undefined ? image.body : Buffer.from(fault.body, 'utf8'),
+        );
+      case 'redirect':
+        return answer(fault.status ?? 302, { Location: fault.location }, Buffer.alloc(0));
+      case 'redirect-loop':
+        return answer(302, { Location: path }, Buffer.alloc(0));
+      case 'reset':
+        response.destroy();
+        return;
+      case 'huge':
+        return sendHugeImage(response, fault.bytes, fault.contentLength !== false, head);
+      case 'trickle':
+        return trickleImage(response, image, fault.intervalMs);
     }
   }
 
@@ -586,6 +685,67 @@ class RunningSimulator implements Simulator {
   }
 }
 
+function validImagePath(path: string): string {
+  if (!path.startsWith(IMAGE_PATH_PREFIX) || path.includes('?') || path.includes('#')) {
+    throw new SimulatorConfigError(
+      `an image path starts with ${IMAGE_PATH_PREFIX}, received ${JSON.stringify(path)}`,
+    );
+  }
+  return path;
+}
+
+const HUGE_CHUNK = Buffer.alloc(64 * 1024);
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** A PNG signature then zeros, `bytes` in all, written as fast as the client reads, until it hangs up. */
+async function sendHugeImage(
+  response: ServerResponse,
+  bytes: number,
+  contentLength: boolean,
+  head: boolean,
+): Promise<void> {
+  response.writeHead(200, {
+    'Content-Type': 'image/png',
+    ...(contentLength ? { 'Content-Length': String(bytes) } : {}),
+  });
+  if (head) {
+    response.end();
+    return;
+  }
+  let left = bytes - PNG_SIGNATURE.length;
+  response.write(PNG_SIGNATURE);
+  while (left > 0 && !response.destroyed) {
+    const chunk = HUGE_CHUNK.subarray(0, Math.min(left, HUGE_CHUNK.length));
+    left -= chunk.length;
+    if (!response.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        response.once('drain', resolve);
+        response.once('close', resolve);
+      });
+    }
+  }
+  if (!response.destroyed) response.end();
+}
+
+/** The headers, then one byte of the image every `intervalMs` (from the start again), until the client hangs up. */
+function trickleImage(
+  response: ServerResponse,
+  image: { body: Buffer; contentType: string },
+  intervalMs: number,
+): void {
+  response.writeHead(200, { 'Content-Type': image.contentType });
+  let offset = 0;
+  const timer = setInterval(() => {
+    if (response.destroyed || image.body.length === 0) {
+      clearInterval(timer);
+      return;
+    }
+    response.write(image.body.subarray(offset % image.body.length, (offset % image.body.length) + 1));
+    offset += 1;
+  }, intervalMs).unref();
+  response.once('close', () => clearInterval(timer));
+}
+
 function validFault(fault: SimulatorFault): SimulatorFault {
   const parsed = SimulatorFaultSchema.safeParse(fault);
   if (!parsed.success) {
@@ -617,6 +777,10 @@ function controlError(message: string): Answer {
  *   `roomListAnswer`), with the same token and credential checks; a range
  *   outside `queryWindow` answers -504 overDate, and so does `chat_data` for a
  *   room older than `queryWindow.maxAgeDays`.
+ *
+ * - `GET|HEAD /data/chat_data/…` serves an image: a small PNG generated from
+ *   the path, or the bytes registered with `setImage`, unless `setImageFault`
+ *   says otherwise (see `ImageFaultSchema`).
  *
  * Faults ({@link SimulatorFault}) apply once the body has parsed, before the
  * token, credential and room checks; a room's own fault wins over `'*'`. Room

@@ -118,6 +118,23 @@ export const LinkSchema = z.looseObject({
   url: z.string().min(1).meta({ description: 'The link target, as received.' }),
 });
 
+/** A file of a message archived beside the transcript (added by the archive, not by normalizing). */
+export const AttachmentSchema = z
+  .looseObject({
+    url: z.string().min(1).meta({ description: "The URL it was downloaded from: the message's image_url." }),
+    key: z
+      .string()
+      .regex(/^attachments\/./)
+      .meta({ description: 'The S3 key of the archived copy, e.g. "attachments/<sha256>".' }),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .meta({ description: 'Hex digest of the archived bytes.' }),
+    content_type: z.string().min(1).meta({ description: 'The media type of the bytes, e.g. "image/png".' }),
+    bytes: z.number().int().nonnegative().meta({ description: 'The size of the archived copy, in bytes.' }),
+  })
+  .meta({ id: 'Attachment', description: 'An archived copy of a file a message names.' });
+
 /** One message of the room, normalized. */
 export const MessageSchema = z
   .looseObject({
@@ -138,6 +155,14 @@ export const MessageSchema = z
     sent_at: TimeSchema.nullable().meta({ description: 'From message.send_date.' }),
     read_at: TimeSchema.nullable().meta({ description: 'From message.read_date.' }),
     extra: extraSchema('Every message field the spec does not name, verbatim.'),
+    attachments: z
+      .array(AttachmentSchema)
+      .optional()
+      .meta({
+        description:
+          'The archived copy of the image (image_url), when the archive could download it; absent otherwise ' +
+          '(a warning "attachment not archived: …" then says why).',
+      }),
   })
   .meta({ id: 'Message', description: 'One message (data[].message[]).' });
 
@@ -202,6 +227,8 @@ export type Code = z.infer<typeof CodeSchema>;
 export type Time = z.infer<typeof TimeSchema>;
 /** A link of a button or template message; see {@link LinkSchema}. */
 export type Link = z.infer<typeof LinkSchema>;
+/** An archived file of a message; see {@link AttachmentSchema}. */
+export type Attachment = z.infer<typeof AttachmentSchema>;
 /** One normalized message; see {@link MessageSchema}. */
 export type Message = z.infer<typeof MessageSchema>;
 /** A value not mapped as documented; see {@link WarningSchema}. */

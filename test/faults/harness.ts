@@ -110,7 +110,9 @@ export async function startFaultHarness(): Promise<FaultHarness> {
     async http(method, roomId, options) {
       const handler = method === 'GET' ? retrievalHandler : httpHandler;
       const result = await handler(httpApiEvent(method, roomId, options), lambdaContext());
-      const raw = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64').toString('utf8') : (result.body ?? '');
+      const raw = result.isBase64Encoded
+        ? Buffer.from(result.body ?? '', 'base64').toString('utf8')
+        : (result.body ?? '');
       responses.push(raw);
       return { status: result.statusCode ?? 0, body: JSON.parse(raw || '{}'), raw };
     },

@@ -192,7 +192,12 @@ describe('functions', () => {
     };
     // 29 s: a 9.666 s request timeout and a retry budget that ends early enough for the last retry.
     expect(propsOf(template, ids.httpApiFunction).Environment).toEqual({
-      Variables: { ...common, HAPPYTALK_TIMEOUT_MS: '9666', HAPPYTALK_RETRY_BUDGET_MS: '13334' },
+      Variables: {
+        ...common,
+        HAPPYTALK_TIMEOUT_MS: '9666',
+        HAPPYTALK_RETRY_BUDGET_MS: '8501',
+        ATTACHMENT_BUDGET_MS: '4833',
+      },
     });
     expect(propsOf(template, ids.archiveEventsFunction).Environment).toEqual({
       Variables: { ...common, ARCHIVE_DLQ_URL: { Ref: ids.dlq }, COMPLETION_MAX_ATTEMPTS: '4' },

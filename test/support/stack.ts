@@ -55,6 +55,9 @@ export async function startTestStack(options: { simulator?: SimulatorOptions } =
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchiveTest',
+    // The rooms' images are on static.happytalk.io: never reached from tests. test/integration/attachments
+    // turns archiving on against images the simulator serves on loopback.
+    ATTACHMENT_ARCHIVING: 'off',
   };
   const s3Client = createS3Client(env);
   return {

@@ -5,12 +5,23 @@ import { ConfigurationError } from '../../lib/errors.js';
 const base = { ARCHIVE_BUCKET: 'my-archive', HAPPYTALK_SECRET_ID: 'happytalk/token' };
 
 describe('readArchiveConfig', () => {
-  it('applies the defaults: production host and Asia/Seoul', () => {
+  it('applies the defaults: production host and Asia/Seoul, images archived from *.happytalk.io', () => {
     expect(readArchiveConfig(base, { allowLocalToken: false })).toEqual({
       bucket: 'my-archive',
       baseUrl: 'https://customer.happytalk.io',
       timeZone: 'Asia/Seoul',
       credentials: { kind: 'secret', secretId: 'happytalk/token' },
+      attachments: {
+        enabled: true,
+        hostAllowlist: ['*.happytalk.io'],
+        maxBytes: 20 * 1024 * 1024,
+        timeoutMs: 10_000,
+        maxRedirects: 3,
+        contentTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif'],
+        maxPerRoom: 50,
+        concurrency: 4,
+        budgetMs: 15_000,
+      },
     });
   });
 

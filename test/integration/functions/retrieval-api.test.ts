@@ -5,7 +5,10 @@ import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
 import { captureOutput, httpApiEvent, lambdaContext } from '../../support/lambda.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 let stack: TestStack;
 let archive: Handler;
@@ -14,9 +17,16 @@ let output: ReturnType<typeof captureOutput>;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  Object.assign(process.env, stack.env, { RETRIEVAL_INLINE_MAX_BYTES: '6000', POWERTOOLS_METRICS_DISABLED: 'true' });
-  ({ handler: archive } = (await import('../../../functions/http-api.js')) as unknown as { handler: Handler });
-  ({ handler: retrieve } = (await import('../../../functions/retrieval-api.js')) as unknown as { handler: Handler });
+  Object.assign(process.env, stack.env, {
+    RETRIEVAL_INLINE_MAX_BYTES: '6000',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  ({ handler: archive } = (await import('../../../functions/http-api.js')) as unknown as {
+    handler: Handler;
+  });
+  ({ handler: retrieve } = (await import('../../../functions/retrieval-api.js')) as unknown as {
+    handler: Handler;
+  });
   for (const roomId of [SAMPLE_ROOM_IDS.completed, SAMPLE_ROOM_IDS.specExample]) {
     await archive(httpApiEvent('POST', roomId), lambdaContext());
   }

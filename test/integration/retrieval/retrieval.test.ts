@@ -154,10 +154,22 @@ async function addAttachmentsToImagesRoom(): Promise<void> {
   const [first, second] = images;
   if (!first || !second) throw new Error('the images room has fewer than two images');
   first.attachments = [
-    { key: `attachments/${IMAGE_SHA256}`, sha256: IMAGE_SHA256, content_type: 'image/png' },
+    {
+      url: first.image_url,
+      key: `attachments/${IMAGE_SHA256}`,
+      sha256: IMAGE_SHA256,
+      content_type: 'image/png',
+      bytes: IMAGE_BYTES.length,
+    },
   ];
   second.attachments = [
-    { key: `attachments/${MISSING_SHA256}`, sha256: MISSING_SHA256, content_type: 'image/jpeg' },
+    {
+      url: second.image_url,
+      key: `attachments/${MISSING_SHA256}`,
+      sha256: MISSING_SHA256,
+      content_type: 'image/jpeg',
+      bytes: 1234,
+    },
   ];
   await put(`attachments/${IMAGE_SHA256}`, IMAGE_BYTES, { sha256: IMAGE_SHA256 });
   await put(index.transcript_key, `${JSON.stringify(transcript)}\n`, stored.metadata ?? {});

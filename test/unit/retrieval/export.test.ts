@@ -34,8 +34,20 @@ describe('exportCustomer', () => {
     const badSha256 = 'c'.repeat(64);
     archive(bucket, {
       transform: withAttachments([
-        { key: `attachments/${sha256(good)}`, sha256: sha256(good), content_type: 'image/png' },
-        { key: `attachments/${badSha256}`, sha256: badSha256, content_type: 'image/png' },
+        {
+          url: 'https://static.happytalk.io/a.png',
+          key: `attachments/${sha256(good)}`,
+          sha256: sha256(good),
+          content_type: 'image/png',
+          bytes: good.length,
+        },
+        {
+          url: 'https://static.happytalk.io/b.png',
+          key: `attachments/${badSha256}`,
+          sha256: badSha256,
+          content_type: 'image/png',
+          bytes: 11,
+        },
       ]),
     });
     bucket.put(`attachments/${sha256(good)}`, good);

@@ -117,9 +117,10 @@ describe('scanTranscripts', () => {
 
 describe('attachmentRefsOf', () => {
   const transcript = transcriptFor(EXAMPLE, '2026-01-01T00:00:00Z');
+  // Malformed entries on purpose: the reader must cope with what the schema would refuse.
   const withAttachments = (attachments: unknown): Transcript => ({
     ...transcript,
-    messages: transcript.messages.map((message) => ({ ...message, attachments })),
+    messages: transcript.messages.map((message) => ({ ...message, attachments })) as Transcript['messages'],
   });
   const sha = 'b'.repeat(64);
 

@@ -33,7 +33,7 @@ describe('verifyRoom', () => {
     expect(result.ok).toBe(false);
   });
 
-  it('ignores attachments the archive added to messages, and the warning of a room archived while open', async () => {
+  it('ignores attachments the archive added to messages, its attachment warnings, and the warning of a room archived while open', async () => {
     const bucket = new FakeArchive();
     archive(bucket, {
       transform: (transcript: Transcript) => ({
@@ -41,12 +41,23 @@ describe('verifyRoom', () => {
         messages: transcript.messages.map((message) => ({
           ...message,
           attachments: [
-            { key: `attachments/${'a'.repeat(64)}`, sha256: 'a'.repeat(64), content_type: 'image/png' },
+            {
+              url: 'https://static.happytalk.io/a.png',
+              key: `attachments/${'a'.repeat(64)}`,
+              sha256: 'a'.repeat(64),
+              content_type: 'image/png',
+              bytes: 10,
+            },
           ],
         })),
         warnings: [
           ...transcript.warnings,
           { path: 'chat.status', value: '1', reason: 'room not final after 3 attempts: archived as it is' },
+          {
+            path: 'message[0].contents',
+            value: 'https://static.happytalk.io/b.png',
+            reason: 'attachment not archived: HTTP 404',
+          },
         ],
       }),
     });

@@ -176,7 +176,7 @@ describe('TranscriptSchema', () => {
       ...transcript,
       export_id: 'e-1',
       chat: { ...transcript.chat, tags: ['vip'] },
-      messages: transcript.messages.map((message) => ({ ...message, attachments: [{ url: 'https://a' }] })),
+      messages: transcript.messages.map((message) => ({ ...message, reactions: [{ emoji: '👍' }] })),
     };
 
     // Act
@@ -184,7 +184,7 @@ describe('TranscriptSchema', () => {
 
     // Assess
     expect(result.success).toBe(true);
-    expect(result.data?.messages[0]?.attachments).toEqual([{ url: 'https://a' }]);
+    expect(result.data?.messages[0]?.reactions).toEqual([{ emoji: '👍' }]);
   });
 
   it.each([
