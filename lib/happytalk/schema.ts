@@ -99,3 +99,57 @@ function isFiniteNumber(value: unknown): boolean {
 
 /** The path of the `chat_data` endpoint below a HappyTalk base URL. */
 export const CHAT_DATA_PATH = '/user/api/chat_data/format/json';
+
+/** The `chat` fields documented in `chat_data.md`, in the spec's order. */
+export const DOCUMENTED_CHAT_FIELDS = [
+  'id',
+  'title',
+  'counselor_name',
+  'counselor_nickname',
+  'customer_uuid',
+  'users_id',
+  'category_id',
+  'division_id',
+  'cate_name1',
+  'cate_name2',
+  'etc_assign',
+  'reg_date',
+  'complate_date',
+  'out_api',
+  'status',
+  'order_number',
+  'product_number',
+  'parcel_number',
+  'parcel_companycode',
+  'app_ver',
+  'phone_os',
+  'phone_model',
+  'phone_osver',
+  'phone_telecomm',
+  'app_hash',
+  'parameter1',
+  'parameter2',
+  'parameter3',
+  'parameter4',
+  'parameter5',
+  'parameter6',
+  'parameter7',
+  'parameter8',
+  'parameter9',
+  'parameter10',
+  'vote_score',
+  'vote_comment',
+] as const;
+
+/** The `message` fields documented in `chat_data.md`, in the spec's order. */
+export const DOCUMENTED_MESSAGE_FIELDS = [
+  'id',
+  'from_id',
+  'to_id',
+  'type',
+  'user_type',
+  'contents_type',
+  'contents',
+  'send_date',
+  'read_date',
+] as const;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../simulator/index.js';
 import { toHttpApiEvent } from './http-api-adapter.js';
+import { lambdaContext } from './lambda-context.js';
 import { type LocalS3, startLocalS3 } from './s3.js';
 import { type LocalSecretsManager, startLocalSecretsManager } from './secrets-manager.js';
 import { type LocalSqs, startLocalSqs } from './sqs.js';
@@ -153,7 +153,7 @@ async function serve(
       });
     }
     try {
-      return sendJson(response, 200, await archiveEvents(event, localContext('archive-events')));
+      return sendJson(response, 200, await archiveEvents(event, lambdaContext('archive-events')));
     } catch (error) {
       // Lambda would retry this asynchronous invocation; locally the caller sees why.
       return sendJson(response, 503, { error: { code: 'RETRYABLE', message: (error as Error).message } });
@@ -171,27 +171,10 @@ async function serve(
   }
   const result =
     event.requestContext.http.method === 'POST'
-      ? await api.archive(event, localContext('http-api'))
-      : await api.retrieval(event, localContext('retrieval-api'));
+      ? await api.archive(event, lambdaContext('http-api'))
+      : await api.retrieval(event, lambdaContext('retrieval-api'));
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
-}
-
-function localContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:ap-northeast-2:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {

@@ -5,7 +5,7 @@ import { type ImageAttachment, renderTranscriptHtml } from '../view/transcript-h
 import { attachmentRefsOf } from './attachments.js';
 import { RoomNotArchivedError, UnknownVersionError } from './errors.js';
 import type { ArchiveReader } from './reader.js';
-import { parseTranscriptLine } from './scan.js';
+import { readStoredTranscript } from './stored-transcript.js';
 
 /** What `get` prints: the transcript line, its HTML view, or the raw response bytes. */
 export type RoomFormat = 'json' | 'html' | 'raw';
@@ -58,7 +58,7 @@ export async function getRoom(
   };
   if (options.format !== 'html') return { ...read, body: object.body };
 
-  const parsed = parseTranscriptLine(object.body);
+  const parsed = readStoredTranscript(object.body);
   if (!parsed.ok) throw new CorruptArchiveError(`${object.key} is ${parsed.reason}`);
   // The index's archive time is that of the version it points at; another version has its own.
   const archivedAt = options.versionId ? object.lastModified : index.archived_at;

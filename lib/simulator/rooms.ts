@@ -1,3 +1,4 @@
+import { DOCUMENTED_CHAT_FIELDS } from '../happytalk/schema.js';
 import { InvalidSimRoomError } from './errors.js';
 import { encodePhpJson } from './php-json.js';
 import {
@@ -10,6 +11,8 @@ import {
   seedFromText,
 } from './random.js';
 
+export { DOCUMENTED_CHAT_FIELDS, DOCUMENTED_MESSAGE_FIELDS } from '../happytalk/schema.js';
+
 /**
  * One element of `data` in a `chat_data` answer, in HappyTalk's raw shape:
  * `chat` holds the room's fields, `message` its messages, values as HappyTalk
@@ -19,60 +22,6 @@ export interface SimRoom {
   chat: Record<string, unknown>;
   message: Record<string, unknown>[];
 }
-
-/** The `chat` fields documented in `chat_data.md`, in the spec's order. */
-export const DOCUMENTED_CHAT_FIELDS = [
-  'id',
-  'title',
-  'counselor_name',
-  'counselor_nickname',
-  'customer_uuid',
-  'users_id',
-  'category_id',
-  'division_id',
-  'cate_name1',
-  'cate_name2',
-  'etc_assign',
-  'reg_date',
-  'complate_date',
-  'out_api',
-  'status',
-  'order_number',
-  'product_number',
-  'parcel_number',
-  'parcel_companycode',
-  'app_ver',
-  'phone_os',
-  'phone_model',
-  'phone_osver',
-  'phone_telecomm',
-  'app_hash',
-  'parameter1',
-  'parameter2',
-  'parameter3',
-  'parameter4',
-  'parameter5',
-  'parameter6',
-  'parameter7',
-  'parameter8',
-  'parameter9',
-  'parameter10',
-  'vote_score',
-  'vote_comment',
-] as const;
-
-/** The `message` fields documented in `chat_data.md`, in the spec's order. */
-export const DOCUMENTED_MESSAGE_FIELDS = [
-  'id',
-  'from_id',
-  'to_id',
-  'type',
-  'user_type',
-  'contents_type',
-  'contents',
-  'send_date',
-  'read_date',
-] as const;
 
 /** The `complate_date` HappyTalk sends for a room that is still open. */
 export const OPEN_ROOM_COMPLATE_DATE = '0000-00-00 00:00:00';

@@ -1,4 +1,10 @@
-import type { ChatDataSuccess, RawChat, RawRoom } from '../happytalk/schema.js';
+import {
+  type ChatDataSuccess,
+  DOCUMENTED_CHAT_FIELDS,
+  DOCUMENTED_MESSAGE_FIELDS,
+  type RawChat,
+  type RawRoom,
+} from '../happytalk/schema.js';
 import { ARCHIVER_VERSION } from '../version.js';
 import {
   CHANNEL_CODES,
@@ -137,48 +143,9 @@ const PARAMETER_FIELDS = [
   'parameter10',
 ] as const;
 
-const CHAT_FIELDS: ReadonlySet<string> = new Set([
-  'id',
-  'title',
-  'counselor_name',
-  'counselor_nickname',
-  'customer_uuid',
-  'users_id',
-  'category_id',
-  'division_id',
-  'cate_name1',
-  'cate_name2',
-  'etc_assign',
-  'reg_date',
-  'complate_date',
-  'out_api',
-  'status',
-  'order_number',
-  'product_number',
-  'parcel_number',
-  'parcel_companycode',
-  'app_ver',
-  'phone_os',
-  'phone_model',
-  'phone_osver',
-  'phone_telecomm',
-  'app_hash',
-  ...PARAMETER_FIELDS,
-  'vote_score',
-  'vote_comment',
-]);
+const CHAT_FIELDS: ReadonlySet<string> = new Set(DOCUMENTED_CHAT_FIELDS);
 
-const MESSAGE_FIELDS: ReadonlySet<string> = new Set([
-  'id',
-  'from_id',
-  'to_id',
-  'type',
-  'user_type',
-  'contents_type',
-  'contents',
-  'send_date',
-  'read_date',
-]);
+const MESSAGE_FIELDS: ReadonlySet<string> = new Set(DOCUMENTED_MESSAGE_FIELDS);
 
 const ROOM_FIELDS: ReadonlySet<string> = new Set(['chat', 'message']);
 const SCORE = /^[+-]?\d+(?:\.\d+)?$/;

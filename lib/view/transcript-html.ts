@@ -1,12 +1,5 @@
 import { SENDER_CODES } from '../transcript/codes.js';
-import {
-  type Code,
-  type Link,
-  type Message,
-  type Transcript,
-  TranscriptSchema,
-} from '../transcript/schema.js';
-import { InvalidTranscriptLineError } from './errors.js';
+import type { Code, Link, Message, Transcript } from '../transcript/schema.js';
 import { html, type SafeHtml } from './html.js';
 
 /** The archived bytes of one image of a transcript. */
@@ -79,33 +72,6 @@ ${appendix(transcript)}
 </html>
 `;
   return page.toString();
-}
-
-/**
- * Renders one stored transcript line (the JSON of `transcripts/…/<room_id>.json`,
- * or a line of the CLI's output) with {@link renderTranscriptHtml}.
- *
- * @throws InvalidTranscriptLineError when the line is not JSON, or not a transcript v1.
- */
-export function transcriptHtmlFromLine(line: string, options: TranscriptHtmlOptions = {}): string {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (error) {
-    // The parser's message quotes the input, which holds personal data: it stays in `cause`.
-    throw new InvalidTranscriptLineError(`transcript line is not valid JSON (${line.length} characters)`, {
-      cause: error,
-    });
-  }
-  const parsed = TranscriptSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown shape';
-    throw new InvalidTranscriptLineError(`transcript line is not a transcript v1 (${where})`, {
-      cause: parsed.error,
-    });
-  }
-  return renderTranscriptHtml(parsed.data, options);
 }
 
 const NONE = html`<span class="none">—</span>`;

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidTranscriptLineError } from '../../../lib/view/errors.js';
-import {
-  renderTranscriptHtml,
-  TRANSCRIPT_VIEW_CSP,
-  transcriptHtmlFromLine,
-} from '../../../lib/view/transcript-html.js';
+import { renderTranscriptHtml, TRANSCRIPT_VIEW_CSP } from '../../../lib/view/transcript-html.js';
+import { transcriptHtmlFromLine } from '../../../lib/view/transcript-line.js';
 import {
   hostileTranscript,
   PWN,
