@@ -44,6 +44,8 @@ Read it back:
 Or through the Lambda handlers:
   curl -s -X POST ${stack.apiUrl}/rooms/${room}/archive
   curl -s ${stack.apiUrl}/rooms/${room}/archive
+  curl -s '${stack.apiUrl}/rooms/${room}/archive?format=html' > room.html
+  curl -s ${stack.apiUrl}/rooms/${room}/archive/versions
   curl -s -X POST ${stack.apiUrl}/events -H 'content-type: application/json' \\
     -d '{"source":"happytalk","detail-type":"Chat Completed","detail":{"room_id":"${SAMPLE_ROOM_IDS.images}"}}'
 
