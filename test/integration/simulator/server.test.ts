@@ -2,63 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
 import { generateRoom, SAMPLE_ROOM_IDS, sampleRooms } from '../../../lib/simulator/rooms.js';
 import { type Simulator, startSimulator } from '../../../lib/simulator/server.js';
+import { SPEC_EXAMPLE_ROOM } from '../../fixtures/spec-example.js';
 import { askRoom, postChatData, readJson, TOKEN } from './helpers.js';
-
-/** The success example of chat_data.md, copied by hand: the simulator must serve exactly this. */
-const SPEC_EXAMPLE_ROOM = {
-  chat: {
-    id: 'uvR3XrI8jtybTq6ZfploAOxJcKNLCG',
-    title: '1:1 채팅 상담 문의 드립니다.',
-    counselor_name: 'test-lc',
-    counselor_nickname: 'test-lc',
-    customer_uuid: '1000225570_testuser',
-    users_id: 'testuser',
-    category_id: '75345',
-    division_id: '75346',
-    cate_name1: '상품문의(샘플)',
-    cate_name2: '일반상담(샘플)',
-    etc_assign: '',
-    reg_date: '2022-05-26 10:26:31',
-    complate_date: '2022-05-26 10:31:06',
-    out_api: '0',
-    status: '2',
-    order_number: '',
-    product_number: '',
-    parcel_number: '',
-    parcel_companycode: 'W',
-    app_ver: '',
-    phone_os: '',
-    phone_model: '',
-    phone_osver: '',
-    phone_telecomm: '',
-    app_hash: '',
-    parameter1: '',
-    parameter2: '',
-    parameter3: '',
-    parameter4: '',
-    parameter5: '',
-    parameter6: '',
-    parameter7: '',
-    parameter8: '',
-    parameter9: '',
-    parameter10: '',
-    vote_score: null,
-    vote_comment: null,
-  },
-  message: [
-    {
-      id: '562834',
-      from_id: '1000225570_testuser',
-      to_id: 'test-lc',
-      type: 'C',
-      user_type: 'C',
-      contents_type: 'text',
-      contents: '고객님이 종료하였습니다.',
-      send_date: '2022-05-26 10:31:06',
-      read_date: '2022-05-26 10:31:06',
-    },
-  ],
-};
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 

@@ -5,49 +5,11 @@ import {
   type TranscriptSource,
 } from '../../../lib/transcript/normalize.js';
 import type { Transcript, Warning } from '../../../lib/transcript/schema.js';
+import { SPEC_EXAMPLE_ROOM } from '../../fixtures/spec-example.js';
 
-/** A complete, valid chat record, as in the spec's Success example but with known codes everywhere. */
+/** A complete, valid chat record: the spec's Success example with known codes everywhere. */
 export function rawChat(overrides: Record<string, unknown> = {}): RawChat {
-  return {
-    id: 'uvR3XrI8jtybTq6ZfploAOxJcKNLCG',
-    title: '1:1 채팅 상담 문의 드립니다.',
-    counselor_name: 'test-lc',
-    counselor_nickname: 'test-lc',
-    customer_uuid: '1000225570_testuser',
-    users_id: 'testuser',
-    category_id: '75345',
-    division_id: '75346',
-    cate_name1: '상품문의(샘플)',
-    cate_name2: '일반상담(샘플)',
-    etc_assign: '',
-    reg_date: '2022-05-26 10:26:31',
-    complate_date: '2022-05-26 10:31:06',
-    out_api: '0',
-    status: '2',
-    order_number: '',
-    product_number: '',
-    parcel_number: '',
-    parcel_companycode: '',
-    app_ver: '',
-    phone_os: '',
-    phone_model: '',
-    phone_osver: '',
-    phone_telecomm: '',
-    app_hash: '',
-    parameter1: '',
-    parameter2: '',
-    parameter3: '',
-    parameter4: '',
-    parameter5: '',
-    parameter6: '',
-    parameter7: '',
-    parameter8: '',
-    parameter9: '',
-    parameter10: '',
-    vote_score: null,
-    vote_comment: null,
-    ...overrides,
-  };
+  return { ...SPEC_EXAMPLE_ROOM.chat, parcel_companycode: '', ...overrides };
 }
 
 /** A complete, valid text message from the customer. */
