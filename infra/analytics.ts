@@ -66,7 +66,8 @@ export class ArchiveAnalytics extends Construct {
     const location = `s3://${props.bucket.bucketName}/transcripts/`;
     this.roomsTable = new CfnTable(this, 'RoomsTable', {
       catalogId,
-      databaseName: props.databaseName,
+      // The database's Ref (its name) also orders the table after it.
+      databaseName: this.database.ref,
       tableInput: {
         name: ROOMS_TABLE,
         description: 'One row per archived room: the transcript JSON of transcripts/ (schema_version 1)',
@@ -109,10 +110,9 @@ export class ArchiveAnalytics extends Construct {
         },
       },
     });
-    this.roomsTable.addDependency(this.database);
 
     this.messagesView = this.createMessagesView(catalogId, props.databaseName);
-    this.messagesView.addDependency(this.roomsTable);
+    this.messagesView.addResourceDependency(this.roomsTable, 'the view selects from the rooms table');
 
     this.resultsBucket = new Bucket(this, 'ResultsBucket', {
       encryption: BucketEncryption.KMS,
@@ -135,6 +135,8 @@ export class ArchiveAnalytics extends Construct {
       name: props.workGroupName,
       description: 'Queries over the HappyTalk transcript archive: encrypted results, bytes scanned limited',
       state: 'ENABLED',
+      // The workgroup keeps its query history: deleting the stack deletes the workgroup with it.
+      recursiveDeleteOption: true,
       workGroupConfiguration: {
         enforceWorkGroupConfiguration: true,
         publishCloudWatchMetricsEnabled: true,

@@ -1,13 +1,16 @@
 /**
- * The CDK app (`cdk.json` runs it with tsx): one stack, `HappyTalkArchive`,
- * configured through CDK context keys (docs/architecture.md). Build the function
- * bundles first (`npm run build`): the stack deploys exactly those.
+ * The CDK app (`cdk.json` runs it with tsx, after `npm run build`): one stack,
+ * `HappyTalkArchive` (or the `stackName` context key), configured through CDK
+ * context keys (docs/architecture.md), with the cdk-nag AwsSolutions and
+ * Serverless packs run at every synth.
  */
-import { App } from 'aws-cdk-lib';
-import { HappyTalkArchiveStack } from './archive-stack.js';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { HappyTalkArchiveStack, stackEnvironment } from './archive-stack.js';
 
 const app = new App();
-new HappyTalkArchiveStack(app, 'HappyTalkArchive', {
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+new HappyTalkArchiveStack(app, String(app.node.tryGetContext('stackName') ?? 'HappyTalkArchive'), {
+  env: stackEnvironment(app.node, process.env),
 });
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 app.synth();

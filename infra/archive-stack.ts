@@ -1,5 +1,5 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
+import { CfnOutput, type Environment, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct, Node } from 'constructs';
 import { mergeArchiveProps, readArchiveContext } from './config.js';
 import { HappyTalkArchive, type HappyTalkArchiveProps } from './happytalk-archive.js';
 
@@ -10,6 +10,23 @@ export interface HappyTalkArchiveStackProps extends StackProps {
    * @default - everything from context, else the construct's defaults
    */
   readonly archive?: HappyTalkArchiveProps;
+}
+
+/**
+ * Where the app binds its stack: nowhere (environment-agnostic: the template
+ * names `AWS::Region` and `AWS::AccountId`, and deploys to the account and region
+ * `cdk deploy` uses) unless the deployer names them, with the context keys
+ * `account` and `region`, or with `AWS_REGION`. The CDK CLI's own guess
+ * (`CDK_DEFAULT_ACCOUNT`/`CDK_DEFAULT_REGION`, us-east-1 when no region is
+ * configured) is never used, so nothing is bound to a region silently.
+ */
+export function stackEnvironment(node: Node, env: NodeJS.ProcessEnv): Environment | undefined {
+  const named = (value: unknown): string | undefined =>
+    typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  const account = named(node.tryGetContext('account'));
+  const region = named(node.tryGetContext('region')) ?? named(env.AWS_REGION);
+  if (account === undefined && region === undefined) return undefined;
+  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
 }
 
 /** The one stack of the app: the {@link HappyTalkArchive} construct and its outputs. */

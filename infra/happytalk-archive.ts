@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -18,9 +18,9 @@ import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-c
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -37,7 +37,15 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ArchiveAnalytics } from './analytics.js';
+import {
+  DEFAULT_ROOM_DEADLINE,
+  type RoomDeadline,
+  roomDeadlineEnvironment,
+  roomDeadlineFor,
+  roomWorstCaseMs,
+} from '../lib/deadline.js';
+import { ArchiveAnalytics, MESSAGES_VIEW, ROOMS_TABLE } from './analytics.js';
+import { createArchiveFunction, EncryptLogGroups } from './archive-function.js';
 import { ArchiveConfigError } from './errors.js';
 import { ArchiveReconciliation } from './reconciliation.js';
 
@@ -54,6 +62,14 @@ export const HAPPYTALK_BASE_URLS: Readonly<Record<HappyTalkEnvironment, string>>
   prod: 'https://customer.happytalk.io',
   dev: 'https://patch-customer.happytalk.io',
 };
+
+/** The routes of the HTTP API, as `grantInvokeApi` takes them. */
+export const API_ROUTES = [
+  'POST /rooms/{room_id}/archive',
+  'GET /rooms/{room_id}/archive',
+  'GET /rooms/{room_id}/archive/versions',
+] as const;
+export type ApiRoute = (typeof API_ROUTES)[number];
 
 /** The bundles `npm run build` writes, one directory each under `functionsDir`. */
 export const FUNCTION_BUNDLES = ['http-api', 'retrieval-api', 'archive-events', 'reconcile'] as const;
@@ -219,8 +235,12 @@ export interface HappyTalkArchiveProps {
   readonly eventDetailType?: string;
 
   /**
-   * Messages per `archive-events` invocation (1–10).
-   * @default 10
+   * Messages per `archive-events` invocation (1–10). The records of a batch are
+   * archived one after another and one room may take its whole worst case
+   * (HappyTalk's timeout and retries, the images, the writes: derived from
+   * `archiveEventsTimeout`), so more than one needs a timeout that holds that
+   * many worst cases; synth refuses a batch that does not fit.
+   * @default 1
    */
   readonly batchSize?: number;
 
@@ -269,14 +289,16 @@ export interface HappyTalkArchiveProps {
   readonly reconcileGapAlarmDays?: number;
 
   /**
-   * Name of the Glue database holding the `rooms` table and the `messages` view.
-   * @default 'happytalk_archive'
+   * Name of the Glue database holding the `rooms` table and the `messages` view
+   * (unique in the account and region).
+   * @default - the stack name in lower case, other characters than letters and digits as `_`
+   *   (`happytalkarchive` for the stack `HappyTalkArchive`)
    */
   readonly glueDatabaseName?: string;
 
   /**
-   * Name of the Athena workgroup for queries over the archive.
-   * @default 'happytalk-archive'
+   * Name of the Athena workgroup for queries over the archive (unique in the account and region).
+   * @default - the stack name
    */
   readonly athenaWorkGroupName?: string;
 
@@ -316,9 +338,13 @@ interface ArchiveSettings {
   readonly reconcileSchedule: string;
   readonly reconcileWindowDays: number;
   readonly reconcileGapAlarmDays: number;
-  readonly glueDatabaseName: string;
-  readonly athenaWorkGroupName: string;
+  /** Undefined: derived from the stack name. */
+  readonly glueDatabaseName: string | undefined;
+  readonly athenaWorkGroupName: string | undefined;
   readonly athenaBytesScannedCutoffMb: number;
+  /** How one room fits in each archiving function's timeout. */
+  readonly httpApiRoomDeadline: RoomDeadline;
+  readonly archiveEventsRoomDeadline: RoomDeadline;
 }
 
 type SecretSource =
@@ -376,10 +402,14 @@ export class HappyTalkArchive extends Construct {
     const settings = resolveSettings(props);
 
     this.key = new Key(this, 'ArchiveKey', {
-      description: 'Encrypts the HappyTalk transcript archive and the HappyTalk token secret',
+      description:
+        'Encrypts the HappyTalk transcript archive, the HappyTalk token secret and the log groups of the archive',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.allowCloudWatchLogs(this.key);
+    // Every log group of the archive (room ids, caller ARNs) is encrypted with the key, one added later too.
+    Aspects.of(this).add(new EncryptLogGroups(this.key));
 
     this.accessLogBucket = this.createAccessLogBucket(settings);
     this.bucket = this.createArchiveBucket(settings);
@@ -400,7 +430,7 @@ export class HappyTalkArchive extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
     };
 
-    this.retrievalFunction = this.createFunction('RetrievalFunction', 'retrieval-api', settings, {
+    const retrieval = this.createFunction('RetrievalFunction', 'retrieval-api', settings, {
       description: 'HappyTalk archive retrieval API: reads transcripts, raw answers and versions (read-only)',
       timeout: settings.httpApiTimeout,
       environment: {
@@ -409,16 +439,21 @@ export class HappyTalkArchive extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      secretKeyArn: undefined,
-      readOnly: true,
+      statements: [],
     });
+    // Read-only: every version of the archive, decrypted through S3; no write, no secret.
+    this.grantRead(retrieval.role);
+    this.retrievalFunction = retrieval.function;
 
     this.httpApiFunction = this.createFunction('HttpApiFunction', 'http-api', settings, {
       description: 'HappyTalk archive HTTP API: archives a room on POST',
       timeout: settings.httpApiTimeout,
-      environment: { ...commonEnvironment, ...upstreamDeadline(settings.httpApiTimeout) },
-      secretKeyArn: secret.keyArn,
-    });
+      environment: {
+        ...commonEnvironment,
+        ...roomDeadlineEnvironment(settings.httpApiRoomDeadline),
+      },
+      statements: this.archivingStatements(secret.keyArn),
+    }).function;
 
     this.deadLetterQueue = new Queue(this, 'ArchiveDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -443,17 +478,18 @@ export class HappyTalkArchive extends Construct {
       timeout: settings.archiveEventsTimeout,
       environment: {
         ...commonEnvironment,
+        ...roomDeadlineEnvironment(settings.archiveEventsRoomDeadline),
         ARCHIVE_DLQ_URL: this.deadLetterQueue.queueUrl,
         // Deliveries of an event for a room not yet final before it is archived as it is;
         // one below maxReceiveCount, so that the last delivery archives instead of dead-lettering.
         COMPLETION_MAX_ATTEMPTS: String(Math.max(1, Math.min(4, settings.maxReceiveCount - 1))),
       },
-      secretKeyArn: secret.keyArn,
-    });
-    // Permanent failures (unknown room, malformed event) go straight to the DLQ with their reason.
-    this.archiveEventsFunction.addToRolePolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
-    );
+      statements: [
+        ...this.archivingStatements(secret.keyArn),
+        // Permanent failures (unknown room, malformed event) go straight to the DLQ with their reason.
+        new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
+      ],
+    }).function;
     this.archiveEventsFunction.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: settings.batchSize,
@@ -489,6 +525,7 @@ export class HappyTalkArchive extends Construct {
       queue: this.queue,
       secretArnForPolicy: this.secretArnForPolicy,
       secretKeyArn: secret.keyArn,
+      logKey: this.key,
       environment: commonEnvironment,
       memorySize: settings.memorySize,
       logRetention: settings.logRetention,
@@ -502,12 +539,149 @@ export class HappyTalkArchive extends Construct {
       bucket: this.bucket,
       key: this.key,
       accessLogBucket: this.accessLogBucket,
-      databaseName: settings.glueDatabaseName,
-      workGroupName: settings.athenaWorkGroupName,
+      databaseName: settings.glueDatabaseName ?? defaultGlueDatabaseName(Stack.of(this).stackName),
+      workGroupName: settings.athenaWorkGroupName ?? Stack.of(this).stackName,
       bytesScannedCutoffPerQuery: settings.athenaBytesScannedCutoffMb * 1_000_000,
     });
 
     this.acknowledgeNagFindings(settings);
+  }
+
+  /**
+   * Lets `grantee` read the whole archive, as a compliance reader or the
+   * retrieval API does: every version of the transcripts, the raw answers, the
+   * index and the attachments, the bucket's listings (a missing room then
+   * answers 404, not 403), and the key's decryption through S3. Nothing is
+   * writable.
+   */
+  grantRead(grantee: IGrantable): Grant {
+    const objects = Object.values(ARCHIVE_PREFIXES).map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resourceArns: objects,
+    })
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+          resourceArns: [this.bucket.bucketArn],
+        }),
+      )
+      .combine(this.grantKeyThroughS3(grantee, ['kms:Decrypt']));
+  }
+
+  /**
+   * Lets `grantee` query the archive with SQL in the Athena workgroup: run and
+   * read its queries, read the Glue database, the `rooms` table and the
+   * `messages` view, read `transcripts/` (Athena lists and reads the table's
+   * location with the caller's permissions), write and read the results bucket,
+   * and use the key through S3 for both. The transcripts are personal data:
+   * grant it to few.
+   */
+  grantQuery(grantee: IGrantable): Grant {
+    const stack = Stack.of(this);
+    const database = this.analytics.database.ref;
+    const workGroupArn = stack.formatArn({
+      service: 'athena',
+      resource: 'workgroup',
+      resourceName: this.analytics.workGroup.ref,
+    });
+    const glue = (resource: string, resourceName?: string) =>
+      stack.formatArn({ service: 'glue', resource, ...(resourceName === undefined ? {} : { resourceName }) });
+    const results = this.analytics.resultsBucket;
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'athena:StartQueryExecution',
+        'athena:StopQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'athena:GetWorkGroup',
+      ],
+      resourceArns: [workGroupArn],
+    })
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: [
+            'glue:GetDatabase',
+            'glue:GetTable',
+            'glue:GetTables',
+            'glue:GetPartition',
+            'glue:GetPartitions',
+          ],
+          resourceArns: [
+            glue('catalog'),
+            glue('database', database),
+            glue('table', `${database}/${ROOMS_TABLE}`),
+            glue('table', `${database}/${MESSAGES_VIEW}`),
+          ],
+        }),
+      )
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['s3:GetObject'],
+          resourceArns: [this.bucket.arnForObjects(`${ARCHIVE_PREFIXES.transcripts}*`)],
+        }),
+      )
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+          resourceArns: [this.bucket.bucketArn, results.bucketArn],
+        }),
+      )
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          resourceArns: [results.arnForObjects('*')],
+        }),
+      )
+      .combine(this.grantKeyThroughS3(grantee, ['kms:Decrypt', 'kms:GenerateDataKey']));
+  }
+
+  /**
+   * Lets `grantee` send rooms to the archive queue, as `backfill --via-queue`
+   * does (`sqs:SendMessage`; the queue is encrypted by SQS, no key grant).
+   */
+  grantEnqueue(grantee: IGrantable): Grant {
+    return this.queue.grantSendMessages(grantee);
+  }
+
+  /**
+   * Lets `grantee` call the HTTP API with SigV4-signed requests
+   * (`execute-api:Invoke`) on `routes`, by default all three.
+   *
+   * @throws ArchiveConfigError for a route the API does not have
+   */
+  grantInvokeApi(grantee: IGrantable, routes: readonly ApiRoute[] = API_ROUTES): Grant {
+    const unknown = routes.filter((route) => !API_ROUTES.includes(route));
+    if (unknown.length > 0 || routes.length === 0) {
+      throw new ArchiveConfigError(
+        `grantInvokeApi routes must be some of ${API_ROUTES.map((r) => `"${r}"`).join(', ')}, got ${JSON.stringify(routes)}`,
+      );
+    }
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: routes.map((route) => {
+        const [method, path] = route.split(' ') as [string, string];
+        return this.httpApi.arnForExecuteApi(method, path.replace(/\{[^}]+\}/g, '*'), '$default');
+      }),
+    });
+  }
+
+  /** The key, used through S3 only (`kms:ViaService`): what SSE-KMS reads and writes need. */
+  private grantKeyThroughS3(grantee: IGrantable, actions: string[]): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+    });
   }
 
   private createAccessLogBucket(settings: ArchiveSettings): Bucket {
@@ -541,10 +715,15 @@ export class HappyTalkArchive extends Construct {
       // Korean privacy law asks for destruction once the purpose of keeping ends: when the
       // retention ends the current version gets a delete marker, becomes noncurrent, and is
       // deleted by the rule above; the then-lone delete marker is removed by the last rule.
-      lifecycleRules.push(
-        { id: 'expire-after-retention', expiration: retention },
-        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
-      );
+      // One rule per prefix, each counting from the creation of the key's current version:
+      // raw/ and transcripts/ from the room's last archive, index/ from its last write, and
+      // attachments/ from the last day a transcript linked the image, since the archive copies
+      // a shared image onto itself (a new version, locked anew) when a newer transcript links
+      // it (lib/archive/store.ts, writeAttachment).
+      for (const [name, prefix] of Object.entries(ARCHIVE_PREFIXES)) {
+        lifecycleRules.push({ id: `expire-${name}-after-retention`, prefix, expiration: retention });
+      }
+      lifecycleRules.push({ id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true });
     }
 
     return new Bucket(this, 'ArchiveBucket', {
@@ -607,6 +786,7 @@ export class HappyTalkArchive extends Construct {
     }
   }
 
+  /** One function of the archive, built as they all are ({@link createArchiveFunction}). */
   private createFunction(
     id: string,
     bundle: (typeof FUNCTION_BUNDLES)[number],
@@ -615,95 +795,61 @@ export class HappyTalkArchive extends Construct {
       description: string;
       timeout: Duration;
       environment: Record<string, string>;
-      secretKeyArn: string | undefined;
-      /** Read the archive only: no writes, no secret (the retrieval API). */
-      readOnly?: boolean;
+      statements: readonly PolicyStatement[];
     },
-  ): LambdaFunction {
-    const logGroup = new LogGroup(this, `${id}LogGroup`, {
-      retention: settings.logRetention,
-      // Who archived or read which room is evidence worth keeping past the stack; the retention still ends it.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const role = new Role(this, `${id}Role`, {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of the ${bundle} function of the HappyTalk archive`,
-    });
-    const statements = options.readOnly
-      ? this.readOnlyStatements(logGroup)
-      : this.functionStatements(logGroup, options.secretKeyArn);
-    for (const statement of statements) {
-      role.addToPrincipalPolicy(statement);
-    }
-
-    return new LambdaFunction(this, id, {
+  ) {
+    return createArchiveFunction(this, id, {
+      bundle,
+      functionsDir: settings.functionsDir,
       description: options.description,
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
-      handler: 'index.handler',
-      code: Code.fromAsset(join(settings.functionsDir, bundle)),
       memorySize: settings.memorySize,
       timeout: options.timeout,
-      role,
-      logGroup,
-      tracing: Tracing.ACTIVE,
+      logRetention: settings.logRetention,
+      logKey: this.key,
       environment: options.environment,
+      statements: options.statements,
     });
   }
 
   /**
-   * The read-only role of the retrieval API: every version of the archive's
-   * objects and their listings, decrypted through S3; no write, no secret.
+   * Lets CloudWatch Logs use the key for the log groups of this account and
+   * region, and nothing else: the service encrypts and decrypts log events
+   * with it on behalf of the log group (AWS CloudWatch Logs User Guide,
+   * "Encrypt log data in CloudWatch Logs using AWS KMS": the key policy names
+   * the service principal `logs.<region>.amazonaws.com` and the encryption
+   * context `aws:logs:arn`).
    */
-  private readOnlyStatements(logGroup: LogGroup): PolicyStatement[] {
-    const prefixes = Object.values(ARCHIVE_PREFIXES);
-    return [
+  private allowCloudWatchLogs(key: Key): void {
+    key.addToResourcePolicy(
       new PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
+        sid: 'AllowCloudWatchLogsOfThisAccount',
+        principals: [new ServicePrincipal(`logs.${Aws.REGION}.${Aws.URL_SUFFIX}`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`,
+          },
+        },
       }),
-      new PolicyStatement({
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
-      }),
-      new PolicyStatement({
-        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
-        resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
-      }),
-      new PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-      }),
-    ];
+    );
   }
 
-  /** The statements both archiving functions share, beside what CDK adds for tracing and the event source. */
-  private functionStatements(logGroup: LogGroup, secretKeyArn: string | undefined): PolicyStatement[] {
-    const prefixes = Object.values(ARCHIVE_PREFIXES);
+  /**
+   * The statements both archiving functions share, beside what CDK adds for the
+   * event source: write their prefixes, read them back (every version), list the
+   * bucket, use the key through S3, read the token.
+   */
+  private archivingStatements(secretKeyArn: string | undefined): PolicyStatement[] {
+    const objects = Object.values(ARCHIVE_PREFIXES).map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
     const statements = [
-      new PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      }),
-      new PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
-      }),
-      // The archive compares with the sha256 in the index and, before each conditional
-      // write, in the object's metadata (HeadObject): reads of its own prefixes only.
-      new PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
-      }),
-      // Lets a read of a missing key answer 404 instead of 403. S3 checks it with the
-      // requested key as s3:prefix, so listing stays confined to the readable prefixes.
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
-      }),
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: objects }),
+      // The archive compares with the sha256 in the index and, before each conditional write, in the
+      // object's metadata (HeadObject); the unchanged-room path reads the transcript by the version id
+      // the index pins, which S3 authorizes as s3:GetObjectVersion, not s3:GetObject. An attachment
+      // linked again is copied onto itself (GetObject on the source, PutObject on the copy).
+      new PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: objects }),
+      this.listBucketStatement(),
       new PolicyStatement({
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: [this.key.keyArn],
@@ -724,6 +870,21 @@ export class HappyTalkArchive extends Construct {
       );
     }
     return statements;
+  }
+
+  /**
+   * `s3:ListBucket` on the bucket, without a condition: with it, a read of a
+   * missing key answers 404 (`NoSuchKey`) instead of 403, which is how the
+   * archive tells a first archive or an unarchived room from a refusal. The S3
+   * API reference (GetObject, HeadObject: "If the object you request doesn't
+   * exist, the error that Amazon S3 returns depends on whether you also have
+   * the s3:ListBucket permission") names the permission and no condition on
+   * it, so the 404 is not left to how S3 would evaluate an `s3:prefix`
+   * condition on a GET. What it adds is listing key names, which hold dates
+   * and room ids only, of objects these roles can read anyway.
+   */
+  private listBucketStatement(): PolicyStatement {
+    return new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] });
   }
 
   private createHttpApi(settings: ArchiveSettings): { api: HttpApi; stage: HttpStage } {
@@ -756,6 +917,7 @@ export class HappyTalkArchive extends Construct {
 
     const accessLogGroup = new LogGroup(this, 'HttpApiAccessLogGroup', {
       retention: settings.logRetention,
+      encryptionKey: this.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const stage = new HttpStage(this, 'HttpApiDefaultStage', {
@@ -919,19 +1081,12 @@ export class HappyTalkArchive extends Construct {
     for (const fn of [this.httpApiFunction, this.retrievalFunction, this.archiveEventsFunction]) {
       const role = fn.role;
       if (role === undefined) continue;
-      const acknowledgements = [
-        {
-          id: 'AwsSolutions-IAM5[Resource::*]',
-          reason:
-            'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
-            'resource-level permissions (X-Ray accepts only "*").',
-        },
+      Validations.of(role).acknowledge(
         ...Object.entries(prefixReason).map(([prefix, reason]) => ({
           id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
           reason,
         })),
-      ];
-      Validations.of(role).acknowledge(...acknowledgements);
+      );
     }
 
     for (const fn of [this.httpApiFunction, this.retrievalFunction, this.archiveEventsFunction]) {
@@ -1002,6 +1157,21 @@ function resolveSettings(props: HappyTalkArchiveProps): ArchiveSettings {
         `43200 s, got ${queueVisibilityTimeout.toSeconds()} s`,
     );
   }
+  const httpApiTimeout = seconds('httpApiTimeout', props.httpApiTimeout, 29, 1, 29);
+  const archiveEventsRoomDeadline = roomDeadlineFor(archiveEventsTimeout.toMilliseconds(), {
+    attachmentShare: 1 / 4,
+    attachmentMaxMs: DEFAULT_ROOM_DEADLINE.attachmentBudgetMs,
+  });
+  const batchSize = integer('batchSize', props.batchSize, 1, 1, 10);
+  // A batch is archived room after room: every room must be able to take its worst case before the
+  // timeout, or a timeout returns the whole batch, healthy records included (their receive counts rise).
+  const roomSeconds = Math.ceil(roomWorstCaseMs(archiveEventsRoomDeadline) / 1000);
+  if (batchSize * roomSeconds > archiveEventsTimeout.toSeconds()) {
+    throw new ArchiveConfigError(
+      `batchSize ${batchSize} needs archiveEventsTimeout of at least ${batchSize * roomSeconds} s ` +
+        `(one room may take ${roomSeconds} s), got ${archiveEventsTimeout.toSeconds()} s`,
+    );
+  }
 
   return {
     functionsDir,
@@ -1029,7 +1199,7 @@ function resolveSettings(props: HappyTalkArchiveProps): ArchiveSettings {
     ),
     secretSource: secretSource(props),
     memorySize: integer('memorySize', props.memorySize, 768, 128, 10_240),
-    httpApiTimeout: seconds('httpApiTimeout', props.httpApiTimeout, 29, 1, 29),
+    httpApiTimeout,
     archiveEventsTimeout,
     logRetention: logRetention(props.logRetention),
     httpApiAuthorization: oneOf(
@@ -1048,7 +1218,7 @@ function resolveSettings(props: HappyTalkArchiveProps): ArchiveSettings {
       'Chat Completed',
       /^\S(.{0,126}\S)?$/,
     ),
-    batchSize: integer('batchSize', props.batchSize, 10, 1, 10),
+    batchSize,
     maxConcurrency: integer('maxConcurrency', props.maxConcurrency, 2, 2, 1_000),
     maxReceiveCount: integer('maxReceiveCount', props.maxReceiveCount, 5, 1, 1_000),
     queueVisibilityTimeout,
@@ -1061,18 +1231,14 @@ function resolveSettings(props: HappyTalkArchiveProps): ArchiveSettings {
     ),
     reconcileWindowDays: integer('reconcileWindowDays', props.reconcileWindowDays, 2, 1, 31),
     reconcileGapAlarmDays: integer('reconcileGapAlarmDays', props.reconcileGapAlarmDays, 3, 1, 7),
-    glueDatabaseName: matching(
-      'glueDatabaseName',
-      props.glueDatabaseName,
-      'happytalk_archive',
-      /^[a-z0-9_]{1,255}$/,
-    ),
-    athenaWorkGroupName: matching(
-      'athenaWorkGroupName',
-      props.athenaWorkGroupName,
-      'happytalk-archive',
-      /^[a-zA-Z0-9._-]{1,128}$/,
-    ),
+    glueDatabaseName:
+      props.glueDatabaseName === undefined
+        ? undefined
+        : matching('glueDatabaseName', props.glueDatabaseName, '', GLUE_DATABASE_NAME),
+    athenaWorkGroupName:
+      props.athenaWorkGroupName === undefined
+        ? undefined
+        : matching('athenaWorkGroupName', props.athenaWorkGroupName, '', ATHENA_WORKGROUP_NAME),
     athenaBytesScannedCutoffMb: integer(
       'athenaBytesScannedCutoffMb',
       props.athenaBytesScannedCutoffMb,
@@ -1080,6 +1246,11 @@ function resolveSettings(props: HappyTalkArchiveProps): ArchiveSettings {
       10,
       1_000_000_000,
     ),
+    httpApiRoomDeadline: roomDeadlineFor(httpApiTimeout.toMilliseconds(), {
+      attachmentShare: 1 / 6,
+      attachmentMaxMs: 5_000,
+    }),
+    archiveEventsRoomDeadline,
   };
 }
 
@@ -1195,6 +1366,20 @@ function logRetention(value: RetentionDays | undefined): RetentionDays {
 }
 
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const GLUE_DATABASE_NAME = /^[a-z0-9_]{1,255}$/;
+const ATHENA_WORKGROUP_NAME = /^[a-zA-Z0-9._-]{1,128}$/;
+
+/**
+ * The Glue database a stack gets by default: its name in lower case, every
+ * other character than a letter or a digit as `_` (Glue's rule), so that two
+ * stacks in one account never share one.
+ */
+export function defaultGlueDatabaseName(stackName: string): string {
+  return stackName
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 255);
+}
 const SECRET_COMPLETE_ARN =
   /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
@@ -1236,25 +1421,4 @@ function secretSource(props: HappyTalkArchiveProps): SecretSource {
     return { kind: 'arn', arn, keyArn };
   }
   return { kind: 'created' };
-}
-
-/** The longest single backoff delay of the HappyTalk client (its default `retry.maxDelayMs`). */
-const MAX_BACKOFF_MS = 5_000;
-
-/**
- * Fits the HappyTalk client's per-request timeout, its retry budget and the
- * attachment step inside a function timeout: the last retry may start at the
- * end of the budget, after the longest backoff, run for a whole request
- * timeout, and be followed by the images' downloads.
- */
-export function upstreamDeadline(functionTimeout: Duration): Record<string, string> {
-  const totalMs = functionTimeout.toMilliseconds();
-  const requestTimeoutMs = Math.min(10_000, Math.floor(totalMs / 3));
-  const attachmentBudgetMs = Math.min(5_000, Math.floor(totalMs / 6));
-  const budgetMs = Math.max(1, totalMs - requestTimeoutMs - MAX_BACKOFF_MS - attachmentBudgetMs - 1_000);
-  return {
-    HAPPYTALK_TIMEOUT_MS: String(requestTimeoutMs),
-    HAPPYTALK_RETRY_BUDGET_MS: String(budgetMs),
-    ATTACHMENT_BUDGET_MS: String(attachmentBudgetMs),
-  };
 }

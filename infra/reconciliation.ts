@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -10,14 +9,15 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { Key } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey, Key } from 'aws-cdk-lib/aws-kms';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { createArchiveFunction } from './archive-function.js';
 
 /** The metric `reconcile` records and the gap alarm watches (`functions/reconcile.ts`). */
 export const GAPS_METRIC = 'GapsFound';
@@ -37,6 +37,8 @@ export interface ArchiveReconciliationProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly memorySize: number;
   readonly logRetention: RetentionDays;
+  /** The key the function's log group is encrypted with. */
+  readonly logKey: IKey;
   /** When to run: an EventBridge `cron(...)` or `rate(...)` expression (UTC). */
   readonly schedule: string;
   /** Days of the trailing window, today included. */
@@ -64,34 +66,24 @@ export class ArchiveReconciliation extends Construct {
 
   constructor(scope: Construct, id: string, props: ArchiveReconciliationProps) {
     super(scope, id);
-    const logGroup = new LogGroup(this, 'FunctionLogGroup', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const role = new Role(this, 'FunctionRole', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Execution role of the reconcile function of the HappyTalk archive',
-    });
-    for (const statement of this.statements(props, logGroup)) role.addToPrincipalPolicy(statement);
-
-    this.function = new LambdaFunction(this, 'Function', {
+    const built = createArchiveFunction(this, 'Function', {
+      bundle: 'reconcile',
+      functionsDir: props.functionsDir,
       description:
         'HappyTalk archive reconciliation: lists the rooms completed lately and queues the ones not archived',
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
-      handler: 'index.handler',
-      code: Code.fromAsset(join(props.functionsDir, 'reconcile')),
       memorySize: props.memorySize,
       timeout: Duration.minutes(5),
-      role,
-      logGroup,
-      tracing: Tracing.ACTIVE,
+      logRetention: props.logRetention,
+      logKey: props.logKey,
       environment: {
         ...props.environment,
         ARCHIVE_QUEUE_URL: props.queue.queueUrl,
         RECONCILE_WINDOW_DAYS: String(props.windowDays),
       },
+      statements: this.statements(props),
     });
+    this.function = built.function;
+    const role = built.role;
 
     this.scheduleDeadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -122,19 +114,13 @@ export class ArchiveReconciliation extends Construct {
     this.acknowledgeNagFindings(props, role);
   }
 
-  private statements(props: ArchiveReconciliationProps, logGroup: LogGroup): PolicyStatement[] {
+  private statements(props: ArchiveReconciliationProps): PolicyStatement[] {
     const statements = [
-      new PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      }),
       // It reads the index only: whether a room is archived, and what HappyTalk said when it was.
       new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.bucket.arnForObjects('index/*')] }),
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [props.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': ['index/*'] } },
-      }),
+      // A room not archived yet has no index: ListBucket, with no condition, makes that a 404
+      // rather than a 403 (see HappyTalkArchive's listBucketStatement).
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.bucket.bucketArn] }),
       new PolicyStatement({
         actions: ['kms:Decrypt'],
         resources: [props.key.keyArn],
@@ -202,20 +188,12 @@ export class ArchiveReconciliation extends Construct {
 
   private acknowledgeNagFindings(props: ArchiveReconciliationProps, role: Role): void {
     const bucketArn = `<${Stack.of(this).resolve((props.bucket.node.defaultChild as CfnBucket).logicalId)}.Arn>`;
-    Validations.of(role).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Active tracing of the reconcile function needs xray:PutTraceSegments and xray:PutTelemetryRecords, ' +
-          'which support no resource-level permissions (X-Ray accepts only "*").',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::${bucketArn}/index/*]`,
-        reason:
-          'Reconciliation reads index/rooms/<room_id>.json for each room HappyTalk lists, ids known only at ' +
-          'run time: objects under index/ are the narrowest resource that covers them (read only).',
-      },
-    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${bucketArn}/index/*]`,
+      reason:
+        'Reconciliation reads index/rooms/<room_id>.json for each room HappyTalk lists, ids known only at ' +
+        'run time: objects under index/ are the narrowest resource that covers them (read only).',
+    });
     Validations.of(this.scheduleDeadLetterQueue).acknowledge(
       {
         id: 'AwsSolutions-SQS3',

@@ -236,8 +236,8 @@ describe('messages view', () => {
     expect(view.TableType).toBe('VIRTUAL_VIEW');
     expect(view.Parameters).toEqual({ presto_view: 'true', comment: 'Presto View' });
     expect(presto.catalog).toBe('awsdatacatalog');
-    expect(presto.schema).toBe('happytalk_archive');
-    expect(presto.originalSql).toContain('FROM "happytalk_archive"."rooms" r');
+    expect(presto.schema).toBe('happytalkarchive');
+    expect(presto.originalSql).toContain('FROM "happytalkarchive"."rooms" r');
     expect(presto.columns.map((column) => column.name)).toEqual(
       view.StorageDescriptor.Columns.map((column) => column.Name),
     );
@@ -285,8 +285,10 @@ describe('Athena workgroup', () => {
 
     // Assess
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
-      Name: 'happytalk-archive',
+      Name: 'HappyTalkArchive',
       State: 'ENABLED',
+      // Deleting the stack deletes the workgroup even when it has run queries.
+      RecursiveDeleteOption: true,
       WorkGroupConfiguration: {
         EnforceWorkGroupConfiguration: true,
         PublishCloudWatchMetricsEnabled: true,
@@ -333,9 +335,14 @@ describe('Athena workgroup', () => {
     tuned.hasResourceProperties('AWS::Glue::Database', {
       DatabaseInput: Match.objectLike({ Name: 'chats' }),
     });
+    const database = logicalIdOf(tuned, 'AWS::Glue::Database');
+    tuned.hasResourceProperties('AWS::Glue::Table', {
+      DatabaseName: { Ref: database },
+      TableInput: Match.objectLike({ Name: 'rooms' }),
+    });
     tuned.hasResourceProperties('AWS::Glue::Table', {
       DatabaseName: 'chats',
-      TableInput: Match.objectLike({ Name: 'rooms' }),
+      TableInput: Match.objectLike({ Name: 'messages' }),
     });
     tuned.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: 'chats-wg',

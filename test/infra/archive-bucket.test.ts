@@ -45,7 +45,10 @@ describe('archive bucket', () => {
     compliance.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } } },
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-after-retention', ExpirationInDays: 2555 })]),
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'expire-transcripts-after-retention', ExpirationInDays: 2555 }),
+          Match.objectLike({ Id: 'expire-attachments-after-retention', ExpirationInDays: 2555 }),
+        ]),
       },
     });
   });
@@ -122,25 +125,36 @@ describe('archive bucket', () => {
     });
   });
 
-  it('expires noncurrent versions after 30 days and current objects when the retention ends', () => {
+  it('expires noncurrent versions after 30 days and, prefix by prefix, current objects when the retention ends', () => {
     // Assess
     const rules = template.toJSON().Resources[bucketId].Properties.LifecycleConfiguration.Rules;
-    expect(rules).toEqual(
-      expect.arrayContaining([
-        {
-          Id: 'expire-noncurrent-versions',
-          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
-          Status: 'Enabled',
-        },
-        { Id: 'expire-after-retention', ExpirationInDays: 1095, Status: 'Enabled' },
-        { Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
-        {
-          Id: 'abort-incomplete-multipart-uploads',
-          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-          Status: 'Enabled',
-        },
-      ]),
-    );
+    expect(rules).toEqual([
+      {
+        Id: 'expire-noncurrent-versions',
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        Status: 'Enabled',
+      },
+      {
+        Id: 'abort-incomplete-multipart-uploads',
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+        Status: 'Enabled',
+      },
+      { Id: 'expire-raw-after-retention', Prefix: 'raw/', ExpirationInDays: 1095, Status: 'Enabled' },
+      {
+        Id: 'expire-transcripts-after-retention',
+        Prefix: 'transcripts/',
+        ExpirationInDays: 1095,
+        Status: 'Enabled',
+      },
+      { Id: 'expire-index-after-retention', Prefix: 'index/', ExpirationInDays: 1095, Status: 'Enabled' },
+      {
+        Id: 'expire-attachments-after-retention',
+        Prefix: 'attachments/',
+        ExpirationInDays: 1095,
+        Status: 'Enabled',
+      },
+      { Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+    ]);
   });
 
   it('keeps current objects indefinitely when expireAfterRetention is false', () => {

@@ -77,11 +77,6 @@ const SECRETS_VIA_SERVICE = {
   },
 };
 
-/** The four archive prefixes, as ListBucket's s3:prefix condition lists them. */
-const PREFIX_CONDITION = {
-  StringLike: { 's3:prefix': ['raw/*', 'transcripts/*', 'index/*', 'attachments/*'] },
-};
-
 beforeAll(async () => {
   bundles = await buildBundles();
   template = synthTemplate(bundles.dir);
@@ -133,7 +128,7 @@ describe('function bundles', () => {
 });
 
 describe('functions', () => {
-  it('run index.handler on nodejs24.x, arm64, 768 MB, with active tracing', () => {
+  it('run index.handler on nodejs24.x, arm64, 768 MB, without X-Ray tracing', () => {
     // Assess
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
@@ -142,7 +137,7 @@ describe('functions', () => {
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: 768,
-        TracingConfig: { Mode: 'Active' },
+        TracingConfig: Match.absent(),
       },
       4,
     );
@@ -190,17 +185,30 @@ describe('functions', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
     };
-    // 29 s: a 9.666 s request timeout and a retry budget that ends early enough for the last retry.
+    // 29 s: a third for a request, a twelfth each for the longest backoff and the storage margin, a sixth
+    // for the images, and the rest for the retry budget: one room's worst case is 29 s.
     expect(propsOf(template, ids.httpApiFunction).Environment).toEqual({
       Variables: {
         ...common,
         HAPPYTALK_TIMEOUT_MS: '9666',
-        HAPPYTALK_RETRY_BUDGET_MS: '8501',
+        HAPPYTALK_MAX_DELAY_MS: '2416',
+        HAPPYTALK_RETRY_BUDGET_MS: '9669',
         ATTACHMENT_BUDGET_MS: '4833',
+        ROOM_STORAGE_MARGIN_MS: '2416',
       },
     });
+    // 60 s: the transport's and the attachment step's defaults fit, with a 5 s storage margin: 55 s.
     expect(propsOf(template, ids.archiveEventsFunction).Environment).toEqual({
-      Variables: { ...common, ARCHIVE_DLQ_URL: { Ref: ids.dlq }, COMPLETION_MAX_ATTEMPTS: '4' },
+      Variables: {
+        ...common,
+        HAPPYTALK_TIMEOUT_MS: '10000',
+        HAPPYTALK_MAX_DELAY_MS: '5000',
+        HAPPYTALK_RETRY_BUDGET_MS: '20000',
+        ATTACHMENT_BUDGET_MS: '15000',
+        ROOM_STORAGE_MARGIN_MS: '5000',
+        ARCHIVE_DLQ_URL: { Ref: ids.dlq },
+        COMPLETION_MAX_ATTEMPTS: '4',
+      },
     });
   });
 
@@ -258,7 +266,7 @@ describe('functions', () => {
     );
   });
 
-  it('each log to their own log group, kept for a year and retained', () => {
+  it('each log to their own log group, kept for a year, encrypted with the archive key and retained', () => {
     // Assess
     const logGroups = [ids.httpApiLogGroup, ids.retrievalLogGroup, ids.archiveEventsLogGroup];
     expect(new Set(logGroups).size).toBe(3);
@@ -266,9 +274,59 @@ describe('functions', () => {
       expect(template.toJSON().Resources[logGroup]).toMatchObject({
         Type: 'AWS::Logs::LogGroup',
         DeletionPolicy: 'Retain',
-        Properties: { RetentionInDays: 365 },
+        Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [ids.key, 'Arn'] } },
       });
     }
+  });
+
+  it('encrypt every log group of the stack with the archive key, the API access logs and reconcile included', () => {
+    // Act
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+
+    // Assess
+    expect(logGroups).toHaveLength(5);
+    for (const logGroup of logGroups) {
+      expect(logGroup.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [ids.key, 'Arn'] });
+    }
+  });
+
+  it('let CloudWatch Logs use the archive key for the log groups of this account and region only', () => {
+    // Act
+    const statements = propsOf(template, ids.key).KeyPolicy as { Statement: Record<string, unknown>[] };
+    const forLogs = statements.Statement.filter((statement) =>
+      JSON.stringify(statement.Principal).includes('logs.'),
+    );
+
+    // Assess
+    expect(forLogs).toEqual([
+      {
+        Sid: 'AllowCloudWatchLogsOfThisAccount',
+        Effect: 'Allow',
+        Principal: {
+          Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
+        },
+        Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        Resource: '*',
+        Condition: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':logs:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':log-group:*',
+                ],
+              ],
+            },
+          },
+        },
+      },
+    ]);
   });
 
   it('take the log retention from context', () => {
@@ -293,7 +351,7 @@ describe('function permissions', () => {
     }
   });
 
-  it('grant http-api exactly its logs, prefixes, key, secret and tracing', () => {
+  it('grant http-api exactly its logs, prefixes (every version), the bucket listing, key and secret', () => {
     // Act
     const grants = grantsOfRole(template, ids.httpApiRole);
 
@@ -310,13 +368,16 @@ describe('function permissions', () => {
         `s3:GetObject ${bucketArn()}/index/*`,
         `s3:GetObject ${bucketArn()}/transcripts/*`,
         `s3:GetObject ${bucketArn()}/attachments/*`,
+        // The unchanged-room path reads the transcript by the version id the index pins.
+        `s3:GetObjectVersion ${bucketArn()}/raw/*`,
+        `s3:GetObjectVersion ${bucketArn()}/index/*`,
+        `s3:GetObjectVersion ${bucketArn()}/transcripts/*`,
+        `s3:GetObjectVersion ${bucketArn()}/attachments/*`,
         `s3:ListBucket ${bucketArn()}`,
         `kms:Decrypt <${ids.key}.Arn>`,
         `kms:GenerateDataKey <${ids.key}.Arn>`,
         `kms:Decrypt <${ids.key}.Arn>`,
         `secretsmanager:GetSecretValue <${ids.secret}>`,
-        'xray:PutTraceSegments *',
-        'xray:PutTelemetryRecords *',
       ].sort(),
     );
   });
@@ -360,14 +421,14 @@ describe('function permissions', () => {
     }
   });
 
-  it('confine ListBucket to the four archive prefixes and key use to S3 and Secrets Manager', () => {
+  it('list the bucket without a condition, so that a missing key is a 404, and use the key through S3 and Secrets Manager only', () => {
     for (const role of [ids.httpApiRole, ids.archiveEventsRole]) {
       // Act
       const grants = grantsOfRole(template, role);
 
       // Assess
       expect(grants.filter((g) => g.action === 's3:ListBucket')).toEqual([
-        { action: 's3:ListBucket', resource: bucketArn(), condition: PREFIX_CONDITION },
+        { action: 's3:ListBucket', resource: bucketArn() },
       ]);
       const keyGrants = grants.filter((g) => g.action.startsWith('kms:'));
       expect(keyGrants.map((g) => JSON.stringify(g.condition)).sort()).toEqual(
@@ -386,7 +447,7 @@ describe('function permissions', () => {
     });
   });
 
-  it('grant retrieval-api exactly its logs, read-only access to the four prefixes with versions, and tracing', () => {
+  it('grant retrieval-api exactly its logs and read-only access to the four prefixes with versions', () => {
     // Act
     const grants = grantsOfRole(template, ids.retrievalRole);
 
@@ -406,21 +467,18 @@ describe('function permissions', () => {
         `s3:ListBucket ${bucketArn()}`,
         `s3:ListBucketVersions ${bucketArn()}`,
         `kms:Decrypt <${ids.key}.Arn>`,
-        // Added by CDK for active tracing; X-Ray has no resource-level permissions.
-        'xray:PutTraceSegments *',
-        'xray:PutTelemetryRecords *',
       ].sort(),
     );
   });
 
-  it('confine retrieval-api listings to the four prefixes and its key use to S3', () => {
+  it('list retrieval-api the bucket without a condition (404 for an unarchived room) and use the key through S3 only', () => {
     // Act
     const grants = grantsOfRole(template, ids.retrievalRole);
 
     // Assess
     expect(grants.filter((g) => g.action.startsWith('s3:List'))).toEqual([
-      { action: 's3:ListBucket', resource: bucketArn(), condition: PREFIX_CONDITION },
-      { action: 's3:ListBucketVersions', resource: bucketArn(), condition: PREFIX_CONDITION },
+      { action: 's3:ListBucket', resource: bucketArn() },
+      { action: 's3:ListBucketVersions', resource: bucketArn() },
     ]);
     expect(grants.filter((g) => g.action.startsWith('kms:'))).toEqual([
       { action: 'kms:Decrypt', resource: `<${ids.key}.Arn>`, condition: S3_VIA_SERVICE },

@@ -103,27 +103,53 @@ describe('archive queue', () => {
 });
 
 describe('archive-events event source', () => {
-  it('reports batch item failures, takes 10 messages, and runs at most 2 at once', () => {
+  it('reports batch item failures, takes one message per invocation, and runs at most 2 at once', () => {
     // Assess
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
       FunctionName: { Ref: archiveEventsId },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 10,
+      BatchSize: 1,
       ScalingConfig: { MaximumConcurrency: 2 },
     });
   });
 
-  it('takes maxConcurrency and batchSize from context', () => {
-    // Act
-    const tuned = synthTemplate(bundles.dir, { context: { maxConcurrency: '25', batchSize: '5' } });
+  it('takes maxConcurrency and batchSize from context, when the timeout holds the batch', () => {
+    // Act: one room may take 55 s, five of them 275 s
+    const tuned = synthTemplate(bundles.dir, {
+      context: { maxConcurrency: '25', batchSize: '5', archiveEventsTimeoutSeconds: '275' },
+    });
 
     // Assess
     tuned.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 5,
       ScalingConfig: { MaximumConcurrency: 25 },
     });
+  });
+
+  it.each([
+    [
+      'two rooms in the default 60 s',
+      { batchSize: '2' },
+      /^batchSize 2 needs archiveEventsTimeout of at least 110 s \(one room may take 55 s\), got 60 s$/,
+    ],
+    [
+      'ten rooms in 300 s',
+      { batchSize: '10', archiveEventsTimeoutSeconds: '300' },
+      /^batchSize 10 needs archiveEventsTimeout of at least 550 s/,
+    ],
+    [
+      'two rooms in 20 s',
+      { batchSize: '2', archiveEventsTimeoutSeconds: '20' },
+      /^batchSize 2 needs archiveEventsTimeout of at least 40 s \(one room may take 20 s\), got 20 s$/,
+    ],
+  ])('refuses a batch the timeout cannot hold: %s', (_case, context, message) => {
+    // Act
+    const act = () => synthTemplate(bundles.dir, { context });
+
+    // Assess
+    expect(act).toThrow(message);
   });
 });
 

@@ -1,0 +1,83 @@
+/**
+ * How long archiving one room may take, in parts: the HappyTalk call with its
+ * retries, the attachment step, and a margin for the secret, the index read
+ * and the S3 writes. The functions derive these from their own timeout
+ * ({@link roomDeadlineFor}), so that a room that fails slowly still ends
+ * inside the invocation.
+ */
+export interface RoomDeadline {
+  /** One HappyTalk request, its whole body included (`HAPPYTALK_TIMEOUT_MS`). */
+  readonly requestTimeoutMs: number;
+  /** The longest backoff before a retry (`HAPPYTALK_MAX_DELAY_MS`). */
+  readonly maxBackoffMs: number;
+  /** No HappyTalk retry starts this long after the first attempt (`HAPPYTALK_RETRY_BUDGET_MS`). */
+  readonly retryBudgetMs: number;
+  /** The attachment step of one room (`ATTACHMENT_BUDGET_MS`); 0 when images are not archived. */
+  readonly attachmentBudgetMs: number;
+  /** The secret, the index read and the S3 writes (`ROOM_STORAGE_MARGIN_MS`). */
+  readonly storageMarginMs: number;
+}
+
+/** The transport's own defaults (lib/happytalk/transport.ts) and the attachment step's. */
+export const DEFAULT_ROOM_DEADLINE: RoomDeadline = {
+  requestTimeoutMs: 10_000,
+  maxBackoffMs: 5_000,
+  retryBudgetMs: 20_000,
+  attachmentBudgetMs: 15_000,
+  storageMarginMs: 1_000,
+};
+
+/**
+ * The longest one room can take: the last HappyTalk retry may start at the
+ * end of the retry budget, after the longest backoff, and run a whole request
+ * timeout; the images and the writes follow.
+ */
+export function roomWorstCaseMs(deadline: RoomDeadline): number {
+  return (
+    deadline.retryBudgetMs +
+    deadline.maxBackoffMs +
+    deadline.requestTimeoutMs +
+    deadline.attachmentBudgetMs +
+    deadline.storageMarginMs
+  );
+}
+
+/**
+ * Fits one room inside a function timeout of `functionTimeoutMs`: a request
+ * gets a third of it (at most 10 s), the longest backoff and the storage
+ * margin a twelfth each (at most 5 s), the attachment step `attachmentShare`
+ * of it (at most `attachmentMaxMs`), and the retry budget what is left (at
+ * most 20 s, the transport's default). So `roomWorstCaseMs` never exceeds the
+ * timeout, whatever its length.
+ */
+export function roomDeadlineFor(
+  functionTimeoutMs: number,
+  options: { attachmentShare: number; attachmentMaxMs: number },
+): RoomDeadline {
+  const requestTimeoutMs = Math.min(10_000, Math.floor(functionTimeoutMs / 3));
+  const maxBackoffMs = Math.min(5_000, Math.floor(functionTimeoutMs / 12));
+  const storageMarginMs = Math.min(5_000, Math.floor(functionTimeoutMs / 12));
+  const attachmentBudgetMs = Math.min(
+    options.attachmentMaxMs,
+    Math.floor(functionTimeoutMs * options.attachmentShare),
+  );
+  const left = functionTimeoutMs - requestTimeoutMs - maxBackoffMs - storageMarginMs - attachmentBudgetMs;
+  return {
+    requestTimeoutMs,
+    maxBackoffMs,
+    retryBudgetMs: Math.max(1, Math.min(20_000, left)),
+    attachmentBudgetMs,
+    storageMarginMs,
+  };
+}
+
+/** The environment variables the functions read a {@link RoomDeadline} from. */
+export function roomDeadlineEnvironment(deadline: RoomDeadline): Record<string, string> {
+  return {
+    HAPPYTALK_TIMEOUT_MS: String(deadline.requestTimeoutMs),
+    HAPPYTALK_MAX_DELAY_MS: String(deadline.maxBackoffMs),
+    HAPPYTALK_RETRY_BUDGET_MS: String(deadline.retryBudgetMs),
+    ATTACHMENT_BUDGET_MS: String(deadline.attachmentBudgetMs),
+    ROOM_STORAGE_MARGIN_MS: String(deadline.storageMarginMs),
+  };
+}

@@ -1,0 +1,196 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HappyTalkArchiveStack } from '../../infra/archive-stack.js';
+import { API_ROUTES, type ApiRoute } from '../../infra/happytalk-archive.js';
+import { buildBundles, CDK_JSON_CONTEXT, type Grant, grantsOfRole, render } from './support.js';
+
+let bundles: Awaited<ReturnType<typeof buildBundles>>;
+
+beforeAll(async () => {
+  bundles = await buildBundles();
+});
+
+afterAll(async () => {
+  await bundles.remove();
+});
+
+/** A stack with one role given the grant under test, and the logical ids the grants refer to. */
+function granted(grant: (stack: HappyTalkArchiveStack, role: Role) => void) {
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, functionsDir: bundles.dir } });
+  const stack = new HappyTalkArchiveStack(app, 'HappyTalkArchive');
+  const role = new Role(stack, 'Reader', { assumedBy: new AccountRootPrincipal() });
+  grant(stack, role);
+  const template = Template.fromStack(stack);
+  const id = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.resolve((construct.node.defaultChild as { logicalId: string }).logicalId) as string;
+  return {
+    template,
+    grants: grantsOfRole(template, id(role)),
+    ids: {
+      bucket: id(stack.archive.bucket),
+      key: id(stack.archive.key),
+      queue: id(stack.archive.queue),
+      results: id(stack.archive.analytics.resultsBucket),
+      api: stack.resolve(stack.archive.httpApi.apiId) as unknown,
+      database: stack.resolve(stack.archive.analytics.database.logicalId) as string,
+      workGroup: stack.resolve(stack.archive.analytics.workGroup.logicalId) as string,
+    },
+  };
+}
+
+function lines(grants: Grant[]): string[] {
+  return grants
+    .map((g) => `${g.action} ${g.resource}${g.condition ? ` if ${JSON.stringify(g.condition)}` : ''}`)
+    .sort();
+}
+
+const VIA_S3 = JSON.stringify({
+  StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+});
+
+describe('HappyTalkArchive.grantRead', () => {
+  it('lets a compliance reader read every version of the archive, list it, and decrypt through S3: nothing more', () => {
+    // Act
+    const { grants, ids } = granted((stack, role) => stack.archive.grantRead(role));
+
+    // Assess
+    const bucket = `<${ids.bucket}.Arn>`;
+    const objects = ['raw', 'transcripts', 'index', 'attachments'].flatMap((prefix) => [
+      `s3:GetObject ${bucket}/${prefix}/*`,
+      `s3:GetObjectVersion ${bucket}/${prefix}/*`,
+    ]);
+    expect(lines(grants)).toEqual(
+      [
+        ...objects,
+        `s3:ListBucket ${bucket}`,
+        `s3:ListBucketVersions ${bucket}`,
+        `kms:Decrypt <${ids.key}.Arn> if ${VIA_S3}`,
+      ].sort(),
+    );
+  });
+});
+
+describe('HappyTalkArchive.grantQuery', () => {
+  it('lets an Athena user run queries in the workgroup over the rooms table and view, and keep the results', () => {
+    // Act
+    const { grants, ids } = granted((stack, role) => stack.archive.grantQuery(role));
+
+    // Assess
+    const bucket = `<${ids.bucket}.Arn>`;
+    const results = `<${ids.results}.Arn>`;
+    const workGroup = `arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/<${ids.workGroup}>`;
+    const glue = (resource: string) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${resource}`;
+    expect(lines(grants)).toEqual(
+      [
+        ...[
+          'athena:StartQueryExecution',
+          'athena:StopQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:GetWorkGroup',
+        ].map((action) => `${action} ${workGroup}`),
+        ...[
+          'glue:GetDatabase',
+          'glue:GetTable',
+          'glue:GetTables',
+          'glue:GetPartition',
+          'glue:GetPartitions',
+        ].flatMap((action) => [
+          `${action} ${glue('catalog')}`,
+          `${action} ${glue(`database/<${ids.database}>`)}`,
+          `${action} ${glue(`table/<${ids.database}>/rooms`)}`,
+          `${action} ${glue(`table/<${ids.database}>/messages`)}`,
+        ]),
+        `s3:GetObject ${bucket}/transcripts/*`,
+        `s3:ListBucket ${bucket}`,
+        `s3:GetBucketLocation ${bucket}`,
+        `s3:ListBucket ${results}`,
+        `s3:GetBucketLocation ${results}`,
+        ...['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'].map(
+          (action) => `${action} ${results}/*`,
+        ),
+        `kms:Decrypt <${ids.key}.Arn> if ${VIA_S3}`,
+        `kms:GenerateDataKey <${ids.key}.Arn> if ${VIA_S3}`,
+      ].sort(),
+    );
+  });
+
+  it('reads no raw answer, no index and no attachment', () => {
+    // Act
+    const { grants } = granted((stack, role) => stack.archive.grantQuery(role));
+
+    // Assess
+    expect(grants.filter((g) => /\/(raw|index|attachments)\//.test(g.resource))).toEqual([]);
+    expect(grants.filter((g) => /^s3:(Delete|PutObjectRetention|BypassGovernance)/.test(g.action))).toEqual(
+      [],
+    );
+  });
+});
+
+describe('HappyTalkArchive.grantEnqueue', () => {
+  it('lets backfill --via-queue send to the archive queue, and nothing else', () => {
+    // Act
+    const { grants, ids } = granted((stack, role) => stack.archive.grantEnqueue(role));
+
+    // Assess
+    expect(lines(grants)).toEqual(
+      ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']
+        .map((a) => `${a} <${ids.queue}.Arn>`)
+        .sort(),
+    );
+  });
+});
+
+describe('HappyTalkArchive.grantInvokeApi', () => {
+  const executeApi = (api: unknown, route: string) =>
+    `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:${render(api)}/$default/${route}`;
+
+  it('allows every route of the API by default', () => {
+    // Act
+    const { grants, ids, template } = granted((stack, role) => stack.archive.grantInvokeApi(role));
+
+    // Assess
+    expect(lines(grants)).toEqual(
+      [
+        `execute-api:Invoke ${executeApi(ids.api, 'POST/rooms/*/archive')}`,
+        `execute-api:Invoke ${executeApi(ids.api, 'GET/rooms/*/archive')}`,
+        `execute-api:Invoke ${executeApi(ids.api, 'GET/rooms/*/archive/versions')}`,
+      ].sort(),
+    );
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties.RouteKey,
+    );
+    expect(routeKeys.sort()).toEqual([...API_ROUTES].sort());
+  });
+
+  it('allows only the routes named, e.g. reads for a compliance reader', () => {
+    // Act
+    const { grants, ids } = granted((stack, role) =>
+      stack.archive.grantInvokeApi(role, [
+        'GET /rooms/{room_id}/archive',
+        'GET /rooms/{room_id}/archive/versions',
+      ]),
+    );
+
+    // Assess
+    expect(lines(grants)).toEqual(
+      [
+        `execute-api:Invoke ${executeApi(ids.api, 'GET/rooms/*/archive')}`,
+        `execute-api:Invoke ${executeApi(ids.api, 'GET/rooms/*/archive/versions')}`,
+      ].sort(),
+    );
+  });
+
+  it.each<[string, ApiRoute[]]>([
+    ['an unknown route', ['DELETE /rooms/{room_id}/archive' as ApiRoute]],
+    ['no route', []],
+  ])('refuses %s', (_case, routes) => {
+    // Act
+    const act = () => granted((stack, role) => stack.archive.grantInvokeApi(role, routes));
+
+    // Assess
+    expect(act).toThrow(/^grantInvokeApi routes must be some of "POST \/rooms\/\{room_id\}\/archive"/);
+  });
+});
