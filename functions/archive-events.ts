@@ -18,7 +18,7 @@ import { loggableError } from './commons/errors.js';
 import { createFunctionRuntime, recordOutcome } from './commons/runtime.js';
 
 const runtime = createFunctionRuntime(process.env);
-const { logger, metrics, archive } = runtime;
+const { logger, metrics, archive, roomWorstCaseMs } = runtime;
 const sqs = lazySqsClient(process.env);
 const deadLetters = createDeadLetterSink(process.env, sqs);
 const completion = readCompletionPolicy(process.env);
@@ -45,6 +45,13 @@ type Outcome = { kind: 'done'; result: DirectResult } | { kind: 'retry'; error: 
  * reason. Transient ones are retried: by the queue for the batch items that
  * failed (partial batch response), or by Lambda for a direct invocation.
  *
+ * Through SQS, the records of a batch are archived one after another, and a
+ * record is only started while one room's worst case (`roomWorstCaseMs`: the
+ * HappyTalk timeout and retries, the images, the writes) still fits in the
+ * remaining time: the rest are reported failed for a later invocation, so a
+ * timeout never returns the whole batch. The stack takes one record per
+ * invocation unless the timeout holds a whole batch of worst cases.
+ *
  * A room still waiting or in progress at HappyTalk is not archived as final:
  * its event is retried with an exponential backoff (the record's visibility
  * timeout) up to `COMPLETION_MAX_ATTEMPTS` deliveries, then archived as it is
@@ -54,7 +61,7 @@ export async function handleEvent(
   event: unknown,
   context: Context,
 ): Promise<SQSBatchResponse | DirectResult> {
-  if (isSqsEvent(event)) return handleBatch(event.Records);
+  if (isSqsEvent(event)) return handleBatch(event.Records, context);
   const outcome = await archiveOrDeadLetter(
     event,
     (input) => input,
@@ -64,9 +71,24 @@ export async function handleEvent(
   return outcome.result;
 }
 
-async function handleBatch(records: readonly SQSRecord[]): Promise<SQSBatchResponse> {
+async function handleBatch(records: readonly SQSRecord[], context: Context): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchItemFailure[] = [];
-  for (const record of records) {
+  for (const [position, record] of records.entries()) {
+    const remainingMs = context.getRemainingTimeInMillis();
+    if (position > 0 && remainingMs < roomWorstCaseMs) {
+      const left = records.slice(position);
+      // Not a failure of theirs: they are handed back before the timeout could take the whole batch.
+      logger.warn(
+        'not enough time left for another room: the rest of the batch waits for a later invocation',
+        {
+          records_left: left.length,
+          remaining_ms: remainingMs,
+          room_worst_case_ms: roomWorstCaseMs,
+        },
+      );
+      batchItemFailures.push(...left.map((item) => ({ itemIdentifier: item.messageId })));
+      break;
+    }
     const attempt = deliveryAttempt(record);
     logger.appendKeys({ message_id: record.messageId, receive_count: attempt });
     try {

@@ -1,3 +1,5 @@
+import { DEFAULT_ATTACHMENT_BUDGET_MS } from './attachments/archive-attachments.js';
+
 /**
  * How long archiving one room may take, in parts: the HappyTalk call with its
  * retries, the attachment step, and a margin for the secret, the index read
@@ -18,12 +20,16 @@ export interface RoomDeadline {
   readonly storageMarginMs: number;
 }
 
-/** The transport's own defaults (lib/happytalk/transport.ts) and the attachment step's. */
+/**
+ * What a function uses for a setting it is not given: the HappyTalk
+ * transport's own defaults (lib/happytalk/transport.ts), the attachment step's,
+ * and 1 s for the storage.
+ */
 export const DEFAULT_ROOM_DEADLINE: RoomDeadline = {
   requestTimeoutMs: 10_000,
   maxBackoffMs: 5_000,
   retryBudgetMs: 20_000,
-  attachmentBudgetMs: 15_000,
+  attachmentBudgetMs: DEFAULT_ATTACHMENT_BUDGET_MS,
   storageMarginMs: 1_000,
 };
 

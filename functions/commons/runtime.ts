@@ -3,6 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type ArchiveService, createArchiveService } from '../../lib/archive/service.js';
 import { createS3Client, createSecretsManagerClient } from '../../lib/aws.js';
 import { type Environment, readArchiveConfig } from '../../lib/config.js';
+import { DEFAULT_ROOM_DEADLINE, roomWorstCaseMs } from '../../lib/deadline.js';
 import { ConfigurationError } from '../../lib/errors.js';
 
 /** Everything a function needs, built once per execution environment. */
@@ -10,6 +11,11 @@ export interface FunctionRuntime {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly archive: ArchiveService;
+  /**
+   * The longest one room can take with these settings (`roomWorstCaseMs` of
+   * lib/deadline.ts): a function does not start a room with less time left.
+   */
+  readonly roomWorstCaseMs: number;
 }
 
 /** The structured logger and the EMF metrics every function writes to (Powertools). */
@@ -27,15 +33,19 @@ export function createObservability(env: Environment): { logger: Logger; metrics
  * the cold start with a message that names the variable.
  *
  * Optional tuning: `HAPPYTALK_TIMEOUT_MS`, `HAPPYTALK_MAX_ATTEMPTS`,
- * `HAPPYTALK_RETRY_BUDGET_MS`, `HAPPYTALK_SECRET_MAX_AGE_MS`.
+ * `HAPPYTALK_MAX_DELAY_MS`, `HAPPYTALK_RETRY_BUDGET_MS`,
+ * `HAPPYTALK_SECRET_MAX_AGE_MS`, `ROOM_STORAGE_MARGIN_MS` (the infrastructure
+ * derives them from the function's timeout: lib/deadline.ts).
  */
 export function createFunctionRuntime(env: Environment): FunctionRuntime {
   const config = readArchiveConfig(env, { allowLocalToken: false });
   const { logger, metrics } = createObservability(env);
   const timeoutMs = optionalInteger(env, 'HAPPYTALK_TIMEOUT_MS');
   const maxAttempts = optionalInteger(env, 'HAPPYTALK_MAX_ATTEMPTS');
+  const maxDelayMs = optionalInteger(env, 'HAPPYTALK_MAX_DELAY_MS');
   const totalBudgetMs = optionalInteger(env, 'HAPPYTALK_RETRY_BUDGET_MS');
   const secretMaxAgeMs = optionalInteger(env, 'HAPPYTALK_SECRET_MAX_AGE_MS');
+  const storageMarginMs = optionalInteger(env, 'ROOM_STORAGE_MARGIN_MS');
   const archive = createArchiveService(config, {
     s3: createS3Client(env),
     secretsManager: createSecretsManagerClient(env),
@@ -44,6 +54,7 @@ export function createFunctionRuntime(env: Environment): FunctionRuntime {
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       retry: {
         ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+        ...(maxDelayMs !== undefined ? { maxDelayMs } : {}),
         ...(totalBudgetMs !== undefined ? { totalBudgetMs } : {}),
       },
     },
@@ -53,7 +64,14 @@ export function createFunctionRuntime(env: Environment): FunctionRuntime {
       metrics.addMetric('UpstreamAttempts', MetricUnit.Count, attempts);
     },
   });
-  return { logger, metrics, archive };
+  const worstCase = roomWorstCaseMs({
+    requestTimeoutMs: timeoutMs ?? DEFAULT_ROOM_DEADLINE.requestTimeoutMs,
+    maxBackoffMs: maxDelayMs ?? DEFAULT_ROOM_DEADLINE.maxBackoffMs,
+    retryBudgetMs: totalBudgetMs ?? DEFAULT_ROOM_DEADLINE.retryBudgetMs,
+    attachmentBudgetMs: config.attachments?.enabled ? config.attachments.budgetMs : 0,
+    storageMarginMs: storageMarginMs ?? DEFAULT_ROOM_DEADLINE.storageMarginMs,
+  });
+  return { logger, metrics, archive, roomWorstCaseMs: worstCase };
 }
 
 /** Counts one archive outcome (`archived`, `updated`, `unchanged` or `failed`). */
