@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -6,24 +7,39 @@ import type { Environment } from './config.js';
 /**
  * An S3 client for the archive, honouring the SDK's standard
  * `AWS_ENDPOINT_URL_S3` (or `AWS_ENDPOINT_URL`) and `AWS_REGION` from `env`.
- * With a custom endpoint (a local or S3-compatible server), addressing is
- * path-style and checksums are only sent when an operation requires them,
- * which local servers such as s3rver need.
+ * With a custom endpoint (a VPC or FIPS endpoint, a proxy, a local server),
+ * addressing is path-style. Checksums keep the SDK's defaults (sent with every
+ * upload that supports them), which S3 needs: a PutObject to a bucket with
+ * Object Lock retention must carry an integrity header. Only a loopback
+ * endpoint (the local stack's s3rver, which stores a checksummed stream with
+ * its aws-chunked framing) gets checksums only when an operation requires them.
  */
 export function createS3Client(env: Environment = process.env, config: S3ClientConfig = {}): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
   return new S3Client({
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
-    ...(endpoint
-      ? {
-          endpoint,
-          forcePathStyle: true,
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-        }
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    ...(endpoint && isLoopbackEndpoint(endpoint)
+      ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
       : {}),
     ...config,
   });
+}
+
+/**
+ * Whether an endpoint URL names this machine: `localhost` (or a name below it),
+ * an address in 127.0.0.0/8, or `::1`. Decided on the URL as configured, so
+ * a name that resolves to loopback is not one.
+ */
+export function isLoopbackEndpoint(endpoint: string): boolean {
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '[::1]') return true;
+  return isIPv4(host) && host.startsWith('127.');
 }
 
 /** A Secrets Manager client honouring `AWS_ENDPOINT_URL_SECRETS_MANAGER` and `AWS_REGION` from `env`. */
