@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadObjectCommand,
@@ -114,10 +115,14 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
   readonly #s3: S3Port;
   readonly #maxConflicts: number;
 
-  constructor(options: { client: S3Port; bucket: string; maxConflicts?: number }) {
+  readonly #now: () => Date;
+
+  /** @param options.now the clock that decides whether an attachment is linked on a later day (tests) */
+  constructor(options: { client: S3Port; bucket: string; maxConflicts?: number; now?: () => Date }) {
     this.#s3 = options.client;
     this.bucket = options.bucket;
     this.#maxConflicts = options.maxConflicts ?? 5;
+    this.#now = options.now ?? (() => new Date());
   }
 
   async readIndex(roomId: string): Promise<IndexRecord | undefined> {
@@ -189,13 +194,17 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
    * there (`exists`). The object carries its `ContentType` and the metadata
    * `sha256` and `content-type`, nothing else (no URL).
    *
+   * An image already archived is kept at least as long as the transcript that
+   * links it now: when its current version was written on an earlier UTC day,
+   * it is copied onto itself (`extended`; see `#keepAttachment`).
+   *
    * @throws StorageAccessError, StorageUnavailableError
    */
   async writeAttachment(attachment: {
     sha256: string;
     body: Uint8Array;
     contentType: string;
-  }): Promise<{ key: string; outcome: 'written' | 'exists' }> {
+  }): Promise<{ key: string; outcome: 'written' | 'exists' | 'extended' }> {
     const key = attachmentKey(attachment.sha256);
     for (let attempt = 1; attempt <= this.#maxConflicts; attempt++) {
       try {
@@ -213,7 +222,10 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
       } catch (error) {
         const status = httpStatusOf(error);
         if (status === 412 || (error instanceof Error && error.name === 'PreconditionFailed')) {
-          return { key, outcome: 'exists' };
+          const kept = await this.#keepAttachment(key, attachment);
+          // Gone between the write and the read (an expiry's delete marker): write it again.
+          if (kept !== 'missing') return { key, outcome: kept };
+          continue;
         }
         // 409: a concurrent write of the same key is in flight; the next attempt sees it done (412).
         if (status !== 409) throw translateS3Error(error, `write s3://${this.bucket}/${key}`);
@@ -222,6 +234,68 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
     throw new StorageUnavailableError(
       `cannot write s3://${this.bucket}/${key}: ${this.#maxConflicts} conflicting writes in a row`,
     );
+  }
+
+  /**
+   * Keeps an attachment that a new transcript links at least as long as that
+   * transcript. Every version is locked by the bucket's default retention from
+   * its creation, and the lifecycle expires the current version that long after
+   * its creation, so an image stored once would expire with the first
+   * transcript that linked it. When the current version was written on an
+   * earlier UTC day than today, a copy onto itself starts a new version: locked
+   * for the whole default retention from now, and the lifecycle's clock starts
+   * again (S3 Lifecycle counts whole days from creation, rounded to the next
+   * midnight UTC, so a copy a day is as long as any transcript of that day).
+   * The older version stays locked until its own date, then expires as
+   * noncurrent. A copy needs no permission beyond reading and writing
+   * `attachments/`, and works in GOVERNANCE and COMPLIANCE mode alike (AWS S3
+   * User Guide, "Object Lock considerations" and "Locking objects with Object
+   * Lock": default retention applies to every new object version; a retention
+   * can be extended, never shortened; Lifecycle never deletes a locked version).
+   */
+  async #keepAttachment(
+    key: string,
+    attachment: { sha256: string; contentType: string },
+  ): Promise<'exists' | 'extended' | 'missing'> {
+    let head: { lastModified?: Date; contentType?: string; etag?: string };
+    try {
+      const output = await this.#s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      head = {
+        ...(output.LastModified ? { lastModified: output.LastModified } : {}),
+        ...(output.ContentType ? { contentType: output.ContentType } : {}),
+        ...(output.ETag ? { etag: output.ETag } : {}),
+      };
+    } catch (error) {
+      if (isNotFound(error)) return 'missing';
+      throw translateS3Error(error, `read s3://${this.bucket}/${key}`);
+    }
+    const today = utcDay(this.#now());
+    if (head.lastModified !== undefined && utcDay(head.lastModified) >= today) return 'exists';
+    try {
+      await this.#s3.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          CopySource: `${this.bucket}/${key}`,
+          // S3 refuses to copy an object onto itself unchanged: the new metadata says when and why.
+          MetadataDirective: 'REPLACE',
+          ContentType: head.contentType ?? attachment.contentType,
+          Metadata: {
+            sha256: attachment.sha256,
+            'content-type': head.contentType ?? attachment.contentType,
+            'linked-at': today,
+          },
+          ...(head.etag ? { CopySourceIfMatch: head.etag } : {}),
+        }),
+      );
+    } catch (error) {
+      // Someone copied or rewrote it since the read: a version of today's is there.
+      if (httpStatusOf(error) === 412 || (error instanceof Error && error.name === 'PreconditionFailed')) {
+        return 'exists';
+      }
+      throw translateS3Error(error, `copy s3://${this.bucket}/${key}`);
+    }
+    return 'extended';
   }
 
   /**
@@ -435,6 +509,11 @@ const PENDING_METADATA = 'attachments-pending';
 function pendingOf(value: string | undefined): number {
   const pending = Number(value ?? 0);
   return Number.isSafeInteger(pending) && pending > 0 ? pending : 0;
+}
+
+/** `YYYY-MM-DD` of a time, in UTC: the granularity of S3 Lifecycle. */
+function utcDay(time: Date): string {
+  return time.toISOString().slice(0, 10);
 }
 
 function httpStatusOf(error: unknown): number | undefined {

@@ -16,13 +16,14 @@ export const DEFAULT_ATTACHMENT_BUDGET_MS = 15_000;
 export interface AttachmentStore {
   /**
    * Writes the bytes at `attachments/<sha256>` unless an object is already
-   * there (`exists`).
+   * there (`exists`), in which case it is kept at least as long as the
+   * transcript that links it now (`extended` when that took a new version).
    */
   writeAttachment(attachment: {
     sha256: string;
     body: Uint8Array;
     contentType: string;
-  }): Promise<{ key: string; outcome: 'written' | 'exists' }>;
+  }): Promise<{ key: string; outcome: 'written' | 'exists' | 'extended' }>;
 }
 
 /** Where attachments come from: an {@link AttachmentDownloader} or a fake. */

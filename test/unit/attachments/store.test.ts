@@ -41,8 +41,9 @@ describe('S3ArchiveStore.writeAttachment', () => {
     expect(s3.commandCalls(HeadObjectCommand)).toEqual([]);
   });
 
-  it('answers exists on 412: the content is already archived', async () => {
+  it('answers exists on 412: the content is already archived, today', async () => {
     s3.on(PutObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+    s3.on(HeadObjectCommand).resolves({ LastModified: new Date(), ETag: '"e"' });
 
     await expect(
       store.writeAttachment({ sha256: SHA, body: bytes, contentType: 'image/png' }),
@@ -57,6 +58,7 @@ describe('S3ArchiveStore.writeAttachment', () => {
     s3.on(PutObjectCommand)
       .rejectsOnce(s3Error('ConditionalRequestConflict', 409))
       .rejectsOnce(s3Error('PreconditionFailed', 412));
+    s3.on(HeadObjectCommand).resolves({ LastModified: new Date(), ETag: '"e"' });
 
     const result = await store.writeAttachment({ sha256: SHA, body: bytes, contentType: 'image/png' });
 
