@@ -1,9 +1,12 @@
 /**
  * Builds one minified ESM bundle per Lambda function into
  * `dist/functions/<name>/index.mjs` (with a source map). The CDK stack deploys
- * exactly these directories, so what is tested is what runs in Lambda.
+ * exactly these directories, so what is tested is what runs in Lambda. Builds
+ * the CLI into `bin/happytalk-archive.mjs`: one JavaScript file that imports
+ * only the runtime dependencies of package.json (`npm run build`, which
+ * `prepare` runs after `npm ci` and before `npm pack`).
  */
-import { rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 
@@ -61,7 +64,37 @@ export async function buildFunctions(
   );
 }
 
+/** Where the CLI is built: package.json's `bin`. */
+export const CLI_OUTFILE = `${root}bin/happytalk-archive.mjs`;
+
+/**
+ * Builds the CLI: lib/cli/main.ts and the project's own modules in one ESM
+ * file for Node.js 20, every package left to `node_modules` (so it runs with
+ * the runtime dependencies of an installed package, and nothing of
+ * devDependencies), executable, with a shebang.
+ */
+export async function buildCli(outfile = CLI_OUTFILE): Promise<string> {
+  await build({
+    entryPoints: [`${root}lib/cli/main.ts`],
+    outfile,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: false,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    banner: { js: '#!/usr/bin/env node' },
+  });
+  await chmod(outfile, 0o755);
+  return outfile;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await buildFunctions();
-  console.log(`built ${FUNCTION_NAMES.map((n) => `dist/functions/${n}/index.mjs`).join(', ')}`);
+  await Promise.all([buildFunctions(), buildCli()]);
+  console.log(
+    `built ${[...FUNCTION_NAMES.map((n) => `dist/functions/${n}/index.mjs`), 'bin/happytalk-archive.mjs'].join(', ')}`,
+  );
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { parseEnv } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { createArchiveService } from '../archive/service.js';
 import { createS3Client, createSecretsManagerClient } from '../aws.js';
@@ -8,6 +9,7 @@ import { ArchiveError } from '../errors.js';
 import { chatDataEndpoint, parseChatData } from '../happytalk/client.js';
 import { validateRoomId } from '../room-id.js';
 import { transcriptOf } from '../transcript/normalize.js';
+import { ARCHIVER_VERSION } from '../version.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
 import { registerRetrievalCommands } from './retrieval-commands.js';
@@ -45,12 +47,18 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .description('Archive HappyTalk chat transcripts to S3, and read them back.')
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
     .exitOverride()
-    .option('--env-file <path>', 'read environment variables from a file first (e.g. .local/stack.env)')
+    // Program options come before the command: `get --version ID` is the get command's own option.
+    .enablePositionalOptions()
+    .version(ARCHIVER_VERSION, '-V, --version', 'print the version of happytalk-archive')
+    .option(
+      '--env-file <path>',
+      "read environment variables from a file first (e.g. .local/stack.env), with Node.js's own .env rules",
+    )
     .option('-v, --verbose', 'log progress (JSON lines on stderr)')
     .hook('preAction', async (command) => {
       const envFile = command.opts<{ envFile?: string }>().envFile;
       if (envFile)
-        Object.assign(env, parseEnvFile(await readFile(envFile, 'utf8'), envFile), pickDefined(io.env));
+        Object.assign(env, parseEnvFile(await readFile(envFile, 'utf8')), pickDefined(io.env));
       // The AWS SDK reads its endpoint and credential variables from process.env.
       for (const [key, value] of Object.entries(env)) {
         if (key.startsWith('AWS_') && value !== undefined && process.env[key] === undefined)
@@ -62,7 +70,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   program
     .command('normalize')
     .description('Normalize a raw chat_data response (FILE, or stdin) and print the transcript JSON.')
-    .argument('[file]', 'a file holding the raw response; stdin when omitted')
+    .argument('[file]', 'a file holding the raw response; stdin when omitted or -')
     .option('--room-id <id>', 'the room to pick when the response holds several')
     .option('--fetched-at <iso>', 'the time the response was fetched (default: now)')
     .option('--pretty', 'indent the output')
@@ -72,7 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         options: { roomId?: string; fetchedAt?: string; pretty?: boolean },
       ) => {
         const { baseUrl, timeZone } = readUpstreamConfig(env);
-        const bytes = file ? new Uint8Array(await readFile(file)) : await io.readStdin();
+        const bytes = file && file !== '-' ? new Uint8Array(await readFile(file)) : await io.readStdin();
         const roomId = options.roomId === undefined ? undefined : validateRoomId(options.roomId);
         const fetchedAt = options.fetchedAt ? parseTime(options.fetchedAt) : new Date();
         const parsed = {
@@ -149,17 +157,15 @@ function parseTime(value: string): Date {
   return time;
 }
 
-/** Parses KEY=VALUE lines (comments and blank lines allowed; values may be quoted). */
-export function parseEnvFile(text: string, path: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [index, rawLine] of text.split(/\r?\n/).entries()) {
-    const line = rawLine.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!match?.[1]) throw new Error(`${path}:${index + 1}: expected KEY=VALUE`);
-    result[match[1]] = (match[2] ?? '').replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return result;
+/**
+ * Parses an env file by Node.js's own rules (`util.parseEnv`, as `node
+ * --env-file` reads one): `KEY=VALUE` lines, `export` and `#` comments, quoted
+ * values, and an inline ` # comment` after an unquoted value is not part of it.
+ */
+export function parseEnvFile(text: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(parseEnv(text)).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 function pickDefined(env: Environment): Record<string, string> {

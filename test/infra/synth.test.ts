@@ -1,21 +1,18 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '../../scripts/build.js';
-import { REPO_ROOT } from './support.js';
+import { freshClone } from '../support/clone.js';
 
 const run = promisify(execFile);
 
-/**
- * A fresh clone: the files git tracks or would track (nothing it ignores: no dist/, no bin/ build, no
- * .local/), and the installed node_modules (as `npm ci` leaves them).
- */
+/** A fresh clone of the repository (test/support/clone.ts). */
 let clone: string;
+let removeClone: (() => Promise<void>) | undefined;
 
 /** The environment of a machine with no AWS account: nothing to read, nothing to ask; no region unless given. */
 function offlineEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -85,21 +82,11 @@ function regionLiterals(text: string): string[] {
 }
 
 beforeAll(async () => {
-  clone = await mkdtemp(join(tmpdir(), 'happytalk-archive-clone-'));
-  const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
-    cwd: REPO_ROOT,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const files = stdout.split('\0').filter((file) => file !== '' && existsSync(join(REPO_ROOT, file)));
-  for (const file of files) {
-    await mkdir(dirname(join(clone, file)), { recursive: true });
-    await copyFile(join(REPO_ROOT, file), join(clone, file));
-  }
-  await symlink(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
+  ({ dir: clone, remove: removeClone } = await freshClone());
 });
 
 afterAll(async () => {
-  if (clone) await rm(clone, { recursive: true, force: true });
+  await removeClone?.();
 });
 
 describe('cdk synth on a fresh clone', () => {

@@ -70,6 +70,22 @@ describe('happytalk-archive normalize', () => {
     expect(JSON.parse(stdout).stats.message_count).toBe(1);
   });
 
+  it('reads stdin for -', async () => {
+    // Prepare
+    const bytes = await readFile(EXAMPLE);
+
+    // Act
+    const { code, stdout } = await cli(
+      ['normalize', '-', '--fetched-at', '2026-01-02T03:04:05Z'],
+      cliEnv,
+      bytes,
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ room_id: 'uvR3XrI8jtybTq6ZfploAOxJcKNLCG' });
+  });
+
   it.each([
     ['not JSON', '<html>oops</html>', /not JSON/],
     ['a fail response', '{"result":"fail","code":-503,"message":"room"}', /fail -503 "room"/],
@@ -165,15 +181,32 @@ describe('happytalk-archive archive and get', () => {
   });
 });
 
+describe('happytalk-archive --version', () => {
+  it.each([['--version'], ['-V']])('%s prints the package version', async (flag) => {
+    // Prepare
+    const packageJson = JSON.parse(await readFile(`${root}package.json`, 'utf8')) as { version: string };
+
+    // Act
+    const { code, stdout } = await cli([flag]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${packageJson.version}\n`);
+  });
+});
+
 describe('the happytalk-archive bin', () => {
-  it('runs as a command with an env file', async () => {
+  it('runs as a command with an env file, read by Node.js rules (comments, export, quotes)', async () => {
     const envFile = `${stack.s3.directory}/cli.env`;
+    const { ARCHIVE_BUCKET: bucket, ...rest } = cliEnv;
     await import('node:fs/promises').then((fs) =>
       fs.writeFile(
         envFile,
-        Object.entries(cliEnv)
-          .map(([k, v]) => `${k}=${v}`)
-          .join('\n'),
+        [
+          '# the local stack',
+          `export ARCHIVE_BUCKET=${bucket} # the archive bucket`,
+          ...Object.entries(rest).map(([k, v]) => `${k}="${v}"`),
+        ].join('\n'),
       ),
     );
     const { stdout } = await promisify(execFile)(
