@@ -2,16 +2,23 @@
  * `npm start`: runs the archive on loopback (HappyTalk simulator, s3rver,
  * Secrets Manager, SQS and the HTTP API) until Ctrl-C, and prints how to use it.
  * Ports: LOCAL_API_PORT (3000), SIMULATOR_PORT (8787), LOCAL_S3_PORT (4569),
- * LOCAL_SECRETS_MANAGER_PORT (4584), LOCAL_SQS_PORT (4576).
+ * LOCAL_SECRETS_MANAGER_PORT (4584), LOCAL_SQS_PORT (4576). LOCAL_API_AUTH=iam
+ * makes the HTTP API refuse unsigned requests, as API Gateway's IAM
+ * authorization does (signatures are always checked).
  */
 import { fileURLToPath } from 'node:url';
-import { LOCAL_BUCKET, startLocalStack } from '../lib/local/stack.js';
+import { LOCAL_BUCKET, type LocalApiAuth, startLocalStack } from '../lib/local/stack.js';
 import { SAMPLE_ROOM_IDS, simulatorOptionsFromEnv } from '../lib/simulator/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 const simulatorOptions = simulatorOptionsFromEnv({ SIMULATOR_PORT: '8787', ...process.env });
+const apiAuth = process.env.LOCAL_API_AUTH?.trim() || 'optional';
+if (apiAuth !== 'optional' && apiAuth !== 'iam') {
+  process.stderr.write(`LOCAL_API_AUTH must be "iam" or "optional", got ${JSON.stringify(apiAuth)}\n`);
+  process.exit(2);
+}
 const stack = await startLocalStack({
   directory: `${root}.local`,
   ports: {
@@ -22,6 +29,7 @@ const stack = await startLocalStack({
     sqs: port('LOCAL_SQS_PORT', 4576),
   },
   simulator: simulatorOptions,
+  apiAuth: apiAuth as LocalApiAuth,
 });
 
 const room = SAMPLE_ROOM_IDS.completed;
@@ -29,7 +37,7 @@ process.stdout.write(`
 happytalk-archive local stack is running (Ctrl-C to stop)
   HappyTalk simulator  ${stack.simulator.url}   token: ${stack.cliEnv.HAPPYTALK_TOKEN}
   S3 (s3rver)          ${stack.s3.endpoint}   bucket: ${LOCAL_BUCKET}, files in .local/s3/
-  HTTP API             ${stack.apiUrl}
+  HTTP API             ${stack.apiUrl}   ${apiAuth === 'iam' ? 'SigV4-signed requests only (LOCAL_API_AUTH=iam)' : 'signed or not (LOCAL_API_AUTH=iam: signed only)'}
   CLI environment      .local/stack.env
 
 Sample rooms: ${Object.entries(SAMPLE_ROOM_IDS)
@@ -48,6 +56,9 @@ Or through the Lambda handlers:
   curl -s ${stack.apiUrl}/rooms/${room}/archive/versions
   curl -s -X POST ${stack.apiUrl}/events -H 'content-type: application/json' \\
     -d '{"source":"happytalk","detail-type":"Chat Completed","detail":{"room_id":"${SAMPLE_ROOM_IDS.images}"}}'
+
+Check it as a deployed stack is checked after a deploy (SigV4-signed, one line per check):
+  npx happytalk-archive --env-file .local/stack.env smoke --api-url ${stack.apiUrl} --bucket ${LOCAL_BUCKET} --room-id ${room} --skip-athena
 
 The objects land in s3://${LOCAL_BUCKET}/ under
   raw/year=YYYY/month=MM/day=DD/<room_id>.json

@@ -13,6 +13,7 @@ import { ARCHIVER_VERSION } from '../version.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
 import { registerRetrievalCommands } from './retrieval-commands.js';
+import { registerSmokeCommand, type SmokeCommandContext } from './smoke-command.js';
 
 /** Where the CLI reads and writes; replaced in tests. */
 export interface CliIo {
@@ -22,6 +23,8 @@ export interface CliIo {
   readonly readStdin: () => Promise<Uint8Array>;
   /** Where progress bars are drawn (stderr when it is a terminal); none in tests. */
   readonly progress?: NodeJS.WriteStream;
+  /** The AWS calls of `smoke`; the SDK's clients unless replaced (tests). */
+  readonly smokeServices?: SmokeCommandContext['services'];
 }
 
 const defaultIo: CliIo = {
@@ -57,8 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .option('-v, --verbose', 'log progress (JSON lines on stderr)')
     .hook('preAction', async (command) => {
       const envFile = command.opts<{ envFile?: string }>().envFile;
-      if (envFile)
-        Object.assign(env, parseEnvFile(await readFile(envFile, 'utf8')), pickDefined(io.env));
+      if (envFile) Object.assign(env, parseEnvFile(await readFile(envFile, 'utf8')), pickDefined(io.env));
       // The AWS SDK reads its endpoint and credential variables from process.env.
       for (const [key, value] of Object.entries(env)) {
         if (key.startsWith('AWS_') && value !== undefined && process.env[key] === undefined)
@@ -137,6 +139,15 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     setExitCode: (code) => {
       exitCode = code;
     },
+  });
+
+  registerSmokeCommand(program, {
+    env,
+    stdout: (chunk) => io.stdout(chunk),
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+    ...(io.smokeServices ? { services: io.smokeServices } : {}),
   });
 
   try {

@@ -4,13 +4,26 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 const ROOM_ROUTE = /^\/rooms\/([^/]*)\/archive(\/versions)?\/?$/;
 
+/** The local account every local caller belongs to. */
+const LOCAL_ACCOUNT_ID = '000000000000';
+
+/** A caller whose SigV4 signature the local API verified. */
+export interface LocalCaller {
+  readonly accessKeyId: string;
+}
+
 /**
  * Translates a local HTTP request into the API Gateway HTTP API (payload 2.0)
  * event the functions receive, matching the deployed routes (`POST|GET
  * /rooms/{room_id}/archive`, `GET /rooms/{room_id}/archive/versions`).
- * Returns undefined for other paths.
+ * Returns undefined for other paths. A verified `caller` is the event's
+ * `requestContext.authorizer.iam`, as API Gateway's IAM authorization sets it.
  */
-export function toHttpApiEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 | undefined {
+export function toHttpApiEvent(
+  request: IncomingMessage,
+  body: Buffer,
+  caller?: LocalCaller,
+): APIGatewayProxyEventV2 | undefined {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const match = ROOM_ROUTE.exec(url.pathname);
   const method = (request.method ?? 'GET').toUpperCase();
@@ -34,7 +47,8 @@ export function toHttpApiEvent(request: IncomingMessage, body: Buffer): APIGatew
     pathParameters: { room_id: decodePathParameter(match[1] ?? '') },
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
     requestContext: {
-      accountId: '000000000000',
+      ...(caller ? { authorizer: { iam: iamIdentity(caller) } } : {}),
+      accountId: LOCAL_ACCOUNT_ID,
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
@@ -53,6 +67,19 @@ export function toHttpApiEvent(request: IncomingMessage, body: Buffer): APIGatew
     },
     ...(body.byteLength > 0 ? { body: isText ? text : body.toString('base64') } : {}),
     isBase64Encoded: body.byteLength > 0 && !isText,
+  };
+}
+
+/** What API Gateway puts in `requestContext.authorizer.iam` for a signed caller (an IAM user here). */
+function iamIdentity(caller: LocalCaller) {
+  return {
+    accessKey: caller.accessKeyId,
+    accountId: LOCAL_ACCOUNT_ID,
+    callerId: caller.accessKeyId,
+    cognitoIdentity: null,
+    principalOrgId: null,
+    userArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local`,
+    userId: caller.accessKeyId,
   };
 }
 

@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { verifyExecuteApiSignature } from '../sigv4.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../simulator/index.js';
-import { toHttpApiEvent } from './http-api-adapter.js';
+import { type LocalCaller, toHttpApiEvent } from './http-api-adapter.js';
 import { lambdaContext } from './lambda-context.js';
 import { type LocalS3, startLocalS3 } from './s3.js';
 import { type LocalSecretsManager, startLocalSecretsManager } from './secrets-manager.js';
@@ -21,7 +22,19 @@ export interface LocalStackOptions {
   /** Ports; 0 picks a free one. */
   readonly ports?: { api?: number; simulator?: number; s3?: number; secretsManager?: number; sqs?: number };
   readonly simulator?: SimulatorOptions;
+  /**
+   * How the HTTP API authenticates callers, as API Gateway's IAM authorization
+   * does, against the stack's own AWS credentials (`AWS_ACCESS_KEY_ID` and
+   * `AWS_SECRET_ACCESS_KEY` of the CLI environment, region `ap-northeast-2`):
+   * a SigV4 signature that does not verify is always refused (403); `iam`
+   * refuses unsigned requests too, `optional` (the default, `LOCAL_API_AUTH`
+   * unset) lets them through, so plain curl works.
+   */
+  readonly apiAuth?: LocalApiAuth;
 }
+
+/** See {@link LocalStackOptions.apiAuth}. */
+export type LocalApiAuth = 'optional' | 'iam';
 
 export interface LocalStack {
   readonly apiUrl: string;
@@ -98,8 +111,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     { handler: Handler<unknown, unknown> },
   ];
 
+  const authorize = (request: IncomingMessage, body: Buffer) =>
+    authorizeCaller(request, body, {
+      mode: options.apiAuth ?? 'optional',
+      region: awsEnv.AWS_REGION,
+      credentials: { accessKeyId: awsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: awsEnv.AWS_SECRET_ACCESS_KEY },
+    });
   const server = createServer((request, response) => {
-    serve(request, response, { archive: httpApi, retrieval: retrievalApi }, archiveEvents).catch(
+    serve(request, response, { archive: httpApi, retrieval: retrievalApi }, archiveEvents, authorize).catch(
       (error: unknown) => {
         sendJson(response, 500, { error: { code: 'LOCAL_STACK', message: String(error) } });
       },
@@ -138,6 +157,7 @@ async function serve(
   response: ServerResponse,
   api: { archive: HttpHandler; retrieval: HttpHandler },
   archiveEvents: Handler<unknown, unknown>,
+  authorize: (request: IncomingMessage, body: Buffer) => Promise<LocalCaller | 'anonymous' | 'refused'>,
 ): Promise<void> {
   const body = await readBody(request);
   if (body === undefined)
@@ -159,7 +179,10 @@ async function serve(
       return sendJson(response, 503, { error: { code: 'RETRYABLE', message: (error as Error).message } });
     }
   }
-  const event = toHttpApiEvent(request, body);
+  const caller = await authorize(request, body);
+  // API Gateway answers a refused IAM authorization itself, before any route or function.
+  if (caller === 'refused') return sendJson(response, 403, { message: 'Forbidden' });
+  const event = toHttpApiEvent(request, body, caller === 'anonymous' ? undefined : caller);
   if (!event) {
     return sendJson(response, 404, {
       error: {
@@ -175,6 +198,33 @@ async function serve(
       : await api.retrieval(event, lambdaContext('retrieval-api'));
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+}
+
+/** The caller of an API request, as the IAM authorization of {@link LocalStackOptions.apiAuth} decides. */
+async function authorizeCaller(
+  request: IncomingMessage,
+  body: Buffer,
+  options: {
+    mode: LocalApiAuth;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  },
+): Promise<LocalCaller | 'anonymous' | 'refused'> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  if (headers.authorization === undefined) return options.mode === 'iam' ? 'refused' : 'anonymous';
+  const verdict = await verifyExecuteApiSignature(
+    {
+      method: request.method ?? 'GET',
+      url: new URL(request.url ?? '/', `http://${headers.host ?? 'localhost'}`),
+      headers,
+      body,
+    },
+    { region: options.region, credentials: options.credentials },
+  );
+  return verdict.ok ? { accessKeyId: verdict.accessKeyId } : 'refused';
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
