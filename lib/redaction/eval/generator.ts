@@ -677,3 +677,60 @@ export function generateEvalSet(
     cases: Array.from({ length: transcripts }, (_, serial) => generateCase(dice, serial)),
   };
 }
+
+/** One room holding one customer message: how the hand-written lines are scored. */
+export function singleMessageCase(text: LabelledText, serial: number): EvalCase {
+  const labels = builder();
+  const roomId = `line${String(serial).padStart(5, '0')}`;
+  const message = textMessage(
+    0,
+    [text.text],
+    {
+      id: String(serial + 1),
+      from: 'customer-uuid-0',
+      to: 'counselor',
+      at: '2025-01-01T10:00:00+09:00',
+      sender: CUSTOMER,
+    },
+    labels,
+  );
+  for (const path of ['messages[0].text', 'messages[0].contents']) labels.labelled(path, text);
+  const transcript: Transcript = {
+    schema_version: 1,
+    room_id: roomId,
+    chat: {
+      id: roomId,
+      title: null,
+      status: code('2', '완료', 'completed'),
+      channel: code('0', '해피톡', 'happytalk'),
+      counselor: { name: null, nickname: null },
+      customer: { uuid: 'customer-uuid-0', user_id: null },
+      category: { id: null, name: null },
+      division: { id: null, name: null },
+      subcategory: null,
+      registered_at: null,
+      completed_at: null,
+      order: { order_number: null, product_number: null, parcel_number: null, parcel_company: null },
+      device: { app_version: null, os: null, os_version: null, model: null, telecom: null, app_hash: null },
+      parameters: Array.from({ length: 10 }, () => null),
+      rating: { score: null, comment: null },
+      extra: {},
+    },
+    messages: [message],
+    stats: {
+      message_count: 1,
+      by_sender: { customer: 1 },
+      first_message_at: null,
+      last_message_at: null,
+      duration_seconds: null,
+    },
+    warnings: [],
+    source: {
+      endpoint: 'https://customer.happytalk.io/user/api/chat_data/format/json',
+      fetched_at: '2025-01-01T00:00:00.000Z',
+      sha256: '0'.repeat(64),
+      archiver_version: '0.1.0',
+    },
+  };
+  return { transcript, spans: labels.spans };
+}
