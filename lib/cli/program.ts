@@ -10,6 +10,7 @@ import { validateRoomId } from '../room-id.js';
 import { transcriptOf } from '../transcript/normalize.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
+import { registerRedactCommand } from './redact-command.js';
 import { registerRetrievalCommands } from './retrieval-commands.js';
 
 /** Where the CLI reads and writes; replaced in tests. */
@@ -129,6 +130,12 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     setExitCode: (code) => {
       exitCode = code;
     },
+  });
+
+  registerRedactCommand(program, {
+    env,
+    stdout: (chunk) => io.stdout(chunk),
+    readStdin: () => io.readStdin(),
   });
 
   try {

@@ -151,6 +151,7 @@ class Walker {
   readonly #pseudonymizeCounselors: boolean;
   readonly #customerUuid: string | null;
   readonly #userId: string | null;
+  readonly #customerIds: Set<string>;
   readonly #staffIds: Set<string>;
   readonly #identifiers: Identifier[];
 
@@ -178,12 +179,21 @@ class Walker {
       : {};
     this.#customerUuid = typeof customer.uuid === 'string' && customer.uuid !== '' ? customer.uuid : null;
     this.#userId = typeof customer.user_id === 'string' && customer.user_id !== '' ? customer.user_id : null;
-    // Whoever sends as anything but the customer (counselor, bot, template) is staff: their ids are not the customer's.
+    // The customer's ids: the chat's, and whoever sends as the customer. Staff: whoever sends as anything
+    // else (counselor, bot, template), and whom the customer writes to. An id that is neither is taken
+    // for the customer's, so that an unknown id is never left in clear.
+    const messages = transcript.messages.filter(isRecord);
+    const fromCustomer = messages.filter(isFromCustomer);
+    this.#customerIds = new Set(
+      [this.#customerUuid, this.#userId, ...fromCustomer.map((message) => message.from_id)].filter(
+        isNonEmptyString,
+      ),
+    );
     this.#staffIds = new Set(
-      transcript.messages
-        .filter((message) => isRecord(message) && message.sender?.code !== 'C')
-        .map((message) => message.from_id)
-        .filter((id): id is string => typeof id === 'string' && id !== ''),
+      [
+        ...messages.filter((message) => !isFromCustomer(message)).map((message) => message.from_id),
+        ...fromCustomer.map((message) => message.to_id),
+      ].filter((id): id is string => isNonEmptyString(id) && !this.#customerIds.has(id)),
     );
     this.#identifiers = [];
     for (const value of [this.#customerUuid, this.#userId]) {
@@ -333,7 +343,7 @@ class Walker {
     if (typeof value !== 'string' || value === '') return value;
     if (value === this.#userId && value !== this.#customerUuid)
       return this.#pseudonym('user_id', value, field);
-    if (this.#staffIds.has(value) && value !== this.#customerUuid) {
+    if (this.#staffIds.has(value)) {
       return this.#pseudonymizeCounselors ? this.#pseudonym('counselor', value, field) : value;
     }
     return this.#pseudonym('customer', value, field);
@@ -496,6 +506,14 @@ function parseJson(value: string): object | undefined {
   } catch {
     return undefined;
   }
+}
+
+function isFromCustomer(message: Transcript['messages'][number]): boolean {
+  return message.sender?.code === 'C';
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
