@@ -38,9 +38,12 @@ export async function loadPseudonymizer(
   secretsManager: () => SecretsManagerPort,
 ): Promise<Pseudonymizer> {
   if (source.kind === 'local') return new Pseudonymizer(source.key);
-  const value = await readSecretString(secretsManager(), source.secretId);
+  const key = parseRedactionKeySecret(
+    await readSecretString(secretsManager(), source.secretId),
+    source.secretId,
+  );
   try {
-    return new Pseudonymizer(parseRedactionKeySecret(value, source.secretId));
+    return new Pseudonymizer(key);
   } catch (error) {
     if (error instanceof InvalidRedactionKeyError) {
       throw new InvalidRedactionKeyError(`secret ${source.secretId}: ${error.message}`);
