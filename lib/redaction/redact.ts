@@ -2,7 +2,7 @@ import type { Transcript } from '../transcript/schema.js';
 import { type DetectOptions, detectPii } from './detect.js';
 import { InvalidTranscriptError } from './errors.js';
 import { Pseudonymizer, type PseudonymKind } from './pseudonym.js';
-import type { EntityType } from './types.js';
+import type { Detection, EntityType } from './types.js';
 
 /** The redactor's own version, recorded in every redacted copy: a new version may find more. */
 export const REDACTOR_VERSION = '1.0.0';
@@ -67,7 +67,9 @@ export interface Finding {
  * replaced by `[TYPE]` or `[PII]`; the customer's uuid and user id (and the
  * customer's ids in `from_id`/`to_id`) become keyed pseudonyms; counselors
  * are kept or pseudonymized; a `redaction` block says how. Ids, times,
- * codes' labels, stats and `source` are kept. The input is not modified.
+ * codes' labels, stats and `source` are kept. The input is not modified; the
+ * copy shares the input's subtrees that hold no finding (treat both as
+ * read-only).
  *
  * Strings holding a JSON object or array (template contents, user parameters)
  * are redacted inside and written back as JSON, so they stay valid JSON; when
@@ -132,6 +134,9 @@ const MAX_DEPTH = 64;
 /** JSON integers past 2^53 would be rounded by parsing: such strings are redacted as text. */
 const LONG_JSON_INTEGER = /[:[,]\s*-?\d{16,}/;
 const LETTERS_AND_DIGITS = /[\p{L}\p{N}]/gu;
+/** Strings up to this length are remembered with their findings, up to this many per transcript. */
+const CACHED_STRING_LENGTH = 2_000;
+const CACHED_STRINGS = 50_000;
 
 interface Identifier {
   readonly value: string;
@@ -352,16 +357,32 @@ class Walker {
   #pseudonym(kind: PseudonymKind, value: unknown, field: string): unknown {
     if (typeof value !== 'string' || value === '') return value;
     this.#pseudonymized.add(field);
-    return this.#pseudonymizer ? this.#pseudonymizer.pseudonym(kind, value) : value;
+    if (!this.#pseudonymizer) return value;
+    // The same few ids recur on every message: each is keyed once.
+    const cacheKey = `${kind}\u0000${value}`;
+    let pseudonym = this.#pseudonyms.get(cacheKey);
+    if (pseudonym === undefined) {
+      pseudonym = this.#pseudonymizer.pseudonym(kind, value);
+      this.#pseudonyms.set(cacheKey, pseudonym);
+    }
+    return pseudonym;
   }
+
+  readonly #pseudonyms = new Map<string, string>();
 
   /** An object whose `kept` keys are structural (ids, hashes, sizes) and whose other values are scanned. */
   #record(value: Record<string, unknown>, path: PathNode, depth: number, kept: readonly string[]): unknown {
-    const result: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(value)) {
-      result[key] = kept.includes(key) ? field : this.#any(field, child(path, key), depth + 1);
+    let copy: Record<string, unknown> | undefined;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key) || kept.includes(key)) continue;
+      const field = value[key];
+      const redacted = this.#any(field, child(path, key), depth + 1);
+      if (redacted !== field) {
+        copy ??= { ...value };
+        copy[key] = redacted;
+      }
     }
-    return result;
+    return copy ?? value;
   }
 
   /** Any value: strings and numbers scanned, arrays and objects walked, the rest kept. */
@@ -370,21 +391,36 @@ class Walker {
     if (typeof value === 'number') return this.#number(value, path, jsonPath);
     if (value === null || typeof value !== 'object') return value;
     if (depth >= MAX_DEPTH) return this.#maskWhole(path, jsonPath);
+    // Copy on write: a subtree without findings is the input's own (the input is never modified).
     if (Array.isArray(value)) {
-      return value.map((item, index) =>
-        jsonPath === undefined
-          ? this.#any(item, child(path, index), depth + 1)
-          : this.#any(item, path, depth + 1, child(jsonPath ?? undefined, index)),
-      );
+      let copy: unknown[] | undefined;
+      for (let index = 0; index < value.length; index++) {
+        const item: unknown = value[index];
+        const redacted =
+          jsonPath === undefined
+            ? this.#any(item, child(path, index), depth + 1)
+            : this.#any(item, path, depth + 1, child(jsonPath ?? undefined, index));
+        if (redacted !== item) {
+          copy ??= value.slice();
+          copy[index] = redacted;
+        }
+      }
+      return copy ?? value;
     }
-    const result: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(value)) {
-      result[key] =
+    let copy: Record<string, unknown> | undefined;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const field: unknown = (value as Record<string, unknown>)[key];
+      const redacted =
         jsonPath === undefined
           ? this.#any(field, child(path, key), depth + 1)
           : this.#any(field, path, depth + 1, child(jsonPath ?? undefined, key));
+      if (redacted !== field) {
+        copy ??= { ...value };
+        copy[key] = redacted;
+      }
     }
-    return result;
+    return copy ?? value;
   }
 
   #maskWhole(path: PathNode, jsonPath: PathNode | null | undefined): string {
@@ -427,12 +463,21 @@ class Walker {
   }
 
   #changes = 0;
+  // Chats repeat themselves (greetings, closing lines, template texts): each distinct string is read once.
+  readonly #detected = new Map<string, readonly Detection[]>();
 
-  #spansOf(value: string): { type: FindingType; start: number; end: number; confidence: number }[] {
-    const detections: { type: FindingType; start: number; end: number; confidence: number }[] = detectPii(
-      value,
-      this.#detect,
-    );
+  #detectCached(value: string): readonly Detection[] {
+    if (value.length > CACHED_STRING_LENGTH) return detectPii(value, this.#detect);
+    let detections = this.#detected.get(value);
+    if (detections === undefined) {
+      detections = detectPii(value, this.#detect);
+      if (this.#detected.size < CACHED_STRINGS) this.#detected.set(value, detections);
+    }
+    return detections;
+  }
+
+  #spansOf(value: string): readonly Span[] {
+    const detections: readonly Span[] = this.#detectCached(value);
     if (this.#identifiers.length === 0) return detections;
     const extra = identifierSpans(value, this.#identifiers).filter(
       (span) => !detections.some((detection) => detection.start < span.end && span.start < detection.end),
@@ -466,6 +511,13 @@ class Walker {
   }
 }
 
+interface Span {
+  readonly type: FindingType;
+  readonly start: number;
+  readonly end: number;
+  readonly confidence: number;
+}
+
 function identifier(value: string, type: FindingType): Identifier {
   return { value, type, ascii: /^[\x21-\x7e]+$/.test(value) };
 }
@@ -493,8 +545,12 @@ function identifierSpans(
 }
 
 function looksLikeJson(value: string): boolean {
-  const first = value.trimStart().charAt(0);
-  return first === '{' || first === '[';
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code === 0x7b /* { */ || code === 0x5b /* [ */) return true;
+    if (code !== 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) return false;
+  }
+  return false;
 }
 
 /** The object or array a string holds, or undefined (not JSON, a scalar, or integers parsing would round). */
