@@ -10,7 +10,7 @@ import { detectPassports } from './detectors/passport.js';
 import { detectPhones } from './detectors/phone.js';
 import { detectRrn } from './detectors/rrn.js';
 import { matchTextOf, originalSpan } from './text.js';
-import { type Detection, type EntityType, P0_TYPES, P1_TYPES } from './types.js';
+import type { Detection, EntityType } from './types.js';
 
 /** What {@link detectPii} looks for. */
 export interface DetectOptions {
@@ -105,6 +105,3 @@ export function resolveOverlaps(candidates: readonly Detection[], textLength: nu
   }
   return kept.sort((a, b) => a.start - b.start);
 }
-
-/** The types a default run reports: P0 and P1. */
-export const DEFAULT_TYPES: readonly EntityType[] = [...P0_TYPES, ...P1_TYPES];

@@ -507,36 +507,18 @@ export function generateCase(dice: Dice, serial: number): EvalCase {
   for (let turn = 0; turn < turns; turn++) {
     const index = messages.length;
     const roll = dice.int(1, 100);
-    if (roll <= 55) {
-      messages.push(
-        textMessage(
-          index,
-          customerSentence(dice),
-          { ...next(), from: customer, to: counselor, sender: CUSTOMER },
-          labels,
-        ),
-      );
-    } else if (roll <= 82) {
-      messages.push(
-        textMessage(
-          index,
-          counselorSentence(dice),
-          { ...next(), from: counselor, to: customer, sender: COUNSELOR },
-          labels,
-        ),
-      );
-    } else if (roll <= 90) {
-      messages.push(
-        textMessage(
-          index,
-          memoSentence(dice),
-          { ...next(), from: counselor, to: counselor, sender: COUNSELOR, memo: true },
-          labels,
-        ),
-      );
-    } else {
+    if (roll > 90) {
       messages.push(buttonMessage(dice, index, { ...next(), from: counselor, to: customer }, labels));
+      continue;
     }
+    // Customer lines, counselor lines, counselors' memos.
+    const [sentence, parties] =
+      roll <= 55
+        ? [customerSentence(dice), { from: customer, to: counselor, sender: CUSTOMER }]
+        : roll <= 82
+          ? [counselorSentence(dice), { from: counselor, to: customer, sender: COUNSELOR }]
+          : [memoSentence(dice), { from: counselor, to: counselor, sender: COUNSELOR, memo: true }];
+    messages.push(textMessage(index, sentence, { ...next(), ...parties }, labels));
   }
   const warnings: Transcript['warnings'] = [];
   if (dice.chance(0.1)) {
