@@ -12,6 +12,7 @@ import { transcriptOf } from '../transcript/normalize.js';
 import { ARCHIVER_VERSION } from '../version.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
+import { registerRedactCommand } from './redact-command.js';
 import { registerRetrievalCommands } from './retrieval-commands.js';
 import { registerSmokeCommand, type SmokeCommandContext } from './smoke-command.js';
 
@@ -139,6 +140,12 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     setExitCode: (code) => {
       exitCode = code;
     },
+  });
+
+  registerRedactCommand(program, {
+    env,
+    stdout: (chunk) => io.stdout(chunk),
+    readStdin: () => io.readStdin(),
   });
 
   registerSmokeCommand(program, {
