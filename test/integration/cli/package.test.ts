@@ -94,6 +94,28 @@ describe('the happytalk-archive package', () => {
     }
   });
 
+  it('finds every package the CLI imports, the ones smoke loads lazily included, among those installed', async () => {
+    // Prepare
+    const cli = await readFile(join(app, 'node_modules/happytalk-archive/bin/happytalk-archive.mjs'), 'utf8');
+    const specifiers = [
+      ...new Set(
+        [...cli.matchAll(/(?:^import [^;]*? from |\bimport\()"([^"]+)"/gm)]
+          .map((match) => match[1] ?? '')
+          .filter((specifier) => specifier !== '' && !specifier.startsWith('node:')),
+      ),
+    ];
+
+    // Act: import each of them from the folder the package is installed in
+    const script = `for (const s of ${JSON.stringify(specifiers)}) await import(s); process.stdout.write('ok');`;
+    const { stdout } = await run('node', ['--input-type=module', '-e', script], { cwd: app });
+
+    // Assess
+    expect(specifiers).toEqual(
+      expect.arrayContaining(['commander', '@aws-sdk/client-athena', '@smithy/signature-v4']),
+    );
+    expect(stdout).toBe('ok');
+  });
+
   it('answers --version with the package version', async () => {
     // Act
     const result = await runInstalled(['--version']);
