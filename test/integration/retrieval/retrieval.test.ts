@@ -8,6 +8,7 @@ import { type CliIo, runCli } from '../../../lib/cli/program.js';
 import type { ExportManifest } from '../../../lib/retrieval/export.js';
 import type { RoomVerification } from '../../../lib/retrieval/verify.js';
 import { generateRoom, makeRoomId, SAMPLE_ROOM_IDS, type SimRoom } from '../../../lib/simulator/index.js';
+import { ARCHIVER_VERSION } from '../../../lib/version.js';
 import { startTestStack, TEST_BUCKET, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
 const MINJI = '1000225570_minji88';
@@ -504,7 +505,7 @@ describe('happytalk-archive export', () => {
     expect(manifest).toMatchObject({
       manifest_version: 1,
       customer: { uuid: MINJI },
-      archiver_version: '0.1.0',
+      archiver_version: ARCHIVER_VERSION,
       bucket: TEST_BUCKET,
       range: null,
       missing_attachments: [],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ARCHIVER_VERSION } from '../../../lib/version.js';
 import { InvalidTranscriptLineError } from '../../../lib/view/errors.js';
 import { renderTranscriptHtml, TRANSCRIPT_VIEW_CSP } from '../../../lib/view/transcript-html.js';
 import { transcriptHtmlFromLine } from '../../../lib/view/transcript-line.js';
@@ -132,7 +133,7 @@ describe('renderTranscriptHtml', () => {
       '수집 시각2022-05-26 01:31:07 UTC',
       '보관 시각2022-05-26 01:31:08 UTC',
       '원본 APIhttps://customer.happytalk.io/user/api/chat_data/format/json',
-      '보관 프로그램happytalk-archive 0.1.0 · schema v1',
+      `보관 프로그램happytalk-archive ${ARCHIVER_VERSION} · schema v1`,
     ]) {
       expect(text).toContain(expected);
     }
