@@ -335,7 +335,7 @@ class RoomNormalizer {
     message.links = read.links;
     message.buttons = read.buttons;
     for (const issue of read.issues) {
-      this.#warn(`contents${issue.path}`, issue.value, issue.reason);
+      this.#warn('contents', issue.value, issue.reason, issue.path);
     }
     if (read.text === null && read.image_url === null && read.buttons.length === 0) {
       this.#warn(
@@ -431,9 +431,10 @@ class RoomNormalizer {
     return null;
   }
 
-  #warn(field: string, value: unknown, reason: string): void {
+  /** A warning about `field` of the record being read, or about `below` (`.key`, `[3]`) inside its value. */
+  #warn(field: string, value: unknown, reason: string, below = ''): void {
     const scope = this.#scope === CHAT_SCOPE ? 'chat' : `message[${this.#scope}]`;
-    this.#warnings.push(warning(memberPath(scope, field), value, reason));
+    this.#warnings.push(warning(`${memberPath(scope, field)}${below}`, value, reason));
   }
 }
 
