@@ -9,8 +9,9 @@ import { exportCustomer } from '../retrieval/export.js';
 import { getRoom, ROOM_FORMATS, type RoomFormat } from '../retrieval/get.js';
 import { listRooms, type RoomRow } from '../retrieval/list.js';
 import { DEFAULT_CONCURRENCY } from '../retrieval/scan.js';
-import { type RoomVerification, verifyRange, verifyRooms } from '../retrieval/verify.js';
+import { type RoomVerification, type VerifyProgress, verifyRange, verifyRooms } from '../retrieval/verify.js';
 import { validateRoomId } from '../room-id.js';
+import { ARCHIVER_VERSION } from '../version.js';
 
 /** What the retrieval commands need from the program around them. */
 export interface RetrievalCommandContext {
@@ -188,7 +189,8 @@ function registerVerify(program: Command, context: RetrievalCommandContext): voi
     .description(
       'Check archived rooms (those named, or every room with objects registered from --from to --to): ' +
         'raw SHA-256 against the index and the metadata, the transcript against the raw response normalized ' +
-        'again, and that the index is not stale. Lists every mismatch; exit 1 if there is one.',
+        'again, and that the index is not stale. Lists every mismatch (exit 1 if there is one) and every ' +
+        'transcript an older archiver derived (stale: run reindex; exit 0).',
     )
     .argument('[room_id...]', 'HappyTalk room ids (or give --from and --to)')
     .option('--from <date>', 'first day, YYYY-MM-DD')
@@ -208,34 +210,53 @@ function registerVerify(program: Command, context: RetrievalCommandContext): voi
       const store = storeOf(context.env);
       const bar = progressBar(
         context.progress,
-        'verify [{bar}] {value}/{total} rooms | {failed} with mismatches',
+        'verify [{bar}] {value}/{total} rooms | {failed} with mismatches | {stale} stale',
       );
       const options = {
         timeZone,
         concurrency: flags.concurrency,
-        onProgress: (progress: { total: number; verified: number; failed: number }) =>
-          bar.update(progress.verified, progress.total, { failed: progress.failed }),
+        onProgress: (progress: VerifyProgress) =>
+          bar.update(progress.verified, progress.total, { failed: progress.failed, stale: progress.stale }),
       };
-      const totals = { rooms: 0, failed: 0, mismatches: 0 };
+      const totals = { rooms: 0, failed: 0, stale: 0, mismatches: 0 };
       try {
         const results = range ? verifyRange(store, range, options) : verifyRooms(store, roomIds, options);
         for await (const result of results) {
           totals.rooms += 1;
           totals.failed += result.ok ? 0 : 1;
+          totals.stale += result.status === 'stale' ? 1 : 0;
           totals.mismatches += result.mismatches.length;
-          context.stdout(flags.json ? `${JSON.stringify(result)}\n` : mismatchLines(result));
+          context.stdout(
+            flags.json ? `${JSON.stringify(result)}\n` : `${staleLine(result)}${mismatchLines(result)}`,
+          );
         }
       } finally {
         bar.stop();
       }
+      // The stale count is shown only when there are stale rooms, so the summary stays as it was without.
+      const staleCount = totals.stale > 0 ? `${totals.stale} stale, ` : '';
       const summary =
         `verified ${totals.rooms} ${plural(totals.rooms, 'room')}` +
-        `${range ? ` from ${range.from} to ${range.to}` : ''}: ${totals.rooms - totals.failed} ok, ` +
-        `${totals.failed} with mismatches (${totals.mismatches} ${plural(totals.mismatches, 'mismatch', 'mismatches')})\n`;
+        `${range ? ` from ${range.from} to ${range.to}` : ''}: ${totals.rooms - totals.failed - totals.stale} ok, ` +
+        `${staleCount}${totals.failed} with mismatches (${totals.mismatches} ${plural(totals.mismatches, 'mismatch', 'mismatches')})\n` +
+        (totals.stale > 0
+          ? `${totals.stale} ${plural(totals.stale, 'transcript was', 'transcripts were')} derived by an older archiver ` +
+            `than ${ARCHIVER_VERSION}: run \`happytalk-archive reindex\` on ${plural(totals.stale, 'it', 'them')} to derive ` +
+            `${plural(totals.stale, 'it', 'them')} again from the archived raw response\n`
+          : '');
       if (flags.json) context.stderr(summary);
       else context.stdout(summary);
       if (totals.failed > 0) context.setExitCode(1);
     });
+}
+
+/** A stale room's line: room, the archiver version that derived it, where it differs (paths only). */
+function staleLine(result: RoomVerification): string {
+  const stale = result.stale;
+  if (stale === undefined) return '';
+  const shown = stale.differences.slice(0, 3).join(', ');
+  const more = stale.differences.length > 3 ? ` (and ${stale.differences.length - 3} more)` : '';
+  return `STALE ${result.room_id} archiver ${stale.archiver_version} (now ${stale.current_version}) differs at ${shown}${more}\n`;
 }
 
 /** One line per mismatch: room, check, expected, found. */

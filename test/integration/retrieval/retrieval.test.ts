@@ -355,8 +355,8 @@ describe('happytalk-archive verify', () => {
     expect(range.code).toBe(0);
     expect(named.code).toBe(0);
     expect(jsonLines<RoomVerification>(named.stdout)).toEqual([
-      { room_id: SAMPLE_ROOM_IDS.images, ok: true, mismatches: [] },
-      { room_id: SAMPLE_ROOM_IDS.completed, ok: true, mismatches: [] },
+      { room_id: SAMPLE_ROOM_IDS.images, ok: true, status: 'ok', mismatches: [] },
+      { room_id: SAMPLE_ROOM_IDS.completed, ok: true, status: 'ok', mismatches: [] },
     ]);
     expect(named.stderr).toBe('verified 2 rooms: 2 ok, 0 with mismatches (0 mismatches)\n');
   });
@@ -403,6 +403,7 @@ describe('happytalk-archive verify', () => {
     const expected: RoomVerification = {
       room_id: roomId,
       ok: false,
+      status: 'mismatch',
       mismatches: [
         { room_id: roomId, check: 'transcript.present', expected: index.transcript_key, found: 'missing' },
       ],

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { transcriptDifferences, verifyRange, verifyRoom } from '../../../lib/retrieval/verify.js';
+import { DOCUMENTED_V2_TEMPLATE } from '../../../lib/simulator/index.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
+import { ARCHIVER_VERSION } from '../../../lib/version.js';
 import { FakeArchive } from './fake-archive.js';
-import { archive, changedExample, RAW_KEY, ROOM_ID, sha256, TRANSCRIPT_KEY } from './room-fixture.js';
+import {
+  archive,
+  changedExample,
+  EXAMPLE,
+  RAW_KEY,
+  ROOM_ID,
+  sha256,
+  TRANSCRIPT_KEY,
+} from './room-fixture.js';
 
 const options = { timeZone: 'Asia/Seoul' };
 
@@ -14,6 +24,7 @@ describe('verifyRoom', () => {
     expect(await verifyRoom(bucket, ROOM_ID, options)).toEqual({
       room_id: ROOM_ID,
       ok: true,
+      status: 'ok',
       mismatches: [],
     });
   });
@@ -125,6 +136,144 @@ describe('verifyRoom', () => {
   });
 });
 
+describe('verifyRoom after a normalizer change', () => {
+  /** The spec's example with its one message turned into HappyTalk's documented V2 template. */
+  const V2_RAW = new TextEncoder().encode(
+    EXAMPLE.toString('utf8')
+      .replace('"contents_type": "text"', '"contents_type": "template"')
+      .replace(
+        '"contents": "고객님이 종료하였습니다."',
+        `"contents": ${JSON.stringify(DOCUMENTED_V2_TEMPLATE)}`,
+      ),
+  );
+
+  /** What archiver 0.1.0 wrote for it: no tags, no buttons, the V2 text and link not read. */
+  function asPreviousRelease(transcript: Transcript, version = '0.1.0'): unknown {
+    const { tags: _tags, ...chat } = transcript.chat;
+    return {
+      ...transcript,
+      chat,
+      messages: transcript.messages.map(({ buttons: _buttons, ...message }) => ({
+        ...message,
+        text: null,
+        links: [],
+      })),
+      source: { ...transcript.source, archiver_version: version },
+    };
+  }
+
+  it('calls a transcript stale, not a mismatch, when an older archiver derived it from intact bytes', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archive(bucket, { raw: V2_RAW, transform: (transcript) => asPreviousRelease(transcript) });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result).toEqual({
+      room_id: ROOM_ID,
+      ok: true,
+      status: 'stale',
+      mismatches: [],
+      stale: {
+        archiver_version: '0.1.0',
+        current_version: ARCHIVER_VERSION,
+        differences: ['chat.tags', 'messages[0].buttons', 'messages[0].links[0]', 'messages[0].text'],
+      },
+    });
+  });
+
+  it('keeps a mismatch when this archiver version would have derived the transcript differently', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archive(bucket, {
+      raw: V2_RAW,
+      transform: (transcript) => asPreviousRelease(transcript, ARCHIVER_VERSION),
+    });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result.status).toBe('mismatch');
+    expect(result.mismatches.map((mismatch) => mismatch.check)).toEqual(['transcript.renormalize']);
+    expect(result.stale).toBeUndefined();
+  });
+
+  it('keeps a mismatch for an older transcript whose raw bytes do not match their SHA-256', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    const { index } = archive(bucket, {
+      raw: V2_RAW,
+      transform: (transcript) => asPreviousRelease(transcript),
+    });
+    const tampered = new TextEncoder().encode(new TextDecoder().decode(V2_RAW).replace('test-lc', 'test-xx'));
+    const version = bucket.put(RAW_KEY, tampered, { sha256: index.sha256 });
+    bucket.putIndex({ ...index, raw_version_id: version });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result.status).toBe('mismatch');
+    expect(result.mismatches.map((mismatch) => mismatch.check)).toEqual([
+      'raw.sha256',
+      'raw.metadata-sha256',
+      'transcript.renormalize',
+    ]);
+  });
+
+  it('cannot judge a transcript a newer archiver derived: a mismatch naming the version', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archive(bucket, { raw: V2_RAW, transform: (transcript) => asPreviousRelease(transcript, '99.0.0') });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result.mismatches).toEqual([
+      {
+        room_id: ROOM_ID,
+        check: 'transcript.archiver-version',
+        expected: `a transcript derived by archiver ${ARCHIVER_VERSION} or older`,
+        found: '99.0.0: upgrade happytalk-archive to verify it',
+      },
+    ]);
+  });
+
+  it('calls a transcript of an archiver version that is not a semantic version stale', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archive(bucket, { raw: V2_RAW, transform: (transcript) => asPreviousRelease(transcript, 'dev-build') });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect([result.status, result.stale?.archiver_version]).toEqual(['stale', 'dev-build']);
+  });
+
+  it('passes a transcript reindexed by this archiver, ignoring its reindexed_at', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archive(bucket, {
+      raw: V2_RAW,
+      transform: (transcript) => ({
+        ...transcript,
+        source: { ...transcript.source, reindexed_at: '2026-11-30T00:00:00.000Z' },
+      }),
+    });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result).toEqual({ room_id: ROOM_ID, ok: true, status: 'ok', mismatches: [] });
+  });
+});
+
 describe('verifyRange', () => {
   it('finds the objects no index points at, and the room without an index', async () => {
     const bucket = new FakeArchive();
@@ -143,6 +292,7 @@ describe('verifyRange', () => {
       {
         room_id: 'orphanRoom',
         ok: false,
+        status: 'mismatch',
         mismatches: [
           {
             room_id: 'orphanRoom',
@@ -161,6 +311,7 @@ describe('verifyRange', () => {
       {
         room_id: ROOM_ID,
         ok: false,
+        status: 'mismatch',
         mismatches: [{ room_id: ROOM_ID, check: 'index.raw-key', expected: RAW_KEY, found: stray }],
       },
     ]);
