@@ -10,6 +10,7 @@ import { validateRoomId } from '../room-id.js';
 import { transcriptOf } from '../transcript/normalize.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
+import { registerReindexCommand } from './reindex-command.js';
 import { registerRetrievalCommands } from './retrieval-commands.js';
 
 /** Where the CLI reads and writes; replaced in tests. */
@@ -111,15 +112,17 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       }
     });
 
-  registerRetrievalCommands(program, {
+  const commandContext = {
     env,
-    stdout: (chunk) => io.stdout(chunk),
-    stderr: (chunk) => io.stderr(chunk),
+    stdout: (chunk: string | Uint8Array) => io.stdout(chunk),
+    stderr: (chunk: string) => io.stderr(chunk),
     progress: io.progress,
-    setExitCode: (code) => {
+    setExitCode: (code: number) => {
       exitCode = code;
     },
-  });
+  };
+  registerRetrievalCommands(program, commandContext);
+  registerReindexCommand(program, commandContext);
 
   registerBackfillCommand(program, {
     env,

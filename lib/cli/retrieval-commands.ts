@@ -358,7 +358,7 @@ function registerExport(program: Command, context: RetrievalCommandContext): voi
 }
 
 /** Parses a range, making an invalid one a usage error (exit 2, the message on stderr). */
-function rangeOrUsageError<T extends DateRange | undefined>(command: Command, parse: () => T): T {
+export function rangeOrUsageError<T extends DateRange | undefined>(command: Command, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
@@ -370,7 +370,7 @@ function rangeOrUsageError<T extends DateRange | undefined>(command: Command, pa
   }
 }
 
-function concurrencyOption(what: string): Option {
+export function concurrencyOption(what: string): Option {
   return new Option('--concurrency <n>', what).default(DEFAULT_CONCURRENCY).argParser((value: string) => {
     const number = Number(value);
     if (!/^\d+$/.test(value.trim()) || number < 1 || number > 64) {
@@ -385,12 +385,12 @@ function statusCode(value: string): string {
   return value;
 }
 
-function plural(count: number, one: string, many = `${one}s`): string {
+export function plural(count: number, one: string, many = `${one}s`): string {
   return count === 1 ? one : many;
 }
 
 /** A progress bar on a terminal; nothing elsewhere. */
-function progressBar(
+export function progressBar(
   stream: NodeJS.WriteStream | undefined,
   format: string,
 ): { update: (value: number, total: number, payload: Record<string, unknown>) => void; stop: () => void } {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CorruptArchiveError } from '../archive/errors.js';
 import type { IndexRecord } from '../archive/store.js';
+import { isNotFinalWarning } from '../archive/warnings.js';
 import { isAttachmentWarning } from '../attachments/warnings.js';
 import { describeValue } from '../errors.js';
 import { parseChatData } from '../happytalk/client.js';
@@ -92,7 +93,6 @@ export interface RoomVerification {
   readonly stale?: StaleTranscript;
 }
 
-const NOT_FINAL_WARNING = /^room not final after \d+ attempts: archived as it is$/;
 const MAX_DIFFERENCES = 3;
 
 export interface VerifyOptions {
@@ -417,13 +417,7 @@ function withoutArchiveWarnings(stored: unknown): unknown {
     ...stored,
     ...source,
     warnings: stored.warnings.filter(
-      (warning) =>
-        !(
-          isRecord(warning) &&
-          warning.path === 'chat.status' &&
-          typeof warning.reason === 'string' &&
-          NOT_FINAL_WARNING.test(warning.reason)
-        ) && !isAttachmentWarning(warning),
+      (warning) => !isNotFinalWarning(warning) && !isAttachmentWarning(warning),
     ),
   };
 }

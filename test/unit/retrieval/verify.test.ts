@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { transcriptDifferences, verifyRange, verifyRoom } from '../../../lib/retrieval/verify.js';
-import { DOCUMENTED_V2_TEMPLATE } from '../../../lib/simulator/index.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
 import { ARCHIVER_VERSION } from '../../../lib/version.js';
 import { FakeArchive } from './fake-archive.js';
 import {
   archive,
+  asPreviousRelease,
   changedExample,
-  EXAMPLE,
   RAW_KEY,
   ROOM_ID,
   sha256,
   TRANSCRIPT_KEY,
+  v2Example,
 } from './room-fixture.js';
 
 const options = { timeZone: 'Asia/Seoul' };
@@ -137,30 +137,7 @@ describe('verifyRoom', () => {
 });
 
 describe('verifyRoom after a normalizer change', () => {
-  /** The spec's example with its one message turned into HappyTalk's documented V2 template. */
-  const V2_RAW = new TextEncoder().encode(
-    EXAMPLE.toString('utf8')
-      .replace('"contents_type": "text"', '"contents_type": "template"')
-      .replace(
-        '"contents": "고객님이 종료하였습니다."',
-        `"contents": ${JSON.stringify(DOCUMENTED_V2_TEMPLATE)}`,
-      ),
-  );
-
-  /** What archiver 0.1.0 wrote for it: no tags, no buttons, the V2 text and link not read. */
-  function asPreviousRelease(transcript: Transcript, version = '0.1.0'): unknown {
-    const { tags: _tags, ...chat } = transcript.chat;
-    return {
-      ...transcript,
-      chat,
-      messages: transcript.messages.map(({ buttons: _buttons, ...message }) => ({
-        ...message,
-        text: null,
-        links: [],
-      })),
-      source: { ...transcript.source, archiver_version: version },
-    };
-  }
+  const V2_RAW = v2Example();
 
   it('calls a transcript stale, not a mismatch, when an older archiver derived it from intact bytes', async () => {
     // Prepare
