@@ -1,0 +1,35 @@
+import { type CliIo, runCli } from '../../lib/cli/program.js';
+
+/** What one run of the CLI printed, and its exit code. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in process with `env`, capturing stdout and stderr. */
+export async function runCliCaptured(argv: readonly string[], env: Record<string, string>): Promise<CliRun> {
+  const out: Buffer[] = [];
+  let err = '';
+  const io: CliIo = {
+    env,
+    stdout: (chunk) => {
+      out.push(Buffer.from(chunk));
+    },
+    stderr: (chunk) => {
+      err += chunk;
+    },
+    readStdin: async () => new Uint8Array(),
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: err };
+}
+
+/** The JSON objects of output printed one per line. */
+export function jsonLines<T = Record<string, unknown>>(text: string): T[] {
+  return text
+    .trimEnd()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
+}
