@@ -201,6 +201,21 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
     metadata: Readonly<Record<string, string>>,
     etag: string,
   ): Promise<{ outcome: 'written'; versionId?: string } | { outcome: 'conflict' }> {
+    const written = await this.#conditionalPut(key, body, metadata, { IfMatch: etag });
+    return written ? { outcome: 'written', ...written } : { outcome: 'conflict' };
+  }
+
+  /**
+   * A PUT of an archive object under a condition (`If-Match` or
+   * `If-None-Match: *`); undefined when someone else wrote (or removed) the key
+   * first (412, 409, or 404 for `If-Match`).
+   */
+  async #conditionalPut(
+    key: string,
+    body: string | Uint8Array,
+    metadata: Readonly<Record<string, string>>,
+    condition: { IfMatch: string } | { IfNoneMatch: '*' },
+  ): Promise<{ versionId?: string } | undefined> {
     try {
       const output = await this.#s3.send(
         new PutObjectCommand({
@@ -209,12 +224,12 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
           Body: body,
           ContentType: JSON_CONTENT_TYPE,
           Metadata: { ...metadata },
-          IfMatch: etag,
+          ...condition,
         }),
       );
-      return { outcome: 'written', ...versionOf({ versionId: output.VersionId }) };
+      return versionOf({ versionId: output.VersionId });
     } catch (error) {
-      if (isLostRace(error)) return { outcome: 'conflict' };
+      if (isLostRace(error)) return undefined;
       throw translateS3Error(error, `write s3://${this.bucket}/${key}`);
     }
   }
@@ -283,25 +298,13 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
       } else if (current?.fetchedAt && current.fetchedAt > content.fetchedAt) {
         return { outcome: 'superseded', pending: current.pending };
       }
-      try {
-        const output = await this.#s3.send(
-          new PutObjectCommand({
-            Bucket: this.bucket,
-            Key: key,
-            Body: body,
-            ContentType: JSON_CONTENT_TYPE,
-            Metadata: metadata,
-            ...(current ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
-          }),
-        );
-        return {
-          outcome: 'written',
-          ...versionOf({ versionId: output.VersionId }),
-          pending: content.pending,
-        };
-      } catch (error) {
-        if (!isLostRace(error)) throw translateS3Error(error, `write s3://${this.bucket}/${key}`);
-      }
+      const written = await this.#conditionalPut(
+        key,
+        body,
+        metadata,
+        current ? { IfMatch: current.etag } : { IfNoneMatch: '*' },
+      );
+      if (written) return { outcome: 'written', ...written, pending: content.pending };
     }
     throw new StorageUnavailableError(
       `cannot write s3://${this.bucket}/${key}: ${this.#maxConflicts} conflicting writes in a row`,

@@ -1,17 +1,15 @@
 import type { Command } from 'commander';
-import { S3ArchiveStore } from '../archive/store.js';
-import { createS3Client } from '../aws.js';
-import { readAttachmentConfig, readBucket, readUpstreamConfig } from '../config.js';
+import { readAttachmentConfig, readUpstreamConfig } from '../config.js';
 import { type ReindexProgress, type ReindexResult, reindexRange, reindexRooms } from '../reindex/reindex.js';
 import { parseOptionalDateRange } from '../retrieval/date-range.js';
-import { validateRoomId } from '../room-id.js';
 import { ARCHIVER_VERSION } from '../version.js';
 import {
   concurrencyOption,
   plural,
   progressBar,
   type RetrievalCommandContext,
-  rangeOrUsageError,
+  roomsOrRange,
+  storeOf,
 } from './retrieval-commands.js';
 
 interface ReindexFlags {
@@ -44,22 +42,12 @@ export function registerReindexCommand(program: Command, context: RetrievalComma
     .addOption(concurrencyOption('rooms reindexed at once'))
     .action(async (roomIdArguments: string[], flags: ReindexFlags, command: Command) => {
       // Reindexing after an upgrade covers the whole archive: no length limit on an explicit range.
-      const range = rangeOrUsageError(command, () =>
+      const { range, roomIds } = roomsOrRange(command, 'reindex', roomIdArguments, () =>
         parseOptionalDateRange(flags.from, flags.to, { maxDays: Number.POSITIVE_INFINITY }),
       );
-      if (range === undefined && roomIdArguments.length === 0) {
-        command.error('error: name the rooms to reindex, or give --from and --to', { exitCode: 2 });
-      }
-      if (range !== undefined && roomIdArguments.length > 0) {
-        command.error('error: name rooms or give --from and --to, not both', { exitCode: 2 });
-      }
-      const roomIds = roomIdArguments.map((roomId) => validateRoomId(roomId));
       const { timeZone } = readUpstreamConfig(context.env);
       const attachmentsEnabled = readAttachmentConfig(context.env).enabled;
-      const store = new S3ArchiveStore({
-        client: createS3Client(context.env),
-        bucket: readBucket(context.env),
-      });
+      const store = storeOf(context.env);
       const bar = progressBar(
         context.progress,
         'reindex [{bar}] {value}/{total} rooms | {reindexed} reindexed | {failed} failed',

@@ -35,7 +35,7 @@ export function registerRetrievalCommands(program: Command, context: RetrievalCo
   registerExport(program, context);
 }
 
-function storeOf(env: Environment): S3ArchiveStore {
+export function storeOf(env: Environment): S3ArchiveStore {
   return new S3ArchiveStore({ client: createS3Client(env), bucket: readBucket(env) });
 }
 
@@ -198,14 +198,9 @@ function registerVerify(program: Command, context: RetrievalCommandContext): voi
     .option('--json', 'one JSON object per room and line')
     .addOption(concurrencyOption('rooms verified at once'))
     .action(async (roomIdArguments: string[], flags: VerifyFlags, command: Command) => {
-      const range = rangeOrUsageError(command, () => parseOptionalDateRange(flags.from, flags.to));
-      if (range === undefined && roomIdArguments.length === 0) {
-        command.error('error: name the rooms to verify, or give --from and --to', { exitCode: 2 });
-      }
-      if (range !== undefined && roomIdArguments.length > 0) {
-        command.error('error: name rooms or give --from and --to, not both', { exitCode: 2 });
-      }
-      const roomIds = roomIdArguments.map((roomId) => validateRoomId(roomId));
+      const { range, roomIds } = roomsOrRange(command, 'verify', roomIdArguments, () =>
+        parseOptionalDateRange(flags.from, flags.to),
+      );
       const { timeZone } = readUpstreamConfig(context.env);
       const store = storeOf(context.env);
       const bar = progressBar(
@@ -355,6 +350,26 @@ function registerExport(program: Command, context: RetrievalCommandContext): voi
       );
       if (manifest.problems.length > 0) context.setExitCode(1);
     });
+}
+
+/**
+ * The rooms named, or the range given, for a command that takes either (not
+ * neither, not both: a usage error). Room ids are validated.
+ */
+export function roomsOrRange(
+  command: Command,
+  verb: string,
+  roomIdArguments: readonly string[],
+  parseRange: () => DateRange | undefined,
+): { range: DateRange | undefined; roomIds: string[] } {
+  const range = rangeOrUsageError(command, parseRange);
+  if (range === undefined && roomIdArguments.length === 0) {
+    command.error(`error: name the rooms to ${verb}, or give --from and --to`, { exitCode: 2 });
+  }
+  if (range !== undefined && roomIdArguments.length > 0) {
+    command.error('error: name rooms or give --from and --to, not both', { exitCode: 2 });
+  }
+  return { range, roomIds: roomIdArguments.map((roomId) => validateRoomId(roomId)) };
 }
 
 /** Parses a range, making an invalid one a usage error (exit 2, the message on stderr). */

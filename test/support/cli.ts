@@ -4,11 +4,17 @@ import { type CliIo, runCli } from '../../lib/cli/program.js';
 export interface CliRun {
   readonly code: number;
   readonly stdout: string;
+  /** stdout byte for byte (`get --raw` prints bytes). */
+  readonly stdoutBytes: Buffer;
   readonly stderr: string;
 }
 
-/** Runs the CLI in process with `env`, capturing stdout and stderr. */
-export async function runCliCaptured(argv: readonly string[], env: Record<string, string>): Promise<CliRun> {
+/** Runs the CLI in process with `env` (and `stdin`), capturing stdout and stderr. */
+export async function runCliCaptured(
+  argv: readonly string[],
+  env: Record<string, string>,
+  stdin: Uint8Array = new Uint8Array(),
+): Promise<CliRun> {
   const out: Buffer[] = [];
   let err = '';
   const io: CliIo = {
@@ -19,10 +25,11 @@ export async function runCliCaptured(argv: readonly string[], env: Record<string
     stderr: (chunk) => {
       err += chunk;
     },
-    readStdin: async () => new Uint8Array(),
+    readStdin: async () => stdin,
   };
   const code = await runCli(argv, io);
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: err };
+  const stdoutBytes = Buffer.concat(out);
+  return { code, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: err };
 }
 
 /** The JSON objects of output printed one per line. */

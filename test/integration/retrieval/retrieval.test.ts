@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../../../lib/cli/program.js';
 import type { ExportManifest } from '../../../lib/retrieval/export.js';
 import type { RoomVerification } from '../../../lib/retrieval/verify.js';
 import { generateRoom, makeRoomId, SAMPLE_ROOM_IDS, type SimRoom } from '../../../lib/simulator/index.js';
 import { ARCHIVER_VERSION } from '../../../lib/version.js';
+import { jsonLines, runCliCaptured } from '../../support/cli.js';
 import { startTestStack, TEST_BUCKET, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
 const MINJI = '1000225570_minji88';
@@ -89,33 +89,12 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-async function cli(argv: string[], env: Record<string, string> = cliEnv) {
-  const out: Buffer[] = [];
-  let err = '';
-  const io: CliIo = {
-    env,
-    stdout: (chunk) => {
-      out.push(Buffer.from(chunk));
-    },
-    stderr: (chunk) => {
-      err += chunk;
-    },
-    readStdin: async () => new Uint8Array(),
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stdoutBytes: Buffer.concat(out), stderr: err };
+function cli(argv: string[], env: Record<string, string> = cliEnv) {
+  return runCliCaptured(argv, env);
 }
 
 function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-function jsonLines<T = Record<string, unknown>>(text: string): T[] {
-  return text
-    .trimEnd()
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as T);
 }
 
 interface Index {

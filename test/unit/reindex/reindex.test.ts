@@ -12,7 +12,6 @@ import {
   ROOM_ID,
   sha256,
   TRANSCRIPT_KEY,
-  transcriptFor,
   v2Example,
 } from '../retrieval/room-fixture.js';
 
@@ -260,30 +259,24 @@ describe('reindexRoom', () => {
 
   it('fails on raw bytes that hold another room, writing nothing', async () => {
     // Prepare
+    const bucket = new FakeArchive();
+    const { index } = archive(bucket, { raw: v2Example() });
     const raw = new TextEncoder().encode(
       new TextDecoder().decode(v2Example()).replaceAll(ROOM_ID, 'anotherRoom'),
     );
-    const bucket = new FakeArchive();
     const digest = sha256(raw);
-    bucket.put(RAW_KEY, raw, { sha256: digest });
-    const transcript = transcriptFor(v2Example(), '2026-01-02T03:04:05.000Z');
-    bucket.put(
+    const rawVersion = bucket.put(RAW_KEY, raw, { sha256: digest });
+    const transcript = latestTranscript(bucket);
+    const transcriptVersion = bucket.put(
       TRANSCRIPT_KEY,
       JSON.stringify({ ...transcript, source: { ...transcript.source, sha256: digest } }),
-      {
-        sha256: digest,
-      },
+      { sha256: digest },
     );
     bucket.putIndex({
-      room_id: ROOM_ID,
-      transcript_key: TRANSCRIPT_KEY,
-      raw_key: RAW_KEY,
+      ...index,
       sha256: digest,
-      archived_at: '2026-01-02T03:04:06.000Z',
-      schema_version: 1,
-      message_count: 1,
-      chat_status: '2',
-      completed_at: null,
+      raw_version_id: rawVersion,
+      transcript_version_id: transcriptVersion,
     });
 
     // Act
