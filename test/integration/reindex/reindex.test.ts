@@ -141,7 +141,8 @@ describe('after a normalizer change: verify, reindex --dry-run, reindex, verify,
     );
     expect(front.versions).toEqual([]);
 
-    // reindex: exactly the V2 rooms, their transcripts and indexes only.
+    // reindex: exactly the V2 rooms, their transcripts and indexes only, and no call to HappyTalk.
+    const requestsBefore = stack.simulator.requests.length;
     const reindexed = await cli(['reindex', '--from', FROM, '--to', TO, '--json']);
     const results = jsonLines<ReindexResult>(reindexed.stdout);
     expect(reindexed.code).toBe(0);
@@ -158,6 +159,7 @@ describe('after a normalizer change: verify, reindex --dry-run, reindex, verify,
       v2Rooms.map((roomId) => `index/rooms/${roomId}.json`),
     );
     expect(written.filter((key) => key.startsWith('transcripts/'))).toHaveLength(v2Rooms.length);
+    expect(stack.simulator.requests.length).toBe(requestsBefore);
     const got = await cli(['get', SAMPLE_ROOM_IDS.templatesV2]);
     const transcript = JSON.parse(got.stdout) as Transcript;
     expect(transcript.source).toMatchObject({
