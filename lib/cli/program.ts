@@ -10,6 +10,7 @@ import { validateRoomId } from '../room-id.js';
 import { transcriptOf } from '../transcript/normalize.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
+import { registerRedactCommand } from './redact-command.js';
 import { registerReindexCommand } from './reindex-command.js';
 import { registerRetrievalCommands } from './retrieval-commands.js';
 
@@ -132,6 +133,12 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     setExitCode: (code) => {
       exitCode = code;
     },
+  });
+
+  registerRedactCommand(program, {
+    env,
+    stdout: (chunk) => io.stdout(chunk),
+    readStdin: () => io.readStdin(),
   });
 
   try {
