@@ -82,6 +82,24 @@ export const ARCHIVE_PREFIXES = {
   attachments: 'attachments/',
 } as const;
 
+/** Why each archive prefix is granted with a wildcard: the cdk-nag acknowledgement of its IAM5 finding. */
+const ARCHIVE_PREFIX_REASONS: Readonly<
+  Record<(typeof ARCHIVE_PREFIXES)[keyof typeof ARCHIVE_PREFIXES], string>
+> = {
+  [ARCHIVE_PREFIXES.raw]:
+    'Room keys are raw/year=YYYY/month=MM/day=DD/<room_id>.json, decided at run time: objects under raw/ ' +
+    'are the narrowest resource that covers them.',
+  [ARCHIVE_PREFIXES.transcripts]:
+    'Room keys are transcripts/year=YYYY/month=MM/day=DD/<room_id>.json, decided at run time: objects under ' +
+    'transcripts/ are the narrowest resource that covers them.',
+  [ARCHIVE_PREFIXES.index]:
+    'Room keys are index/rooms/<room_id>.json, decided at run time: objects under index/ are the narrowest ' +
+    'resource that covers them.',
+  [ARCHIVE_PREFIXES.attachments]:
+    'Attachment keys are attachments/<sha256 of the image>, decided at run time: objects under ' +
+    'attachments/ are the narrowest resource that covers them.',
+};
+
 const DEFAULT_FUNCTIONS_DIR = fileURLToPath(new URL('../dist/functions/', import.meta.url));
 
 /**
@@ -555,11 +573,12 @@ export class HappyTalkArchive extends Construct {
    * writable.
    */
   grantRead(grantee: IGrantable): Grant {
-    const objects = Object.values(ARCHIVE_PREFIXES).map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
+    const prefixes = Object.values(ARCHIVE_PREFIXES);
+    this.acknowledgePrefixWildcards(grantee, prefixes);
     return Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resourceArns: objects,
+      resourceArns: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
     })
       .combine(
         Grant.addToPrincipal({
@@ -580,6 +599,7 @@ export class HappyTalkArchive extends Construct {
    * grant it to few.
    */
   grantQuery(grantee: IGrantable): Grant {
+    this.acknowledgePrefixWildcards(grantee, [ARCHIVE_PREFIXES.transcripts]);
     const stack = Stack.of(this);
     const database = this.analytics.database.ref;
     const workGroupArn = stack.formatArn({
@@ -672,6 +692,61 @@ export class HappyTalkArchive extends Construct {
         return this.httpApi.arnForExecuteApi(method, path.replace(/\{[^}]+\}/g, '*'), '$default');
       }),
     });
+  }
+
+  /**
+   * Grants what `happytalk-archive reindex` needs to derive transcripts again
+   * from the archived raw responses, and nothing more: read (every version)
+   * `raw/`, `transcripts/` and `index/`; write `transcripts/` and `index/`,
+   * never `raw/`; list the bucket (a room not archived is then a 404); use the
+   * archive key through S3 only. No HappyTalk secret: reindex never calls
+   * HappyTalk. Give it to the role an operator assumes to run the CLI.
+   */
+  grantReindex(grantee: IGrantable): Grant {
+    const objects = (...prefixes: string[]) =>
+      prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
+    const { raw, transcripts, index } = ARCHIVE_PREFIXES;
+    this.acknowledgePrefixWildcards(grantee, [raw, transcripts, index]);
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resourceArns: objects(raw, transcripts, index),
+    })
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['s3:PutObject'],
+          resourceArns: objects(transcripts, index),
+        }),
+      )
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['s3:ListBucket'],
+          resourceArns: [this.bucket.bucketArn],
+        }),
+      )
+      .combine(this.grantKeyThroughS3(grantee, ['kms:Decrypt', 'kms:GenerateDataKey']));
+  }
+
+  /**
+   * Acknowledges, on the grantee, cdk-nag's IAM5 finding for each prefix
+   * granted with a wildcard, with its reason: an app that runs cdk-nag (as this
+   * one does) sees them as the construct's decisions, not its own.
+   */
+  private acknowledgePrefixWildcards(
+    grantee: IGrantable,
+    prefixes: readonly (typeof ARCHIVE_PREFIXES)[keyof typeof ARCHIVE_PREFIXES][],
+  ): void {
+    const principal = grantee.grantPrincipal;
+    if (!Construct.isConstruct(principal)) return;
+    const bucketArn = `<${this.logicalIdOf(this.bucket.node.defaultChild as CfnBucket)}.Arn>`;
+    Validations.of(principal).acknowledge(
+      ...prefixes.map((prefix) => ({
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
+        reason: ARCHIVE_PREFIX_REASONS[prefix],
+      })),
+    );
   }
 
   /** The key, used through S3 only (`kms:ViaService`): what SSE-KMS reads and writes need. */
@@ -1063,30 +1138,9 @@ export class HappyTalkArchive extends Construct {
    * acknowledged one by one with their full id.
    */
   private acknowledgeNagFindings(settings: ArchiveSettings): void {
-    const bucketArn = `<${this.logicalIdOf(this.bucket.node.defaultChild as CfnBucket)}.Arn>`;
-    const prefixReason: Record<string, string> = {
-      [ARCHIVE_PREFIXES.raw]:
-        'Room keys are raw/year=YYYY/month=MM/day=DD/<room_id>.json, decided at run time: objects under raw/ ' +
-        'are the narrowest resource that covers them.',
-      [ARCHIVE_PREFIXES.transcripts]:
-        'Room keys are transcripts/year=YYYY/month=MM/day=DD/<room_id>.json, decided at run time: objects under ' +
-        'transcripts/ are the narrowest resource that covers them.',
-      [ARCHIVE_PREFIXES.index]:
-        'Room keys are index/rooms/<room_id>.json, decided at run time: objects under index/ are the narrowest ' +
-        'resource that covers them.',
-      [ARCHIVE_PREFIXES.attachments]:
-        'Attachment keys are attachments/<sha256 of the image>, decided at run time: objects under ' +
-        'attachments/ are the narrowest resource that covers them.',
-    };
-    for (const fn of [this.httpApiFunction, this.retrievalFunction, this.archiveEventsFunction]) {
-      const role = fn.role;
-      if (role === undefined) continue;
-      Validations.of(role).acknowledge(
-        ...Object.entries(prefixReason).map(([prefix, reason]) => ({
-          id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
-          reason,
-        })),
-      );
+    // The retrieval role's wildcards are acknowledged by grantRead, which gives them.
+    for (const fn of [this.httpApiFunction, this.archiveEventsFunction]) {
+      if (fn.role !== undefined) this.acknowledgePrefixWildcards(fn.role, Object.values(ARCHIVE_PREFIXES));
     }
 
     for (const fn of [this.httpApiFunction, this.retrievalFunction, this.archiveEventsFunction]) {

@@ -13,6 +13,7 @@ import { ARCHIVER_VERSION } from '../version.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
 import { registerRedactCommand } from './redact-command.js';
+import { registerReindexCommand } from './reindex-command.js';
 import { registerRetrievalCommands } from './retrieval-commands.js';
 import { registerSmokeCommand, type SmokeCommandContext } from './smoke-command.js';
 
@@ -122,15 +123,17 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       }
     });
 
-  registerRetrievalCommands(program, {
+  const commandContext = {
     env,
-    stdout: (chunk) => io.stdout(chunk),
-    stderr: (chunk) => io.stderr(chunk),
+    stdout: (chunk: string | Uint8Array) => io.stdout(chunk),
+    stderr: (chunk: string) => io.stderr(chunk),
     progress: io.progress,
-    setExitCode: (code) => {
+    setExitCode: (code: number) => {
       exitCode = code;
     },
-  });
+  };
+  registerRetrievalCommands(program, commandContext);
+  registerReindexCommand(program, commandContext);
 
   registerBackfillCommand(program, {
     env,

@@ -1,44 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../../../lib/cli/program.js';
-import { LOCAL_BUCKET, type LocalStack, startLocalStack } from '../../../lib/local/stack.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../lib/cli/program.js';
+import { LOCAL_BUCKET } from '../../../lib/local/stack.js';
 import { signExecuteApiRequest } from '../../../lib/sigv4.js';
 import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
-import { captureOutput } from '../../support/lambda.js';
+import { runCliCaptured } from '../../support/cli.js';
+import { useLocalStack } from '../../support/local-stack.js';
 
-let directory: string;
-let stack: LocalStack;
-let output: ReturnType<typeof captureOutput>;
+const local = useLocalStack();
 
-beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'happytalk-archive-smoke-'));
-  stack = await startLocalStack({ directory });
-  output = captureOutput();
-});
-
-afterAll(async () => {
-  output?.restore();
-  await stack?.close();
-  await rm(directory, { recursive: true, force: true });
-});
-
-async function smoke(args: string[], env: Record<string, string> = stack.cliEnv) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
+async function smoke(args: string[], env: Record<string, string> = local.stack().cliEnv) {
+  const stack = local.stack();
+  const { code, stdout } = await runCliCaptured(
+    ['smoke', '--api-url', stack.apiUrl, '--bucket', LOCAL_BUCKET, ...args],
     env,
-    stdout: (chunk) => {
-      stdout += chunk.toString();
-    },
-    stderr: (chunk) => {
-      stderr += chunk;
-    },
-    readStdin: async () => new Uint8Array(),
-  };
-  const code = await runCli(['smoke', '--api-url', stack.apiUrl, '--bucket', LOCAL_BUCKET, ...args], io);
-  return { code, lines: stdout.trimEnd().split('\n'), stderr };
+  );
+  return { code, lines: stdout.trimEnd().split('\n') };
 }
 
 describe('happytalk-archive smoke against the local stack', () => {
@@ -62,13 +38,13 @@ describe('happytalk-archive smoke against the local stack', () => {
     );
     expect(code).toBe(0);
     // The retrieval function saw the caller the signature named, as API Gateway's IAM authorization passes it.
-    expect(output.text()).toContain('arn:aws:iam::000000000000:user/local');
+    expect(local.output().text()).toContain('arn:aws:iam::000000000000:user/local');
   });
 
   it('fails, exit 1, when the signature is made with the wrong secret: the local API refuses it like API Gateway', async () => {
     // Act
     const { code, lines } = await smoke(['--room-id', SAMPLE_ROOM_IDS.completed, '--skip-athena'], {
-      ...stack.cliEnv,
+      ...local.stack().cliEnv,
       AWS_SECRET_ACCESS_KEY: 'not-the-secret',
     });
 
@@ -84,8 +60,8 @@ describe('happytalk-archive smoke against the local stack', () => {
 
   it('refuses a usage without --stack or both overrides', async () => {
     // Act
-    const code = await runCli(['smoke', '--api-url', stack.apiUrl], {
-      env: stack.cliEnv,
+    const code = await runCli(['smoke', '--api-url', local.stack().apiUrl], {
+      env: local.stack().cliEnv,
       stdout: () => {},
       stderr: () => {},
       readStdin: async () => new Uint8Array(),
@@ -99,7 +75,7 @@ describe('happytalk-archive smoke against the local stack', () => {
 describe('the local HTTP API with optional IAM authorization (the default)', () => {
   it('still answers plain unsigned requests, as the README curl examples send them', async () => {
     // Act
-    const response = await fetch(`${stack.apiUrl}/rooms/${SAMPLE_ROOM_IDS.specExample}/archive`, {
+    const response = await fetch(`${local.stack().apiUrl}/rooms/${SAMPLE_ROOM_IDS.specExample}/archive`, {
       method: 'POST',
     });
 
@@ -109,7 +85,7 @@ describe('the local HTTP API with optional IAM authorization (the default)', () 
 
   it('refuses a request signed with the wrong secret with 403 Forbidden, before any function runs', async () => {
     // Prepare
-    const url = new URL(`${stack.apiUrl}/rooms/${SAMPLE_ROOM_IDS.buttons}/archive`);
+    const url = new URL(`${local.stack().apiUrl}/rooms/${SAMPLE_ROOM_IDS.buttons}/archive`);
     const headers = await signExecuteApiRequest(
       { method: 'POST', url },
       { region: 'ap-northeast-2', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'wrong' } },
@@ -122,7 +98,7 @@ describe('the local HTTP API with optional IAM authorization (the default)', () 
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ message: 'Forbidden' });
     expect(
-      await fetch(`${stack.apiUrl}/rooms/${SAMPLE_ROOM_IDS.buttons}/archive`).then((r) => r.status),
+      await fetch(`${local.stack().apiUrl}/rooms/${SAMPLE_ROOM_IDS.buttons}/archive`).then((r) => r.status),
     ).toBe(404);
   });
 });
