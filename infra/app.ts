@@ -1,16 +1,7 @@
 /**
- * The CDK app (`cdk.json` runs it with tsx, after `npm run build`): one stack,
- * `HappyTalkArchive` (or the `stackName` context key), configured through CDK
- * context keys (docs/architecture.md), with the cdk-nag AwsSolutions and
- * Serverless packs run at every synth.
+ * The CDK app (`cdk.json` runs it with tsx, after `npm run build`): see
+ * {@link createArchiveApp}.
  */
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { HappyTalkArchiveStack, stackEnvironment } from './archive-stack.js';
+import { createArchiveApp } from './archive-app.js';
 
-const app = new App();
-new HappyTalkArchiveStack(app, String(app.node.tryGetContext('stackName') ?? 'HappyTalkArchive'), {
-  env: stackEnvironment(app.node, process.env),
-});
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-app.synth();
+createArchiveApp().synth();

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createArchiveApp } from '../../infra/archive-app.js';
 import { HappyTalkArchiveStack, stackEnvironment } from '../../infra/archive-stack.js';
 import { defaultGlueDatabaseName } from '../../infra/happytalk-archive.js';
+import { captureOutput } from '../support/lambda.js';
 import { buildBundles, CDK_JSON_CONTEXT, REPO_ROOT } from './support.js';
 
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
@@ -94,6 +98,68 @@ describe('stack environment', () => {
       }),
     ).toEqual({ account: '123456789012', region: 'eu-central-1' });
     expect(stackEnvironment(appWith({ region: ' ', account: '' }).node, {})).toBeUndefined();
+  });
+});
+
+describe('the CDK app', () => {
+  /** Synthesizes the app `cdk.json` runs, with extra context, into a scratch directory; what it prints is kept. */
+  async function synthApp(context: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
+    const outdir = await mkdtemp(join(tmpdir(), 'happytalk-archive-app-'));
+    const output = captureOutput();
+    try {
+      const app = createArchiveApp(
+        { outdir, context: { ...CDK_JSON_CONTEXT, functionsDir: bundles.dir, ...context } },
+        env,
+      );
+      const assembly = app.synth();
+      return { ok: true as const, assembly, printed: output.text() };
+    } catch (error) {
+      return { ok: false as const, error: error as Error, printed: output.text() };
+    } finally {
+      output.restore();
+      await rm(outdir, { recursive: true, force: true });
+    }
+  }
+
+  it('runs cdk-nag at synth, and finds nothing to report in the stack as configured by default', async () => {
+    // Act
+    const result = await synthApp({});
+
+    // Assess
+    expect(result.ok, result.ok ? '' : result.error.message).toBe(true);
+    expect(result.printed).not.toMatch(/ERROR|WARNING|deprecated/);
+    expect(
+      result.ok && result.assembly.stacks.map((stack) => [stack.stackName, stack.environment.region]),
+    ).toEqual([['HappyTalkArchive', 'unknown-region']]);
+  });
+
+  it('stops the synth on a finding it does not acknowledge: an unauthenticated API', async () => {
+    // Act
+    const result = await synthApp({ httpApiAuthorization: 'none' });
+
+    // Assess
+    expect(result.ok).toBe(false);
+    const report = result.ok ? '' : `${result.error.message}\n${result.printed}`;
+    expect(
+      new Set(report.match(/HttpApi\/[A-Z]+--rooms--\{room_id\}--archive(--versions)?\/Resource/g)),
+    ).toEqual(
+      new Set([
+        'HttpApi/POST--rooms--{room_id}--archive/Resource',
+        'HttpApi/GET--rooms--{room_id}--archive/Resource',
+        'HttpApi/GET--rooms--{room_id}--archive--versions/Resource',
+      ]),
+    );
+    expect(report).toContain('AwsSolutions-APIG4');
+  });
+
+  it('names the stack and binds it from context', async () => {
+    // Act
+    const result = await synthApp({ stackName: 'HappyTalkArchiveStaging', region: 'eu-central-1' });
+
+    // Assess
+    expect(
+      result.ok && result.assembly.stacks.map((stack) => [stack.stackName, stack.environment.region]),
+    ).toEqual([['HappyTalkArchiveStaging', 'eu-central-1']]);
   });
 });
 

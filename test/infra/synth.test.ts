@@ -119,29 +119,6 @@ describe('cdk synth on a fresh clone', () => {
     expect(deployed.sort()).toEqual(built.sort());
   });
 
-  it('binds the stack to the region AWS_REGION names', { timeout: 120_000 }, async () => {
-    // Act
-    const result = await cdkSynth(['-o', 'out/env-region'], { AWS_REGION: 'ap-northeast-2' });
-
-    // Assess
-    expect(result.code, result.output).toBe(0);
-    expect(new Set(regionLiterals((await templateOf(join(clone, 'out/env-region'))).text))).toEqual(
-      new Set(['ap-northeast-2']),
-    );
-  });
-
-  it('runs cdk-nag in the app: an unauthenticated API stops the synth with its findings', {
-    timeout: 120_000,
-  }, async () => {
-    // Act
-    const result = await cdkSynth(['-o', 'out/none', '-c', 'httpApiAuthorization=none']);
-
-    // Assess
-    expect(result.code).not.toBe(0);
-    expect(result.output).toContain('AwsSolutions-APIG4');
-    expect(result.output.match(/ERROR The API does not implement authorization/g)).toHaveLength(3);
-  });
-
   it('fails, saying to run npm run build, when the bundles are not where functionsDir says', {
     timeout: 120_000,
   }, async () => {
