@@ -56,27 +56,33 @@ export function chatCompletedEvent(detail: unknown): Record<string, unknown> {
   };
 }
 
+/** One SQS record as the event source delivers it: `receiveCount` is its `ApproximateReceiveCount`. */
+export function sqsRecord(
+  body: string,
+  options: { messageId?: string; receiveCount?: number } = {},
+): SQSRecord {
+  return {
+    messageId: options.messageId ?? randomUUID(),
+    receiptHandle: randomUUID(),
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(options.receiveCount ?? 1),
+      SentTimestamp: String(Date.now()),
+      SenderId: 'events.amazonaws.com',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:ap-northeast-2:000000000000:archive-events',
+    awsRegion: 'ap-northeast-2',
+  };
+}
+
 /** An SQS batch whose records carry the given bodies. */
 export function sqsEvent(bodies: string[]): SQSEvent {
   return {
-    Records: bodies.map(
-      (body, index): SQSRecord => ({
-        messageId: `message-${index}-${randomUUID()}`,
-        receiptHandle: randomUUID(),
-        body,
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: String(Date.now()),
-          SenderId: 'events.amazonaws.com',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:ap-northeast-2:000000000000:archive-events',
-        awsRegion: 'ap-northeast-2',
-      }),
-    ),
+    Records: bodies.map((body, index) => sqsRecord(body, { messageId: `message-${index}-${randomUUID()}` })),
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { lambdaContext } from '../../lib/local/lambda-context.js';
+import { sqsRecord } from './lambda.js';
 
 /** One invocation the event source made, as Lambda would report it. */
 export interface Invocation {
@@ -94,7 +95,11 @@ export async function driveEventSource(
       ...lambdaContext('archive-events'),
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     };
-    const event = { Records: batch.map((message) => sqsRecord(message)) };
+    const event = {
+      Records: batch.map((message) =>
+        sqsRecord(message.body, { messageId: message.id, receiveCount: message.receives }),
+      ),
+    };
     const answer = (await handler(event, context)) as SQSBatchResponse;
     const durationMs = Date.now() - invokedAt;
     const timedOut = durationMs > options.timeoutMs;
@@ -124,24 +129,5 @@ export async function driveEventSource(
   return {
     invocations,
     messages: queue.map(({ body, receives, fate }) => ({ body, receives, fate })),
-  };
-}
-
-function sqsRecord(message: QueuedMessage): SQSRecord {
-  return {
-    messageId: message.id,
-    receiptHandle: randomUUID(),
-    body: message.body,
-    attributes: {
-      ApproximateReceiveCount: String(message.receives),
-      SentTimestamp: String(Date.now()),
-      SenderId: 'events.amazonaws.com',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:ap-northeast-2:000000000000:archive-queue',
-    awsRegion: 'ap-northeast-2',
   };
 }
