@@ -59,6 +59,11 @@ export function parseAnswerJson(bytes: Uint8Array, subject: string): AnswerJson 
   return { json, nestingDepth };
 }
 
+/** How deeply arrays and objects nest in a value (a scalar is 0, `{}` is 1), measured without recursion. */
+export function nestingDepthOf(value: unknown): number {
+  return measure(value).nestingDepth;
+}
+
 /** The nesting depth of a parsed value, and whether it holds a number at or beyond 2^53; iterative. */
 function measure(root: unknown): { nestingDepth: number; roundedNumbers: boolean } {
   if (typeof root !== 'object' || root === null) {

@@ -50,6 +50,7 @@ describe('buildManifest', () => {
       ],
       missing_attachments: [],
       problems: [],
+      unprocessable_rooms: [],
     });
   });
 
