@@ -42,9 +42,14 @@ export class FakeArchive implements ArchiveReader {
     const keys = [...this.#objects.keys()].filter((key) => key.startsWith(prefix)).sort();
     // Two keys a page, so that paging is exercised.
     for (let start = 0; start < keys.length; start += 2) {
-      yield keys
-        .slice(start, start + 2)
-        .map((key) => ({ key, size: this.#latest(key)?.body.byteLength ?? 0 }));
+      yield keys.slice(start, start + 2).map((key) => {
+        const latest = this.#latest(key);
+        return {
+          key,
+          size: latest?.body.byteLength ?? 0,
+          ...(latest ? { lastModified: latest.lastModified } : {}),
+        };
+      });
     }
   }
 
