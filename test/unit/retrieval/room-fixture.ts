@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IndexRecord, UnprocessableIndexRecord } from '../../../lib/archive/store.js';
+import type { TranscriptIndexRecord, UnprocessableIndexRecord } from '../../../lib/archive/store.js';
 import { parseChatData } from '../../../lib/happytalk/client.js';
 import { transcriptOf } from '../../../lib/transcript/normalize.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
@@ -42,7 +42,7 @@ export function archive(
     index?: boolean;
     transform?: (transcript: Transcript) => unknown;
   } = {},
-): { index: IndexRecord; transcriptLine: string } {
+): { index: TranscriptIndexRecord; transcriptLine: string } {
   const raw = options.raw ?? EXAMPLE;
   const fetchedAt = options.fetchedAt ?? '2026-01-02T03:04:05.000Z';
   const transcript = transcriptFor(raw, fetchedAt);
@@ -51,7 +51,7 @@ export function archive(
   const transcriptLine = `${JSON.stringify(options.transform ? options.transform(transcript) : transcript)}\n`;
   const rawVersion = bucket.put(RAW_KEY, raw, metadata);
   const transcriptVersion = bucket.put(TRANSCRIPT_KEY, transcriptLine, metadata);
-  const index: IndexRecord = {
+  const index: TranscriptIndexRecord = {
     room_id: ROOM_ID,
     transcript_key: TRANSCRIPT_KEY,
     raw_key: RAW_KEY,
