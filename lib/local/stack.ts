@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../simulator/index.js';
+import { SECURITY_HEADERS } from '../view/security-headers.js';
 import { toHttpApiEvent } from './http-api-adapter.js';
 import { lambdaContext } from './lambda-context.js';
 import { type LocalS3, startLocalS3 } from './s3.js';
@@ -188,8 +189,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
+/** The local stack's own answers carry the headers the deployed API sends. */
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify(body));
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
+import { TRANSCRIPT_VIEW_CSP } from '../../../lib/view/transcript-html.js';
 import { captureOutput, httpApiEvent, lambdaContext } from '../../support/lambda.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
 
@@ -95,6 +96,27 @@ describe('GET /rooms/{room_id}/archive', () => {
     expect(text).toContain('uvR3XrI8jtybTq6ZfploAOxJcKNLCG');
     expect(text).not.toMatch(/<script/i);
   });
+
+  it.each([
+    ['the page', { format: 'html' }, SAMPLE_ROOM_IDS.specExample, 200],
+    ['the transcript', { format: 'json' }, SAMPLE_ROOM_IDS.specExample, 200],
+    ['the raw answer', { format: 'raw' }, SAMPLE_ROOM_IDS.specExample, 200],
+    ['a presigned URL', { format: 'json' }, SAMPLE_ROOM_IDS.completed, 200],
+    ['an error', { format: 'json' }, 'neverArchived', 404],
+  ])(
+    'answers %s with the view policy, nosniff, no referrer and no caching',
+    async (_name, query, roomId, status) => {
+      const { response } = await get(roomId, query);
+
+      expect(response.statusCode).toBe(status);
+      expect(response.headers).toMatchObject({
+        'content-security-policy': TRANSCRIPT_VIEW_CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-store',
+      });
+    },
+  );
 
   it('answers a presigned URL instead of a body above the size threshold', async () => {
     const roomId = SAMPLE_ROOM_IDS.completed;
