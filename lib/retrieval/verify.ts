@@ -282,7 +282,9 @@ export async function verifyRoom(
 /**
  * The index is stale when a newer answer was written beside it but the index
  * was not (or was rolled back): the latest version of each object read must
- * carry the index's SHA-256.
+ * carry the index's SHA-256. A raw object whose latest version is not the one
+ * the index pins is read too, and its bytes must have that SHA-256 (metadata
+ * can be copied; the bytes of the answer cannot be faked).
  */
 async function checkLatest(
   reader: ArchiveReader,
@@ -297,6 +299,16 @@ async function checkLatest(
       mismatch(check, `${key} with sha256 ${sha256}`, `${key} has no latest version`);
     } else if (head.metadata.sha256 !== sha256) {
       mismatch(check, sha256, head.metadata.sha256 ?? '(no sha256 metadata)');
+    } else if (check === 'index.latest-raw' && pinned !== undefined && head.versionId !== pinned) {
+      const latest = await reader.readObject(key);
+      const latestSha256 = latest ? createHash('sha256').update(latest.body).digest('hex') : undefined;
+      if (latestSha256 !== sha256) {
+        mismatch(
+          check,
+          sha256,
+          latestSha256 ? `bytes with sha256 ${latestSha256}` : `${key} has no latest version`,
+        );
+      }
     }
   }
 }

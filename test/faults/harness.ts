@@ -5,6 +5,7 @@ import type {
   Context,
   SQSBatchResponse,
 } from 'aws-lambda';
+import type { LocalS3 } from '../../lib/local/s3.js';
 import { generateRoom } from '../../lib/simulator/index.js';
 import {
   captureOutput,
@@ -13,7 +14,6 @@ import {
   lambdaContext,
   sqsEvent,
 } from '../support/lambda.js';
-import { type S3Front, startS3Front } from '../support/s3-front.js';
 import { startTestStack, TEST_SECRET_ID, TEST_TOKEN, type TestStack } from '../support/stack.js';
 
 /** One line of the fault report (`npm run test:faults`). */
@@ -44,13 +44,15 @@ type HttpHandler = (
 type EventsHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 /**
- * The real handlers, in this process, against the simulator, s3rver behind a
- * fault-injecting S3 front, and loopback Secrets Manager and SQS endpoints.
- * Everything the process writes is captured, to check that no secret leaks.
+ * The real handlers, in this process, against the simulator, the local S3
+ * (versioned, conditional writes, fault injection: `lib/local/s3.ts`), and
+ * loopback Secrets Manager and SQS endpoints. Everything the process writes is
+ * captured, to check that no secret leaks.
  */
 export interface FaultHarness {
   readonly stack: TestStack;
-  readonly front: S3Front;
+  /** The local S3, whose faults the scenarios set. */
+  readonly front: LocalS3;
   http(
     method: 'GET' | 'POST',
     roomId: string,
@@ -83,9 +85,8 @@ let counter = 0;
 
 export async function startFaultHarness(): Promise<FaultHarness> {
   const stack = await startTestStack();
-  const front = await startS3Front(stack.s3.endpoint);
+  const front = stack.s3;
   Object.assign(process.env, stack.env, {
-    AWS_ENDPOINT_URL_S3: front.endpoint,
     HAPPYTALK_TIMEOUT_MS: '400',
     HAPPYTALK_MAX_ATTEMPTS: '3',
     HAPPYTALK_RETRY_BUDGET_MS: '3000',
@@ -181,7 +182,6 @@ export async function startFaultHarness(): Promise<FaultHarness> {
     },
     async close() {
       output.restore();
-      await front.close();
       await stack.close();
     },
   };

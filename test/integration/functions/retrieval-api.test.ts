@@ -178,7 +178,7 @@ describe('GET /rooms/{room_id}/archive', () => {
 });
 
 describe('GET /rooms/{room_id}/archive/versions', () => {
-  it('lists the archived versions with their sha256 (the current object where storage is not versioned)', async () => {
+  it('lists the archived versions with their sha256, newest first, and reads each by its id', async () => {
     const roomId = SAMPLE_ROOM_IDS.specExample;
     const index = JSON.parse((await stack.getObject(`index/rooms/${roomId}.json`)).body.toString('utf8'));
 
@@ -190,7 +190,7 @@ describe('GET /rooms/{room_id}/archive/versions', () => {
       key: index.transcript_key,
       versions: [
         {
-          version_id: null,
+          version_id: index.transcript_version_id,
           archived_at: expect.stringMatching(/Z$/),
           sha256: index.sha256,
           fetched_at: index.fetched_at,
@@ -199,6 +199,13 @@ describe('GET /rooms/{room_id}/archive/versions', () => {
         },
       ],
     });
+    expect(index.transcript_version_id).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(auditLines()).toEqual([expect.objectContaining({ format: 'versions', room_id: roomId })]);
+    const pinned = await get(roomId, { version: index.transcript_version_id });
+    expect(pinned.response.statusCode).toBe(200);
+    expect(pinned.bytes.equals((await stack.getObject(index.transcript_key)).body)).toBe(true);
+    const garbage = await get(roomId, { version: 'garbage-version' });
+    expect(garbage.response.statusCode).toBe(404);
+    expect(JSON.parse(garbage.text).error.code).toBe('UNKNOWN_VERSION');
   });
 });
