@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -14,7 +15,7 @@ import {
   lambdaContext,
   sqsEvent,
 } from '../support/lambda.js';
-import { startTestStack, TEST_SECRET_ID, TEST_TOKEN, type TestStack } from '../support/stack.js';
+import { startTestStack, TEST_BUCKET, TEST_SECRET_ID, TEST_TOKEN, type TestStack } from '../support/stack.js';
 
 /** One line of the fault report (`npm run test:faults`). */
 export interface ScenarioRow {
@@ -73,10 +74,15 @@ export interface FaultHarness {
   objectsOf(roomId: string): Promise<string[]>;
   /** Versions stored per key beyond one per distinct content (0 when none). */
   duplicateVersions(): number;
-  /** Rooms with an index that lacks an object, or a raw object without its transcript. */
+  /**
+   * Rooms with an index that lacks an object, or a raw object without its
+   * transcript (unless its index marks the answer unprocessable: raw only, on purpose).
+   */
   partialArchives(): Promise<string[]>;
   /** Everything written so far: logs, metrics, responses, dead letters. */
   transcriptOfOutput(): string;
+  /** Every version of every object in the archive, bytes and metadata, as text. */
+  storedObjects(): Promise<string>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -159,15 +165,38 @@ export async function startFaultHarness(): Promise<FaultHarness> {
     async partialArchives() {
       const keys = new Set(await stack.listKeys());
       const partial: string[] = [];
+      const unprocessable = new Set<string>();
       for (const key of keys) {
         if (key.startsWith('index/rooms/')) {
           const index = JSON.parse((await stack.getObject(key)).body.toString('utf8'));
-          if (!keys.has(index.raw_key) || !keys.has(index.transcript_key)) partial.push(key);
-        } else if (key.startsWith('raw/') && !keys.has(key.replace(/^raw\//, 'transcripts/'))) {
+          if (index.status === 'unprocessable') unprocessable.add(index.raw_key);
+          const transcriptMissing = index.transcript_key !== null && !keys.has(index.transcript_key);
+          if (!keys.has(index.raw_key) || transcriptMissing) partial.push(key);
+        }
+      }
+      for (const key of keys) {
+        if (
+          key.startsWith('raw/') &&
+          !unprocessable.has(key) &&
+          !keys.has(key.replace(/^raw\//, 'transcripts/'))
+        ) {
           partial.push(key);
         }
       }
       return partial;
+    },
+    async storedObjects() {
+      const listed = await stack.s3Client.send(new ListObjectVersionsCommand({ Bucket: TEST_BUCKET }));
+      const texts = await Promise.all(
+        (listed.Versions ?? []).map(async (version) => {
+          const output = await stack.s3Client.send(
+            new GetObjectCommand({ Bucket: TEST_BUCKET, Key: version.Key, VersionId: version.VersionId }),
+          );
+          const body = Buffer.from((await output.Body?.transformToByteArray()) ?? []).toString('utf8');
+          return `${version.Key} ${JSON.stringify(output.Metadata ?? {})} ${body}`;
+        }),
+      );
+      return texts.join('\n');
     },
     transcriptOfOutput: () =>
       [output.text(), ...responses, ...stack.sqs.messages.map((message) => message.body)].join('\n'),
@@ -223,12 +252,18 @@ function lostCount(observed: string): number {
   return /nothing written/.test(observed) && !accountedFor ? 1 : 0;
 }
 
-/** "nothing written" or the archive keys a room has. */
+/** "nothing written", "archived once", "raw kept as unprocessable", or the archive keys a room has. */
 export async function writtenState(harness: FaultHarness, roomId: string): Promise<string> {
   const keys = await harness.objectsOf(roomId);
   if (keys.length === 0) return 'nothing written';
   const complete = keys.some((key) => key.startsWith('index/')) && keys.length === 3;
-  return complete ? 'archived once' : `partial: ${keys.join(', ')}`;
+  if (complete) return 'archived once';
+  const indexKey = keys.find((key) => key.startsWith('index/'));
+  if (indexKey && keys.length === 2 && keys.some((key) => key.startsWith('raw/'))) {
+    const index = JSON.parse((await harness.stack.getObject(indexKey)).body.toString('utf8'));
+    if (index.status === 'unprocessable') return 'raw kept as unprocessable';
+  }
+  return `partial: ${keys.join(', ')}`;
 }
 
 /** Asserts, and records for the report, that neither the token nor the secret string was written anywhere. */
