@@ -111,10 +111,16 @@ function registerList(program: Command, context: RetrievalCommandContext): void 
         bar.stop();
       }
       if (!flags.json) context.stdout(roomTable(rows));
+      const matched = rows.filter(hasTranscript).length;
+      const unprocessableNote = filtered
+        ? ', not filtered: list without filters to see them'
+        : rows.length > matched
+          ? ', listed last'
+          : '';
       context.stderr(
-        `${rows.length} ${plural(rows.length, 'room')} of ${read} archived from ${range.from} to ${range.to}` +
+        `${matched} ${plural(matched, 'room')} of ${read} archived from ${range.from} to ${range.to}` +
           `${unreadable > 0 ? `; ${unreadable} unreadable` : ''}` +
-          `${unprocessable > 0 ? `; ${unprocessable} unprocessable (raw bytes only${filtered ? ', not filtered: list without filters to see them' : ''})` : ''}\n`,
+          `${unprocessable > 0 ? `; ${unprocessable} unprocessable (raw bytes only${unprocessableNote})` : ''}\n`,
       );
       if (unreadable > 0) context.setExitCode(1);
     });
