@@ -183,7 +183,11 @@ async function addAttachmentsToImagesRoom(): Promise<void> {
   // As the archive does: the index pins the transcript version it wrote.
   const indexKey = `index/rooms/${SAMPLE_ROOM_IDS.images}.json`;
   const storedIndex = await stack.getObject(indexKey);
-  await put(indexKey, JSON.stringify({ ...index, transcript_version_id: version }), storedIndex.metadata ?? {});
+  await put(
+    indexKey,
+    JSON.stringify({ ...index, transcript_version_id: version }),
+    storedIndex.metadata ?? {},
+  );
 }
 
 describe('happytalk-archive list', () => {
