@@ -17,7 +17,7 @@ const LOCAL_TOKEN = 'local-dev-token';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface LocalStackOptions {
-  /** Where s3rver keeps the bucket and the env file is written (default `.local`). */
+  /** Where the local S3 keeps the bucket and the env file is written (default `.local`). */
   readonly directory: string;
   /** Ports; 0 picks a free one. */
   readonly ports?: { api?: number; simulator?: number; s3?: number; secretsManager?: number; sqs?: number };
@@ -41,7 +41,7 @@ type HttpHandler = Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResu
 
 /**
  * The whole archive on loopback, without an AWS account or a HappyTalk token:
- * the HappyTalk simulator, s3rver with the archive bucket, a Secrets Manager
+ * the HappyTalk simulator, the local S3 (versioned, conditional writes) with the archive bucket, a Secrets Manager
  * holding the simulator's token, an SQS endpoint for dead letters, and an HTTP
  * server that feeds the real Lambda handlers: `POST|GET /rooms/{room_id}/archive`
  * as HTTP API v2 events, and `POST /events` (an EventBridge event as the body)
