@@ -1,5 +1,4 @@
 import { appendFileSync } from 'node:fs';
-import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -15,7 +14,7 @@ import {
   lambdaContext,
   sqsEvent,
 } from '../support/lambda.js';
-import { startTestStack, TEST_BUCKET, TEST_SECRET_ID, TEST_TOKEN, type TestStack } from '../support/stack.js';
+import { startTestStack, TEST_SECRET_ID, TEST_TOKEN, type TestStack } from '../support/stack.js';
 
 /** One line of the fault report (`npm run test:faults`). */
 export interface ScenarioRow {
@@ -185,19 +184,7 @@ export async function startFaultHarness(): Promise<FaultHarness> {
       }
       return partial;
     },
-    async storedObjects() {
-      const listed = await stack.s3Client.send(new ListObjectVersionsCommand({ Bucket: TEST_BUCKET }));
-      const texts = await Promise.all(
-        (listed.Versions ?? []).map(async (version) => {
-          const output = await stack.s3Client.send(
-            new GetObjectCommand({ Bucket: TEST_BUCKET, Key: version.Key, VersionId: version.VersionId }),
-          );
-          const body = Buffer.from((await output.Body?.transformToByteArray()) ?? []).toString('utf8');
-          return `${version.Key} ${JSON.stringify(output.Metadata ?? {})} ${body}`;
-        }),
-      );
-      return texts.join('\n');
-    },
+    storedObjects: () => stack.storedObjects(),
     transcriptOfOutput: () =>
       [output.text(), ...responses, ...stack.sqs.messages.map((message) => message.body)].join('\n'),
     reset() {

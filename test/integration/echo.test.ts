@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOM_LIST_FAULT_KEY } from '../../lib/simulator/index.js';
 import { chatCompletedEvent, httpApiEvent, sqsEvent } from '../support/lambda.js';
-import { startTestStack, TEST_BUCKET, TEST_SECRET_ID, TEST_TOKEN, type TestStack } from '../support/stack.js';
+import { startTestStack, TEST_SECRET_ID, TEST_TOKEN, type TestStack } from '../support/stack.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -63,20 +62,6 @@ function occurrences(text: string): Record<string, number> {
 
 const NONE = Object.fromEntries(SECRETS.map((secret) => [secret, 0]));
 
-async function storedText(): Promise<string> {
-  const listed = await stack.s3Client.send(new ListObjectVersionsCommand({ Bucket: TEST_BUCKET }));
-  const texts = await Promise.all(
-    (listed.Versions ?? []).map(async (version) => {
-      const output = await stack.s3Client.send(
-        new GetObjectCommand({ Bucket: TEST_BUCKET, Key: version.Key, VersionId: version.VersionId }),
-      );
-      const body = Buffer.from((await output.Body?.transformToByteArray()) ?? []).toString('utf8');
-      return `${version.Key} ${JSON.stringify(output.Metadata ?? {})} ${body}`;
-    }),
-  );
-  return texts.join('\n');
-}
-
 describe('an upstream that echoes the request, with the token, the client secret and a personal value', () => {
   it('leaves them in none of the outputs of the CLI, every Lambda bundle, the dead letters and the archive', async () => {
     // Prepare: echoes as a fail message, an error page and a success answer, on chat_data and the room list
@@ -133,6 +118,6 @@ describe('an upstream that echoes the request, with the token, the client secret
       expect({ name, ...occurrences(`${output.stdout}\n${output.stderr}`) }).toEqual({ name, ...NONE });
     }
     expect(occurrences(letters.map((letter) => letter.body).join('\n'))).toEqual(NONE);
-    expect(occurrences(await storedText())).toEqual(NONE);
+    expect(occurrences(await stack.storedObjects())).toEqual(NONE);
   }, 120_000);
 });
