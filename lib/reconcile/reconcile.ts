@@ -28,7 +28,7 @@ export type ReconcileDecision =
   /**
    * The archived answer, fetched after the completion, could not be normalized: its raw bytes are
    * kept and its event was dead-lettered with the reason. Not a gap: queuing the same answer again
-   * every day would only fail again (archiving the room again, or `reindex`, retries it).
+   * every day would only fail again (archiving the room again retries it).
    */
   | 'unprocessable'
   /** Completed less than the grace period ago: its event may still be on the way. */

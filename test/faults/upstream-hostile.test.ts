@@ -129,10 +129,13 @@ describe('a hostile upstream on the HTTPS path', () => {
       harness,
       SUITE,
       'HTTPS: a room nested 20,000 levels deep',
-      'HTTP 422 UNPROCESSABLE_RESPONSE; 1 call; raw kept as unprocessable',
+      'HTTP 422 UNPROCESSABLE_RESPONSE; 1 call; raw kept as unprocessable; GET 422, raw 200 byte for byte',
       async () => {
         const { status, body } = await harness.http('POST', roomId);
-        return `HTTP ${status} ${body.error?.code}; ${calls(roomId)} call; ${await writtenState(harness, roomId)}`;
+        const transcript = await harness.http('GET', roomId);
+        const raw = await harness.http('GET', roomId, { query: { format: 'raw' } });
+        const same = raw.raw === nestedAnswer(roomId, 20_000) ? 'byte for byte' : 'changed';
+        return `HTTP ${status} ${body.error?.code}; ${calls(roomId)} call; ${await writtenState(harness, roomId)}; GET ${transcript.status}, raw ${raw.status} ${same}`;
       },
     );
     expect(await harness.partialArchives()).toEqual([]);
