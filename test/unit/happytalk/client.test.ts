@@ -208,7 +208,7 @@ describe('HappyTalkClient and hostile answers', () => {
     'never follows a %i: a non-retryable error naming the status and the Location host only',
     async (status) => {
       // Prepare
-      const location = 'https://collector.example:8443/steal?room=room0001&secret=s#frag';
+      const location = 'http://127.0.0.9:8443/steal?room=room0001&secret=s#frag';
       const { fetch, calls } = scriptedFetch([
         new Response(null, { status, headers: { location } }),
         json(roomResponse()),
@@ -223,7 +223,7 @@ describe('HappyTalkClient and hostile answers', () => {
       expect(error).toBeInstanceOf(HappyTalkRedirectError);
       expect(error).toMatchObject({ code: 'UPSTREAM_REDIRECT', retryable: false });
       expect((error as Error).message).toBe(
-        `HappyTalk answered HTTP ${status} for room room0001, redirecting to host collector.example:8443: ` +
+        `HappyTalk answered HTTP ${status} for room room0001, redirecting to host 127.0.0.9:8443: ` +
           'redirects are not followed, since the request carries the credentials; check the base URL',
       );
       expect(calls).toHaveLength(1);
@@ -234,7 +234,7 @@ describe('HappyTalkClient and hostile answers', () => {
   it('does not name a redirect host that holds the token', async () => {
     // Prepare
     const { fetch } = scriptedFetch([
-      new Response(null, { status: 302, headers: { location: `https://${TOKEN.toLowerCase()}.example/` } }),
+      new Response(null, { status: 302, headers: { location: `http://${TOKEN.toLowerCase()}.localhost/` } }),
     ]);
 
     // Act

@@ -173,7 +173,7 @@ describe('HappyTalkRoomListClient', () => {
   it('never follows a redirect with the credentials, and names only its host', async () => {
     // Prepare
     const { fetch, calls } = scriptedFetch([
-      new Response(null, { status: 308, headers: { location: 'https://elsewhere.example/list?token=x' } }),
+      new Response(null, { status: 308, headers: { location: 'http://127.0.0.2:8080/list?token=x' } }),
       new Response(listBody([{ id: 'r1' }]), { status: 200 }),
     ]);
 
@@ -187,7 +187,7 @@ describe('HappyTalkRoomListClient', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.init?.redirect).toBe('manual');
     expect((error as Error).message).toBe(
-      'HappyTalk answered HTTP 308 for the room list 2024-03-01..2024-03-01 page 1, redirecting to host elsewhere.example: ' +
+      'HappyTalk answered HTTP 308 for the room list 2024-03-01..2024-03-01 page 1, redirecting to host 127.0.0.2:8080: ' +
         'redirects are not followed, since the request carries the credentials; check the base URL',
     );
   });
