@@ -22,6 +22,7 @@ import {
   type TranscriptIndexRecord,
   type UnprocessableIndexRecord,
 } from './store.js';
+import { notFinalWarning } from './warnings.js';
 
 /** What archiving one room did. */
 export interface ArchiveSummary {
@@ -139,11 +140,7 @@ export async function archiveRoom(
     return archiveUnprocessable(id, fetched, sha256, keys, previous, error, deps, logger);
   }
   if (options.notFinalAfterAttempts !== undefined && OPEN_STATUSES.has(status)) {
-    transcript.warnings.push({
-      path: 'chat.status',
-      value: status,
-      reason: `room not final after ${options.notFinalAfterAttempts} attempts: archived as it is`,
-    });
+    transcript.warnings.push(notFinalWarning(status, options.notFinalAfterAttempts));
   }
   const attachments = deps.attachments
     ? await runAttachmentStep(deps.attachments, transcript, fetched, id, logger)
@@ -216,6 +213,7 @@ async function archiveUnprocessable(
     sha256,
     archived_at: (deps.now?.() ?? new Date()).toISOString(),
     fetched_at: fetched.fetchedAt.toISOString(),
+    endpoint: fetched.endpoint,
     reason: error.reason,
     archiver_version: ARCHIVER_VERSION,
   };

@@ -10,6 +10,8 @@ import { validateRoomId } from '../room-id.js';
 import { normalizeProcessable } from '../transcript/unprocessable.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
+import { registerRedactCommand } from './redact-command.js';
+import { registerReindexCommand } from './reindex-command.js';
 import { registerRetrievalCommands } from './retrieval-commands.js';
 
 /** Where the CLI reads and writes; replaced in tests. */
@@ -113,15 +115,17 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       }
     });
 
-  registerRetrievalCommands(program, {
+  const commandContext = {
     env,
-    stdout: (chunk) => io.stdout(chunk),
-    stderr: (chunk) => io.stderr(chunk),
+    stdout: (chunk: string | Uint8Array) => io.stdout(chunk),
+    stderr: (chunk: string) => io.stderr(chunk),
     progress: io.progress,
-    setExitCode: (code) => {
+    setExitCode: (code: number) => {
       exitCode = code;
     },
-  });
+  };
+  registerRetrievalCommands(program, commandContext);
+  registerReindexCommand(program, commandContext);
 
   registerBackfillCommand(program, {
     env,
@@ -131,6 +135,12 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     setExitCode: (code) => {
       exitCode = code;
     },
+  });
+
+  registerRedactCommand(program, {
+    env,
+    stdout: (chunk) => io.stdout(chunk),
+    readStdin: () => io.readStdin(),
   });
 
   try {

@@ -293,6 +293,7 @@ describe('archiveRoom and an answer it cannot normalize', () => {
       sha256,
       archived_at: '2026-01-02T03:04:05.000Z',
       fetched_at: '2022-05-26T01:31:07.000Z',
+      endpoint: ENDPOINT,
       reason: 'nested 20005 levels deep, beyond the limit of 512',
       archiver_version: expect.stringMatching(/^\d+\.\d+\.\d+/),
     });
@@ -366,6 +367,7 @@ describe('archiveRoom and an answer it cannot normalize', () => {
       sha256: sha256Of(body),
       archived_at: '2025-01-01T00:00:00.000Z',
       fetched_at: '2022-05-26T01:31:07.000Z',
+      endpoint: 'https://customer.happytalk.io/user/api/chat_data/format/json',
       reason: 'the normalizer failed (RangeError)',
       archiver_version: '0.0.1',
     });

@@ -237,6 +237,7 @@ describe('S3ArchiveStore', () => {
       sha256: index.sha256,
       archived_at: '2026-01-01T00:00:00.000Z',
       fetched_at: FETCHED_AT,
+      endpoint: 'https://customer.happytalk.io/user/api/chat_data/format/json',
       reason: 'nested 20005 levels deep, beyond the limit of 512',
       archiver_version: '0.1.0',
     };

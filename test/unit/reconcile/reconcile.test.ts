@@ -83,6 +83,7 @@ describe('reconcile', () => {
       sha256: 'b'.repeat(64),
       archived_at: fetchedAt,
       fetched_at: fetchedAt,
+      endpoint: 'https://customer.happytalk.io/user/api/chat_data/format/json',
       reason: 'nested 20005 levels deep, beyond the limit of 512',
       archiver_version: '0.1.0',
     });

@@ -78,6 +78,7 @@ describe('verify of a room whose last answer is unprocessable', () => {
     expect(result).toEqual({
       room_id: ROOM_ID,
       ok: true,
+      status: 'ok',
       mismatches: [],
       unprocessable: { reason: REASON, raw_key: RAW_KEY, processable_now: false },
     });
