@@ -148,6 +148,7 @@ describe('happytalk-archive archive and get', () => {
     const listed = await cli(['list', '--from', '2025-03-02', '--to', '2025-03-02']);
     const got = await cli(['get', poison]);
     const raw = await cli(['get', poison, '--raw']);
+    const reindexed = await cli(['reindex', poison]);
 
     // Assess
     const lines = archived.stdout
@@ -172,7 +173,7 @@ describe('happytalk-archive archive and get', () => {
     expect(verified.code).toBe(0);
     expect(verified.stdout).toBe(
       `UNPROCESSABLE ${poison} ${rawKey} reason: nested 20005 levels deep, beyond the limit of 512; this version cannot normalize it either\n` +
-        'verified 1 room: 1 ok, 0 with mismatches (0 mismatches); 1 unprocessable (raw bytes only)\n',
+        'verified 1 room: 0 ok, 0 with mismatches (0 mismatches); 1 unprocessable (raw bytes only)\n',
     );
     expect(
       listed.stdout
@@ -182,6 +183,10 @@ describe('happytalk-archive archive and get', () => {
     ).toEqual([poison, '-', '- (last answer unprocessable)', '-', '-', '-']);
     expect(listed.stderr).toBe(
       '0 rooms of 0 archived from 2025-03-02 to 2025-03-02; 1 unprocessable (raw bytes only, listed last)\n',
+    );
+    expect(reindexed.code).toBe(1);
+    expect(reindexed.stdout).toContain(
+      `FAILED ${poison} UNPROCESSABLE_RESPONSE: room ${poison}: its archived answer still cannot be normalized (nested 20005 levels deep, beyond the limit of 512)\n`,
     );
     expect(got.code).toBe(1);
     expect(got.stderr).toBe(
