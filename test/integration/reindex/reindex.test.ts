@@ -181,7 +181,7 @@ describe('after a normalizer change: verify, reindex --dry-run, reindex, verify,
       buttons: [{ type: 'WEB_LINK' }, { type: 'TEXT', name: '봇키워드' }],
     });
     const page = await cli(['get', SAMPLE_ROOM_IDS.templatesV2, '--format', 'html']);
-    expect(page.stdout).toContain('<li class="chip">봇키워드</li>');
+    expect(page.stdout).toContain('<li class="chip"><bdi>봇키워드</bdi></li>');
 
     // verify again: every room ok.
     const again = await cli(['verify', '--from', FROM, '--to', TO, '--json']);

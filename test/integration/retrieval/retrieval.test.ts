@@ -376,6 +376,7 @@ describe('happytalk-archive verify', () => {
       {
         room_id: roomId,
         ok: false,
+        status: 'mismatch',
         mismatches: [
           {
             room_id: roomId,

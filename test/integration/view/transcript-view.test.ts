@@ -360,6 +360,9 @@ describe('the transcript view in Chromium', () => {
     if (first === undefined) throw new Error('the sample room has no message');
     first.text = '\u202E주문 취소 부탁드립니다';
     first.links = [{ name: '바로가기 \u202E', url: 'https://shop.example.co.kr/order/123' }];
+    first.buttons = [
+      { type: null, name: '바로가기 \u202E', url: 'https://shop.example.co.kr/order/123', mobile_url: null },
+    ];
 
     // Act
     const { page } = await load(renderTranscriptHtml(transcript), 'right-to-left-override');
