@@ -644,25 +644,24 @@ export function parseIndex(body: string, key: string): IndexRecord {
 function isIndexRecord(value: unknown): value is IndexRecord {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
+  const located =
+    typeof record.room_id === 'string' &&
+    typeof record.raw_key === 'string' &&
+    typeof record.sha256 === 'string' &&
+    typeof record.archived_at === 'string';
   if (record.status === 'unprocessable') {
     return (
-      typeof record.room_id === 'string' &&
+      located &&
       record.transcript_key === null &&
-      typeof record.raw_key === 'string' &&
-      typeof record.sha256 === 'string' &&
-      typeof record.archived_at === 'string' &&
       typeof record.fetched_at === 'string' &&
       typeof record.endpoint === 'string' &&
       typeof record.reason === 'string'
     );
   }
   return (
+    located &&
     record.status === undefined &&
-    typeof record.room_id === 'string' &&
     typeof record.transcript_key === 'string' &&
-    typeof record.raw_key === 'string' &&
-    typeof record.sha256 === 'string' &&
-    typeof record.archived_at === 'string' &&
     typeof record.schema_version === 'number'
   );
 }
