@@ -91,6 +91,8 @@ export interface BackfillSummary extends BackfillProgress {
 const FATAL_CODES: ReadonlySet<string> = new Set([
   'UPSTREAM_AUTH',
   'UPSTREAM_REJECTED',
+  'UPSTREAM_REDIRECT',
+  'UPSTREAM_ECHO',
   'STORAGE_ACCESS',
   'SECRET_ACCESS',
   'SECRET_MALFORMED',
@@ -142,7 +144,11 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
 
   const fail = (roomId: string, error: unknown) => {
     const code = error instanceof ArchiveError ? error.code : 'INTERNAL';
-    const message = error instanceof Error ? error.message : String(error);
+    // A foreign error's message may quote what HappyTalk sent: only its class is reported.
+    const message =
+      error instanceof ArchiveError
+        ? error.message
+        : `unexpected ${error instanceof Error ? error.name : typeof error}`;
     counts.failed += 1;
     counts.processed += 1;
     failures.push({ room_id: roomId, code, message });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { verifyExecuteApiSignature } from '../sigv4.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../simulator/index.js';
+import { SECURITY_HEADERS } from '../view/security-headers.js';
 import { type LocalCaller, toHttpApiEvent } from './http-api-adapter.js';
 import { lambdaContext } from './lambda-context.js';
 import { type LocalS3, startLocalS3 } from './s3.js';
@@ -17,7 +18,7 @@ const LOCAL_TOKEN = 'local-dev-token';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface LocalStackOptions {
-  /** Where s3rver keeps the bucket and the env file is written (default `.local`). */
+  /** Where the local S3 keeps the bucket and the env file is written (default `.local`). */
   readonly directory: string;
   /** Ports; 0 picks a free one. */
   readonly ports?: { api?: number; simulator?: number; s3?: number; secretsManager?: number; sqs?: number };
@@ -53,7 +54,7 @@ type HttpHandler = Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResu
 
 /**
  * The whole archive on loopback, without an AWS account or a HappyTalk token:
- * the HappyTalk simulator, s3rver with the archive bucket, a Secrets Manager
+ * the HappyTalk simulator, the local S3 (versioned, conditional writes) with the archive bucket, a Secrets Manager
  * holding the simulator's token, an SQS endpoint for dead letters, and an HTTP
  * server that feeds the real Lambda handlers: `POST|GET /rooms/{room_id}/archive`
  * as HTTP API v2 events, and `POST /events` (an EventBridge event as the body)
@@ -238,8 +239,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
+/** The local stack's own answers carry the headers the deployed API sends. */
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify(body));
 }
 

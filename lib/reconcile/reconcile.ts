@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { IndexRecord } from '../archive/store.js';
+import { type IndexRecord, isUnprocessable } from '../archive/store.js';
 import { ArchiveError, ConfigurationError } from '../errors.js';
 import {
   addDays,
@@ -25,6 +25,12 @@ export type ReconcileDecision =
   | 'archived-before-completion'
   /** The index cannot be read as an index record: archiving again rewrites it. A gap. */
   | 'index-unreadable'
+  /**
+   * The archived answer, fetched after the completion, could not be normalized: its raw bytes are
+   * kept and its event was dead-lettered with the reason. Not a gap: queuing the same answer again
+   * every day would only fail again (archiving the room again retries it).
+   */
+  | 'unprocessable'
   /** Completed less than the grace period ago: its event may still be on the way. */
   | 'too-recent'
   /** HappyTalk listed an id the archive cannot take: logged, not queued. */
@@ -60,6 +66,8 @@ export interface ReconcileReport extends DayWindow {
   readonly gaps: number;
   readonly gaps_by_reason: Readonly<Partial<Record<ReconcileDecision, number>>>;
   readonly too_recent: number;
+  /** Rooms whose archived answer could not be normalized (not gaps: see `unprocessable`). */
+  readonly unprocessable: number;
   readonly invalid_room_ids: number;
   readonly enqueued: number;
   readonly enqueue_failures: readonly QueueFailure[];
@@ -113,6 +121,13 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       throw error;
     }
     if (index === undefined) return 'not-archived';
+    if (isUnprocessable(index)) {
+      // An answer fetched before the completion may not be the final one: the final one may be processable.
+      const fetchedAt = Date.parse(index.fetched_at);
+      return completedAt !== undefined && !(fetchedAt >= completedAt)
+        ? 'archived-before-completion'
+        : 'unprocessable';
+    }
     // The archived answer holds the completed room when it carries this completion (or a later one):
     // comparing HappyTalk's own times avoids any skew between its clock and the archive's.
     if (index.completed_at === null) return 'archived-before-completion';
@@ -170,6 +185,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     gaps: gaps.length,
     gaps_by_reason: gapsByReason,
     too_recent: counts.get('too-recent') ?? 0,
+    unprocessable: counts.get('unprocessable') ?? 0,
     invalid_room_ids: counts.get('invalid-room-id') ?? 0,
     enqueued: result.sent.length,
     enqueue_failures: result.failed,
