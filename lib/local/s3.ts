@@ -364,21 +364,34 @@ class S3Front {
     }
     const answer = await this.#call(request.method ?? 'PUT', request.url ?? '/', request.headers, body);
     if (answer.status !== 200) return sendAnswer(response, answer);
-    const metadata = metadataOf(request.headers);
+    const versionId = await this.#recordVersion(key, body, {
+      metadata: metadataOf(request.headers),
+      etag: headerOf(answer.headers, 'etag'),
+      contentType: headerOf(request.headers, 'content-type'),
+    });
+    sendAnswer(response, { ...answer, headers: { ...answer.headers, 'x-amz-version-id': versionId } });
+  }
+
+  /** Keeps what a write left at `key` as its new latest version; answers its version id. */
+  async #recordVersion(
+    key: string,
+    body: Buffer,
+    fields: { metadata: Record<string, string>; etag: string | undefined; contentType: string | undefined },
+  ): Promise<string> {
     const record = await this.#store.add(key, body, {
       deleteMarker: false,
       size: body.byteLength,
-      ...optional('etag', headerOf(answer.headers, 'etag')),
-      ...optional('contentType', headerOf(request.headers, 'content-type')),
-      metadata,
+      ...optional('etag', fields.etag),
+      ...optional('contentType', fields.contentType),
+      metadata: fields.metadata,
     });
     this.versions.push({
       key,
       versionId: record.versionId,
-      sha256: metadata['x-amz-meta-sha256'],
+      sha256: fields.metadata['x-amz-meta-sha256'],
       bodySha256: createHash('sha256').update(body).digest('hex'),
     });
-    sendAnswer(response, { ...answer, headers: { ...answer.headers, 'x-amz-version-id': record.versionId } });
+    return record.versionId;
   }
 
   /** A CopyObject from this bucket: s3rver copies, and the object it leaves is recorded as a new version. */
@@ -408,21 +421,12 @@ class S3Front {
     if (answer.status !== 200) return sendAnswer(response, answer);
     const copied = await this.#call('GET', objectPath(this.#bucket, key), {}, undefined);
     if (copied.status !== 200) return sendAnswer(response, answer);
-    const metadata = metadataOf(copied.headers);
-    const record = await this.#store.add(key, copied.body, {
-      deleteMarker: false,
-      size: copied.body.byteLength,
-      ...optional('etag', headerOf(copied.headers, 'etag')),
-      ...optional('contentType', headerOf(copied.headers, 'content-type')),
-      metadata,
+    const versionId = await this.#recordVersion(key, copied.body, {
+      metadata: metadataOf(copied.headers),
+      etag: headerOf(copied.headers, 'etag'),
+      contentType: headerOf(copied.headers, 'content-type'),
     });
-    this.versions.push({
-      key,
-      versionId: record.versionId,
-      sha256: metadata['x-amz-meta-sha256'],
-      bodySha256: createHash('sha256').update(copied.body).digest('hex'),
-    });
-    sendAnswer(response, { ...answer, headers: { ...answer.headers, 'x-amz-version-id': record.versionId } });
+    sendAnswer(response, { ...answer, headers: { ...answer.headers, 'x-amz-version-id': versionId } });
   }
 
   async #checkConditions(request: IncomingMessage, key: string): Promise<number | undefined> {

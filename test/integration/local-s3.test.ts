@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -203,5 +204,41 @@ describe('the local S3', () => {
     // Assess
     expect(older.body).toBe('"v1"');
     expect(listed.Versions).toHaveLength(2);
+  });
+
+  it('keeps a copy of an object onto itself as a new version, and honours x-amz-copy-source-if-match', async () => {
+    // Prepare
+    const first = await put('attachments/a', 'image bytes');
+    const copy = (ifMatch: string) =>
+      client.send(
+        new CopyObjectCommand({
+          Bucket: BUCKET,
+          Key: 'attachments/a',
+          CopySource: `${BUCKET}/attachments/a`,
+          MetadataDirective: 'REPLACE',
+          ContentType: 'image/png',
+          Metadata: { sha256: sha256('image bytes'), 'linked-at': '2026-01-02' },
+          CopySourceIfMatch: ifMatch,
+        }),
+      );
+
+    // Act
+    const copied = await copy(first.ETag ?? '');
+    const stale = copy('"not-the-etag"');
+
+    // Assess
+    await expect(stale).rejects.toMatchObject({ $metadata: { httpStatusCode: 412 } });
+    expect(copied.VersionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(copied.VersionId).not.toBe(first.VersionId);
+    const versions = await client.send(
+      new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: 'attachments/' }),
+    );
+    expect(versions.Versions?.map((version) => [version.VersionId, version.IsLatest])).toEqual([
+      [copied.VersionId, true],
+      [first.VersionId, false],
+    ]);
+    const latest = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'attachments/a' }));
+    expect(latest.Metadata).toEqual({ sha256: sha256('image bytes'), 'linked-at': '2026-01-02' });
+    expect(latest.VersionId).toBe(copied.VersionId);
   });
 });
