@@ -21,6 +21,9 @@ export function createObservability(env: Environment): { logger: Logger; metrics
   };
 }
 
+/** The metric of the time from a room's completion to its archive (`archive-events`). */
+export const COMPLETION_TO_ARCHIVE_METRIC = 'CompletionToArchiveSeconds';
+
 /**
  * Reads and validates the configuration and creates the SDK clients, the
  * logger and the metrics. Called at module scope, so a misconfiguration fails
@@ -28,8 +31,15 @@ export function createObservability(env: Environment): { logger: Logger; metrics
  *
  * Optional tuning: `HAPPYTALK_TIMEOUT_MS`, `HAPPYTALK_MAX_ATTEMPTS`,
  * `HAPPYTALK_RETRY_BUDGET_MS`, `HAPPYTALK_SECRET_MAX_AGE_MS`.
+ *
+ * @param options.completionLag record {@link COMPLETION_TO_ARCHIVE_METRIC} for
+ *   every archive of a finished room: its `completed_at` to the moment the
+ *   archive was written
  */
-export function createFunctionRuntime(env: Environment): FunctionRuntime {
+export function createFunctionRuntime(
+  env: Environment,
+  options: { completionLag?: boolean } = {},
+): FunctionRuntime {
   const config = readArchiveConfig(env, { allowLocalToken: false });
   const { logger, metrics } = createObservability(env);
   const timeoutMs = optionalInteger(env, 'HAPPYTALK_TIMEOUT_MS');
@@ -52,6 +62,18 @@ export function createFunctionRuntime(env: Environment): FunctionRuntime {
       metrics.addMetric('UpstreamLatency', MetricUnit.Milliseconds, latencyMs);
       metrics.addMetric('UpstreamAttempts', MetricUnit.Count, attempts);
     },
+    ...(options.completionLag
+      ? {
+          onArchived: ({ final, completedAt, archivedAt }) => {
+            if (!final || completedAt === null) return;
+            // Clocks differ (HappyTalk's against Lambda's): a lag below zero is reported as none.
+            const seconds = Math.max(0, (Date.parse(archivedAt) - Date.parse(completedAt)) / 1000);
+            if (Number.isFinite(seconds)) {
+              metrics.addMetric(COMPLETION_TO_ARCHIVE_METRIC, MetricUnit.Seconds, seconds);
+            }
+          },
+        }
+      : {}),
   });
   return { logger, metrics, archive };
 }
