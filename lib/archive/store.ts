@@ -446,7 +446,7 @@ function versionOf(stamp: { versionId?: string | undefined }): { versionId?: str
 }
 
 /** Someone else wrote (or removed) the key between our read and our conditional write. */
-function isLostRace(error: unknown): boolean {
+export function isLostRace(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return (
@@ -515,7 +515,8 @@ function isMissingObject(error: unknown, versionId: string | undefined): boolean
   );
 }
 
-function isNotFound(error: unknown): boolean {
+/** S3 answered that the key does not exist. */
+export function isNotFound(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return error.name === 'NoSuchKey' || error.name === 'NotFound' || status === 404;
@@ -531,7 +532,8 @@ const ACCESS_ERRORS = new Set([
   'AllAccessDisabled',
 ]);
 
-function translateS3Error(error: unknown, action: string): Error {
+/** An S3 failure as the archive's error: access (not retryable) or unavailable (retryable). */
+export function translateS3Error(error: unknown, action: string): Error {
   const name = error instanceof Error ? error.name : 'UnknownError';
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   if (ACCESS_ERRORS.has(name) || status === 403) {
