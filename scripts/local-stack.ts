@@ -5,8 +5,13 @@
  * LOCAL_SECRETS_MANAGER_PORT (4584), LOCAL_SQS_PORT (4576).
  */
 import { fileURLToPath } from 'node:url';
-import { LOCAL_BUCKET, startLocalStack } from '../lib/local/stack.js';
-import { SAMPLE_ROOM_IDS, simulatorOptionsFromEnv } from '../lib/simulator/index.js';
+import {
+  LOCAL_BUCKET,
+  LOCAL_DEMO_ROOM_ID,
+  LOCAL_WATCH_INTERVAL_MS,
+  startLocalStack,
+} from '../lib/local/stack.js';
+import { controlCompletePath, SAMPLE_ROOM_IDS, simulatorOptionsFromEnv } from '../lib/simulator/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -31,6 +36,12 @@ happytalk-archive local stack is running (Ctrl-C to stop)
   S3 (s3rver)          ${stack.s3.endpoint}   bucket: ${LOCAL_BUCKET}, files in .local/s3/
   HTTP API             ${stack.apiUrl}
   CLI environment      .local/stack.env
+
+The completion watcher runs every ${LOCAL_WATCH_INTERVAL_MS / 1000} s: rooms that finish in the simulator are
+archived without a command (a few live rooms finish by themselves over the next 15 minutes).
+Finish the demo room, then look for it in the archive within a minute:
+  curl -s -X POST ${stack.simulator.url}${controlCompletePath(LOCAL_DEMO_ROOM_ID)}
+  npx happytalk-archive --env-file .local/stack.env get ${LOCAL_DEMO_ROOM_ID}
 
 Sample rooms: ${Object.entries(SAMPLE_ROOM_IDS)
   .map(([name, id]) => `${name}=${id}`)
