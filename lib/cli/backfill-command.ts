@@ -168,7 +168,8 @@ export function defaultCheckpointPath(scope: CheckpointScope): string {
   return join(CHECKPOINT_DIRECTORY, `${target}-${scope.from}-${scope.to}-${statuses}.jsonl`);
 }
 
-function queueUrlOf(value: string): string {
+/** `--via-queue`'s value: an http(s) SQS queue URL. */
+export function queueUrlOf(value: string): string {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -228,7 +229,8 @@ function day(flag: string) {
   };
 }
 
-function integer(flag: string, min: number) {
+/** A commander parser of a whole number of at least `min`. */
+export function integer(flag: string, min: number) {
   return (value: string): number => {
     const number = Number(value);
     if (!/^-?\d+$/.test(value.trim()) || number < min) {

@@ -11,6 +11,7 @@ import { transcriptOf } from '../transcript/normalize.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
 import { registerRetrievalCommands } from './retrieval-commands.js';
+import { registerWatchCommand } from './watch-command.js';
 
 /** Where the CLI reads and writes; replaced in tests. */
 export interface CliIo {
@@ -20,6 +21,8 @@ export interface CliIo {
   readonly readStdin: () => Promise<Uint8Array>;
   /** Where progress bars are drawn (stderr when it is a terminal); none in tests. */
   readonly progress?: NodeJS.WriteStream;
+  /** Ends `watch` after the pass running (default: SIGINT or SIGTERM). */
+  readonly signal?: AbortSignal;
 }
 
 const defaultIo: CliIo = {
@@ -129,6 +132,16 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     setExitCode: (code) => {
       exitCode = code;
     },
+  });
+
+  registerWatchCommand(program, {
+    env,
+    stdout: (chunk) => io.stdout(chunk),
+    logger,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+    ...(io.signal ? { signal: io.signal } : {}),
   });
 
   try {
