@@ -7,7 +7,7 @@ import { createS3Client, createSecretsManagerClient, lazySqsClient } from '../li
 import { SqsArchiveRequestQueue } from '../lib/queue/archive-requests.js';
 import { createCompletionWatcher, readWatchConfig } from '../lib/watch/service.js';
 import type { WatchPassReport } from '../lib/watch/watcher.js';
-import { createObservability } from './commons/runtime.js';
+import { createObservability, readClientTuning } from './commons/runtime.js';
 
 const env = process.env;
 const { logger, metrics } = createObservability(env);
@@ -26,6 +26,7 @@ const watcher = createCompletionWatcher(config, {
   // The first run comes at most one interval after the schedule was created (a rate schedule
   // without a start date starts at once): one interval back is the deployment, or earlier.
   firstWatermark: (now) => new Date(now.getTime() - config.intervalSeconds * 1000),
+  client: readClientTuning(env),
   logger,
 });
 

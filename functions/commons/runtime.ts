@@ -42,21 +42,12 @@ export function createFunctionRuntime(
 ): FunctionRuntime {
   const config = readArchiveConfig(env, { allowLocalToken: false });
   const { logger, metrics } = createObservability(env);
-  const timeoutMs = optionalInteger(env, 'HAPPYTALK_TIMEOUT_MS');
-  const maxAttempts = optionalInteger(env, 'HAPPYTALK_MAX_ATTEMPTS');
-  const totalBudgetMs = optionalInteger(env, 'HAPPYTALK_RETRY_BUDGET_MS');
   const secretMaxAgeMs = optionalInteger(env, 'HAPPYTALK_SECRET_MAX_AGE_MS');
   const archive = createArchiveService(config, {
     s3: createS3Client(env),
     secretsManager: createSecretsManagerClient(env),
     logger,
-    client: {
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      retry: {
-        ...(maxAttempts !== undefined ? { maxAttempts } : {}),
-        ...(totalBudgetMs !== undefined ? { totalBudgetMs } : {}),
-      },
-    },
+    client: readClientTuning(env),
     ...(secretMaxAgeMs !== undefined ? { secretMaxAgeMs } : {}),
     onFetched: ({ latencyMs, attempts }) => {
       metrics.addMetric('UpstreamLatency', MetricUnit.Milliseconds, latencyMs);
@@ -76,6 +67,26 @@ export function createFunctionRuntime(
       : {}),
   });
   return { logger, metrics, archive };
+}
+
+/**
+ * The HappyTalk client's optional tuning: `HAPPYTALK_TIMEOUT_MS`,
+ * `HAPPYTALK_MAX_ATTEMPTS`, `HAPPYTALK_RETRY_BUDGET_MS`.
+ */
+export function readClientTuning(env: Environment): {
+  timeoutMs?: number;
+  retry: { maxAttempts?: number; totalBudgetMs?: number };
+} {
+  const timeoutMs = optionalInteger(env, 'HAPPYTALK_TIMEOUT_MS');
+  const maxAttempts = optionalInteger(env, 'HAPPYTALK_MAX_ATTEMPTS');
+  const totalBudgetMs = optionalInteger(env, 'HAPPYTALK_RETRY_BUDGET_MS');
+  return {
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    retry: {
+      ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+      ...(totalBudgetMs !== undefined ? { totalBudgetMs } : {}),
+    },
+  };
 }
 
 /** Counts one archive outcome (`archived`, `updated`, `unchanged` or `failed`). */
