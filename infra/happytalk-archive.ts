@@ -37,7 +37,9 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FinalStatuses } from '../lib/happytalk/finality.js';
 import { ArchiveAnalytics } from './analytics.js';
+import { CompletionWatchSchedule } from './completion-watcher.js';
 import { ArchiveConfigError } from './errors.js';
 import { ArchiveReconciliation } from './reconciliation.js';
 
@@ -56,7 +58,13 @@ export const HAPPYTALK_BASE_URLS: Readonly<Record<HappyTalkEnvironment, string>>
 };
 
 /** The bundles `npm run build` writes, one directory each under `functionsDir`. */
-export const FUNCTION_BUNDLES = ['http-api', 'retrieval-api', 'archive-events', 'reconcile'] as const;
+export const FUNCTION_BUNDLES = [
+  'http-api',
+  'retrieval-api',
+  'archive-events',
+  'reconcile',
+  'completion-watcher',
+] as const;
 
 /** Key prefixes the functions write; `lib/archive/keys.ts` decides what goes under each. */
 export const ARCHIVE_PREFIXES = {
@@ -269,6 +277,36 @@ export interface HappyTalkArchiveProps {
   readonly reconcileGapAlarmDays?: number;
 
   /**
+   * How often the completion watcher lists the rooms HappyTalk finished and
+   * sends the ones not archived to the archive queue (whole minutes, 1 to
+   * 1440), or `'off'` for no watcher (events, reconcile and backfill only).
+   * @default Duration.minutes(5)
+   */
+  readonly completionWatchInterval?: Duration | 'off';
+
+  /**
+   * How far before its watermark each watcher run lists again, for clock skew
+   * and rooms HappyTalk writes late (whole minutes, 0 to 1440).
+   * @default Duration.minutes(10)
+   */
+  readonly completionWatchOverlap?: Duration;
+
+  /**
+   * Days the watcher's listing reaches back, today included (1–31): a room
+   * registered that long before it finishes is still found.
+   * @default 7
+   */
+  readonly completionWatchLookbackDays?: number;
+
+  /**
+   * The statuses of a finished room, the one definition the event path, the
+   * watcher, reconcile and backfill share: `2` completed and `4` ended in the
+   * chatbot; add `3` to archive deleted rooms as finished.
+   * @default ['2', '4']
+   */
+  readonly finalStatuses?: readonly string[];
+
+  /**
    * Name of the Glue database holding the `rooms` table and the `messages` view.
    * @default 'happytalk_archive'
    */
@@ -316,6 +354,10 @@ interface ArchiveSettings {
   readonly reconcileSchedule: string;
   readonly reconcileWindowDays: number;
   readonly reconcileGapAlarmDays: number;
+  readonly completionWatchInterval: Duration | 'off';
+  readonly completionWatchOverlap: Duration;
+  readonly completionWatchLookbackDays: number;
+  readonly finalStatuses: readonly string[];
   readonly glueDatabaseName: string;
   readonly athenaWorkGroupName: string;
   readonly athenaBytesScannedCutoffMb: number;
@@ -368,6 +410,10 @@ export class HappyTalkArchive extends Construct {
   readonly alarms: readonly Alarm[];
   /** The scheduled `reconcile` function that queues the rooms the archive missed. */
   readonly reconciliation: ArchiveReconciliation;
+  /** The completion watcher: its function and its schedule; undefined with `completionWatchInterval: 'off'`. */
+  readonly completionWatcher:
+    | { readonly function: LambdaFunction; readonly schedule: CompletionWatchSchedule }
+    | undefined;
   /** The Glue database, `rooms` table, `messages` view and Athena workgroup over `transcripts/`. */
   readonly analytics: ArchiveAnalytics;
 
@@ -394,6 +440,7 @@ export class HappyTalkArchive extends Construct {
       HAPPYTALK_SECRET_ID: this.secretId,
       HAPPYTALK_BASE_URL: settings.happytalkBaseUrl,
       HAPPYTALK_TIMEZONE: settings.happytalkTimezone,
+      HAPPYTALK_FINAL_STATUSES: settings.finalStatuses.join(','),
       POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
       POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchive',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -497,7 +544,12 @@ export class HappyTalkArchive extends Construct {
       gapAlarmDays: settings.reconcileGapAlarmDays,
       alarmTopic: this.alarmTopic,
     });
-    this.alarms = [...this.createAlarms(), ...this.reconciliation.alarms];
+    this.completionWatcher = this.createCompletionWatcher(settings, commonEnvironment, secret.keyArn);
+    this.alarms = [
+      ...this.createAlarms(),
+      ...this.reconciliation.alarms,
+      ...(this.completionWatcher?.schedule.alarms ?? []),
+    ];
     this.analytics = new ArchiveAnalytics(this, 'Analytics', {
       bucket: this.bucket,
       key: this.key,
@@ -508,6 +560,47 @@ export class HappyTalkArchive extends Construct {
     });
 
     this.acknowledgeNagFindings(settings);
+  }
+
+  /** The `completion-watcher` function (built as every function is) and its schedule; none when `off`. */
+  private createCompletionWatcher(
+    settings: ArchiveSettings,
+    commonEnvironment: Record<string, string>,
+    secretKeyArn: string | undefined,
+  ): HappyTalkArchive['completionWatcher'] {
+    const interval = settings.completionWatchInterval;
+    if (interval === 'off') return undefined;
+    const fn = this.createFunction('CompletionWatcherFunction', 'completion-watcher', settings, {
+      description:
+        'HappyTalk archive completion watcher: lists the rooms finished lately and queues the ones not archived',
+      timeout: Duration.minutes(5),
+      environment: {
+        ...commonEnvironment,
+        ARCHIVE_QUEUE_URL: this.queue.queueUrl,
+        WATCH_INTERVAL_SECONDS: String(interval.toSeconds()),
+        WATCH_OVERLAP_MINUTES: String(settings.completionWatchOverlap.toMinutes()),
+        WATCH_LOOKBACK_DAYS: String(settings.completionWatchLookbackDays),
+      },
+      secretKeyArn,
+      statements: (logGroup) =>
+        CompletionWatchSchedule.statements({
+          bucket: this.bucket,
+          key: this.key,
+          queue: this.queue,
+          logGroup,
+          secretArnForPolicy: this.secretArnForPolicy,
+          secretKeyArn,
+        }),
+    });
+    const schedule = new CompletionWatchSchedule(this, 'CompletionWatch', {
+      function: fn,
+      interval,
+      bucket: this.bucket,
+      alarmTopic: this.alarmTopic,
+      metricsNamespace: commonEnvironment.POWERTOOLS_METRICS_NAMESPACE ?? 'HappyTalkArchive',
+      serviceName: commonEnvironment.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive',
+    });
+    return { function: fn, schedule };
   }
 
   private createAccessLogBucket(settings: ArchiveSettings): Bucket {
@@ -618,6 +711,8 @@ export class HappyTalkArchive extends Construct {
       secretKeyArn: string | undefined;
       /** Read the archive only: no writes, no secret (the retrieval API). */
       readOnly?: boolean;
+      /** The function's own statements, instead of the archiving functions' (the log group is its own). */
+      statements?: (logGroup: LogGroup) => PolicyStatement[];
     },
   ): LambdaFunction {
     const logGroup = new LogGroup(this, `${id}LogGroup`, {
@@ -629,9 +724,11 @@ export class HappyTalkArchive extends Construct {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of the ${bundle} function of the HappyTalk archive`,
     });
-    const statements = options.readOnly
-      ? this.readOnlyStatements(logGroup)
-      : this.functionStatements(logGroup, options.secretKeyArn);
+    const statements =
+      options.statements?.(logGroup) ??
+      (options.readOnly
+        ? this.readOnlyStatements(logGroup)
+        : this.functionStatements(logGroup, options.secretKeyArn));
     for (const statement of statements) {
       role.addToPrincipalPolicy(statement);
     }
@@ -1061,6 +1158,19 @@ function resolveSettings(props: HappyTalkArchiveProps): ArchiveSettings {
     ),
     reconcileWindowDays: integer('reconcileWindowDays', props.reconcileWindowDays, 2, 1, 31),
     reconcileGapAlarmDays: integer('reconcileGapAlarmDays', props.reconcileGapAlarmDays, 3, 1, 7),
+    completionWatchInterval:
+      props.completionWatchInterval === 'off'
+        ? 'off'
+        : wholeMinutes('completionWatchInterval', props.completionWatchInterval, 5, 1, 1440),
+    completionWatchOverlap: wholeMinutes('completionWatchOverlap', props.completionWatchOverlap, 10, 0, 1440),
+    completionWatchLookbackDays: integer(
+      'completionWatchLookbackDays',
+      props.completionWatchLookbackDays,
+      7,
+      1,
+      31,
+    ),
+    finalStatuses: finalStatuses(props.finalStatuses),
     glueDatabaseName: matching(
       'glueDatabaseName',
       props.glueDatabaseName,
@@ -1125,6 +1235,35 @@ function seconds(
     );
   }
   return value;
+}
+
+function wholeMinutes(
+  name: string,
+  value: Duration | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): Duration {
+  if (value === undefined) return Duration.minutes(fallback);
+  const seconds = value.toSeconds();
+  if (Token.isUnresolved(seconds)) {
+    throw new ArchiveConfigError(`${name} must be a known number of minutes, got a token`);
+  }
+  if (seconds % 60 !== 0 || seconds / 60 < min || seconds / 60 > max) {
+    throw new ArchiveConfigError(
+      `${name} must be a whole number of minutes from ${min} to ${max}, got ${seconds} s`,
+    );
+  }
+  return Duration.minutes(seconds / 60);
+}
+
+/** The functions' own definition of the final statuses checks them, so that synth and run time agree. */
+function finalStatuses(value: readonly string[] | undefined): readonly string[] {
+  try {
+    return new FinalStatuses(value?.map((code) => code.trim())).codes;
+  } catch (error) {
+    throw new ArchiveConfigError(`finalStatuses: ${(error as Error).message}`);
+  }
 }
 
 function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
