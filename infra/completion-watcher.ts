@@ -1,21 +1,12 @@
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IMetric,
-  Metric,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { Key } from 'aws-cdk-lib/aws-kms';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** The metric the watcher records after each pass and the lag alarm watches (`functions/completion-watcher.ts`). */
@@ -42,8 +33,8 @@ export interface CompletionWatchScheduleProps {
 /**
  * Runs the completion watcher on an EventBridge Scheduler rate schedule, and
  * alarms when its lag (now less the watermark) stays above three intervals,
- * or it stops reporting: stuck, failing, or not running. Also its function's
- * errors (a crash: a failed pass is reported, not thrown) and throttles.
+ * or it stops reporting: stuck, failing, or not running. (Its function's
+ * errors and throttles are alarmed with the other functions'.)
  */
 export class CompletionWatchSchedule extends Construct {
   readonly schedule: Schedule;
@@ -52,7 +43,6 @@ export class CompletionWatchSchedule extends Construct {
   /** `WatcherLagSeconds`, maximum per interval. */
   readonly lagMetric: Metric;
   readonly lagAlarm: Alarm;
-  readonly alarms: readonly Alarm[];
 
   constructor(scope: Construct, id: string, props: CompletionWatchScheduleProps) {
     super(scope, id);
@@ -98,94 +88,9 @@ export class CompletionWatchSchedule extends Construct {
       datapointsToAlarm: 2,
       treatMissingData: TreatMissingData.BREACHING,
     });
-    const period = Duration.minutes(5);
-    const alarmOn = (alarmId: string, metric: IMetric, description: string): Alarm =>
-      new Alarm(this, alarmId, {
-        alarmDescription: `HappyTalk archive: ${description}`,
-        metric,
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-    this.alarms = [
-      this.lagAlarm,
-      alarmOn(
-        'FunctionErrorsAlarm',
-        props.function.metricErrors({ period, statistic: 'Sum' }),
-        'the completion-watcher function crashed',
-      ),
-      alarmOn(
-        'FunctionThrottlesAlarm',
-        props.function.metricThrottles({ period, statistic: 'Sum' }),
-        'the completion-watcher function was throttled',
-      ),
-    ];
-    for (const alarm of this.alarms) {
-      alarm.addAlarmAction(new SnsAction(props.alarmTopic));
-      alarm.addOkAction(new SnsAction(props.alarmTopic));
-    }
+    this.lagAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
+    this.lagAlarm.addOkAction(new SnsAction(props.alarmTopic));
     this.acknowledgeNagFindings(props);
-  }
-
-  /**
-   * What the watcher may do: list rooms through the token secret (granted by
-   * the caller, as to every function that calls HappyTalk), read the index,
-   * read and write its state, and send to the archive queue. Nothing else of
-   * the bucket: no transcript, no raw answer.
-   */
-  static statements(props: {
-    bucket: Bucket;
-    key: Key;
-    queue: Queue;
-    logGroup: LogGroup;
-    secretArnForPolicy: string;
-    secretKeyArn: string | undefined;
-  }): PolicyStatement[] {
-    const statements = [
-      new PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [props.logGroup.logGroupArn],
-      }),
-      new PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [
-          props.bucket.arnForObjects(`${INDEX_PREFIX}*`),
-          props.bucket.arnForObjects(`${WATCHER_STATE_PREFIX}*`),
-        ],
-      }),
-      new PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: [props.bucket.arnForObjects(`${WATCHER_STATE_PREFIX}*`)],
-      }),
-      // A missing index or state answers 404 instead of 403 (a first run has no state yet).
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [props.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${INDEX_PREFIX}*`, `${WATCHER_STATE_PREFIX}*`] } },
-      }),
-      new PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [props.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-      }),
-      new PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.secretArnForPolicy],
-      }),
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.queue.queueArn] }),
-    ];
-    if (props.secretKeyArn !== undefined) {
-      statements.push(
-        new PolicyStatement({
-          actions: ['kms:Decrypt'],
-          resources: [props.secretKeyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
-        }),
-      );
-    }
-    return statements;
   }
 
   private acknowledgeNagFindings(props: CompletionWatchScheduleProps): void {

@@ -39,7 +39,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FinalStatuses } from '../lib/happytalk/finality.js';
 import { ArchiveAnalytics } from './analytics.js';
-import { CompletionWatchSchedule } from './completion-watcher.js';
+import { CompletionWatchSchedule, WATCHER_STATE_PREFIX } from './completion-watcher.js';
 import { ArchiveConfigError } from './errors.js';
 import { ArchiveReconciliation } from './reconciliation.js';
 
@@ -548,7 +548,7 @@ export class HappyTalkArchive extends Construct {
     this.alarms = [
       ...this.createAlarms(),
       ...this.reconciliation.alarms,
-      ...(this.completionWatcher?.schedule.alarms ?? []),
+      ...(this.completionWatcher ? [this.completionWatcher.schedule.lagAlarm] : []),
     ];
     this.analytics = new ArchiveAnalytics(this, 'Analytics', {
       bucket: this.bucket,
@@ -582,15 +582,7 @@ export class HappyTalkArchive extends Construct {
         WATCH_LOOKBACK_DAYS: String(settings.completionWatchLookbackDays),
       },
       secretKeyArn,
-      statements: (logGroup) =>
-        CompletionWatchSchedule.statements({
-          bucket: this.bucket,
-          key: this.key,
-          queue: this.queue,
-          logGroup,
-          secretArnForPolicy: this.secretArnForPolicy,
-          secretKeyArn,
-        }),
+      statements: (logGroup) => this.watcherStatements(logGroup, secretKeyArn),
     });
     const schedule = new CompletionWatchSchedule(this, 'CompletionWatch', {
       function: fn,
@@ -755,10 +747,7 @@ export class HappyTalkArchive extends Construct {
   private readOnlyStatements(logGroup: LogGroup): PolicyStatement[] {
     const prefixes = Object.values(ARCHIVE_PREFIXES);
     return [
-      new PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      }),
+      this.logStatement(logGroup),
       new PolicyStatement({
         actions: ['s3:GetObject', 's3:GetObjectVersion'],
         resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
@@ -768,22 +757,15 @@ export class HappyTalkArchive extends Construct {
         resources: [this.bucket.bucketArn],
         conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
       }),
-      new PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-      }),
+      this.archiveKeyStatement(['kms:Decrypt']),
     ];
   }
 
   /** The statements both archiving functions share, beside what CDK adds for tracing and the event source. */
   private functionStatements(logGroup: LogGroup, secretKeyArn: string | undefined): PolicyStatement[] {
     const prefixes = Object.values(ARCHIVE_PREFIXES);
-    const statements = [
-      new PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      }),
+    return [
+      this.logStatement(logGroup),
       new PolicyStatement({
         actions: ['s3:PutObject'],
         resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
@@ -801,26 +783,76 @@ export class HappyTalkArchive extends Construct {
         resources: [this.bucket.bucketArn],
         conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
       }),
+      this.archiveKeyStatement(['kms:Decrypt', 'kms:GenerateDataKey']),
+      ...this.secretStatements(secretKeyArn),
+    ];
+  }
+
+  /**
+   * The completion watcher's statements: the room list through the secret, the
+   * index read, its own state read and written, the archive queue; no
+   * transcript, no raw answer.
+   */
+  private watcherStatements(logGroup: LogGroup, secretKeyArn: string | undefined): PolicyStatement[] {
+    const readable = [ARCHIVE_PREFIXES.index, WATCHER_STATE_PREFIX];
+    return [
+      this.logStatement(logGroup),
       new PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        actions: ['s3:GetObject'],
+        resources: readable.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
       }),
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${WATCHER_STATE_PREFIX}*`)],
+      }),
+      // A missing index or state answers 404 instead of 403 (a first run has no state yet).
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': readable.map((prefix) => `${prefix}*`) } },
+      }),
+      this.archiveKeyStatement(['kms:Decrypt', 'kms:GenerateDataKey']),
+      ...this.secretStatements(secretKeyArn),
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }),
+    ];
+  }
+
+  /** Writing to the function's own log group. */
+  private logStatement(logGroup: LogGroup): PolicyStatement {
+    return new PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    });
+  }
+
+  /** The archive key, used only through S3 (SSE-KMS). */
+  private archiveKeyStatement(actions: string[]): PolicyStatement {
+    return new PolicyStatement({
+      actions,
+      resources: [this.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+    });
+  }
+
+  /** Reading the HappyTalk token, and its customer-managed key through Secrets Manager when it has one. */
+  private secretStatements(secretKeyArn: string | undefined): PolicyStatement[] {
+    return [
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
         resources: [this.secretArnForPolicy],
       }),
+      ...(secretKeyArn === undefined
+        ? []
+        : [
+            new PolicyStatement({
+              actions: ['kms:Decrypt'],
+              resources: [secretKeyArn],
+              conditions: {
+                StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` },
+              },
+            }),
+          ]),
     ];
-    if (secretKeyArn !== undefined) {
-      statements.push(
-        new PolicyStatement({
-          actions: ['kms:Decrypt'],
-          resources: [secretKeyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
-        }),
-      );
-    }
-    return statements;
   }
 
   private createHttpApi(settings: ArchiveSettings): { api: HttpApi; stage: HttpStage } {
@@ -989,6 +1021,21 @@ export class HappyTalkArchive extends Construct {
         this.archiveEventsFunction.metricThrottles({ period, statistic: 'Sum' }),
         'the archive-events function was throttled',
       ),
+      ...(this.completionWatcher === undefined
+        ? []
+        : [
+            // A failed pass is reported, not thrown: Errors are crashes. The lag alarm watches the rest.
+            alarmOn(
+              'CompletionWatcherFunctionErrorsAlarm',
+              this.completionWatcher.function.metricErrors({ period, statistic: 'Sum' }),
+              'the completion-watcher function crashed',
+            ),
+            alarmOn(
+              'CompletionWatcherFunctionThrottlesAlarm',
+              this.completionWatcher.function.metricThrottles({ period, statistic: 'Sum' }),
+              'the completion-watcher function was throttled',
+            ),
+          ]),
     ];
   }
 
@@ -1237,24 +1284,21 @@ function seconds(
   return value;
 }
 
-function wholeMinutes(
-  name: string,
-  value: Duration | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): Duration {
-  if (value === undefined) return Duration.minutes(fallback);
-  const seconds = value.toSeconds();
-  if (Token.isUnresolved(seconds)) {
-    throw new ArchiveConfigError(`${name} must be a known number of minutes, got a token`);
-  }
-  if (seconds % 60 !== 0 || seconds / 60 < min || seconds / 60 > max) {
+/** A duration of whole minutes from `min` to `max` (a schedule's rate counts in minutes). */
+function wholeMinutes(name: string, value: Duration | undefined, fallback: number, min: number, max: number) {
+  const duration = value ?? Duration.minutes(fallback);
+  const minutes = duration.toSeconds() / 60;
+  if (
+    Token.isUnresolved(duration.toSeconds()) ||
+    !Number.isInteger(minutes) ||
+    minutes < min ||
+    minutes > max
+  ) {
     throw new ArchiveConfigError(
-      `${name} must be a whole number of minutes from ${min} to ${max}, got ${seconds} s`,
+      `${name} must be a whole number of minutes from ${min} to ${max}, got ${duration.toSeconds()} s`,
     );
   }
-  return Duration.minutes(seconds / 60);
+  return Duration.minutes(minutes);
 }
 
 /** The functions' own definition of the final statuses checks them, so that synth and run time agree. */

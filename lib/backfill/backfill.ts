@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import type { ArchiveSummary } from '../archive/archive-room.js';
-import { ArchiveError, ConfigurationError } from '../errors.js';
+import { ArchiveError, ConfigurationError, FATAL_ERROR_CODES } from '../errors.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import {
   type DayWindow,
@@ -99,16 +99,6 @@ export interface BackfillSummary extends BackfillProgress {
   readonly aborted?: { readonly code: string; readonly message: string };
 }
 
-/** Errors that would fail every other room too: stop instead of trying them all. */
-const FATAL_CODES: ReadonlySet<string> = new Set([
-  'UPSTREAM_AUTH',
-  'UPSTREAM_REJECTED',
-  'STORAGE_ACCESS',
-  'SECRET_ACCESS',
-  'SECRET_MALFORMED',
-  'CONFIGURATION',
-]);
-
 const STATUSES: ReadonlySet<number> = new Set(Object.values(ROOM_LIST_STATUSES));
 
 class BackfillAborted extends Error {}
@@ -161,7 +151,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     counts.processed += 1;
     failures.push({ room_id: roomId, code, message });
     logger.warn('backfill: room failed', { room_id: roomId, code, message });
-    if (FATAL_CODES.has(code) && aborted === undefined) aborted = { code, message };
+    if (FATAL_ERROR_CODES.has(code) && aborted === undefined) aborted = { code, message };
   };
 
   const archiveOne = async (room: ListedRoom, archive: (roomId: string) => Promise<ArchiveSummary>) => {

@@ -1,7 +1,7 @@
 import PQueue from 'p-queue';
 import type { ArchiveSummary } from '../archive/archive-room.js';
 import type { IndexRecord } from '../archive/store.js';
-import { ArchiveError, ConfigurationError } from '../errors.js';
+import { ArchiveError, ConfigurationError, FATAL_ERROR_CODES } from '../errors.js';
 import type { FinalStatuses } from '../happytalk/finality.js';
 import {
   addDays,
@@ -177,7 +177,7 @@ export async function watchPass(deps: WatchDeps): Promise<WatchPassReport> {
   }
 
   const holding = failures.filter((failure) => !ROOM_PERMANENT_CODES.has(failure.code));
-  const fatal = holding.find((failure) => FATAL_CODES.has(failure.code));
+  const fatal = holding.find((failure) => FATAL_ERROR_CODES.has(failure.code));
   if (fatal) aborted ??= { code: fatal.code, message: fatal.message };
   let watermark = stored?.state.watermark ?? null;
   if (stored && !aborted && holding.length === 0 && failedWindows.length === 0) {
@@ -223,16 +223,6 @@ export async function watchPass(deps: WatchDeps): Promise<WatchPassReport> {
   });
   return report;
 }
-
-/** Errors that every other room would hit too: the pass stops and the watermark stays. */
-export const FATAL_CODES: ReadonlySet<string> = new Set([
-  'UPSTREAM_AUTH',
-  'UPSTREAM_REJECTED',
-  'STORAGE_ACCESS',
-  'SECRET_ACCESS',
-  'SECRET_MALFORMED',
-  'CONFIGURATION',
-]);
 
 type ListingEvent =
   | { kind: 'seen'; count: number }
@@ -356,7 +346,7 @@ async function sendGaps(
         const message = error instanceof Error ? error.message : String(error);
         logger.warn('watcher: room failed', { room_id: roomId, code, message });
         failures.push({ room_id: roomId, code, message });
-        if (FATAL_CODES.has(code)) fatal = true;
+        if (FATAL_ERROR_CODES.has(code)) fatal = true;
       }
     }),
   );
