@@ -5,6 +5,8 @@ import type { SuiteContext, SuiteOutcome } from './suite.js';
 
 interface SizeTimings {
   messages: number;
+  /** Every message is a button or template message (template V2 and V1 contents). */
+  templates: boolean;
   bytes: number;
   iterations: number;
   subjectMs: number[];
@@ -20,6 +22,7 @@ interface SizeTimings {
  */
 export async function measureNormalization(context: SuiteContext): Promise<SuiteOutcome> {
   const sizes = context.smoke ? [10, 100, 1_000] : [10, 1_000, 100_000];
+  const templateSizes = context.smoke ? [100] : [1_000];
   const { sizes: timings } = await runJsonChild<{ sizes: SizeTimings[] }>(
     context.runtime.binary,
     ['--expose-gc', ...TSX_IMPORT, `${ROOT}bench/runners/normalization.ts`],
@@ -27,6 +30,7 @@ export async function measureNormalization(context: SuiteContext): Promise<Suite
       env: {
         BENCH_CONFIG: JSON.stringify({
           sizes,
+          templateSizes,
           samples: context.smoke ? 1 : 11,
           warmup: context.smoke ? 0 : 2,
           warmupMs: context.smoke ? 0 : 500,
@@ -38,12 +42,14 @@ export async function measureNormalization(context: SuiteContext): Promise<Suite
     },
   );
 
-  const perMessage = timings.map((size) => ({
+  const perSize = (size: SizeTimings) => ({
     size,
     subjectUs: (median(size.subjectMs) * 1000) / size.messages,
     encodedUs: (median(size.encodedMs) * 1000) / size.messages,
     floorUs: (median(size.floorMs) * 1000) / size.messages,
-  }));
+  });
+  const perMessage = timings.filter((size) => !size.templates).map(perSize);
+  const templated = timings.filter((size) => size.templates).map(perSize);
   const results: BenchResult[] = [];
   for (const { size, subjectUs, encodedUs, floorUs } of perMessage) {
     results.push(
@@ -66,6 +72,27 @@ export async function measureNormalization(context: SuiteContext): Promise<Suite
         unit: 'messages/s',
         floor: 1e6 / floorUs,
       }),
+    );
+  }
+  for (const { size, subjectUs, floorUs } of templated) {
+    const plain = perMessage.find((candidate) => candidate.size.messages === size.messages);
+    results.push(
+      benchResult({
+        name: `normalization.templates.${size.messages}.time_per_message`,
+        value: subjectUs,
+        unit: 'µs',
+        floor: floorUs,
+      }),
+      ...(plain
+        ? [
+            benchResult({
+              name: `normalization.templates.${size.messages}.vs_text_room`,
+              value: subjectUs,
+              unit: 'µs',
+              floor: plain.subjectUs,
+            }),
+          ]
+        : []),
     );
   }
   const middle = perMessage[1];
@@ -94,9 +121,9 @@ export async function measureNormalization(context: SuiteContext): Promise<Suite
     );
   }
 
-  const rows = perMessage.map(
+  const rows = [...perMessage, ...templated].map(
     ({ size }) =>
-      `${size.messages.toLocaleString('en-US')} messages: ${(size.bytes / 1024).toFixed(0)} KiB, ${size.subjectMs.length} samples of ${size.iterations} run(s)`,
+      `${size.messages.toLocaleString('en-US')} messages${size.templates ? ', every one a template' : ''}: ${(size.bytes / 1024).toFixed(0)} KiB, ${size.subjectMs.length} samples of ${size.iterations} run(s)`,
   );
   const section = [
     '## 3. Normalization',
@@ -117,6 +144,10 @@ export async function measureNormalization(context: SuiteContext): Promise<Suite
     '(UTF-8 bytes, a slice of messages at a time) instead of `JSON.stringify`: it includes the UTF-8 encoding, which',
     'the string path leaves to the S3 client (which then does it more than once), so it is the cost of the line as',
     'written; `encodeTranscriptLine` is checked to give the same bytes on every size.',
+    '`normalization.templates.N.*` is the same room with every message a button or template message (the template',
+    'V2 and V1 contents of the sample rooms, in turn: keyword menus, link buttons, images, a template with nothing',
+    'readable, a broken V1 button): `time_per_message` against its own floor, and `vs_text_room` against the time per',
+    'message of the text room of the same size: the cost of reading template contents.',
     '',
     ...rows.map((row) => `- ${row}`),
     '',

@@ -9,6 +9,7 @@ import {
   glueColumnsFromJsonSchema,
   prestoType,
   readTranscriptJsonSchema,
+  structFields,
 } from './glue-schema.js';
 
 /** The table of transcripts, one row per room. */
@@ -182,7 +183,10 @@ export class ArchiveAnalytics extends Construct {
   }
 }
 
-/** A message field the view selects, by its path below one element of `messages`. */
+/**
+ * A message field the view selects, by its path below one element of
+ * `messages`; scalars, and the lists named in {@link LIST_FIELDS}.
+ */
 const MESSAGE_FIELDS: readonly (readonly [column: string, path: string])[] = [
   ['message_id', 'id'],
   ['from_id', 'from_id'],
@@ -196,6 +200,7 @@ const MESSAGE_FIELDS: readonly (readonly [column: string, path: string])[] = [
   ['contents', 'contents'],
   ['sent_at', 'sent_at'],
   ['read_at', 'read_at'],
+  ['buttons', 'buttons'],
 ];
 
 /** A room field the view repeats on each message row, by its path in the `rooms` table. */
@@ -210,10 +215,17 @@ const ROOM_FIELDS: readonly (readonly [column: string, path: string])[] = [
   ['room_registered_at', 'chat.registered_at'],
 ];
 
+/** Room fields the view repeats on each message row after the message's own columns. */
+const TRAILING_ROOM_FIELDS: readonly (readonly [column: string, path: string])[] = [['tags', 'chat.tags']];
+
+/** The fields the view selects as lists rather than scalars: a room's tags, a message's buttons. */
+const LIST_FIELDS: ReadonlySet<string> = new Set(['chat.tags', 'buttons']);
+
 /**
  * The SQL and the columns of the `messages` view. Every path it selects must
- * exist in the `rooms` columns as a scalar: a schema change that removed or
- * retyped one fails here, at synth, rather than in Athena.
+ * exist in the `rooms` columns as a scalar (or, for `chat.tags` and `buttons`,
+ * a list): a schema change that removed or retyped one fails here, at synth,
+ * rather than in Athena.
  */
 export function messagesViewDefinition(
   databaseName: string,
@@ -228,15 +240,20 @@ export function messagesViewDefinition(
   const messageType = /^array<(.*)>$/.exec(tableTypes.get('messages') ?? '')?.[1];
   if (messageType === undefined) throw new Error('the rooms table has no messages array');
   const roomColumns = ROOM_FIELDS.map(([name, path]) => ({ name, type: typeAt(path, tableTypes), path }));
+  const trailingColumns = TRAILING_ROOM_FIELDS.map(([name, path]) => ({
+    name,
+    type: typeAt(path, tableTypes),
+    path,
+  }));
   const messageColumns = MESSAGE_FIELDS.map(([name, path]) => ({
     name,
     type: typeAt(path, new Map([['', messageType]]), ''),
     path,
   }));
   const sql = [
-    `SELECT ${[...roomColumns.map((c) => c.name), 'message_index', ...messageColumns.map((c) => `message.${c.path} AS ${c.name}`)].join(', ')}`,
+    `SELECT ${[...roomColumns.map((c) => c.name), 'message_index', ...messageColumns.map((c) => `message.${c.path} AS ${c.name}`), ...trailingColumns.map((c) => c.name)].join(', ')}`,
     'FROM (',
-    `  SELECT ${roomColumns.map((c) => `r.${c.path} AS ${c.name}`).join(', ')}, u.message_index, r.messages[u.message_index] AS message`,
+    `  SELECT ${[...roomColumns, ...trailingColumns].map((c) => `r.${c.path} AS ${c.name}`).join(', ')}, u.message_index, r.messages[u.message_index] AS message`,
     `  FROM "${databaseName}"."${ROOMS_TABLE}" r`,
     '  CROSS JOIN UNNEST(IF(cardinality(r.messages) > 0, sequence(1, cardinality(r.messages)), CAST(ARRAY[] AS array(bigint)))) AS u (message_index)',
     ')',
@@ -247,6 +264,7 @@ export function messagesViewDefinition(
       ...roomColumns.map(({ name, type }) => ({ name, type })),
       { name: 'message_index', type: 'bigint', comment: 'Position of the message in the room, from 1' },
       ...messageColumns.map(({ name, type }) => ({ name, type })),
+      ...trailingColumns.map(({ name, type }) => ({ name, type })),
     ],
   };
 }
@@ -258,30 +276,14 @@ function typeAt(path: string, roots: ReadonlyMap<string, string>, rootName?: str
   for (const field of rest) {
     type = type === undefined ? undefined : structFields(type).get(field);
   }
+  if (LIST_FIELDS.has(path)) {
+    if (type === undefined || !type.startsWith('array<')) {
+      throw new Error(`the messages view selects ${path}, which is not a list field of the rooms table`);
+    }
+    return type;
+  }
   if (type === undefined || /[<>]/.test(type)) {
     throw new Error(`the messages view selects ${path}, which is not a scalar field of the rooms table`);
   }
   return type;
-}
-
-/** The fields of a `struct<a:t,b:struct<…>>` type, split at the top level. */
-export function structFields(type: string): Map<string, string> {
-  const fields = new Map<string, string>();
-  const match = /^struct<(.*)>$/.exec(type);
-  if (!match?.[1]) return fields;
-  let depth = 0;
-  let start = 0;
-  const body = match[1];
-  for (let index = 0; index <= body.length; index++) {
-    const character = body[index];
-    if (character === '<') depth += 1;
-    if (character === '>') depth -= 1;
-    if ((character === ',' && depth === 0) || index === body.length) {
-      const part = body.slice(start, index);
-      const colon = part.indexOf(':');
-      fields.set(part.slice(0, colon), part.slice(colon + 1));
-      start = index + 1;
-    }
-  }
-  return fields;
 }

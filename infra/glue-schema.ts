@@ -101,18 +101,54 @@ export function hiveType(node: JsonSchemaNode, root: JsonSchemaNode): string {
   }
 }
 
-/** The Presto/Trino type of a scalar Hive type, for the view definitions Athena reads. */
+const PRESTO_SCALARS: Readonly<Record<string, string>> = {
+  string: 'varchar',
+  bigint: 'bigint',
+  int: 'integer',
+  double: 'double',
+  boolean: 'boolean',
+};
+
+/**
+ * The Presto/Trino type of a Hive type, for the view definitions Athena reads:
+ * scalars, `array<…>` as `array(…)`, `map<k,v>` as `map(k, v)`, and
+ * `struct<a:t,…>` as `row(a t, …)`.
+ */
 export function prestoType(hive: string): string {
-  const types: Record<string, string> = {
-    string: 'varchar',
-    bigint: 'bigint',
-    int: 'integer',
-    double: 'double',
-    boolean: 'boolean',
-  };
-  const type = types[hive];
+  const array = /^array<(.+)>$/.exec(hive);
+  if (array?.[1] !== undefined) return `array(${prestoType(array[1])})`;
+  const map = /^map<([a-z]+),(.+)>$/.exec(hive);
+  if (map?.[1] !== undefined && map[2] !== undefined)
+    return `map(${prestoType(map[1])}, ${prestoType(map[2])})`;
+  if (hive.startsWith('struct<')) {
+    const fields = [...structFields(hive)].map(([name, type]) => `${name} ${prestoType(type)}`);
+    return `row(${fields.join(', ')})`;
+  }
+  const type = PRESTO_SCALARS[hive];
   if (type === undefined) throw new Error(`no Presto type for the Hive type ${hive}`);
   return type;
+}
+
+/** The fields of a `struct<a:t,b:struct<…>>` type, split at the top level. */
+export function structFields(type: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  const match = /^struct<(.*)>$/.exec(type);
+  if (!match?.[1]) return fields;
+  let depth = 0;
+  let start = 0;
+  const body = match[1];
+  for (let index = 0; index <= body.length; index++) {
+    const character = body[index];
+    if (character === '<') depth += 1;
+    if (character === '>') depth -= 1;
+    if ((character === ',' && depth === 0) || index === body.length) {
+      const part = body.slice(start, index);
+      const colon = part.indexOf(':');
+      fields.set(part.slice(0, colon), part.slice(colon + 1));
+      start = index + 1;
+    }
+  }
+  return fields;
 }
 
 function resolve(node: JsonSchemaNode, root: JsonSchemaNode): JsonSchemaNode {

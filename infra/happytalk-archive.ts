@@ -18,7 +18,7 @@ import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-c
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, Grant, type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -73,6 +73,24 @@ export const ARCHIVE_PREFIXES = {
   index: 'index/',
   attachments: 'attachments/',
 } as const;
+
+/** Why each archive prefix is granted with a wildcard: the cdk-nag acknowledgement of its IAM5 finding. */
+const ARCHIVE_PREFIX_REASONS: Readonly<
+  Record<(typeof ARCHIVE_PREFIXES)[keyof typeof ARCHIVE_PREFIXES], string>
+> = {
+  [ARCHIVE_PREFIXES.raw]:
+    'Room keys are raw/year=YYYY/month=MM/day=DD/<room_id>.json, decided at run time: objects under raw/ ' +
+    'are the narrowest resource that covers them.',
+  [ARCHIVE_PREFIXES.transcripts]:
+    'Room keys are transcripts/year=YYYY/month=MM/day=DD/<room_id>.json, decided at run time: objects under ' +
+    'transcripts/ are the narrowest resource that covers them.',
+  [ARCHIVE_PREFIXES.index]:
+    'Room keys are index/rooms/<room_id>.json, decided at run time: objects under index/ are the narrowest ' +
+    'resource that covers them.',
+  [ARCHIVE_PREFIXES.attachments]:
+    'Attachment keys are attachments/<sha256 of the image>, decided at run time: objects under ' +
+    'attachments/ are the narrowest resource that covers them.',
+};
 
 const DEFAULT_FUNCTIONS_DIR = fileURLToPath(new URL('../dist/functions/', import.meta.url));
 
@@ -595,6 +613,61 @@ export class HappyTalkArchive extends Construct {
     return { function: fn, schedule };
   }
 
+  /**
+   * Grants what `happytalk-archive reindex` needs to derive transcripts again
+   * from the archived raw responses, and nothing more: read (every version)
+   * `raw/`, `transcripts/` and `index/`; write `transcripts/` and `index/`,
+   * never `raw/`; list those three prefixes; use the archive key through S3
+   * only. No HappyTalk secret: reindex never calls HappyTalk. Give it to the
+   * role an operator assumes to run the CLI.
+   */
+  grantReindex(grantee: IGrantable): Grant {
+    const objects = (...prefixes: string[]) =>
+      prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
+    const { raw, transcripts, index } = ARCHIVE_PREFIXES;
+    const grant = Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resourceArns: objects(raw, transcripts, index),
+    })
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['s3:PutObject'],
+          resourceArns: objects(transcripts, index),
+        }),
+      )
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['s3:ListBucket'],
+          resourceArns: [this.bucket.bucketArn],
+          conditions: {
+            StringLike: { 's3:prefix': [raw, transcripts, index].map((prefix) => `${prefix}*`) },
+          },
+        }),
+      )
+      .combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resourceArns: [this.key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+    const principal = grantee.grantPrincipal;
+    if (Construct.isConstruct(principal)) {
+      const bucketArn = `<${this.logicalIdOf(this.bucket.node.defaultChild as CfnBucket)}.Arn>`;
+      Validations.of(principal).acknowledge(
+        ...[raw, transcripts, index].map((prefix) => ({
+          id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
+          reason: ARCHIVE_PREFIX_REASONS[prefix],
+        })),
+      );
+    }
+    return grant;
+  }
+
   private createAccessLogBucket(settings: ArchiveSettings): Bucket {
     return new Bucket(this, 'AccessLogBucket', {
       // S3 server access logging can only deliver to SSE-S3 encrypted buckets.
@@ -1046,20 +1119,6 @@ export class HappyTalkArchive extends Construct {
    */
   private acknowledgeNagFindings(settings: ArchiveSettings): void {
     const bucketArn = `<${this.logicalIdOf(this.bucket.node.defaultChild as CfnBucket)}.Arn>`;
-    const prefixReason: Record<string, string> = {
-      [ARCHIVE_PREFIXES.raw]:
-        'Room keys are raw/year=YYYY/month=MM/day=DD/<room_id>.json, decided at run time: objects under raw/ ' +
-        'are the narrowest resource that covers them.',
-      [ARCHIVE_PREFIXES.transcripts]:
-        'Room keys are transcripts/year=YYYY/month=MM/day=DD/<room_id>.json, decided at run time: objects under ' +
-        'transcripts/ are the narrowest resource that covers them.',
-      [ARCHIVE_PREFIXES.index]:
-        'Room keys are index/rooms/<room_id>.json, decided at run time: objects under index/ are the narrowest ' +
-        'resource that covers them.',
-      [ARCHIVE_PREFIXES.attachments]:
-        'Attachment keys are attachments/<sha256 of the image>, decided at run time: objects under ' +
-        'attachments/ are the narrowest resource that covers them.',
-    };
     for (const fn of [this.httpApiFunction, this.retrievalFunction, this.archiveEventsFunction]) {
       const role = fn.role;
       if (role === undefined) continue;
@@ -1070,7 +1129,7 @@ export class HappyTalkArchive extends Construct {
             'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
             'resource-level permissions (X-Ray accepts only "*").',
         },
-        ...Object.entries(prefixReason).map(([prefix, reason]) => ({
+        ...Object.entries(ARCHIVE_PREFIX_REASONS).map(([prefix, reason]) => ({
           id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
           reason,
         })),

@@ -52,6 +52,10 @@ Archive a sample room with the CLI (in another terminal):
 Read it back:
   npx happytalk-archive --env-file .local/stack.env get ${room}
 
+A room of today, with template V2 messages (bot keywords, link buttons, an image):
+  npx happytalk-archive --env-file .local/stack.env archive ${SAMPLE_ROOM_IDS.templatesV2}
+  curl -s '${stack.apiUrl}/rooms/${SAMPLE_ROOM_IDS.templatesV2}/archive?format=html' > v2-room.html
+
 Or through the Lambda handlers:
   curl -s -X POST ${stack.apiUrl}/rooms/${room}/archive
   curl -s ${stack.apiUrl}/rooms/${room}/archive

@@ -2,11 +2,20 @@
 // response against JSON.parse + JSON.stringify of the same bytes, for rooms of several sizes.
 import { createHash } from 'node:crypto';
 import { parseChatData } from '../../lib/happytalk/client.js';
-import { encodePhpJson, generateRoom, makeRoomId } from '../../lib/simulator/index.js';
+import {
+  encodePhpJson,
+  generateRoom,
+  makeRoomId,
+  SAMPLE_ROOM_IDS,
+  type SimRoom,
+  sampleRooms,
+} from '../../lib/simulator/index.js';
 import { encodeTranscriptLine, transcriptOf } from '../../lib/transcript/normalize.js';
 
 interface Config {
   sizes: number[];
+  /** Sizes of rooms whose every message is a button or template message (V2 and V1). */
+  templateSizes?: number[];
   samples: number;
   /** Warm-up runs of each, at least. */
   warmup: number;
@@ -88,10 +97,37 @@ function timeSample(work: () => { length: number }, iterations: number): number 
   }
 }
 
-const sizes = [];
-for (const messages of config.sizes) {
-  const roomId = makeRoomId(`normalize-${messages}`);
+/**
+ * The generated room of `messages` messages, or (`templates`) the same room with every message
+ * a template: the template V2 and V1 contents of the sample rooms, in turn.
+ */
+function benchRoom(roomId: string, messages: number, templates: boolean): SimRoom {
   const room = generateRoom({ roomId, messageCount: messages, seed: 7 });
+  if (!templates) return room;
+  const samples: readonly string[] = [SAMPLE_ROOM_IDS.templatesV2, SAMPLE_ROOM_IDS.buttons];
+  const contents = sampleRooms()
+    .filter((sample) => samples.includes(String(sample.chat.id)))
+    .flatMap((sample) => sample.message)
+    .filter((message) => ['template', 'nomal', 'normal'].includes(String(message.contents_type)));
+  room.message = room.message.map((message, index) => {
+    const template = contents[index % contents.length];
+    return {
+      ...message,
+      user_type: 'B',
+      contents_type: template?.contents_type,
+      contents: template?.contents,
+    };
+  });
+  return room;
+}
+
+const sizes = [];
+for (const [messages, templates] of [
+  ...config.sizes.map((size) => [size, false] as const),
+  ...(config.templateSizes ?? []).map((size) => [size, true] as const),
+]) {
+  const roomId = makeRoomId(`normalize-${messages}${templates ? '-templates' : ''}`);
+  const room = benchRoom(roomId, messages, templates);
   const bytes = new Uint8Array(Buffer.from(encodePhpJson({ result: 'success', data: [room] }), 'utf8'));
   assertSameLine(bytes, roomId);
   const subject = () => archiveTransformation(bytes, roomId);
@@ -120,6 +156,6 @@ for (const messages of config.sizes) {
     for (let step = 0; step < order.length; step++) order[(index + step) % order.length]?.();
     if (performance.now() - started > config.maxMsPerSize) break;
   }
-  sizes.push({ messages, bytes: bytes.byteLength, iterations, subjectMs, encodedMs, floorMs });
+  sizes.push({ messages, templates, bytes: bytes.byteLength, iterations, subjectMs, encodedMs, floorMs });
 }
 process.stdout.write(`\nBENCH ${JSON.stringify({ sizes, sink: sink > 0 })}\n`);

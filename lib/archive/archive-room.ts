@@ -11,6 +11,7 @@ import { DEFAULT_TIME_ZONE } from '../transcript/time.js';
 import { RoomNotFinalError } from './errors.js';
 import { archiveKeys, partitionDate } from './keys.js';
 import type { ArchiveStore, IndexRecord } from './store.js';
+import { notFinalWarning } from './warnings.js';
 
 /** What archiving one room did. */
 export interface ArchiveSummary {
@@ -132,11 +133,7 @@ export async function archiveRoom(
 
   const transcript = transcriptOf({ ...fetched, sha256 }, { roomId: id, timeZone });
   if (options.notFinalAfterAttempts !== undefined && !final) {
-    transcript.warnings.push({
-      path: 'chat.status',
-      value: status,
-      reason: `room not final after ${options.notFinalAfterAttempts} attempts: archived as it is`,
-    });
+    transcript.warnings.push(notFinalWarning(status, options.notFinalAfterAttempts));
   }
   const attachments = deps.attachments
     ? await runAttachmentStep(deps.attachments, transcript, fetched, id, logger)

@@ -32,6 +32,8 @@ export interface IndexRecord {
   /** The S3 versions the index points at, when the bucket is versioned. */
   readonly raw_version_id?: string;
   readonly transcript_version_id?: string;
+  /** When `reindex` last derived the transcript again from the raw response (UTC ISO 8601). */
+  readonly reindexed_at?: string;
   /**
    * Messages of the transcript whose image is not archived yet, each named by
    * an `attachment not archived` warning: the next archive of the room retries
@@ -86,6 +88,8 @@ export interface ObjectHead {
   readonly size?: number;
   /** When this version was written. */
   readonly lastModified?: Date;
+  /** The entity tag, for a conditional write over this version (`If-Match`). */
+  readonly etag?: string;
 }
 
 /** One object read whole, with its metadata. */
@@ -184,6 +188,53 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
   }
 
   /**
+   * Writes `body` at `key` only if the latest version of the key still has the
+   * entity tag `etag` (`If-Match`): `conflict` when someone wrote (or removed)
+   * the key since it was read. The object carries `metadata` and the JSON
+   * content type, as every object of the archive.
+   *
+   * @throws StorageAccessError, StorageUnavailableError
+   */
+  async putIfMatch(
+    key: string,
+    body: string | Uint8Array,
+    metadata: Readonly<Record<string, string>>,
+    etag: string,
+  ): Promise<{ outcome: 'written'; versionId?: string } | { outcome: 'conflict' }> {
+    const written = await this.#conditionalPut(key, body, metadata, { IfMatch: etag });
+    return written ? { outcome: 'written', ...written } : { outcome: 'conflict' };
+  }
+
+  /**
+   * A PUT of an archive object under a condition (`If-Match` or
+   * `If-None-Match: *`); undefined when someone else wrote (or removed) the key
+   * first (412, 409, or 404 for `If-Match`).
+   */
+  async #conditionalPut(
+    key: string,
+    body: string | Uint8Array,
+    metadata: Readonly<Record<string, string>>,
+    condition: { IfMatch: string } | { IfNoneMatch: '*' },
+  ): Promise<{ versionId?: string } | undefined> {
+    try {
+      const output = await this.#s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: JSON_CONTENT_TYPE,
+          Metadata: { ...metadata },
+          ...condition,
+        }),
+      );
+      return versionOf({ versionId: output.VersionId });
+    } catch (error) {
+      if (isLostRace(error)) return undefined;
+      throw translateS3Error(error, `write s3://${this.bucket}/${key}`);
+    }
+  }
+
+  /**
    * Writes content-addressed attachment bytes at `attachments/<sha256>` with
    * `If-None-Match: *`: written once, and a 412 means the object is already
    * there (`exists`). The object carries its `ContentType` and the metadata
@@ -247,25 +298,13 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
       } else if (current?.fetchedAt && current.fetchedAt > content.fetchedAt) {
         return { outcome: 'superseded', pending: current.pending };
       }
-      try {
-        const output = await this.#s3.send(
-          new PutObjectCommand({
-            Bucket: this.bucket,
-            Key: key,
-            Body: body,
-            ContentType: JSON_CONTENT_TYPE,
-            Metadata: metadata,
-            ...(current ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
-          }),
-        );
-        return {
-          outcome: 'written',
-          ...versionOf({ versionId: output.VersionId }),
-          pending: content.pending,
-        };
-      } catch (error) {
-        if (!isLostRace(error)) throw translateS3Error(error, `write s3://${this.bucket}/${key}`);
-      }
+      const written = await this.#conditionalPut(
+        key,
+        body,
+        metadata,
+        current ? { IfMatch: current.etag } : { IfNoneMatch: '*' },
+      );
+      if (written) return { outcome: 'written', ...written, pending: content.pending };
     }
     throw new StorageUnavailableError(
       `cannot write s3://${this.bucket}/${key}: ${this.#maxConflicts} conflicting writes in a row`,
@@ -458,7 +497,12 @@ export function isLostRace(error: unknown): boolean {
   );
 }
 
-function parseIndex(body: string, key: string): IndexRecord {
+/**
+ * Reads an index object's text as an index record.
+ *
+ * @throws CorruptArchiveError when it is not one
+ */
+export function parseIndex(body: string, key: string): IndexRecord {
   try {
     const parsed: unknown = JSON.parse(body);
     if (isIndexRecord(parsed)) return parsed;
@@ -488,6 +532,7 @@ function headOf(
     VersionId?: string;
     ContentLength?: number;
     LastModified?: Date;
+    ETag?: string;
   },
 ): ObjectHead {
   return {
@@ -496,6 +541,7 @@ function headOf(
     ...(output.VersionId ? { versionId: output.VersionId } : {}),
     ...(output.ContentLength === undefined ? {} : { size: output.ContentLength }),
     ...(output.LastModified ? { lastModified: output.LastModified } : {}),
+    ...(output.ETag ? { etag: output.ETag } : {}),
   };
 }
 

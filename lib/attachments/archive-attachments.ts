@@ -110,7 +110,7 @@ export class AttachmentArchiver {
         linked += 1;
         continue;
       }
-      const path = warningPath(message, rawIndex);
+      const path = attachmentWarningPath(message, rawIndex);
       transcript.warnings.push({
         path,
         value: message.image_url,
@@ -175,7 +175,7 @@ function linkedAttachment(message: Message): Attachment | undefined {
 }
 
 /** Each message id's index in the raw `message` array (its first occurrence, as the normalizer keeps). */
-function rawIndexById(rawMessages: readonly unknown[]): Map<string, number> {
+export function rawIndexById(rawMessages: readonly unknown[]): Map<string, number> {
   const indexes = new Map<string, number>();
   rawMessages.forEach((record, index) => {
     if (typeof record !== 'object' || record === null) return;
@@ -185,7 +185,12 @@ function rawIndexById(rawMessages: readonly unknown[]): Map<string, number> {
   return indexes;
 }
 
-function warningPath(message: Message, rawIndex: ReadonlyMap<string, number>): string {
+/**
+ * Where the warning about a message's attachment points: `message[i].contents`
+ * for an image message, `message[i].contents.image_url` for a button or
+ * template (`i` the message's index in the raw response, `?` when unknown).
+ */
+export function attachmentWarningPath(message: Message, rawIndex: ReadonlyMap<string, number>): string {
   const index = rawIndex.get(message.id);
   const contents = index === undefined ? `message[?].contents` : `message[${index}].contents`;
   return message.content_type?.name === 'image' ? contents : `${contents}.image_url`;

@@ -10,6 +10,8 @@ import { validateRoomId } from '../room-id.js';
 import { transcriptOf } from '../transcript/normalize.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
+import { registerRedactCommand } from './redact-command.js';
+import { registerReindexCommand } from './reindex-command.js';
 import { registerRetrievalCommands } from './retrieval-commands.js';
 import { registerWatchCommand } from './watch-command.js';
 
@@ -114,15 +116,17 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       }
     });
 
-  registerRetrievalCommands(program, {
+  const commandContext = {
     env,
-    stdout: (chunk) => io.stdout(chunk),
-    stderr: (chunk) => io.stderr(chunk),
+    stdout: (chunk: string | Uint8Array) => io.stdout(chunk),
+    stderr: (chunk: string) => io.stderr(chunk),
     progress: io.progress,
-    setExitCode: (code) => {
+    setExitCode: (code: number) => {
       exitCode = code;
     },
-  });
+  };
+  registerRetrievalCommands(program, commandContext);
+  registerReindexCommand(program, commandContext);
 
   registerBackfillCommand(program, {
     env,
@@ -142,6 +146,12 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       exitCode = code;
     },
     ...(io.signal ? { signal: io.signal } : {}),
+  });
+
+  registerRedactCommand(program, {
+    env,
+    stdout: (chunk) => io.stdout(chunk),
+    readStdin: () => io.readStdin(),
   });
 
   try {

@@ -9,8 +9,9 @@ import { exportCustomer } from '../retrieval/export.js';
 import { getRoom, ROOM_FORMATS, type RoomFormat } from '../retrieval/get.js';
 import { listRooms, type RoomRow } from '../retrieval/list.js';
 import { DEFAULT_CONCURRENCY } from '../retrieval/scan.js';
-import { type RoomVerification, verifyRange, verifyRooms } from '../retrieval/verify.js';
+import { type RoomVerification, type VerifyProgress, verifyRange, verifyRooms } from '../retrieval/verify.js';
 import { validateRoomId } from '../room-id.js';
+import { ARCHIVER_VERSION } from '../version.js';
 
 /** What the retrieval commands need from the program around them. */
 export interface RetrievalCommandContext {
@@ -34,7 +35,7 @@ export function registerRetrievalCommands(program: Command, context: RetrievalCo
   registerExport(program, context);
 }
 
-function storeOf(env: Environment): S3ArchiveStore {
+export function storeOf(env: Environment): S3ArchiveStore {
   return new S3ArchiveStore({ client: createS3Client(env), bucket: readBucket(env) });
 }
 
@@ -188,7 +189,8 @@ function registerVerify(program: Command, context: RetrievalCommandContext): voi
     .description(
       'Check archived rooms (those named, or every room with objects registered from --from to --to): ' +
         'raw SHA-256 against the index and the metadata, the transcript against the raw response normalized ' +
-        'again, and that the index is not stale. Lists every mismatch; exit 1 if there is one.',
+        'again, and that the index is not stale. Lists every mismatch (exit 1 if there is one) and every ' +
+        'transcript an older archiver derived (stale: run reindex; exit 0).',
     )
     .argument('[room_id...]', 'HappyTalk room ids (or give --from and --to)')
     .option('--from <date>', 'first day, YYYY-MM-DD')
@@ -196,46 +198,60 @@ function registerVerify(program: Command, context: RetrievalCommandContext): voi
     .option('--json', 'one JSON object per room and line')
     .addOption(concurrencyOption('rooms verified at once'))
     .action(async (roomIdArguments: string[], flags: VerifyFlags, command: Command) => {
-      const range = rangeOrUsageError(command, () => parseOptionalDateRange(flags.from, flags.to));
-      if (range === undefined && roomIdArguments.length === 0) {
-        command.error('error: name the rooms to verify, or give --from and --to', { exitCode: 2 });
-      }
-      if (range !== undefined && roomIdArguments.length > 0) {
-        command.error('error: name rooms or give --from and --to, not both', { exitCode: 2 });
-      }
-      const roomIds = roomIdArguments.map((roomId) => validateRoomId(roomId));
+      const { range, roomIds } = roomsOrRange(command, 'verify', roomIdArguments, () =>
+        parseOptionalDateRange(flags.from, flags.to),
+      );
       const { timeZone } = readUpstreamConfig(context.env);
       const store = storeOf(context.env);
       const bar = progressBar(
         context.progress,
-        'verify [{bar}] {value}/{total} rooms | {failed} with mismatches',
+        'verify [{bar}] {value}/{total} rooms | {failed} with mismatches | {stale} stale',
       );
       const options = {
         timeZone,
         concurrency: flags.concurrency,
-        onProgress: (progress: { total: number; verified: number; failed: number }) =>
-          bar.update(progress.verified, progress.total, { failed: progress.failed }),
+        onProgress: (progress: VerifyProgress) =>
+          bar.update(progress.verified, progress.total, { failed: progress.failed, stale: progress.stale }),
       };
-      const totals = { rooms: 0, failed: 0, mismatches: 0 };
+      const totals = { rooms: 0, failed: 0, stale: 0, mismatches: 0 };
       try {
         const results = range ? verifyRange(store, range, options) : verifyRooms(store, roomIds, options);
         for await (const result of results) {
           totals.rooms += 1;
           totals.failed += result.ok ? 0 : 1;
+          totals.stale += result.status === 'stale' ? 1 : 0;
           totals.mismatches += result.mismatches.length;
-          context.stdout(flags.json ? `${JSON.stringify(result)}\n` : mismatchLines(result));
+          context.stdout(
+            flags.json ? `${JSON.stringify(result)}\n` : `${staleLine(result)}${mismatchLines(result)}`,
+          );
         }
       } finally {
         bar.stop();
       }
+      // The stale count is shown only when there are stale rooms, so the summary stays as it was without.
+      const staleCount = totals.stale > 0 ? `${totals.stale} stale, ` : '';
       const summary =
         `verified ${totals.rooms} ${plural(totals.rooms, 'room')}` +
-        `${range ? ` from ${range.from} to ${range.to}` : ''}: ${totals.rooms - totals.failed} ok, ` +
-        `${totals.failed} with mismatches (${totals.mismatches} ${plural(totals.mismatches, 'mismatch', 'mismatches')})\n`;
+        `${range ? ` from ${range.from} to ${range.to}` : ''}: ${totals.rooms - totals.failed - totals.stale} ok, ` +
+        `${staleCount}${totals.failed} with mismatches (${totals.mismatches} ${plural(totals.mismatches, 'mismatch', 'mismatches')})\n` +
+        (totals.stale > 0
+          ? `${totals.stale} ${plural(totals.stale, 'transcript was', 'transcripts were')} derived by an older archiver ` +
+            `than ${ARCHIVER_VERSION}: run \`happytalk-archive reindex\` on ${plural(totals.stale, 'it', 'them')} to derive ` +
+            `${plural(totals.stale, 'it', 'them')} again from the archived raw response\n`
+          : '');
       if (flags.json) context.stderr(summary);
       else context.stdout(summary);
       if (totals.failed > 0) context.setExitCode(1);
     });
+}
+
+/** A stale room's line: room, the archiver version that derived it, where it differs (paths only). */
+function staleLine(result: RoomVerification): string {
+  const stale = result.stale;
+  if (stale === undefined) return '';
+  const shown = stale.differences.slice(0, 3).join(', ');
+  const more = stale.differences.length > 3 ? ` (and ${stale.differences.length - 3} more)` : '';
+  return `STALE ${result.room_id} archiver ${stale.archiver_version} (now ${stale.current_version}) differs at ${shown}${more}\n`;
 }
 
 /** One line per mismatch: room, check, expected, found. */
@@ -336,8 +352,28 @@ function registerExport(program: Command, context: RetrievalCommandContext): voi
     });
 }
 
+/**
+ * The rooms named, or the range given, for a command that takes either (not
+ * neither, not both: a usage error). Room ids are validated.
+ */
+export function roomsOrRange(
+  command: Command,
+  verb: string,
+  roomIdArguments: readonly string[],
+  parseRange: () => DateRange | undefined,
+): { range: DateRange | undefined; roomIds: string[] } {
+  const range = rangeOrUsageError(command, parseRange);
+  if (range === undefined && roomIdArguments.length === 0) {
+    command.error(`error: name the rooms to ${verb}, or give --from and --to`, { exitCode: 2 });
+  }
+  if (range !== undefined && roomIdArguments.length > 0) {
+    command.error('error: name rooms or give --from and --to, not both', { exitCode: 2 });
+  }
+  return { range, roomIds: roomIdArguments.map((roomId) => validateRoomId(roomId)) };
+}
+
 /** Parses a range, making an invalid one a usage error (exit 2, the message on stderr). */
-function rangeOrUsageError<T extends DateRange | undefined>(command: Command, parse: () => T): T {
+export function rangeOrUsageError<T extends DateRange | undefined>(command: Command, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
@@ -349,7 +385,7 @@ function rangeOrUsageError<T extends DateRange | undefined>(command: Command, pa
   }
 }
 
-function concurrencyOption(what: string): Option {
+export function concurrencyOption(what: string): Option {
   return new Option('--concurrency <n>', what).default(DEFAULT_CONCURRENCY).argParser((value: string) => {
     const number = Number(value);
     if (!/^\d+$/.test(value.trim()) || number < 1 || number > 64) {
@@ -364,12 +400,12 @@ function statusCode(value: string): string {
   return value;
 }
 
-function plural(count: number, one: string, many = `${one}s`): string {
+export function plural(count: number, one: string, many = `${one}s`): string {
   return count === 1 ? one : many;
 }
 
 /** A progress bar on a terminal; nothing elsewhere. */
-function progressBar(
+export function progressBar(
   stream: NodeJS.WriteStream | undefined,
   format: string,
 ): { update: (value: number, total: number, payload: Record<string, unknown>) => void; stop: () => void } {

@@ -74,16 +74,25 @@ export class SecretsManagerCredentialsProvider implements CredentialsProvider {
   }
 
   async #fetch(): Promise<HappyTalkCredentials> {
-    let secretString: string | undefined;
-    try {
-      const output = await this.#client.send(new GetSecretValueCommand({ SecretId: this.#secretId }));
-      secretString =
-        output.SecretString ??
-        (output.SecretBinary ? Buffer.from(output.SecretBinary).toString('utf8') : undefined);
-    } catch (error) {
-      throw translateSecretsManagerError(error, this.#secretId);
-    }
-    return parseSecretValue(secretString ?? '', this.#secretId);
+    return parseSecretValue(await readSecretString(this.#client, this.#secretId), this.#secretId);
+  }
+}
+
+/**
+ * The current value of a secret as text (a binary secret decoded as UTF-8;
+ * `''` when it holds neither), with the SDK's errors translated.
+ *
+ * @throws SecretAccessError when the secret does not exist or may not be read
+ * @throws SecretUnavailableError when Secrets Manager is throttling or unreachable
+ */
+export async function readSecretString(client: SecretsManagerPort, secretId: string): Promise<string> {
+  try {
+    const output = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    return (
+      output.SecretString ?? (output.SecretBinary ? Buffer.from(output.SecretBinary).toString('utf8') : '')
+    );
+  } catch (error) {
+    throw translateSecretsManagerError(error, secretId);
   }
 }
 

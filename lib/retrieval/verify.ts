@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { CorruptArchiveError } from '../archive/errors.js';
 import type { IndexRecord } from '../archive/store.js';
+import { isNotFinalWarning } from '../archive/warnings.js';
 import { isAttachmentWarning } from '../attachments/warnings.js';
 import { describeValue } from '../errors.js';
 import { parseChatData } from '../happytalk/client.js';
 import { transcriptOf } from '../transcript/normalize.js';
 import type { Transcript } from '../transcript/schema.js';
+import { ARCHIVER_VERSION } from '../version.js';
+import { compareArchiverVersion } from '../version-order.js';
 import type { DateRange } from './date-range.js';
 import type { ArchiveReader } from './reader.js';
 import {
@@ -31,7 +34,11 @@ import {
  * - `transcript.source-sha256`: its `source.sha256` is the index's `sha256`.
  * - `transcript.renormalize`: normalizing the raw bytes again (with the transcript's own endpoint,
  *   fetch time and archiver version, and the configured time zone) gives the same transcript, apart
- *   from what the archive adds after normalizing (see {@link transcriptDifferences}).
+ *   from what the archive adds after normalizing (see {@link transcriptDifferences}). When it does
+ *   not, but an older archiver version derived the transcript and the raw bytes are the ones indexed,
+ *   the room is `stale` instead (not a mismatch): `reindex` derives it again.
+ * - `transcript.archiver-version`: the transcript differs and was derived by a newer archiver than
+ *   this one, which therefore cannot judge it.
  * - `index.latest-raw`, `index.latest-transcript`: the latest version of each object carries the
  *   index's `sha256` as metadata (the index is not stale).
  */
@@ -49,6 +56,7 @@ export type VerifyCheck =
   | 'transcript.room-id'
   | 'transcript.source-sha256'
   | 'transcript.renormalize'
+  | 'transcript.archiver-version'
   | 'index.latest-raw'
   | 'index.latest-transcript';
 
@@ -60,14 +68,31 @@ export interface Mismatch {
   readonly found: string;
 }
 
-/** The verification of one room. */
+/**
+ * A transcript that differs from what this archiver derives from the raw bytes
+ * only because an older archiver version derived it.
+ */
+export interface StaleTranscript {
+  /** The version recorded in the transcript (`source.archiver_version`). */
+  readonly archiver_version: string;
+  /** This archiver's version. */
+  readonly current_version: string;
+  /** Where the transcript differs (paths only: values can be personal data), at most 20. */
+  readonly differences: readonly string[];
+}
+
+/**
+ * The verification of one room: `ok` (no mismatch; a stale transcript is no
+ * mismatch), `status` `ok`, `stale` (see {@link StaleTranscript}) or `mismatch`.
+ */
 export interface RoomVerification {
   readonly room_id: string;
   readonly ok: boolean;
+  readonly status: 'ok' | 'stale' | 'mismatch';
   readonly mismatches: readonly Mismatch[];
+  readonly stale?: StaleTranscript;
 }
 
-const NOT_FINAL_WARNING = /^room not final after \d+ attempts: archived as it is$/;
 const MAX_DIFFERENCES = 3;
 
 export interface VerifyOptions {
@@ -83,6 +108,7 @@ export interface VerifyProgress {
   readonly total: number;
   readonly verified: number;
   readonly failed: number;
+  readonly stale: number;
 }
 
 /** The objects of a room found in the partitions of a range. */
@@ -125,7 +151,7 @@ export async function* verifyRange(
         rooms.set(location.roomId, found);
       }
     }
-    options.onProgress?.({ total: rooms.size, verified: 0, failed: 0 });
+    options.onProgress?.({ total: rooms.size, verified: 0, failed: 0, stale: 0 });
   }
   const sorted = [...rooms.keys()].sort();
   yield* verifyEach(
@@ -140,11 +166,12 @@ async function* verifyEach(
   rooms: readonly { roomId: string; found?: FoundObjects | undefined }[],
   options: VerifyOptions,
 ): AsyncGenerator<RoomVerification> {
-  const progress = { total: rooms.length, verified: 0, failed: 0 };
+  const progress = { total: rooms.length, verified: 0, failed: 0, stale: 0 };
   const verifyOne = async (room: { roomId: string; found?: FoundObjects | undefined }) => {
     const result = await verifyRoom(reader, room.roomId, { timeZone: options.timeZone, found: room.found });
     progress.verified += 1;
     if (!result.ok) progress.failed += 1;
+    if (result.status === 'stale') progress.stale += 1;
     options.onProgress?.({ ...progress });
     return result;
   };
@@ -164,10 +191,15 @@ export async function verifyRoom(
   options: { timeZone: string; found?: FoundObjects | undefined },
 ): Promise<RoomVerification> {
   const mismatches: Mismatch[] = [];
+  let stale: StaleTranscript | undefined;
   const mismatch = (check: VerifyCheck, expected: string, found: string) => {
     mismatches.push({ room_id: roomId, check, expected, found });
   };
-  const done = () => ({ room_id: roomId, ok: mismatches.length === 0, mismatches });
+  const done = (): RoomVerification => {
+    if (mismatches.length > 0) return { room_id: roomId, ok: false, status: 'mismatch', mismatches };
+    if (stale) return { room_id: roomId, ok: true, status: 'stale', mismatches, stale };
+    return { room_id: roomId, ok: true, status: 'ok', mismatches };
+  };
 
   let index: IndexRecord | undefined;
   try {
@@ -219,7 +251,13 @@ export async function verifyRoom(
         mismatch('transcript.source-sha256', index.sha256, transcript.source.sha256);
       }
       if (raw && rawSha256) {
-        renormalize(roomId, raw.body, rawSha256, transcript, parsed.json, options.timeZone, mismatch);
+        // Only bytes that are the ones indexed, under a transcript of them, can make a transcript stale.
+        const intact = rawSha256 === index.sha256 && transcript.source.sha256 === index.sha256;
+        stale = renormalize(
+          { roomId, rawBytes: raw.body, rawSha256, stored: transcript, storedJson: parsed.json, intact },
+          options.timeZone,
+          mismatch,
+        );
       }
     }
   }
@@ -261,15 +299,26 @@ function describeObject(key: string, versionId: string | undefined): string {
   return versionId ? `${key} (version ${versionId})` : key;
 }
 
+interface StoredRoom {
+  readonly roomId: string;
+  readonly rawBytes: Uint8Array;
+  readonly rawSha256: string;
+  readonly stored: Transcript;
+  readonly storedJson: unknown;
+  /** The raw bytes are the ones indexed, and the transcript names them. */
+  readonly intact: boolean;
+}
+
+/**
+ * Normalizes the raw bytes again and compares. A difference is reported as a
+ * mismatch, unless an older (or unordered) archiver version derived the
+ * transcript of intact bytes: the room is then stale, and that is returned.
+ */
 function renormalize(
-  roomId: string,
-  rawBytes: Uint8Array,
-  rawSha256: string,
-  stored: Transcript,
-  storedJson: unknown,
+  { roomId, rawBytes, rawSha256, stored, storedJson, intact }: StoredRoom,
   timeZone: string,
   mismatch: (check: VerifyCheck, expected: string, found: string) => void,
-): void {
+): StaleTranscript | undefined {
   let expected: unknown;
   try {
     const parsed = parseChatData(rawBytes, roomId);
@@ -295,10 +344,27 @@ function renormalize(
       `a chat_data success response holding room ${roomId}`,
       error instanceof Error ? error.message : String(error),
     );
-    return;
+    return undefined;
   }
   const differences = transcriptDifferences(expected, storedJson);
-  if (differences.length === 0) return;
+  if (differences.length === 0) return undefined;
+  const recorded = stored.source.archiver_version;
+  const relation = compareArchiverVersion(recorded);
+  if (intact && (relation === 'older' || relation === 'unordered')) {
+    return {
+      archiver_version: recorded,
+      current_version: ARCHIVER_VERSION,
+      differences: differences.map((difference) => difference.path),
+    };
+  }
+  if (relation === 'newer') {
+    mismatch(
+      'transcript.archiver-version',
+      `a transcript derived by archiver ${ARCHIVER_VERSION} or older`,
+      `${recorded}: upgrade happytalk-archive to verify it`,
+    );
+    return undefined;
+  }
   const shown = differences.slice(0, MAX_DIFFERENCES);
   const more = differences.length > shown.length ? ` (and ${differences.length - shown.length} more)` : '';
   mismatch(
@@ -306,6 +372,7 @@ function renormalize(
     shown.map((difference) => `${difference.path} = ${difference.expected}`).join('; '),
     shown.map((difference) => `${difference.path} = ${difference.found}`).join('; ') + more,
   );
+  return undefined;
 }
 
 /** Where two JSON values differ, and each side there (`(absent)` for a missing member). */
@@ -330,7 +397,8 @@ const ABSENT = '(absent)';
  * - the warning `{path: "chat.status", reason: "room not final after N attempts: archived as it is"}`
  *   that the event path adds to a room it archives while still open;
  * - the warnings `{path: "message[i].contents" or "message[i].contents.image_url",
- *   reason: "attachment not archived: …"}` the archive adds for an image it could not archive.
+ *   reason: "attachment not archived: …"}` the archive adds for an image it could not archive;
+ * - `source.reindexed_at`, which `reindex` adds to a transcript it derives again.
  */
 export function transcriptDifferences(expected: unknown, stored: unknown, limit = 20): Difference[] {
   const differences: Difference[] = [];
@@ -340,16 +408,16 @@ export function transcriptDifferences(expected: unknown, stored: unknown, limit 
 
 function withoutArchiveWarnings(stored: unknown): unknown {
   if (!isRecord(stored) || !Array.isArray(stored.warnings)) return stored;
+  let source: { source?: unknown } = {};
+  if (isRecord(stored.source)) {
+    const { reindexed_at: _reindexed, ...rest } = stored.source;
+    source = { source: rest };
+  }
   return {
     ...stored,
+    ...source,
     warnings: stored.warnings.filter(
-      (warning) =>
-        !(
-          isRecord(warning) &&
-          warning.path === 'chat.status' &&
-          typeof warning.reason === 'string' &&
-          NOT_FINAL_WARNING.test(warning.reason)
-        ) && !isAttachmentWarning(warning),
+      (warning) => !isNotFinalWarning(warning) && !isAttachmentWarning(warning),
     ),
   };
 }

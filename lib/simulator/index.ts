@@ -10,7 +10,7 @@ export {
   type SimulatorFaultKind,
   SimulatorFaultSchema,
 } from './faults.js';
-export { type GenerateHistoryOptions, generateHistory } from './history.js';
+export { type GenerateHistoryOptions, generateHistory, TEMPLATE_V2_DEADLINE } from './history.js';
 export {
   IMAGE_PATH_PREFIX,
   type ImageFault,
@@ -34,6 +34,7 @@ export type { QueryWindow, RecordedRoomListRequest } from './room-list.js';
 export {
   DOCUMENTED_CHAT_FIELDS,
   DOCUMENTED_MESSAGE_FIELDS,
+  DOCUMENTED_V2_TEMPLATE,
   type GenerateRoomOptions,
   generateRoom,
   makeRoomId,
@@ -44,6 +45,7 @@ export {
   type SimRoom,
   sampleRooms,
   simRoomId,
+  type TemplateFormat,
 } from './rooms.js';
 export {
   CONTROL_FAULTS_PATH,

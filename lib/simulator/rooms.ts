@@ -42,6 +42,16 @@ export const OPEN_ROOM_COMPLATE_DATE = '0000-00-00 00:00:00';
  * - `oddCodes`: user types Q/A/1/2, status "7", parcel code "W", phone_os "I",
  *   out_api "2", unknown fields (`tags`, `user_parameter`, a message's
  *   `reply_to`), `users_id` null, a duplicated message and messages out of order.
+ * - `templatesV2`: a room of today (registered after HappyTalk's template V2
+ *   deadline, 2026-06-30): chatbot templates in V2 (`message`, `buttonList`): a
+ *   keyword menu with `isLocked: true` (TEXT buttons), HappyTalk's documented
+ *   example verbatim (WEB_LINK and TEXT), an image (`image.url`) with a
+ *   mobile-only WEB_LINK, an app link and a phone button (types not documented
+ *   publicly), a template with nothing readable, and the customer picking a
+ *   keyword; `tags` as a list, `user_parameter` a string holding JSON.
+ * - `counselorV2`: a counselor sending V2 templates (`imageUrl`, WEB_LINK with
+ *   pcUrl and mobileUrl apart) and a V1 button sent the old way; `tags` in the
+ *   archive form `"#a|#b"`.
  */
 export const SAMPLE_ROOM_IDS = {
   specExample: 'uvR3XrI8jtybTq6ZfploAOxJcKNLCG',
@@ -50,6 +60,8 @@ export const SAMPLE_ROOM_IDS = {
   images: 'iM6gRt3YwQ9zLp2XkV8nBc5HsD4jFa',
   buttons: 'bT7nKw4QzR2xLm9VpY3cHs8DgJ5fEa',
   oddCodes: 'oD2cXq7ZnW4kRt9LpV6mYb3HsJ8gFe',
+  templatesV2: 'tV8wKp3ZqR6nLx2MbY9cHs4DgJ7fEa',
+  counselorV2: 'kW5rNt9XpL2vQz8CmB4hYs6DjF3gAe',
 } as const;
 
 /** The name of one sample room, a key of {@link SAMPLE_ROOM_IDS}. */
@@ -697,11 +709,302 @@ function oddCodesRoom(): SimRoom {
 }
 
 /**
+ * HappyTalk's own example of a template V2 message (its chat-history API
+ * documentation, customer_uuid example), byte for byte.
+ */
+export const DOCUMENTED_V2_TEMPLATE =
+  '{"type":"TEXT","message":"텍스트 + 버튼에 텍스트","isLocked":false,"buttonList":[{"type":"WEB_LINK","name":"링크","pcUrl":"https://example.com","mobileUrl":"https://example.com"},{"type":"TEXT","name":"봇키워드"}]}';
+
+/** The V2 chatbot menu: bot keywords (TEXT buttons), input locked until one is picked. */
+function keywordMenuV2(message: string, keywords: readonly string[]): string {
+  return encodePhpJson({
+    type: 'TEXT',
+    message,
+    isLocked: true,
+    buttonList: keywords.map((name) => ({ type: 'TEXT', name })),
+  });
+}
+
+function templatesV2Room(): SimRoom {
+  const customer = '1000225570_seoyun_k';
+  const counselor = 'dohyun.lee';
+  const deliveryResult = encodePhpJson({
+    type: 'IMAGE',
+    message: '배송 조회 결과입니다 🚚\n11/28(토) 도착 예정',
+    isLocked: false,
+    image: { url: imageUrl('2026_11_27', '1679091c5a880faf6fb5e6087eb1b2dc'), width: 600, height: 400 },
+    buttonList: [
+      {
+        type: 'WEB_LINK',
+        name: '배송 상세 보기',
+        mobileUrl: 'https://m.shop.example.co.kr/mypage/delivery/651234567892',
+      },
+      {
+        type: 'APP_LINK',
+        name: '앱에서 보기',
+        iosUrl: 'happyshop://delivery',
+        androidUrl: 'happyshop://delivery',
+      },
+      { type: 'TEXT', name: '처음으로' },
+    ],
+  });
+  const unreadable = JSON.stringify({ type: 'TEXT', message: '', isLocked: false, buttonList: [] });
+  const contact = JSON.stringify({
+    type: 'TEXT',
+    message: '상담 가능 시간은 평일 09:00~18:00입니다.',
+    isLocked: false,
+    buttonList: [{ type: 'PHONE', name: '전화 상담', phoneNumber: '1588-0000' }],
+  });
+  return {
+    chat: chatRecord(
+      {
+        id: SAMPLE_ROOM_IDS.templatesV2,
+        title: '챗봇 배송 조회 후 상담 연결',
+        counselor_name: '이도현',
+        counselor_nickname: '도현',
+        customer_uuid: customer,
+        users_id: 'seoyun_k',
+        category_id: '75360',
+        division_id: '75361',
+        cate_name1: '챗봇',
+        cate_name2: '배송조회',
+        reg_date: '2026-11-27 19:42:05',
+        complate_date: '2026-11-27 19:51:40',
+        out_api: '0',
+        status: '2',
+        order_number: '20261125-0031337',
+        parcel_number: '651234567892',
+        parcel_companycode: '4',
+        app_ver: '6.1.0',
+        phone_os: 'I',
+        phone_model: 'iPhone16,1',
+        phone_osver: '18.1',
+        phone_telecomm: 'KT',
+        vote_score: '5',
+        vote_comment: '챗봇으로 바로 확인돼서 편했어요',
+      },
+      {
+        tags: ['#배송문의', '#챗봇'],
+        user_parameter: '{"member_grade":"GOLD","entry":"app_home"}',
+      },
+    ),
+    message: [
+      messageRecord({
+        id: '581001',
+        from: BOT_ID,
+        to: customer,
+        userType: 'B',
+        contentsType: 'template',
+        contents: keywordMenuV2('안녕하세요! 해피쇼핑 챗봇입니다.\n원하시는 메뉴를 선택해 주세요.', [
+          '주문 조회',
+          '배송 조회',
+          '교환/반품',
+          '상담사 연결',
+        ]),
+        sent: '2026-11-27 19:42:05',
+      }),
+      messageRecord({
+        id: '581002',
+        from: customer,
+        to: BOT_ID,
+        userType: 'C',
+        contents: '배송 조회',
+        sent: '2026-11-27 19:42:21',
+      }),
+      messageRecord({
+        id: '581003',
+        from: BOT_ID,
+        to: customer,
+        userType: 'B',
+        contentsType: 'template',
+        contents: deliveryResult,
+        sent: '2026-11-27 19:42:22',
+      }),
+      messageRecord({
+        id: '581004',
+        from: BOT_ID,
+        to: customer,
+        userType: 'B',
+        contentsType: 'template',
+        contents: DOCUMENTED_V2_TEMPLATE,
+        sent: '2026-11-27 19:42:23',
+      }),
+      messageRecord({
+        id: '581005',
+        from: customer,
+        to: BOT_ID,
+        userType: 'C',
+        contents: '상담사 연결',
+        sent: '2026-11-27 19:43:02',
+      }),
+      messageRecord({
+        id: '581006',
+        from: BOT_ID,
+        to: customer,
+        userType: 'B',
+        contentsType: 'template',
+        contents: unreadable,
+        sent: '2026-11-27 19:43:03',
+      }),
+      messageRecord({
+        id: '581007',
+        from: BOT_ID,
+        to: customer,
+        userType: 'B',
+        contentsType: 'template',
+        contents: contact,
+        sent: '2026-11-27 19:43:04',
+      }),
+      messageRecord({
+        id: '581008',
+        from: counselor,
+        to: customer,
+        userType: 'H',
+        contents: '안녕하세요, 상담사 이도현입니다. 배송 관련해서 더 궁금하신 점 있으실까요?',
+        sent: '2026-11-27 19:45:30',
+        read: '2026-11-27 19:45:41',
+      }),
+      messageRecord({
+        id: '581009',
+        from: customer,
+        to: counselor,
+        userType: 'C',
+        contents: '아니요 확인했어요 감사합니다 👍',
+        sent: '2026-11-27 19:51:12',
+        read: '2026-11-27 19:51:15',
+      }),
+      messageRecord({
+        id: '581010',
+        from: customer,
+        to: counselor,
+        userType: 'C',
+        contents: '고객님이 종료하였습니다.',
+        sent: '2026-11-27 19:51:40',
+      }),
+    ],
+  };
+}
+
+function counselorV2Room(): SimRoom {
+  const customer = '1000225570_hajun_p';
+  const counselor = 'sua.jung';
+  const returnGuide = encodePhpJson({
+    type: 'IMAGE',
+    message: '반품 신청은 아래 버튼에서 하실 수 있어요.\n회수 기사님이 2~3일 안에 방문합니다.',
+    isLocked: false,
+    imageUrl: imageUrl('2026_11_28', '8f14e45fceea167a5a36dedd4bea2543'),
+    buttonList: [
+      {
+        type: 'WEB_LINK',
+        name: '반품 신청',
+        pcUrl: 'https://shop.example.co.kr/mypage/return/20261120-0042001',
+        mobileUrl: 'https://m.shop.example.co.kr/mypage/return/20261120-0042001',
+      },
+      { type: 'TEXT', name: '반품 비용 문의' },
+    ],
+  });
+  const v1Survey = JSON.stringify({
+    text: '상담은 만족스러우셨나요?',
+    link: { name: ['만족도 조사'], url: ['https://shop.example.co.kr/survey?room=kW5rNt9X'] },
+    image_url: '',
+  });
+  return {
+    chat: chatRecord(
+      {
+        id: SAMPLE_ROOM_IDS.counselorV2,
+        title: '반품 신청 방법 문의',
+        counselor_name: '정수아',
+        counselor_nickname: '수아',
+        customer_uuid: customer,
+        users_id: 'hajun_p',
+        category_id: '75350',
+        division_id: '75355',
+        cate_name1: '교환/반품',
+        cate_name2: '반품신청',
+        reg_date: '2026-11-28 10:12:40',
+        complate_date: '2026-11-28 10:20:03',
+        out_api: '1',
+        status: '2',
+        order_number: '20261120-0042001',
+        phone_os: 'W',
+      },
+      { tags: '#반품|#재문의', user_parameter: '' },
+    ),
+    message: [
+      messageRecord({
+        id: '582101',
+        from: customer,
+        to: counselor,
+        userType: 'C',
+        contents: '지난주에 산 운동화 반품하고 싶어요. 어떻게 하나요?',
+        sent: '2026-11-28 10:12:40',
+        read: '2026-11-28 10:13:02',
+      }),
+      messageRecord({
+        id: '582102',
+        from: counselor,
+        to: customer,
+        userType: 'H',
+        contentsType: 'template',
+        contents: returnGuide,
+        sent: '2026-11-28 10:14:10',
+        read: '2026-11-28 10:14:18',
+      }),
+      messageRecord({
+        id: '582103',
+        from: customer,
+        to: counselor,
+        userType: 'C',
+        contents: '반품 비용 문의',
+        sent: '2026-11-28 10:15:01',
+        read: '2026-11-28 10:15:05',
+      }),
+      messageRecord({
+        id: '582104',
+        from: counselor,
+        to: customer,
+        userType: 'H',
+        contents: '단순 변심 반품은 왕복 배송비 6,000원이 차감됩니다.',
+        sent: '2026-11-28 10:16:30',
+        read: '2026-11-28 10:16:44',
+      }),
+      messageRecord({
+        id: '582105',
+        from: counselor,
+        to: customer,
+        userType: 'H',
+        contentsType: 'normal',
+        contents: v1Survey,
+        sent: '2026-11-28 10:19:40',
+        read: '2026-11-28 10:19:52',
+      }),
+      messageRecord({
+        id: '582106',
+        from: customer,
+        to: counselor,
+        userType: 'C',
+        contents: '고객님이 종료하였습니다.',
+        sent: '2026-11-28 10:20:03',
+      }),
+    ],
+  };
+}
+
+/**
  * The sample rooms, one of each kind described at {@link SAMPLE_ROOM_IDS}, in
  * that order. Every call returns fresh objects: callers may change them.
  */
 export function sampleRooms(): SimRoom[] {
-  return [specExampleRoom(), completedRoom(), openRoom(), imagesRoom(), buttonsRoom(), oddCodesRoom()];
+  return [
+    specExampleRoom(),
+    completedRoom(),
+    openRoom(),
+    imagesRoom(),
+    buttonsRoom(),
+    oddCodesRoom(),
+    templatesV2Room(),
+    counselorV2Room(),
+  ];
 }
 
 /**
@@ -732,7 +1035,18 @@ export interface GenerateRoomOptions {
   status?: string;
   /** `chat.reg_date` and the first message's time, `YYYY-MM-DD HH:mm:ss`; default `2024-01-15 09:00:00`. */
   regDate?: string;
+  /**
+   * The bot's template format: with `v1` or `v2`, the greeting and some bot
+   * messages are button or template messages in that format (V2 ones of
+   * several button types, some with `isLocked`, now and then one with nothing
+   * readable), and a `v2` room has `tags`, as a list or as `"#a|#b"`, or none.
+   * Default: none, the bot sends plain text.
+   */
+  templates?: TemplateFormat;
 }
+
+/** HappyTalk's two template formats (NOTES.md): V1 before its 2026-06-30 deadline, V2 after. */
+export type TemplateFormat = 'v1' | 'v2';
 
 const DEFAULT_REG_DATE = '2024-01-15 09:00:00';
 /**
@@ -741,6 +1055,7 @@ const DEFAULT_REG_DATE = '2024-01-15 09:00:00';
  * grew would.
  */
 const MESSAGE_STREAM = 0x9e3779b9;
+const TAG_STREAM = 0x85ebca6b;
 /** Statuses of a room not finished yet (NOTES.md): in the chatbot (-2, -1), with a counselor (0, 1). */
 export const OPEN_ROOM_STATUSES: ReadonlySet<string> = new Set(['-2', '-1', '0', '1']);
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
@@ -945,10 +1260,16 @@ export function generateRoom(options: GenerateRoomOptions): SimRoom {
   const regDate = options.regDate ?? DEFAULT_REG_DATE;
   const isOpen = OPEN_ROOM_STATUSES.has(status);
   const { chat, people } = generatedChat(createRandom(seed), options.roomId, status, regDate);
+  if (options.templates === 'v2') {
+    // Drawn from a stream of their own, so that the other chat fields stay those of a room without tags.
+    const tags = generatedTags(createRandom(seed ^ TAG_STREAM));
+    if (tags !== undefined) chat.tags = tags;
+  }
   const messages = generatedMessages(createRandom(seed ^ MESSAGE_STREAM), people, {
     count: options.messageCount,
     startMs: parseDatetime(regDate),
     closes: !isOpen,
+    templates: options.templates,
   });
   const lastSent = messages.at(-1)?.send_date ?? regDate;
   chat.complate_date = isOpen ? OPEN_ROOM_COMPLATE_DATE : lastSent;
@@ -991,6 +1312,7 @@ interface MessagePlan {
   startMs: number;
   /** Whether the last message is the customer closing the room. */
   closes: boolean;
+  templates: TemplateFormat | undefined;
 }
 
 function generatedMessages(
@@ -1003,11 +1325,29 @@ function generatedMessages(
   let sentMs = plan.startMs;
   for (let index = 0; index < plan.count; index++) {
     if (index === 0) {
-      messages[index] = greetingMessage(random, people, messageId, sentMs);
+      messages[index] = plan.templates
+        ? templateMessage(random, people, messageId, sentMs, plan.templates, true)
+        : greetingMessage(random, people, messageId, sentMs);
     } else if (plan.closes && index === plan.count - 1) {
       messages[index] = closingMessage(people, messageId, sentMs);
+    } else if (plan.templates && index === 1) {
+      // The customer picks a keyword of the menu; the bot answers with a template.
+      messages[index] = messageRecord({
+        id: String(messageId),
+        from: people.customer,
+        to: BOT_ID,
+        userType: 'C',
+        contents: pick(random, KEYWORDS),
+        sent: formatDatetime(sentMs),
+      });
+    } else if (plan.templates && index === 2) {
+      messages[index] = templateMessage(random, people, messageId, sentMs, plan.templates, false);
     } else {
-      messages[index] = generatedMessage(random, people, messageId, sentMs);
+      const message = generatedMessage(random, people, messageId, sentMs);
+      messages[index] =
+        plan.templates && message.user_type === 'B'
+          ? templateMessage(random, people, messageId, sentMs, plan.templates, false)
+          : message;
     }
     messageId += randomInt(random, 1, 3);
     sentMs += randomInt(random, 1, 30) * 1000;
@@ -1029,6 +1369,123 @@ function greetingMessage(
     contents: pick(random, BOT_LINES),
     sent: formatDatetime(sentMs),
   });
+}
+
+const TAGS: readonly [string, ...string[]] = ['#배송문의', '#교환', '#환불', '#VIP', '#재문의', '#챗봇'];
+
+/** A third of the rooms have no tags, a third a list, a third HappyTalk's archive form `"#a|#b"`. */
+function generatedTags(random: RandomSource): string[] | string | undefined {
+  const roll = random();
+  if (roll < 1 / 3) return undefined;
+  const first = pick(random, TAGS);
+  const second = pick(random, TAGS);
+  const tags = first === second ? [first] : [first, second];
+  return roll < 2 / 3 ? tags : tags.join('|');
+}
+
+const KEYWORDS: readonly [string, ...string[]] = ['주문 조회', '배송 조회', '교환/반품', '상담사 연결'];
+
+/** Bot templates in HappyTalk's V1 format (`text`, `link`, `image_url`), as `nomal`, `normal` or `template`. */
+const V1_TEMPLATES: readonly [
+  (random: RandomSource, day: string) => { contentsType: string; contents: string },
+  ...((random: RandomSource, day: string) => { contentsType: string; contents: string })[],
+] = [
+  () => ({
+    contentsType: 'nomal',
+    contents: encodePhpJson({
+      text: '무엇을 도와드릴까요? 아래 메뉴를 선택해 주세요.',
+      link: {
+        name: ['주문 조회', '배송 조회'],
+        url: ['https://shop.example.co.kr/mypage/order', 'https://shop.example.co.kr/mypage/delivery'],
+      },
+      image_url: '',
+    }),
+  }),
+  (random, day) => ({
+    contentsType: 'normal',
+    contents: JSON.stringify({
+      text: '이번 주 이벤트를 확인해 보세요 🎁',
+      link: [{ name: '이벤트 보기', url: 'https://shop.example.co.kr/event' }],
+      image_url: imageUrl(day, randomHex(random, 32)),
+    }),
+  }),
+  () => ({
+    contentsType: 'template',
+    contents: JSON.stringify({ text: '상담사를 연결해 드릴게요. 잠시만 기다려 주세요.' }),
+  }),
+];
+
+/** Bot templates in HappyTalk's V2 format (`message`, `buttonList`, `isLocked`, `image`), of several button types. */
+const V2_TEMPLATES: readonly [
+  (random: RandomSource, day: string) => string,
+  ...((random: RandomSource, day: string) => string)[],
+] = [
+  () => keywordMenuV2('안녕하세요! 해피쇼핑 챗봇입니다.\n원하시는 메뉴를 선택해 주세요.', KEYWORDS),
+  () => DOCUMENTED_V2_TEMPLATE,
+  (random, day) =>
+    encodePhpJson({
+      type: 'IMAGE',
+      message: '이번 주 이벤트를 확인해 보세요 🎁',
+      isLocked: false,
+      image: { url: imageUrl(day, randomHex(random, 32)) },
+      buttonList: [
+        {
+          type: 'WEB_LINK',
+          name: '이벤트 보기',
+          pcUrl: 'https://shop.example.co.kr/event',
+          mobileUrl: 'https://m.shop.example.co.kr/event',
+        },
+        {
+          type: 'APP_LINK',
+          name: '앱에서 보기',
+          iosUrl: 'happyshop://event',
+          androidUrl: 'happyshop://event',
+        },
+      ],
+    }),
+  () =>
+    JSON.stringify({
+      type: 'TEXT',
+      message: '상담 가능 시간은 평일 09:00~18:00입니다.',
+      isLocked: false,
+      buttonList: [
+        { type: 'PHONE', name: '전화 상담', phoneNumber: '1588-0000' },
+        { type: 'TEXT', name: '처음으로' },
+      ],
+    }),
+];
+
+/** A template with nothing readable: HappyTalk's notes allow V2 shapes this archive does not know. */
+const UNREADABLE_V2_TEMPLATE = JSON.stringify({ type: 'TEXT', message: '', isLocked: false, buttonList: [] });
+
+/** A bot button or template message; the greeting is the menu of its format. */
+function templateMessage(
+  random: RandomSource,
+  people: Participants,
+  messageId: number,
+  sentMs: number,
+  format: TemplateFormat,
+  greeting: boolean,
+): Record<string, unknown> {
+  const day = imageDay(sentMs);
+  const values = {
+    id: String(messageId),
+    from: BOT_ID,
+    to: people.customer,
+    userType: 'B',
+    sent: formatDatetime(sentMs),
+  };
+  if (format === 'v1') {
+    const template = greeting ? V1_TEMPLATES[0] : pick(random, V1_TEMPLATES);
+    return messageRecord({ ...values, ...template(random, day) });
+  }
+  const roll = random();
+  const contents = greeting
+    ? V2_TEMPLATES[0](random, day)
+    : roll < 0.1
+      ? UNREADABLE_V2_TEMPLATE
+      : pick(random, V2_TEMPLATES)(random, day);
+  return messageRecord({ ...values, contentsType: 'template', contents });
 }
 
 function closingMessage(people: Participants, messageId: number, sentMs: number): Record<string, unknown> {

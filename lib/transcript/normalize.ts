@@ -16,7 +16,8 @@ import {
   SENDER_CODES,
   STATUS_CODES,
 } from './codes.js';
-import type { Code, Link, Message, Transcript, Warning } from './schema.js';
+import { readRichContents } from './contents.js';
+import type { Code, Message, Transcript, Warning } from './schema.js';
 import { TRANSCRIPT_SCHEMA_VERSION } from './schema-version.js';
 import { type DateTimeConverter, dateTimeConverter, INVALID_DATETIME } from './time.js';
 
@@ -236,6 +237,7 @@ class RoomNormalizer {
       },
       parameters: PARAMETER_FIELDS.map((field) => this.#text(chat, field)),
       rating: { score: this.#score(chat, 'vote_score'), comment: this.#text(chat, 'vote_comment') },
+      tags: this.#tags(chat),
       extra: unknownFields(chat, CHAT_FIELDS),
     };
   }
@@ -285,6 +287,7 @@ class RoomNormalizer {
       text: null,
       image_url: null,
       links: [],
+      buttons: [],
       contents,
       sent_at: this.#time(record, 'send_date'),
       read_at: this.#time(record, 'read_date'),
@@ -294,7 +297,7 @@ class RoomNormalizer {
     return message;
   }
 
-  /** Fills `text`, `image_url` and `links` from the contents, as the content type says to read them. */
+  /** Fills `text`, `image_url`, `links` and `buttons` from the contents, as the content type says to read them. */
   #readContents(message: Message, contentType: string | null | undefined, contents: string | null): void {
     if (contents === null) {
       return;
@@ -305,7 +308,7 @@ class RoomNormalizer {
         return;
       case 'button':
       case 'template':
-        this.#readRichContents(message, contents);
+        this.#readRichContents(message, contentType, contents);
         return;
       default:
         // text, and also an unknown or missing content type: the contents are the best text there is.
@@ -313,8 +316,8 @@ class RoomNormalizer {
     }
   }
 
-  // Button and template contents are a JSON string whose keys vary; see NOTES.md.
-  #readRichContents(message: Message, contents: string): void {
+  // Button and template contents are a JSON string in template format V1 or V2; see NOTES.md.
+  #readRichContents(message: Message, contentType: string, contents: string): void {
     let payload: unknown;
     try {
       payload = JSON.parse(contents);
@@ -326,9 +329,43 @@ class RoomNormalizer {
       this.#warn('contents', contents, 'contents is not a JSON object');
       return;
     }
-    message.text = textOf(payload.text);
-    message.image_url = textOf(payload.image_url);
-    message.links = linksOf(payload.link);
+    const read = readRichContents(payload);
+    message.text = read.text;
+    message.image_url = read.image_url;
+    message.links = read.links;
+    message.buttons = read.buttons;
+    for (const issue of read.issues) {
+      this.#warn('contents', issue.value, issue.reason, issue.path);
+    }
+    if (read.text === null && read.image_url === null && read.buttons.length === 0) {
+      this.#warn(
+        'contents',
+        contents,
+        `${contentType} message ${message.id} has no text, image or button that can be read: ` +
+          'kept verbatim in contents',
+      );
+    }
+  }
+
+  /**
+   * `chat.tags`: a list of strings as given, or HappyTalk's archive form
+   * `"#a|#b"` split on `|` (empty pieces left out). Anything else is null with a
+   * warning. The raw value stays in `chat.extra` either way: the chat_data spec
+   * does not name it.
+   */
+  #tags(chat: RawChat): string[] | null {
+    const value = chat.tags;
+    if (value === undefined || value === null || value === '') {
+      return null;
+    }
+    if (typeof value === 'string') {
+      return value.split('|').filter((tag) => tag !== '');
+    }
+    if (Array.isArray(value) && value.every((tag) => typeof tag === 'string')) {
+      return [...value];
+    }
+    this.#warn('tags', value, 'tags is neither a list of strings nor a "#a|#b" string; kept in chat.extra');
+    return null;
   }
 
   /** A documented string field: numbers are stringified, other non-strings become null with a warning. */
@@ -394,9 +431,10 @@ class RoomNormalizer {
     return null;
   }
 
-  #warn(field: string, value: unknown, reason: string): void {
+  /** A warning about `field` of the record being read, or about `below` (`.key`, `[3]`) inside its value. */
+  #warn(field: string, value: unknown, reason: string, below = ''): void {
     const scope = this.#scope === CHAT_SCOPE ? 'chat' : `message[${this.#scope}]`;
-    this.#warnings.push(warning(memberPath(scope, field), value, reason));
+    this.#warnings.push(warning(`${memberPath(scope, field)}${below}`, value, reason));
   }
 }
 
@@ -438,47 +476,6 @@ function unknownFields(record: RawRecord, known: ReadonlySet<string>): Record<st
     }
   }
   return extra;
-}
-
-function textOf(value: unknown): string | null {
-  if (typeof value === 'string') {
-    return value === '' ? null : value;
-  }
-  return typeof value === 'number' ? String(value) : null;
-}
-
-/**
- * The links of a button or template payload. `link` arrives as
- * `{name: [..], url: [..]}` (parallel lists, or single strings) or as a list of
- * `{name, url}`; entries without a url are left out (they stay in `contents`).
- */
-function linksOf(link: unknown): Link[] {
-  const links: Link[] = [];
-  if (Array.isArray(link)) {
-    for (const entry of link) {
-      const url = isRecord(entry) ? textOf(entry.url) : null;
-      if (isRecord(entry) && url !== null) {
-        links.push({ name: textOf(entry.name), url });
-      }
-    }
-  } else if (isRecord(link)) {
-    const names = listOf(link.name);
-    const urls = listOf(link.url);
-    urls.forEach((candidate, index) => {
-      const url = textOf(candidate);
-      if (url !== null) {
-        links.push({ name: textOf(names[index]), url });
-      }
-    });
-  }
-  return links;
-}
-
-function listOf(value: unknown): readonly unknown[] {
-  if (Array.isArray(value)) {
-    return value;
-  }
-  return value === undefined || value === null ? [] : [value];
 }
 
 /** Orders by sent_at instant, then id, then raw position (see normalizeRoom). */

@@ -108,6 +108,16 @@ const ChatSchema = z
         comment: nullableString('From chat.vote_comment.'),
       })
       .meta({ description: "The customer's rating of the conversation." }),
+    tags: z
+      .array(z.string())
+      .nullable()
+      .optional()
+      .meta({
+        description:
+          'From chat.tags: a list of strings as given, or a "#a|#b" string split on "|"; null when absent or ' +
+          'of another kind (then a warning, the value still in extra). Absent from transcripts derived before ' +
+          'archiver 0.2.0.',
+      }),
     extra: extraSchema('Every chat field the spec does not name, verbatim.'),
   })
   .meta({ description: 'The room (data[].chat).' });
@@ -117,6 +127,18 @@ export const LinkSchema = z.looseObject({
   name: nullableString('The label of the link.'),
   url: z.string().min(1).meta({ description: 'The link target, as received.' }),
 });
+
+/** A button of a button or template message, V1 or V2. */
+export const ButtonSchema = z
+  .looseObject({
+    type: nullableString(
+      'The V2 button type as given (e.g. "WEB_LINK", "TEXT" for a bot keyword); null for a V1 link.',
+    ),
+    name: nullableString('The label of the button.'),
+    url: nullableString("Where it leads: V2 pcUrl, else url; a V1 link's url. Null for a keyword button."),
+    mobile_url: nullableString('V2 mobileUrl.'),
+  })
+  .meta({ id: 'Button', description: 'A button of a button or template message, with or without a URL.' });
 
 /** A file of a message archived beside the transcript (added by the archive, not by normalizing). */
 export const AttachmentSchema = z
@@ -145,12 +167,25 @@ export const MessageSchema = z
     sender: CodeSchema.nullable().meta({ description: 'From message.user_type.' }),
     content_type: CodeSchema.nullable().meta({ description: 'From message.contents_type.' }),
     text: nullableString(
-      'The readable text: the contents of a text message, or the "text" of a button or template message.',
+      'The readable text: the contents of a text message, or the text of a button or template message ' +
+        '(V1 "text", V2 "message").',
     ),
     image_url: nullableString(
-      'The image: the contents of an image message, or the "image_url" of a button or template message.',
+      'The image: the contents of an image message, or the image of a button or template message ' +
+        '("image_url", "imageUrl" or "image.url").',
     ),
-    links: z.array(LinkSchema).meta({ description: 'The links of a button or template message.' }),
+    links: z.array(LinkSchema).meta({
+      description:
+        'The buttons of a button or template message that carry a URL (V1 link; V2 pcUrl, else mobileUrl, else url).',
+    }),
+    buttons: z
+      .array(ButtonSchema)
+      .optional()
+      .meta({
+        description:
+          'Every button of a button or template message, URL or not, in order (V1 links with type null, ' +
+          'V2 buttonList entries of every type). Absent from transcripts derived before archiver 0.2.0.',
+      }),
     contents: nullableString('From message.contents, verbatim.'),
     sent_at: TimeSchema.nullable().meta({ description: 'From message.send_date.' }),
     read_at: TimeSchema.nullable().meta({ description: 'From message.read_date.' }),
@@ -211,7 +246,15 @@ export const TranscriptSchema = z
           .string()
           .regex(/^[0-9a-f]{64}$/)
           .meta({ description: 'Hex digest of the raw response bytes.' }),
-        archiver_version: z.string().min(1),
+        archiver_version: z
+          .string()
+          .min(1)
+          .meta({ description: 'The version of happytalk-archive that derived this transcript.' }),
+        reindexed_at: UtcTimeSchema.optional().meta({
+          description:
+            'When `happytalk-archive reindex` derived this transcript again from the archived raw response; ' +
+            'absent when it was derived at archive time.',
+        }),
       })
       .meta({ description: 'Where and when the raw response came from.' }),
   })
@@ -227,6 +270,8 @@ export type Code = z.infer<typeof CodeSchema>;
 export type Time = z.infer<typeof TimeSchema>;
 /** A link of a button or template message; see {@link LinkSchema}. */
 export type Link = z.infer<typeof LinkSchema>;
+/** A button of a button or template message; see {@link ButtonSchema}. */
+export type Button = z.infer<typeof ButtonSchema>;
 /** An archived file of a message; see {@link AttachmentSchema}. */
 export type Attachment = z.infer<typeof AttachmentSchema>;
 /** One normalized message; see {@link MessageSchema}. */

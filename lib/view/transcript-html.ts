@@ -1,5 +1,5 @@
 import { SENDER_CODES } from '../transcript/codes.js';
-import type { Code, Link, Message, Transcript } from '../transcript/schema.js';
+import type { Button, Code, Link, Message, Transcript } from '../transcript/schema.js';
 import { html, type SafeHtml } from './html.js';
 
 /** The archived bytes of one image of a transcript. */
@@ -170,7 +170,7 @@ ${fact('고객 UUID', html`<span class="mono">${textOrNone(chat.customer.uuid)}<
 ${fact('분류', categoryText(transcript), true)}
 ${fact('접수 시각', timeOf(chat.registered_at))}${fact('완료 시각', timeOf(chat.completed_at))}
 ${fact('상담 시간', durationText(stats.duration_seconds))}${fact('메시지', messageCountText(transcript))}
-${orderFacts(transcript)}${deviceFact(transcript)}${parametersFact(chat.parameters)}
+${orderFacts(transcript)}${deviceFact(transcript)}${parametersFact(chat.parameters)}${tagsFact(chat.tags)}
 </dl>
 </section>
 <div class="panels">
@@ -274,6 +274,11 @@ function parametersFact(parameters: readonly (string | null)[]): SafeHtml | null
     value === null ? [] : [html`<span class="param"><span class="code">${index + 1}</span> ${value}</span>`],
   );
   return present.length === 0 ? null : fact('파라미터', html`${present}`, true);
+}
+
+function tagsFact(tags: readonly string[] | null | undefined): SafeHtml | null {
+  if (tags === null || tags === undefined || tags.length === 0) return null;
+  return fact('태그', html`${tags.map((tag) => html`<span class="tag-chip">${tag}</span>`)}`, true);
 }
 
 function ratingText(rating: Transcript['chat']['rating']): SafeHtml {
@@ -386,7 +391,10 @@ function messageBody(
   if (message.image_url !== null) {
     parts.push(imageFigure(message.image_url, attachments));
   }
-  if (message.links.length > 0) {
+  // Transcripts derived before buttons existed have links only.
+  if (message.buttons !== undefined) {
+    if (message.buttons.length > 0) parts.push(buttonList(message.buttons));
+  } else if (message.links.length > 0) {
     parts.push(linkList(message.links));
   }
   if (rich && parts.length === 0 && message.contents !== null) {
@@ -474,17 +482,53 @@ function webHref(url: string): string | null {
   }
 }
 
+/** A URL as a link when it is http(s), else as text that says why it is not one. */
+function linkTarget(url: string): SafeHtml {
+  const href = webHref(url);
+  return href === null
+    ? html`<span class="url not-link">${url}</span> <span class="aside">(웹 주소가 아니어서 링크로 만들지 않음)</span>`
+    : html`<a class="url" href="${href}" rel="noopener noreferrer">${url}</a>`;
+}
+
 function linkList(links: readonly Link[]): SafeHtml {
   const items = links.map((link) => {
-    const href = webHref(link.url);
     const name = link.name === null ? '' : html`<span class="link-name">${link.name}</span> `;
-    const target =
-      href === null
-        ? html`<span class="url not-link">${link.url}</span> <span class="aside">(웹 주소가 아니어서 링크로 만들지 않음)</span>`
-        : html`<a class="url" href="${href}" rel="noopener noreferrer">${link.url}</a>`;
-    return html`<li>${name}${target}</li>`;
+    return html`<li>${name}${linkTarget(link.url)}</li>`;
   });
   return html`<ul class="links">${items}</ul>`;
+}
+
+/** The type of a button beside its name, except for the usual ones (V1 links, web links, keywords). */
+const PLAIN_BUTTON_TYPES: ReadonlySet<string> = new Set(['WEB_LINK', 'TEXT']);
+
+/**
+ * The buttons in their order: those with a URL as links (the mobile URL beside
+ * it when it differs), the others (bot keywords, V2 types without a URL) as
+ * chips, in one list each.
+ */
+function buttonList(buttons: readonly Button[]): SafeHtml {
+  const links: SafeHtml[] = [];
+  const chips: SafeHtml[] = [];
+  for (const button of buttons) {
+    const type =
+      button.type === null || PLAIN_BUTTON_TYPES.has(button.type)
+        ? ''
+        : html`<span class="button-type">${button.type}</span> `;
+    const url = button.url ?? button.mobile_url;
+    if (url === null) {
+      chips.push(
+        html`<li class="chip">${type}${button.name ?? html`<span class="none">(이름 없음)</span>`}</li>`,
+      );
+      continue;
+    }
+    const name = button.name === null ? '' : html`<span class="link-name">${button.name}</span> `;
+    const mobile =
+      button.mobile_url !== null && button.mobile_url !== url
+        ? html` <span class="mobile"><span class="aside">모바일</span> ${linkTarget(button.mobile_url)}</span>`
+        : '';
+    links.push(html`<li>${type}${name}${linkTarget(url)}${mobile}</li>`);
+  }
+  return html`${links.length > 0 ? html`<ul class="links">${links}</ul>` : ''}${chips.length > 0 ? html`<ul class="chips" aria-label="버튼">${chips}</ul>` : ''}`;
 }
 
 function jsonText(value: unknown, max: number): string {
@@ -601,6 +645,11 @@ dl { margin: 0; }
 .links { list-style: none; margin: 6px 0 0; padding: 6px 0 0; border-top: 1px solid rgba(0,0,0,.08); }
 .links li { margin: 2px 0; overflow-wrap: anywhere; }
 .link-name { font-weight: 700; }
+.mobile { display: block; padding-left: 12px; }
+.chips { list-style: none; margin: 6px 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 6px; }
+.tag-chip { display: inline-block; margin-right: 6px; padding: 0 8px; border: 1px solid var(--line); border-radius: 999px; background: var(--soft); font-size: 12px; }
+.chip { border: 1px solid #8fd1a0; border-radius: 999px; padding: 1px 10px; background: #fff; font-size: 12.5px; }
+.button-type { font-family: var(--mono); font-size: 10.5px; color: var(--muted); }
 a.url { color: #0550ae; text-decoration: none; }
 .not-link { color: #a40e26; }
 figure.image { display: table; margin: 6px 0 0; }

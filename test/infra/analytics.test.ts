@@ -171,8 +171,9 @@ describe('rooms table', () => {
     expect(types.chat).toContain('rating:struct<score:double,comment:string>');
     expect(types.chat).toContain('extra:map<string,string>');
     expect(types.messages).toMatch(
-      /^array<struct<id:string,.*links:array<struct<name:string,url:string>>.*>>$/,
+      /^array<struct<id:string,.*links:array<struct<name:string,url:string>>,buttons:array<struct<type:string,name:string,url:string,mobile_url:string>>.*>>$/,
     );
+    expect(types.chat).toContain('tags:array<string>');
     expect(types.stats).toBe(
       'struct<message_count:bigint,by_sender:map<string,bigint>,first_message_at:string,last_message_at:string,duration_seconds:bigint>',
     );
@@ -255,6 +256,46 @@ describe('messages view', () => {
     expect(presto.columns.map((column) => column.name)).toEqual(
       expect.arrayContaining(['message_id', 'sender', 'text', 'contents', 'sent_at']),
     );
+  });
+
+  it('gives each message row its buttons and its room tags, as lists typed in both catalogs', () => {
+    // Act
+    const view = table(template, 'messages');
+    const encoded = /^\/\* Presto View: (.+) \*\/$/.exec(view.ViewOriginalText ?? '')?.[1] ?? '';
+    const presto = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as {
+      originalSql: string;
+      columns: { name: string; type: string }[];
+    };
+    const glue = new Map(view.StorageDescriptor.Columns.map((column) => [column.Name, column.Type]));
+    const types = new Map(presto.columns.map((column) => [column.name, column.type]));
+
+    // Assess
+    expect(types.get('tags')).toBe('array(varchar)');
+    expect(types.get('buttons')).toBe(
+      'array(row(type varchar, name varchar, url varchar, mobile_url varchar))',
+    );
+    expect(glue.get('tags')).toBe('array<string>');
+    expect(glue.get('buttons')).toBe('array<struct<type:string,name:string,url:string,mobile_url:string>>');
+    expect(presto.originalSql).toContain('r.chat.tags AS tags');
+    expect(presto.originalSql).toContain('message.buttons AS buttons');
+  });
+
+  it('refuses, at synth, a view whose list field is not a list in the rooms table', () => {
+    // Prepare
+    const columns = [
+      { name: 'room_id', type: 'string' },
+      {
+        name: 'chat',
+        type: 'struct<status:struct<name:string>,counselor:struct<name:string>,customer:struct<uuid:string>,registered_at:string,tags:string>',
+      },
+      { name: 'messages', type: 'array<struct<id:string>>' },
+    ];
+
+    // Act
+    const act = () => messagesViewDefinition('db', columns);
+
+    // Assess
+    expect(act).toThrow('the messages view selects chat.tags, which is not a list field of the rooms table');
   });
 
   it('refuses, at synth, a view over a field the rooms table does not have', () => {

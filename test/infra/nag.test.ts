@@ -1,10 +1,13 @@
 import { Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AccountRootPrincipal, type CfnRole, Role } from 'aws-cdk-lib/aws-iam';
+import type { CfnKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundles, createStack } from './support.js';
+import { buildBundles, createStack, grantsOfRole } from './support.js';
 
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
 
@@ -172,5 +175,72 @@ describe('cdk-nag', () => {
       });
       expect(backed, `${id} @ ${path} acknowledges no finding`).toBe(true);
     }
+  });
+});
+
+/** The stack with an operator role granted what reindex needs. */
+function stackWithReindexRole() {
+  const stack = createStack(bundles.dir);
+  const role = new Role(stack, 'ReindexOperator', { assumedBy: new AccountRootPrincipal() });
+  const grant = stack.archive.grantReindex(role);
+  const template = Template.fromStack(stack);
+  const bucket = `<${stack.resolve((stack.archive.bucket.node.defaultChild as CfnBucket).logicalId)}.Arn>`;
+  const key = `<${stack.resolve((stack.archive.key.node.defaultChild as CfnKey).logicalId)}.Arn>`;
+  const roleId = stack.resolve((role.node.defaultChild as CfnRole).logicalId) as string;
+  return { stack, role, grant, template, bucket, key, roleId };
+}
+
+describe('grantReindex', () => {
+  let granted: ReturnType<typeof stackWithReindexRole>;
+
+  beforeAll(() => {
+    granted = stackWithReindexRole();
+  });
+
+  it('grants reading raw/, transcripts/ and index/, writing transcripts/ and index/ only, and the key through S3', () => {
+    // Act
+    const { grant, template, bucket, key, roleId } = granted;
+    const grants = grantsOfRole(template, roleId);
+
+    // Assess
+    expect(grant.success).toBe(true);
+    expect(grants.map(({ action, resource }) => `${action} ${resource}`).sort()).toEqual(
+      [
+        `s3:GetObject ${bucket}/raw/*`,
+        `s3:GetObject ${bucket}/transcripts/*`,
+        `s3:GetObject ${bucket}/index/*`,
+        `s3:GetObjectVersion ${bucket}/raw/*`,
+        `s3:GetObjectVersion ${bucket}/transcripts/*`,
+        `s3:GetObjectVersion ${bucket}/index/*`,
+        `s3:PutObject ${bucket}/transcripts/*`,
+        `s3:PutObject ${bucket}/index/*`,
+        `s3:ListBucket ${bucket}`,
+        `kms:Decrypt ${key}`,
+        `kms:GenerateDataKey ${key}`,
+      ].sort(),
+    );
+    expect(
+      grants.filter((entry) => entry.action === 's3:PutObject' && entry.resource.includes('/raw/')),
+    ).toEqual([]);
+    expect(grants.find((entry) => entry.action === 's3:ListBucket')?.condition).toEqual({
+      StringLike: { 's3:prefix': ['raw/*', 'transcripts/*', 'index/*'] },
+    });
+    expect(grants.find((entry) => entry.action === 'kms:Decrypt')?.condition).toEqual({
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+      },
+    });
+    expect(grants.some((entry) => entry.action.startsWith('secretsmanager:'))).toBe(false);
+  });
+
+  it('leaves no cdk-nag finding on the granted role, its prefix wildcards acknowledged with their reasons', () => {
+    // Prepare
+    const { stack } = granted;
+
+    // Act
+    const remaining = findings(stack);
+
+    // Assess
+    expect(remaining, remaining.join('\n')).toEqual([]);
   });
 });

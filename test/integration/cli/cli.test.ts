@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../../../lib/cli/program.js';
 import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
+import { runCliCaptured } from '../../support/cli.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -27,21 +27,8 @@ beforeEach(() => {
   stack.simulator.clearFaults();
 });
 
-async function cli(argv: string[], env: Record<string, string> = cliEnv, stdin = new Uint8Array()) {
-  const out: Buffer[] = [];
-  let err = '';
-  const io: CliIo = {
-    env,
-    stdout: (chunk) => {
-      out.push(Buffer.from(chunk));
-    },
-    stderr: (chunk) => {
-      err += chunk;
-    },
-    readStdin: async () => stdin,
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stdoutBytes: Buffer.concat(out), stderr: err };
+function cli(argv: string[], env: Record<string, string> = cliEnv, stdin = new Uint8Array()) {
+  return runCliCaptured(argv, env, stdin);
 }
 
 describe('happytalk-archive normalize', () => {

@@ -22,6 +22,8 @@ function ago(minutes: number): Date {
 beforeAll(async () => {
   stack = await startTestStack({
     simulator: {
+      // No sample rooms: some are registered within the last days, and would be seen by the listing.
+      rooms: [],
       liveRooms: [
         { roomId: 'finishedInTheChatbot', registeredAt: ago(30), finishesAt: ago(2), finalStatus: '4' },
         { roomId: 'finishedLongAgo', registeredAt: ago(300), finishesAt: ago(240) },

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../../../lib/cli/program.js';
 import type { ExportManifest } from '../../../lib/retrieval/export.js';
 import type { RoomVerification } from '../../../lib/retrieval/verify.js';
 import { generateRoom, makeRoomId, SAMPLE_ROOM_IDS, type SimRoom } from '../../../lib/simulator/index.js';
+import { ARCHIVER_VERSION } from '../../../lib/version.js';
+import { jsonLines, runCliCaptured } from '../../support/cli.js';
 import { startTestStack, TEST_BUCKET, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
 const MINJI = '1000225570_minji88';
@@ -88,33 +89,12 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-async function cli(argv: string[], env: Record<string, string> = cliEnv) {
-  const out: Buffer[] = [];
-  let err = '';
-  const io: CliIo = {
-    env,
-    stdout: (chunk) => {
-      out.push(Buffer.from(chunk));
-    },
-    stderr: (chunk) => {
-      err += chunk;
-    },
-    readStdin: async () => new Uint8Array(),
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stdoutBytes: Buffer.concat(out), stderr: err };
+function cli(argv: string[], env: Record<string, string> = cliEnv) {
+  return runCliCaptured(argv, env);
 }
 
 function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-function jsonLines<T = Record<string, unknown>>(text: string): T[] {
-  return text
-    .trimEnd()
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as T);
 }
 
 interface Index {
@@ -354,8 +334,8 @@ describe('happytalk-archive verify', () => {
     expect(range.code).toBe(0);
     expect(named.code).toBe(0);
     expect(jsonLines<RoomVerification>(named.stdout)).toEqual([
-      { room_id: SAMPLE_ROOM_IDS.images, ok: true, mismatches: [] },
-      { room_id: SAMPLE_ROOM_IDS.completed, ok: true, mismatches: [] },
+      { room_id: SAMPLE_ROOM_IDS.images, ok: true, status: 'ok', mismatches: [] },
+      { room_id: SAMPLE_ROOM_IDS.completed, ok: true, status: 'ok', mismatches: [] },
     ]);
     expect(named.stderr).toBe('verified 2 rooms: 2 ok, 0 with mismatches (0 mismatches)\n');
   });
@@ -402,6 +382,7 @@ describe('happytalk-archive verify', () => {
     const expected: RoomVerification = {
       room_id: roomId,
       ok: false,
+      status: 'mismatch',
       mismatches: [
         { room_id: roomId, check: 'transcript.present', expected: index.transcript_key, found: 'missing' },
       ],
@@ -504,7 +485,7 @@ describe('happytalk-archive export', () => {
     expect(manifest).toMatchObject({
       manifest_version: 1,
       customer: { uuid: MINJI },
-      archiver_version: '0.1.0',
+      archiver_version: ARCHIVER_VERSION,
       bucket: TEST_BUCKET,
       range: null,
       missing_attachments: [],

@@ -85,6 +85,8 @@ describe('simulator control API', () => {
         { id: SAMPLE_ROOM_IDS.images, status: '2', message_count: 7 },
         { id: SAMPLE_ROOM_IDS.buttons, status: '4', message_count: 7 },
         { id: SAMPLE_ROOM_IDS.oddCodes, status: '7', message_count: 8 },
+        { id: SAMPLE_ROOM_IDS.templatesV2, status: '2', message_count: 10 },
+        { id: SAMPLE_ROOM_IDS.counselorV2, status: '2', message_count: 6 },
       ],
     });
   });

@@ -8,6 +8,7 @@ import { renderTranscriptHtml, TRANSCRIPT_VIEW_CSP } from '../../../lib/view/tra
 import {
   completedWithImage,
   hostileTranscript,
+  hostileV2Transcript,
   pngImage,
   sampleImageUrls,
   sampleTranscript,
@@ -182,6 +183,60 @@ describe('the transcript view in Chromium', () => {
     expect(await page.locator('.placeholder').count()).toBe(1);
     expect(dialogs).toEqual([]);
     expect(requests).toEqual([url]);
+    await page.context().close();
+  });
+
+  it('shows a template V2 room: its text, link buttons as links, keyword buttons as chips', async () => {
+    // Prepare
+    const transcript = sampleTranscript('templatesV2');
+
+    // Act
+    const { page, url, dialogs, requests } = await load(renderTranscriptHtml(transcript), 'templates-v2');
+
+    // Assess
+    await page.screenshot({ path: join(ARTIFACTS, 'templates-v2.png'), fullPage: true });
+    expect(await page.locator('li.msg').count()).toBe(10);
+    const menu = page.locator('li[data-message-id="581001"]');
+    expect(await menu.locator('p.text').textContent()).toBe(
+      '안녕하세요! 해피쇼핑 챗봇입니다.\n원하시는 메뉴를 선택해 주세요.',
+    );
+    expect(await menu.locator('li.chip').allInnerTexts()).toEqual([
+      '주문 조회',
+      '배송 조회',
+      '교환/반품',
+      '상담사 연결',
+    ]);
+    expect(await menu.locator('li.chip').first().isVisible()).toBe(true);
+    const documented = page.locator('li[data-message-id="581004"]');
+    expect(await documented.locator('p.text').textContent()).toBe('텍스트 + 버튼에 텍스트');
+    expect(await documented.locator('a.url').getAttribute('href')).toBe('https://example.com/');
+    expect(await documented.locator('li.chip').allInnerTexts()).toEqual(['봇키워드']);
+    expect(await hrefs(page)).toEqual([
+      'https://m.shop.example.co.kr/mypage/delivery/651234567892',
+      'https://example.com/',
+    ]);
+    expect(await page.locator('li[data-message-id="581006"] pre').isVisible()).toBe(true);
+    expect(await page.locator('.tag-chip').allInnerTexts()).toEqual(['#배송문의', '#챗봇']);
+    expect(dialogs).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.context().close();
+  });
+
+  it('runs nothing and links only http(s) URLs for hostile template V2 content', async () => {
+    // Act
+    const { page, url, dialogs, requests } = await load(
+      renderTranscriptHtml(hostileV2Transcript()),
+      'hostile-v2',
+    );
+    await page.mouse.move(300, 300);
+
+    // Assess
+    expect(dialogs).toEqual([]);
+    expect(await pwned(page)).toBeUndefined();
+    expect(requests).toEqual([url]);
+    expect(await elementsWithEventHandlers(page)).toEqual([]);
+    expect(await hrefs(page)).toEqual(['https://shop.example.co.kr/v2?a=1&b=%222%22']);
+    expect(await page.locator('li.chip').count()).toBe(2);
     await page.context().close();
   });
 

@@ -3,15 +3,23 @@ import type { ArchiveReader } from '../../../lib/retrieval/reader.js';
 
 interface Version {
   readonly versionId: string;
+  readonly etag: string;
   readonly body: Uint8Array;
   readonly metadata: Record<string, string>;
   readonly lastModified: Date;
 }
 
-/** An in-memory versioned bucket: every put keeps the versions before it; the last is the latest. */
+/**
+ * An in-memory versioned bucket: every put keeps the versions before it; the
+ * last is the latest. `putIfMatch` is S3's conditional write; `beforeConditionalPut`
+ * lets a test write in between, as a concurrent writer would.
+ */
 export class FakeArchive implements ArchiveReader {
   readonly bucket = 'archive';
   readonly #objects = new Map<string, Version[]>();
+  /** Keys written by `putIfMatch`, in order. */
+  readonly conditionalPuts: string[] = [];
+  beforeConditionalPut: ((key: string) => void) | undefined;
   #clock = Date.parse('2026-01-01T00:00:00Z');
   #sequence = 0;
 
@@ -21,12 +29,34 @@ export class FakeArchive implements ArchiveReader {
     this.#clock += 60_000;
     const version: Version = {
       versionId: `v${this.#sequence}`,
+      etag: `"etag-${this.#sequence}"`,
       body: typeof body === 'string' ? new TextEncoder().encode(body) : body,
       metadata,
       lastModified: new Date(this.#clock),
     };
     this.#objects.set(key, [...(this.#objects.get(key) ?? []), version]);
     return version.versionId;
+  }
+
+  async putIfMatch(
+    key: string,
+    body: string | Uint8Array,
+    metadata: Readonly<Record<string, string>>,
+    etag: string,
+  ): Promise<{ outcome: 'written'; versionId: string } | { outcome: 'conflict' }> {
+    const hook = this.beforeConditionalPut;
+    this.beforeConditionalPut = undefined;
+    hook?.(key);
+    if (this.#latest(key)?.etag !== etag) return { outcome: 'conflict' };
+    this.conditionalPuts.push(key);
+    return { outcome: 'written', versionId: this.put(key, body, { ...metadata }) };
+  }
+
+  /** Every version of `key`, oldest first. */
+  versions(
+    key: string,
+  ): readonly { versionId: string; body: Uint8Array; metadata: Record<string, string> }[] {
+    return this.#objects.get(key) ?? [];
   }
 
   putIndex(index: IndexRecord): void {
@@ -75,5 +105,6 @@ function headOf(key: string, version: Version): ObjectHead {
     versionId: version.versionId,
     size: version.body.byteLength,
     lastModified: version.lastModified,
+    etag: version.etag,
   };
 }

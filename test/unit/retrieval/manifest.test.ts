@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildManifest, type ExportedRoom } from '../../../lib/retrieval/export.js';
+import { ARCHIVER_VERSION } from '../../../lib/version.js';
 
 function exported(roomId: string, paths: string[]): ExportedRoom {
   return {
@@ -88,7 +89,7 @@ describe('buildManifest', () => {
 
   it('defaults to the archiver version of this package', () => {
     const { archiverVersion: _version, ...withoutVersion } = base;
-    expect(buildManifest({ ...withoutVersion, rooms: [] }).archiver_version).toBe('0.1.0');
+    expect(buildManifest({ ...withoutVersion, rooms: [] }).archiver_version).toBe(ARCHIVER_VERSION);
   });
 
   it.each([

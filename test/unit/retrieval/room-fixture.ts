@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IndexRecord } from '../../../lib/archive/store.js';
 import { parseChatData } from '../../../lib/happytalk/client.js';
+import { DOCUMENTED_V2_TEMPLATE } from '../../../lib/simulator/index.js';
 import { transcriptOf } from '../../../lib/transcript/normalize.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
 import type { FakeArchive } from './fake-archive.js';
@@ -75,4 +76,35 @@ export function changedExample(): Uint8Array {
   const changed = text.replace('2022-05-26 10:31:06', '2022-05-26 10:31:07');
   if (changed === text) throw new Error('the example changed nothing');
   return new TextEncoder().encode(changed);
+}
+
+/** The spec's example with its one message turned into HappyTalk's documented template V2 example. */
+export function v2Example(extra: Record<string, unknown> = {}): Uint8Array {
+  const contents = JSON.stringify({ ...JSON.parse(DOCUMENTED_V2_TEMPLATE), ...extra });
+  const text = EXAMPLE.toString('utf8');
+  const changed = text
+    .replace('"contents_type": "text"', '"contents_type": "template"')
+    .replace('"contents": "고객님이 종료하였습니다."', `"contents": ${JSON.stringify(contents)}`);
+  if (!changed.includes('"template"') || !changed.includes('buttonList'))
+    throw new Error('the example changed nothing');
+  return new TextEncoder().encode(changed);
+}
+
+/**
+ * The transcript archiver 0.1.0 wrote for a room whose messages are template
+ * V2: no chat.tags, no buttons, and the V2 text, image and links not read.
+ */
+export function asPreviousRelease(transcript: Transcript, version = '0.1.0'): unknown {
+  const { tags: _tags, ...chat } = transcript.chat;
+  return {
+    ...transcript,
+    chat,
+    messages: transcript.messages.map(({ buttons: _buttons, ...message }) => ({
+      ...message,
+      text: null,
+      image_url: null,
+      links: [],
+    })),
+    source: { ...transcript.source, archiver_version: version },
+  };
 }

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { transcriptDifferences, verifyRange, verifyRoom } from '../../../lib/retrieval/verify.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
+import { ARCHIVER_VERSION } from '../../../lib/version.js';
 import { FakeArchive } from './fake-archive.js';
-import { archive, changedExample, RAW_KEY, ROOM_ID, sha256, TRANSCRIPT_KEY } from './room-fixture.js';
+import {
+  archive,
+  asPreviousRelease,
+  changedExample,
+  RAW_KEY,
+  ROOM_ID,
+  sha256,
+  TRANSCRIPT_KEY,
+  v2Example,
+} from './room-fixture.js';
 
 const options = { timeZone: 'Asia/Seoul' };
 
@@ -14,6 +24,7 @@ describe('verifyRoom', () => {
     expect(await verifyRoom(bucket, ROOM_ID, options)).toEqual({
       room_id: ROOM_ID,
       ok: true,
+      status: 'ok',
       mismatches: [],
     });
   });
@@ -125,6 +136,121 @@ describe('verifyRoom', () => {
   });
 });
 
+describe('verifyRoom after a normalizer change', () => {
+  const V2_RAW = v2Example();
+
+  it('calls a transcript stale, not a mismatch, when an older archiver derived it from intact bytes', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archive(bucket, { raw: V2_RAW, transform: (transcript) => asPreviousRelease(transcript) });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result).toEqual({
+      room_id: ROOM_ID,
+      ok: true,
+      status: 'stale',
+      mismatches: [],
+      stale: {
+        archiver_version: '0.1.0',
+        current_version: ARCHIVER_VERSION,
+        differences: ['chat.tags', 'messages[0].buttons', 'messages[0].links[0]', 'messages[0].text'],
+      },
+    });
+  });
+
+  it('keeps a mismatch when this archiver version would have derived the transcript differently', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archive(bucket, {
+      raw: V2_RAW,
+      transform: (transcript) => asPreviousRelease(transcript, ARCHIVER_VERSION),
+    });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result.status).toBe('mismatch');
+    expect(result.mismatches.map((mismatch) => mismatch.check)).toEqual(['transcript.renormalize']);
+    expect(result.stale).toBeUndefined();
+  });
+
+  it('keeps a mismatch for an older transcript whose raw bytes do not match their SHA-256', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    const { index } = archive(bucket, {
+      raw: V2_RAW,
+      transform: (transcript) => asPreviousRelease(transcript),
+    });
+    const tampered = new TextEncoder().encode(new TextDecoder().decode(V2_RAW).replace('test-lc', 'test-xx'));
+    const version = bucket.put(RAW_KEY, tampered, { sha256: index.sha256 });
+    bucket.putIndex({ ...index, raw_version_id: version });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result.status).toBe('mismatch');
+    expect(result.mismatches.map((mismatch) => mismatch.check)).toEqual([
+      'raw.sha256',
+      'raw.metadata-sha256',
+      'transcript.renormalize',
+    ]);
+  });
+
+  it('cannot judge a transcript a newer archiver derived: a mismatch naming the version', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archive(bucket, { raw: V2_RAW, transform: (transcript) => asPreviousRelease(transcript, '99.0.0') });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result.mismatches).toEqual([
+      {
+        room_id: ROOM_ID,
+        check: 'transcript.archiver-version',
+        expected: `a transcript derived by archiver ${ARCHIVER_VERSION} or older`,
+        found: '99.0.0: upgrade happytalk-archive to verify it',
+      },
+    ]);
+  });
+
+  it('calls a transcript of an archiver version that is not a semantic version stale', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archive(bucket, { raw: V2_RAW, transform: (transcript) => asPreviousRelease(transcript, 'dev-build') });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect([result.status, result.stale?.archiver_version]).toEqual(['stale', 'dev-build']);
+  });
+
+  it('passes a transcript reindexed by this archiver, ignoring its reindexed_at', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archive(bucket, {
+      raw: V2_RAW,
+      transform: (transcript) => ({
+        ...transcript,
+        source: { ...transcript.source, reindexed_at: '2026-11-30T00:00:00.000Z' },
+      }),
+    });
+
+    // Act
+    const result = await verifyRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result).toEqual({ room_id: ROOM_ID, ok: true, status: 'ok', mismatches: [] });
+  });
+});
+
 describe('verifyRange', () => {
   it('finds the objects no index points at, and the room without an index', async () => {
     const bucket = new FakeArchive();
@@ -143,6 +269,7 @@ describe('verifyRange', () => {
       {
         room_id: 'orphanRoom',
         ok: false,
+        status: 'mismatch',
         mismatches: [
           {
             room_id: 'orphanRoom',
@@ -161,6 +288,7 @@ describe('verifyRange', () => {
       {
         room_id: ROOM_ID,
         ok: false,
+        status: 'mismatch',
         mismatches: [{ room_id: ROOM_ID, check: 'index.raw-key', expected: RAW_KEY, found: stray }],
       },
     ]);

@@ -137,6 +137,53 @@ describe('generateHistory', () => {
     expect(open.every((r) => r.chat.complate_date === '0000-00-00 00:00:00')).toBe(true);
   });
 
+  it('gives rooms before the V2 deadline V1 templates, and rooms from it on V2 templates and tags', () => {
+    // Act
+    const rooms = generateHistory({ from: '2026-06-20', days: 20, roomsPerDay: 20, seed: 11 });
+
+    // Assess
+    const older = rooms.filter((room) => String(room.chat.reg_date) < '2026-06-30');
+    const newer = rooms.filter((room) => String(room.chat.reg_date) >= '2026-06-30');
+    const payloads = (list: SimRoom[]) =>
+      list.flatMap((room) =>
+        room.message
+          .filter((message) => ['nomal', 'normal', 'template'].includes(String(message.contents_type)))
+          .map((message) => JSON.parse(String(message.contents)) as Record<string, unknown>),
+      );
+    expect(older.length).toBeGreaterThan(100);
+    expect(newer.length).toBeGreaterThan(100);
+    expect(payloads(older).every((payload) => 'text' in payload && !('buttonList' in payload))).toBe(true);
+    expect(older.every((room) => room.chat.tags === undefined)).toBe(true);
+    const v2 = payloads(newer);
+    expect(v2.every((payload) => 'buttonList' in payload && 'message' in payload)).toBe(true);
+    const types = new Set(
+      v2.flatMap((payload) => (payload.buttonList as { type: string }[]).map((button) => button.type)),
+    );
+    expect(types).toEqual(new Set(['TEXT', 'WEB_LINK', 'APP_LINK', 'PHONE']));
+    expect(v2.some((payload) => payload.isLocked === true)).toBe(true);
+    expect(v2.some((payload) => payload.message === '')).toBe(true);
+    const tags = newer.map((room) => room.chat.tags);
+    expect(tags.some((value) => Array.isArray(value))).toBe(true);
+    expect(tags.some((value) => typeof value === 'string' && value.includes('|'))).toBe(true);
+    expect(tags.some((value) => value === undefined)).toBe(true);
+  });
+
+  it('moves the V2 switch to templateV2From, and refuses one that is not a date', () => {
+    // Act
+    const [room] = generateHistory({
+      from: '2024-03-01',
+      days: 1,
+      roomsPerDay: 1,
+      templateV2From: '2024-03-01',
+    });
+    const act = () =>
+      generateHistory({ from: '2024-03-01', days: 1, roomsPerDay: 1, templateV2From: 'soon' });
+
+    // Assess
+    expect(JSON.parse(String(room?.message[0]?.contents))).toMatchObject({ isLocked: true });
+    expect(act).toThrow('templateV2From must be a date YYYY-MM-DD, received "soon"');
+  });
+
   it('is the same for the same options', () => {
     // Act
     const first = generateHistory({ from: '2024-01-01', days: 2, roomsPerDay: 5, seed: 3 });

@@ -3,6 +3,7 @@ import { InvalidSimRoomError } from '../../../lib/simulator/errors.js';
 import {
   DOCUMENTED_CHAT_FIELDS,
   DOCUMENTED_MESSAGE_FIELDS,
+  DOCUMENTED_V2_TEMPLATE,
   makeRoomId,
   SAMPLE_ROOM_IDS,
   type SampleRoomName,
@@ -50,7 +51,7 @@ describe('sampleRooms', () => {
 
     // Assess
     expect(ids.filter((id) => !ROOM_ID.test(id))).toEqual([]);
-    expect(new Set(ids).size).toBe(6);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('gives every room every documented chat field, as strings or the documented nulls', () => {
@@ -196,6 +197,55 @@ describe('sampleRooms', () => {
     expect(new Set(ids).size).toBe(ids.length - 1);
     expect(ids).not.toEqual([...ids].sort((a, b) => a - b));
     expect(room.message.some((message) => 'reply_to' in message)).toBe(true);
+  });
+});
+
+describe('sampleRooms of template V2', () => {
+  const templates = (room: SimRoom) =>
+    room.message
+      .filter((message) => message.contents_type === 'template')
+      .map((message) => JSON.parse(String(message.contents)) as Record<string, unknown>);
+
+  it('describes a room of today with V2 templates of several button types, isLocked, and nothing readable', () => {
+    // Act
+    const room = sampleRoom('templatesV2');
+    const payloads = templates(room);
+    const buttonTypes = payloads.flatMap((payload) =>
+      Array.isArray(payload.buttonList)
+        ? payload.buttonList.map((button: { type: string }) => button.type)
+        : [],
+    );
+
+    // Assess
+    expect(String(room.chat.reg_date) >= '2026-06-30').toBe(true);
+    expect(new Set(buttonTypes)).toEqual(new Set(['TEXT', 'WEB_LINK', 'APP_LINK', 'PHONE']));
+    expect(payloads.some((payload) => payload.isLocked === true)).toBe(true);
+    expect(
+      payloads.some(
+        (payload) =>
+          payload.message === '' && Array.isArray(payload.buttonList) && payload.buttonList.length === 0,
+      ),
+    ).toBe(true);
+    expect(payloads.some((payload) => typeof payload.image === 'object')).toBe(true);
+    expect(room.message.map((message) => message.contents)).toContain(DOCUMENTED_V2_TEMPLATE);
+    expect(room.chat.tags).toEqual(['#배송문의', '#챗봇']);
+    expect(JSON.parse(String(room.chat.user_parameter))).toEqual({ member_grade: 'GOLD', entry: 'app_home' });
+  });
+
+  it('describes a counselor sending V2 templates, a V1 button, and tags in the archive form', () => {
+    // Act
+    const room = sampleRoom('counselorV2');
+    const [guide] = templates(room);
+    const v1 = room.message.find((message) => message.contents_type === 'normal');
+
+    // Assess
+    expect(guide).toMatchObject({ imageUrl: expect.stringMatching(/^https:\/\/static\.happytalk\.io\//) });
+    expect(JSON.parse(String(v1?.contents))).toMatchObject({
+      text: expect.any(String),
+      link: { url: [expect.any(String)] },
+    });
+    expect(room.chat.tags).toBe('#반품|#재문의');
+    expect(new Set(column(room, 'user_type'))).toEqual(new Set(['C', 'H']));
   });
 });
 

@@ -106,6 +106,7 @@ describe('normalizeRoom of a room parsed by parseChatData, with its response', (
           text: '고객님이 종료하였습니다.',
           image_url: null,
           links: [],
+          buttons: [],
           contents: '고객님이 종료하였습니다.',
           sent_at: '2022-05-26T10:31:06+09:00',
           read_at: '2022-05-26T10:31:06+09:00',

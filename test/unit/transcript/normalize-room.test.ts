@@ -57,6 +57,7 @@ describe('normalizeRoom', () => {
         'device',
         'parameters',
         'rating',
+        'tags',
         'extra',
       ]);
       expect(Object.keys(transcript.chat.counselor)).toEqual(['name', 'nickname']);
@@ -89,6 +90,7 @@ describe('normalizeRoom', () => {
         'text',
         'image_url',
         'links',
+        'buttons',
         'contents',
         'sent_at',
         'read_at',
@@ -207,6 +209,7 @@ describe('normalizeRoom', () => {
         },
         parameters: [null, null, null, null, null, null, null, null, null, null],
         rating: { score: 5, comment: '친절해요' },
+        tags: null,
         extra: {},
       });
       expect(transcript.warnings).toEqual([]);
@@ -541,6 +544,7 @@ describe('normalizeRoom', () => {
           text: '안녕하세요',
           image_url: null,
           links: [],
+          buttons: [],
           contents: '안녕하세요',
           sent_at: '2022-05-26T10:30:00+09:00',
           read_at: '2022-05-26T10:30:05+09:00',

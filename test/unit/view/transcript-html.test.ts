@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ARCHIVER_VERSION } from '../../../lib/version.js';
 import { InvalidTranscriptLineError } from '../../../lib/view/errors.js';
 import { renderTranscriptHtml, TRANSCRIPT_VIEW_CSP } from '../../../lib/view/transcript-html.js';
 import { transcriptHtmlFromLine } from '../../../lib/view/transcript-line.js';
 import {
   hostileTranscript,
+  hostileV2Transcript,
   PWN,
   pngImage,
   sampleImageUrls,
@@ -132,7 +134,7 @@ describe('renderTranscriptHtml', () => {
       '수집 시각2022-05-26 01:31:07 UTC',
       '보관 시각2022-05-26 01:31:08 UTC',
       '원본 APIhttps://customer.happytalk.io/user/api/chat_data/format/json',
-      '보관 프로그램happytalk-archive 0.1.0 · schema v1',
+      `보관 프로그램happytalk-archive ${ARCHIVER_VERSION} · schema v1`,
     ]) {
       expect(text).toContain(expected);
     }
@@ -321,6 +323,101 @@ describe('renderTranscriptHtml', () => {
 
     // Assess
     expect(second).toBe(first);
+  });
+});
+
+describe('renderTranscriptHtml of template V2 messages', () => {
+  it('shows the text, link buttons as links (the mobile URL beside a different one) and keywords as chips', () => {
+    // Act
+    const page = renderTranscriptHtml(sampleTranscript('templatesV2'));
+
+    // Assess
+    const menu = messageById(page, '581001');
+    expect(visibleText(menu.markup)).toContain(
+      '안녕하세요! 해피쇼핑 챗봇입니다.\n원하시는 메뉴를 선택해 주세요.',
+    );
+    expect(menu.markup).toContain(
+      '<ul class="chips" aria-label="버튼"><li class="chip">주문 조회</li><li class="chip">배송 조회</li>' +
+        '<li class="chip">교환/반품</li><li class="chip">상담사 연결</li></ul>',
+    );
+    const documented = messageById(page, '581004');
+    expect(visibleText(documented.markup)).toContain(
+      '텍스트 + 버튼에 텍스트링크 https://example.com봇키워드',
+    );
+    const delivery = messageById(page, '581003');
+    expect(visibleText(delivery.markup)).toContain(
+      '배송 상세 보기 https://m.shop.example.co.kr/mypage/delivery/651234567892',
+    );
+    expect(visibleText(delivery.markup)).toContain('APP_LINK 앱에서 보기');
+    const guide = messageById(renderTranscriptHtml(sampleTranscript('counselorV2')), '582102');
+    expect(
+      tagsOf(guide.markup).flatMap((tag) => (tag.name === 'a' ? [tag.attributes.get('href')] : [])),
+    ).toEqual([
+      'https://shop.example.co.kr/mypage/return/20261120-0042001',
+      'https://m.shop.example.co.kr/mypage/return/20261120-0042001',
+    ]);
+    expect(visibleText(guide.markup)).toContain(
+      '반품 신청 https://shop.example.co.kr/mypage/return/20261120-0042001 모바일',
+    );
+  });
+
+  it('shows a template with nothing readable as its raw contents', () => {
+    // Act
+    const page = renderTranscriptHtml(sampleTranscript('templatesV2'));
+
+    // Assess
+    const unreadable = messageById(page, '581006');
+    expect(unreadable.markup).toContain('해석할 수 없는 내용 · 원문 그대로');
+    expect(visibleText(unreadable.markup)).toContain(
+      '{"type":"TEXT","message":"","isLocked":false,"buttonList":[]}',
+    );
+  });
+
+  it('still shows the links of a transcript derived before buttons existed', () => {
+    // Prepare
+    const transcript = sampleTranscript('buttons');
+    for (const message of transcript.messages) delete message.buttons;
+
+    // Act
+    const page = renderTranscriptHtml(transcript);
+
+    // Assess
+    expect(tagsOf(page).filter((tag) => tag.name === 'a')).toHaveLength(4);
+    expect(page).not.toContain('class="chips"');
+  });
+
+  it('escapes hostile V2 values and links only to http(s) URLs', () => {
+    // Act
+    const page = renderTranscriptHtml(hostileV2Transcript());
+    const tags = tagsOf(page);
+
+    // Assess
+    expect(page).not.toMatch(/<script/i);
+    expect(tags.flatMap((tag) => (tag.name === 'a' ? [tag.attributes.get('href')] : []))).toEqual([
+      'https://shop.example.co.kr/v2?a=1&amp;b=%222%22',
+    ]);
+    expect(tags.map((tag) => tag.name.replace(/^\//, '')).filter((name) => !ALLOWED_TAGS.has(name))).toEqual([
+      '!doctype',
+    ]);
+    expect(
+      tags.flatMap((tag) => [...tag.attributes.keys()].filter((key) => !ALLOWED_ATTRIBUTES.has(key))),
+    ).toEqual(['html']);
+    const text = visibleText(page);
+    expect(text).toContain(`<img src=x onerror="${PWN}">안내`);
+    expect(text).toContain(
+      `<script>${PWN}</script> javascript:${PWN} (웹 주소가 아니어서 링크로 만들지 않음)`,
+    );
+    expect(text).toContain(`<b onmouseover="${PWN}">APP</b> 앱`);
+    expect(text).toContain(`"><svg onload=${PWN}>`);
+    expect(text).toContain(`태그<script>${PWN}</script>`);
+  });
+
+  it('shows the tags of the room in the header', () => {
+    // Act
+    const text = visibleText(renderTranscriptHtml(sampleTranscript('counselorV2')));
+
+    // Assess
+    expect(text).toContain('태그#반품#재문의');
   });
 });
 

@@ -156,6 +156,56 @@ export function hostileTranscript(): Transcript {
   return transcriptOfRoom(room, new Date('2024-05-01T01:10:05.000Z'));
 }
 
+/**
+ * A room whose V2 templates try to break out of the page: markup in the
+ * message, button names and types, `javascript:` and `data:` in pcUrl and
+ * mobileUrl, a quote-closing URL, and a keyword chip with markup.
+ */
+export function hostileV2Transcript(): Transcript {
+  const button = (fields: Record<string, unknown>) => fields;
+  const room: SimRoom = {
+    chat: {
+      id: 'HostileRoomV200000000000000001',
+      title: 'V2',
+      reg_date: '2026-11-01 10:00:00',
+      complate_date: '2026-11-01 10:10:00',
+      out_api: '0',
+      status: '2',
+      tags: [`<script>${PWN}</script>`],
+    },
+    message: [
+      {
+        id: '710001',
+        from_id: 'bot',
+        to_id: 'customer',
+        type: 'C',
+        user_type: 'B',
+        contents_type: 'template',
+        send_date: '2026-11-01 10:00:00',
+        read_date: '2026-11-01 10:00:00',
+        contents: JSON.stringify({
+          type: 'TEXT',
+          message: `<img src=x onerror="${PWN}">안내`,
+          isLocked: true,
+          buttonList: [
+            button({ type: 'WEB_LINK', name: `<script>${PWN}</script>`, pcUrl: `javascript:${PWN}` }),
+            button({ type: 'WEB_LINK', name: 'data', mobileUrl: `data:text/html,<script>${PWN}</script>` }),
+            button({
+              type: 'WEB_LINK',
+              name: 'ok',
+              pcUrl: 'https://shop.example.co.kr/v2?a=1&b="2"',
+              mobileUrl: ` JaVaScRiPt:${PWN}`,
+            }),
+            button({ type: `<b onmouseover="${PWN}">APP</b>`, name: '앱' }),
+            button({ type: 'TEXT', name: `"><svg onload=${PWN}>` }),
+          ],
+        }),
+      },
+    ],
+  };
+  return transcriptOfRoom(room, new Date('2026-11-01T01:10:05.000Z'));
+}
+
 function chunk(type: string, data: Uint8Array): Buffer {
   const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
   const length = Buffer.alloc(4);

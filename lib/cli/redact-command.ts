@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { type Command, Option } from 'commander';
+import { createSecretsManagerClient } from '../aws.js';
+import type { Environment } from '../config.js';
+import { InvalidTranscriptError } from '../redaction/errors.js';
+import { loadPseudonymizer, readRedactionKeySource } from '../redaction/key.js';
+import { explainTranscript, MASK_STYLES, type MaskStyle, redactTranscript } from '../redaction/redact.js';
+import { type Transcript, TranscriptSchema } from '../transcript/schema.js';
+
+/** What `redact` needs from the program around it. */
+export interface RedactCommandContext {
+  /** The environment, filled from `--env-file` before the action runs. */
+  readonly env: Environment;
+  readonly stdout: (chunk: string) => void;
+  readonly readStdin: () => Promise<Uint8Array>;
+}
+
+interface RedactFlags {
+  explain?: boolean;
+  mask: MaskStyle;
+  names?: boolean;
+  counselors: 'keep' | 'pseudonymize';
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `redact [FILE|-]`: an archived transcript (one JSON line, as `get` prints
+ * it) in, its redacted copy out; `--explain` prints one JSON line per finding
+ * instead (values masked). The work is in `lib/redaction/`.
+ */
+export function registerRedactCommand(program: Command, context: RedactCommandContext): void {
+  program
+    .command('redact')
+    .description(
+      'Print the redacted copy of an archived transcript (FILE, or stdin): personal data replaced by [TYPE] ' +
+        'or [PII], the customer ids by keyed pseudonyms, with a redaction block. --explain prints one JSON line ' +
+        'per finding instead (type, path, offsets, confidence, the value masked).',
+    )
+    .argument('[file]', 'a transcript as `get` prints it; stdin when omitted or "-"')
+    .option('--explain', 'print the findings, one JSON line each, instead of the redacted transcript')
+    .addOption(
+      new Option('--mask <style>', 'type: [PHONE], [RRN], …; pii: [PII]')
+        .choices(MASK_STYLES)
+        .default('type'),
+    )
+    .option(
+      '--names',
+      'also redact names before honorifics (김민수 고객님), a best effort with false positives',
+    )
+    .addOption(
+      new Option('--counselors <mode>', 'counselor names and ids')
+        .choices(['keep', 'pseudonymize'])
+        .default('keep'),
+    )
+    .action(async (file: string | undefined, flags: RedactFlags) => {
+      const options = {
+        mask: flags.mask,
+        counselors: flags.counselors,
+        detect: { names: flags.names ?? false },
+      };
+      // The key first: without one, nothing is read.
+      const pseudonymizer = flags.explain
+        ? undefined
+        : await loadPseudonymizer(readRedactionKeySource(context.env), () =>
+            createSecretsManagerClient(context.env),
+          );
+      const bytes = file === undefined || file === '-' ? await context.readStdin() : await readFile(file);
+      const transcript = parseTranscript(bytes);
+      if (pseudonymizer === undefined) {
+        context.stdout(
+          explainTranscript(transcript, options)
+            .map((finding) => `${JSON.stringify(finding)}\n`)
+            .join(''),
+        );
+      } else {
+        context.stdout(`${JSON.stringify(redactTranscript(transcript, pseudonymizer, options))}\n`);
+      }
+    });
+}
+
+/**
+ * A transcript v1 from bytes: UTF-8 JSON the schema accepts. Errors name the
+ * first problem's path, never a value.
+ */
+export function parseTranscript(bytes: Uint8Array): Transcript {
+  let json: unknown;
+  try {
+    json = JSON.parse(STRICT_UTF8.decode(bytes));
+  } catch {
+    throw new InvalidTranscriptError(`the input is not UTF-8 JSON (${bytes.byteLength} bytes)`);
+  }
+  const parsed = TranscriptSchema.safeParse(json);
+  if (!parsed.success) {
+    // zod's default messages name the expected type or format, never the value received.
+    const issue = parsed.error.issues[0];
+    const where =
+      issue && issue.path.length > 0
+        ? issue.path
+            .map((key, index) =>
+              typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`,
+            )
+            .join('')
+        : 'the top level';
+    throw new InvalidTranscriptError(
+      `the input is not a transcript v1: ${where}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return json as Transcript;
+}

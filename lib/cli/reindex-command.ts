@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import { readAttachmentConfig, readUpstreamConfig } from '../config.js';
+import { type ReindexProgress, type ReindexResult, reindexRange, reindexRooms } from '../reindex/reindex.js';
+import { parseOptionalDateRange } from '../retrieval/date-range.js';
+import { ARCHIVER_VERSION } from '../version.js';
+import {
+  concurrencyOption,
+  plural,
+  progressBar,
+  type RetrievalCommandContext,
+  roomsOrRange,
+  storeOf,
+} from './retrieval-commands.js';
+
+interface ReindexFlags {
+  from?: string;
+  to?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  concurrency: number;
+}
+
+/**
+ * `happytalk-archive reindex`: derives the transcripts of archived rooms again
+ * from their archived raw bytes with this archiver, and writes those that
+ * change. The work is in `lib/reindex/`; this parses flags and prints.
+ */
+export function registerReindexCommand(program: Command, context: RetrievalCommandContext): void {
+  program
+    .command('reindex')
+    .description(
+      'Derive the transcripts of archived rooms (those named, or every room with a raw response registered ' +
+        'from --from to --to) again from their archived raw responses with this archiver, and write a new ' +
+        'transcript version and index where the transcript changes. Never calls HappyTalk, never writes raw/. ' +
+        'One line per room (reindexed, unchanged, or failed with its reason); exit 1 if any failed.',
+    )
+    .argument('[room_id...]', 'HappyTalk room ids (or give --from and --to)')
+    .option('--from <date>', 'first day, YYYY-MM-DD')
+    .option('--to <date>', 'last day, YYYY-MM-DD (included)')
+    .option('--dry-run', 'decide and report, write nothing')
+    .option('--json', 'one JSON object per room and line (the summary on stderr)')
+    .addOption(concurrencyOption('rooms reindexed at once'))
+    .action(async (roomIdArguments: string[], flags: ReindexFlags, command: Command) => {
+      // Reindexing after an upgrade covers the whole archive: no length limit on an explicit range.
+      const { range, roomIds } = roomsOrRange(command, 'reindex', roomIdArguments, () =>
+        parseOptionalDateRange(flags.from, flags.to, { maxDays: Number.POSITIVE_INFINITY }),
+      );
+      const { timeZone } = readUpstreamConfig(context.env);
+      const attachmentsEnabled = readAttachmentConfig(context.env).enabled;
+      const store = storeOf(context.env);
+      const bar = progressBar(
+        context.progress,
+        'reindex [{bar}] {value}/{total} rooms | {reindexed} reindexed | {failed} failed',
+      );
+      const options = {
+        timeZone,
+        attachmentsEnabled,
+        dryRun: flags.dryRun ?? false,
+        concurrency: flags.concurrency,
+        onProgress: (progress: ReindexProgress) =>
+          bar.update(progress.done, progress.total, {
+            reindexed: progress.reindexed,
+            failed: progress.failed,
+          }),
+      };
+      const totals = { rooms: 0, reindexed: 0, unchanged: 0, failed: 0 };
+      try {
+        const results = range ? reindexRange(store, range, options) : reindexRooms(store, roomIds, options);
+        for await (const result of results) {
+          totals.rooms += 1;
+          totals[result.status] += 1;
+          context.stdout(flags.json ? `${JSON.stringify(result)}\n` : resultLine(result));
+        }
+      } finally {
+        bar.stop();
+      }
+      const where = range ? ` from ${range.from} to ${range.to}` : '';
+      const summary = flags.dryRun
+        ? `dry run, nothing written: ${totals.reindexed} of ${totals.rooms} ${plural(totals.rooms, 'room')}${where} ` +
+          `would be reindexed by archiver ${ARCHIVER_VERSION}, ${totals.unchanged} unchanged, ${totals.failed} failed\n`
+        : `reindexed ${totals.reindexed} of ${totals.rooms} ${plural(totals.rooms, 'room')}${where} with archiver ` +
+          `${ARCHIVER_VERSION}, ${totals.unchanged} unchanged, ${totals.failed} failed\n`;
+      if (flags.json) context.stderr(summary);
+      else context.stdout(summary);
+      if (totals.failed > 0) context.setExitCode(1);
+    });
+}
+
+/** One line per room: its status, what changed (paths only), or why it failed. */
+function resultLine(result: ReindexResult): string {
+  switch (result.status) {
+    case 'reindexed': {
+      const verb = result.dry_run ? 'WOULD REINDEX' : 'REINDEXED';
+      const shown = result.differences.slice(0, 3).join(', ');
+      const more = result.differences.length > 3 ? ` (and ${result.differences.length - 3} more)` : '';
+      const what = result.index_repaired
+        ? 'index pointed at the transcript already derived again'
+        : `differs at ${shown}${more}`;
+      return `${verb} ${result.room_id} archiver ${result.archiver_version} → ${result.current_version}: ${what}\n`;
+    }
+    case 'unchanged':
+      return `UNCHANGED ${result.room_id} (archiver ${result.archiver_version})\n`;
+    case 'failed':
+      return `FAILED ${result.room_id} ${result.error.code}: ${result.error.message}\n`;
+  }
+}

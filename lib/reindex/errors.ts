@@ -1,0 +1,32 @@
+import { ArchiveError } from '../errors.js';
+
+/**
+ * The archived raw bytes do not have the SHA-256 the index records: a
+ * transcript is never derived from them (`verify` says more).
+ */
+export class RawIntegrityError extends ArchiveError {
+  readonly code = 'RAW_SHA256_MISMATCH';
+  readonly retryable = false;
+}
+
+/** The archived raw response is not a `chat_data` success response holding the room. */
+export class RawUnreadableError extends ArchiveError {
+  readonly code = 'RAW_UNREADABLE';
+  readonly retryable = false;
+}
+
+/** A newer archiver than this one derived the transcript: this one does not write over it. */
+export class NewerArchiverError extends ArchiveError {
+  readonly code = 'NEWER_ARCHIVER';
+  readonly retryable = false;
+}
+
+/**
+ * The room's objects kept changing under the reindex (an archive of the room
+ * in progress, or an index behind its transcript): nothing more was written.
+ * Running `reindex` again later decides anew.
+ */
+export class ReindexConflictError extends ArchiveError {
+  readonly code = 'CONFLICT';
+  readonly retryable = true;
+}
