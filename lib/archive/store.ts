@@ -92,6 +92,11 @@ export interface ObjectHead {
   readonly etag?: string;
 }
 
+/** What a conditional PUT did: written (with the new version and entity tag), or refused by its condition. */
+export type ConditionalPutResult =
+  | { readonly outcome: 'written'; readonly versionId?: string; readonly etag?: string }
+  | { readonly outcome: 'conflict' };
+
 /** One object read whole, with its metadata. */
 export interface StoredObject extends ObjectHead {
   readonly body: Uint8Array;
@@ -200,8 +205,23 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
     body: string | Uint8Array,
     metadata: Readonly<Record<string, string>>,
     etag: string,
-  ): Promise<{ outcome: 'written'; versionId?: string } | { outcome: 'conflict' }> {
+  ): Promise<ConditionalPutResult> {
     const written = await this.#conditionalPut(key, body, metadata, { IfMatch: etag });
+    return written ? { outcome: 'written', ...written } : { outcome: 'conflict' };
+  }
+
+  /**
+   * Writes `body` at `key` only if the key does not exist (`If-None-Match: *`):
+   * `conflict` when someone wrote it first.
+   *
+   * @throws StorageAccessError, StorageUnavailableError
+   */
+  async putIfAbsent(
+    key: string,
+    body: string | Uint8Array,
+    metadata: Readonly<Record<string, string>>,
+  ): Promise<ConditionalPutResult> {
+    const written = await this.#conditionalPut(key, body, metadata, { IfNoneMatch: '*' });
     return written ? { outcome: 'written', ...written } : { outcome: 'conflict' };
   }
 
@@ -215,7 +235,7 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
     body: string | Uint8Array,
     metadata: Readonly<Record<string, string>>,
     condition: { IfMatch: string } | { IfNoneMatch: '*' },
-  ): Promise<{ versionId?: string } | undefined> {
+  ): Promise<{ versionId?: string; etag?: string } | undefined> {
     try {
       const output = await this.#s3.send(
         new PutObjectCommand({
@@ -227,7 +247,7 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
           ...condition,
         }),
       );
-      return versionOf({ versionId: output.VersionId });
+      return { ...versionOf({ versionId: output.VersionId }), ...(output.ETag ? { etag: output.ETag } : {}) };
     } catch (error) {
       if (isLostRace(error)) return undefined;
       throw translateS3Error(error, `write s3://${this.bucket}/${key}`);
@@ -485,7 +505,7 @@ function versionOf(stamp: { versionId?: string | undefined }): { versionId?: str
 }
 
 /** Someone else wrote (or removed) the key between our read and our conditional write. */
-export function isLostRace(error: unknown): boolean {
+function isLostRace(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return (
@@ -561,8 +581,7 @@ function isMissingObject(error: unknown, versionId: string | undefined): boolean
   );
 }
 
-/** S3 answered that the key does not exist. */
-export function isNotFound(error: unknown): boolean {
+function isNotFound(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return error.name === 'NoSuchKey' || error.name === 'NotFound' || status === 404;
@@ -578,8 +597,7 @@ const ACCESS_ERRORS = new Set([
   'AllAccessDisabled',
 ]);
 
-/** An S3 failure as the archive's error: access (not retryable) or unavailable (retryable). */
-export function translateS3Error(error: unknown, action: string): Error {
+function translateS3Error(error: unknown, action: string): Error {
   const name = error instanceof Error ? error.name : 'UnknownError';
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   if (ACCESS_ERRORS.has(name) || status === 403) {

@@ -73,7 +73,7 @@ export function createCompletionWatcher(
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const index = new S3ArchiveStore({ client: options.s3, bucket: config.bucket });
-  const state = new S3WatcherStateStore({ client: options.s3, bucket: config.bucket });
+  const state = new S3WatcherStateStore({ store: index });
   return {
     runPass: () =>
       watchPass({

@@ -1,6 +1,5 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CorruptArchiveError } from '../archive/errors.js';
-import { isLostRace, isNotFound, type S3Port, translateS3Error } from '../archive/store.js';
+import type { S3ArchiveStore } from '../archive/store.js';
 
 /** Where the completion watcher keeps its watermark, in the archive bucket. */
 export const WATCHER_STATE_KEY = 'state/completion-watcher.json';
@@ -38,57 +37,43 @@ export interface WatcherStateStore {
 
 /**
  * The watcher state in the archive bucket (`state/completion-watcher.json`),
- * written with `If-None-Match: *` when new and `If-Match: <ETag>` otherwise:
- * two overlapping runs cannot both write from the same read.
+ * written with the archive store's conditional writes: `If-None-Match: *` when
+ * new and `If-Match: <ETag>` otherwise, so two overlapping runs cannot both
+ * write from the same read.
  */
 export class S3WatcherStateStore implements WatcherStateStore {
-  readonly bucket: string;
   readonly key: string;
-  readonly #s3: S3Port;
+  readonly #store: Pick<S3ArchiveStore, 'bucket' | 'readObject' | 'putIfMatch' | 'putIfAbsent'>;
 
-  constructor(options: { client: S3Port; bucket: string; key?: string }) {
-    this.#s3 = options.client;
-    this.bucket = options.bucket;
+  constructor(options: {
+    store: Pick<S3ArchiveStore, 'bucket' | 'readObject' | 'putIfMatch' | 'putIfAbsent'>;
+    key?: string;
+  }) {
+    this.#store = options.store;
     this.key = options.key ?? WATCHER_STATE_KEY;
   }
 
   async read(): Promise<StoredWatcherState | undefined> {
-    let body: string | undefined;
-    let etag: string | undefined;
-    try {
-      const output = await this.#s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key }));
-      body = await output.Body?.transformToString('utf-8');
-      etag = output.ETag;
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw translateS3Error(error, `read s3://${this.bucket}/${this.key}`);
-    }
-    const state = parseWatcherState(body);
-    if (state === undefined || !etag) {
+    const object = await this.#store.readObject(this.key);
+    if (object === undefined) return undefined;
+    const state = parseWatcherState(new TextDecoder().decode(object.body));
+    if (state === undefined || !object.etag) {
       throw new CorruptArchiveError(
-        `s3://${this.bucket}/${this.key} is not a watcher state ({"watermark": ISO time}): fix or delete it`,
+        `s3://${this.#store.bucket}/${this.key} is not a watcher state ({"watermark": ISO time}): fix or delete it`,
       );
     }
-    return { state, etag };
+    return { state, etag: object.etag };
   }
 
   async write(state: WatcherState, expectedEtag: string | undefined): Promise<string | undefined> {
-    try {
-      const output = await this.#s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: this.key,
-          Body: JSON.stringify(state),
-          ContentType: 'application/json; charset=utf-8',
-          ...(expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: expectedEtag }),
-        }),
-      );
-      // Without an ETag the next write could not be conditional: read it back instead.
-      return output.ETag ?? (await this.read())?.etag;
-    } catch (error) {
-      if (isLostRace(error)) return undefined;
-      throw translateS3Error(error, `write s3://${this.bucket}/${this.key}`);
-    }
+    const body = JSON.stringify(state);
+    const written =
+      expectedEtag === undefined
+        ? await this.#store.putIfAbsent(this.key, body, {})
+        : await this.#store.putIfMatch(this.key, body, {}, expectedEtag);
+    if (written.outcome === 'conflict') return undefined;
+    // Without an ETag the next write could not be conditional: read it back instead.
+    return written.etag ?? (await this.read())?.etag;
   }
 }
 

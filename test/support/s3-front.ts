@@ -109,6 +109,9 @@ export async function startS3Front(upstream: string): Promise<S3Front> {
         return sendError(response, refusal, refusal === 412 ? 'PreconditionFailed' : 'NoSuchKey');
       }
       const status = await forward(request, body, response);
+      // s3rver answers a PUT before its bytes reach the file (it ends the write stream without
+      // waiting for it): hold the key until a read sees them whole, as S3's strong consistency would.
+      if (status === 200) await untilStored(path, body.byteLength);
       if (status === 200) {
         versions.push({
           key,
@@ -132,6 +135,28 @@ export async function startS3Front(upstream: string): Promise<S3Front> {
       if (current !== ifMatch) return 412;
     }
     return undefined;
+  }
+
+  async function untilStored(path: string, bytes: number): Promise<void> {
+    for (let tries = 0; tries < 100; tries++) {
+      if ((await headLength(path)) === bytes) return;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  function headLength(path: string): Promise<number | undefined> {
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest(
+        { host: target.hostname, port: target.port, method: 'HEAD', path, headers: { host: target.host } },
+        (incoming) => {
+          incoming.resume();
+          const length = Number(headerOf(incoming, 'content-length'));
+          resolve(incoming.statusCode === 200 && Number.isFinite(length) ? length : undefined);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
   }
 
   function headEtag(path: string): Promise<string | undefined> {

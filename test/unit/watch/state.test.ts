@@ -6,12 +6,12 @@ import {
   StorageAccessError,
   StorageUnavailableError,
 } from '../../../lib/archive/errors.js';
+import { S3ArchiveStore } from '../../../lib/archive/store.js';
 import { parseWatcherState, S3WatcherStateStore, WATCHER_STATE_KEY } from '../../../lib/watch/state.js';
 
 const s3 = mockClient(S3Client);
 const store = new S3WatcherStateStore({
-  client: new S3Client({ region: 'ap-northeast-2' }),
-  bucket: 'archive',
+  store: new S3ArchiveStore({ client: new S3Client({ region: 'ap-northeast-2' }), bucket: 'archive' }),
 });
 const STATE = { watermark: '2024-06-12T03:00:00.000Z', updated_at: '2024-06-12T03:00:01.000Z' };
 
@@ -20,7 +20,7 @@ function s3Error(name: string, status: number): Error {
 }
 
 function body(text: string) {
-  return { Body: { transformToString: async () => text } };
+  return { Body: { transformToByteArray: async () => new TextEncoder().encode(text) } };
 }
 
 describe('parseWatcherState', () => {
