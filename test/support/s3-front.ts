@@ -109,15 +109,15 @@ export async function startS3Front(upstream: string): Promise<S3Front> {
         return sendError(response, refusal, refusal === 412 ? 'PreconditionFailed' : 'NoSuchKey');
       }
       const status = await forward(request, body, response);
-      // s3rver answers a PUT before its bytes reach the file (it ends the write stream without
-      // waiting for it): hold the key until a read sees them whole, as S3's strong consistency would.
-      if (status === 200) await untilStored(path, body.byteLength);
       if (status === 200) {
         versions.push({
           key,
           sha256: headerOf(request, 'x-amz-meta-sha256'),
           bodySha256: createHash('sha256').update(body).digest('hex'),
         });
+        // s3rver answers a PUT before its bytes reach the file (it ends the write stream without
+        // waiting for it): hold the key until a read sees them whole, as S3's strong consistency would.
+        await untilStored(path, body.byteLength);
       }
     } finally {
       release();
