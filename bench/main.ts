@@ -112,7 +112,7 @@ async function renderReport(
     `Run: ${run.smoke ? '**smoke mode** (tiny sizes, one repetition: the figures mean nothing)' : 'full'},`,
     `${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'},`,
     `${(totalmem() / 1024 ** 3).toFixed(0)} GiB; measured code on ${run.runtime.label}; the bench itself and the`,
-    `loopback servers (HappyTalk simulator, s3rver, Secrets Manager) on Node.js ${process.version};`,
+    `loopback servers (HappyTalk simulator, the local S3 (s3rver behind its versioning front), Secrets Manager) on Node.js ${process.version};`,
     `${run.elapsedS.toFixed(0)} s in all. Every figure is a median of repeated runs; \`docs/bench-results.json\``,
     'holds them all as `{name, value, unit, floor, ratio, budget, met}`.',
     '',

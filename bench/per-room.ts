@@ -9,7 +9,7 @@ import type { SuiteContext, SuiteOutcome } from './suite.js';
  * Per-room overhead: archiving a 1,000-message room through the real
  * `http-api` bundle (warm), against a floor that makes the same POST and the
  * same PutObject calls with plain `JSON.parse`/`JSON.stringify`. Both run in
- * one Node.js process, in turn, against the same simulator and s3rver.
+ * one Node.js process, in turn, against the same simulator and local S3.
  */
 export async function measurePerRoom(context: SuiteContext): Promise<SuiteOutcome> {
   const messageCount = context.smoke ? 10 : 1_000;
@@ -68,7 +68,7 @@ export async function measurePerRoom(context: SuiteContext): Promise<SuiteOutcom
     '',
     `A ${messageCount.toLocaleString('en-US')}-message room (a generated Korean room, PHP-style JSON as HappyTalk sends it)`,
     `is archived through the real \`http-api\` bundle (\`POST /rooms/{room_id}/archive\`, the handler called as the`,
-    'Lambda runtime calls it), against the simulator, s3rver and the loopback Secrets Manager, on',
+    'Lambda runtime calls it), against the simulator, the local S3 and the loopback Secrets Manager, on',
     `${context.runtime.label}. The floor (\`bench/floors/per-room.ts\`) makes the same HTTP POST and the same three`,
     'PutObject calls (raw and transcript at once, then the index) with the same S3 client settings, and does only',
     '`JSON.parse` and `JSON.stringify` in between. Both run in one process, in turn (alternating which goes first),',

@@ -12,7 +12,7 @@ export const BENCH_SECRET_ID = 'happytalk/bench-token';
 export const BENCH_BUCKET = 'archive-bench';
 const PRIME_CONCURRENCY = 16;
 
-/** The loopback stand-ins the measured code calls, all on 127.0.0.1 (s3rver in a process of its own). */
+/** The loopback stand-ins the measured code calls, all on 127.0.0.1 (the local S3 in a process of its own). */
 export interface BenchStack {
   /** The environment a function bundle or the archive service runs with against this stack. */
   readonly env: Record<string, string>;
@@ -83,7 +83,7 @@ export async function startBenchStack(options: {
   };
 }
 
-/** s3rver in a child process (`bench/runners/local-s3.ts`), on the bench's Node.js. */
+/** The local S3 in a child process (`bench/runners/local-s3.ts`), on the bench's Node.js. */
 async function startSeparateS3(directory: string): Promise<{ endpoint: string; close(): Promise<void> }> {
   const child = spawn(process.execPath, [...TSX_IMPORT, `${ROOT}bench/runners/local-s3.ts`], {
     cwd: ROOT,
@@ -93,8 +93,8 @@ async function startSeparateS3(directory: string): Promise<{ endpoint: string; c
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lines = createInterface({ input: child.stdout });
   const endpoint = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('s3rver did not start within 30 s')), 30_000);
-    child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
+    const timer = setTimeout(() => reject(new Error('the local S3 did not start within 30 s')), 30_000);
+    child.once('exit', (code) => reject(new Error(`the local S3 exited with ${code}`)));
     lines.on('line', (line) => {
       if (!line.startsWith('BENCH ')) return;
       clearTimeout(timer);

@@ -3,7 +3,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { S3ArchiveStore } from '../lib/archive/store.js';
+import { isUnprocessable, S3ArchiveStore, transcriptKeyBeside } from '../lib/archive/store.js';
 import { createS3Client } from '../lib/aws.js';
 import { readBucket } from '../lib/config.js';
 import { ArchiveError } from '../lib/errors.js';
@@ -110,8 +110,10 @@ async function presignedIfLarge(
   if (format === 'html') return undefined;
   const index = await store.readIndex(roomId);
   if (!index) return undefined;
-  const key = format === 'raw' ? index.raw_key : index.transcript_key;
-  const version = versionId ?? (format === 'raw' ? index.raw_version_id : index.transcript_version_id);
+  if (isUnprocessable(index) && format !== 'raw' && versionId === undefined) return undefined;
+  const key = format === 'raw' ? index.raw_key : (index.transcript_key ?? transcriptKeyBeside(index.raw_key));
+  const pinned = isUnprocessable(index) ? undefined : index.transcript_version_id;
+  const version = versionId ?? (format === 'raw' ? index.raw_version_id : pinned);
   const head = await store.headObject(key, version);
   if (!head?.size || head.size <= inlineMaxBytes) return undefined;
   const url = await getSignedUrl(

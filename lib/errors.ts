@@ -29,13 +29,16 @@ export class ConfigurationError extends ArchiveError {
 }
 
 /**
- * The codes of errors every other room would hit too (refused credentials, no
- * access to the bucket or the secret, a bad setting): a run over many rooms
- * stops at the first instead of trying them all.
+ * The codes of errors every other room would hit too (refused credentials, an
+ * upstream redirecting or echoing the credentials, no access to the bucket or
+ * the secret, a bad setting): a run over many rooms stops at the first
+ * instead of trying them all.
  */
 export const FATAL_ERROR_CODES: ReadonlySet<string> = new Set([
   'UPSTREAM_AUTH',
   'UPSTREAM_REJECTED',
+  'UPSTREAM_REDIRECT',
+  'UPSTREAM_ECHO',
   'STORAGE_ACCESS',
   'SECRET_ACCESS',
   'SECRET_MALFORMED',

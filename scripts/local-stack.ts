@@ -1,5 +1,5 @@
 /**
- * `npm start`: runs the archive on loopback (HappyTalk simulator, s3rver,
+ * `npm start`: runs the archive on loopback (HappyTalk simulator, a versioned local S3,
  * Secrets Manager, SQS and the HTTP API) until Ctrl-C, and prints how to use it.
  * Ports: LOCAL_API_PORT (3000), SIMULATOR_PORT (8787), LOCAL_S3_PORT (4569),
  * LOCAL_SECRETS_MANAGER_PORT (4584), LOCAL_SQS_PORT (4576).
@@ -33,7 +33,7 @@ const room = SAMPLE_ROOM_IDS.completed;
 process.stdout.write(`
 happytalk-archive local stack is running (Ctrl-C to stop)
   HappyTalk simulator  ${stack.simulator.url}   token: ${stack.cliEnv.HAPPYTALK_TOKEN}
-  S3 (s3rver)          ${stack.s3.endpoint}   bucket: ${LOCAL_BUCKET}, files in .local/s3/
+  S3 (local, versioned) ${stack.s3.endpoint}  bucket: ${LOCAL_BUCKET}, files in .local/s3/
   HTTP API             ${stack.apiUrl}
   CLI environment      .local/stack.env
 

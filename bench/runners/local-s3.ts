@@ -1,4 +1,4 @@
-// s3rver in a process of its own, as S3 is a service apart: in the bench's process its work would
+// The local S3 (s3rver behind its versioning front) in a process of its own, as S3 is a service apart: in the bench's process its work would
 // queue behind the simulator's. Prints its endpoint, and stops when its stdin closes.
 import { startLocalS3 } from '../../lib/local/s3.js';
 

@@ -29,8 +29,16 @@ export function toPublicError(error: unknown, roomId: string | undefined): Publi
         code: error.code,
         message: `room ${room} is outside the period HappyTalk lets this account query`,
       };
+    case 'UNPROCESSABLE_RESPONSE':
+      return {
+        status: 422,
+        code: error.code,
+        message: `HappyTalk's answer for room ${room} cannot be normalized: its raw bytes are kept, without a transcript`,
+      };
     case 'UPSTREAM_AUTH':
     case 'UPSTREAM_REJECTED':
+    case 'UPSTREAM_REDIRECT':
+    case 'UPSTREAM_ECHO':
     case 'SECRET_MALFORMED':
     case 'SECRET_ACCESS':
     case 'CONFIGURATION':

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { SECURITY_HEADERS } from '../../lib/view/security-headers.js';
 
-/** A JSON answer of the HTTP API, with the request id every response carries. */
+/** A JSON answer of the HTTP API, with the request id and the security headers every response carries. */
 export function jsonResponse(
   statusCode: number,
   body: string,
@@ -9,9 +10,9 @@ export function jsonResponse(
   return {
     statusCode,
     headers: {
+      ...SECURITY_HEADERS,
       'content-type': 'application/json; charset=utf-8',
       'x-request-id': requestId,
-      'cache-control': 'no-store',
     },
     body,
   };

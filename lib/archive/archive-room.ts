@@ -4,13 +4,25 @@ import type { ChatDataSource, FetchedRoom } from '../happytalk/client.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { validateRoomId } from '../room-id.js';
-import { encodeTranscriptLine, transcriptOf } from '../transcript/normalize.js';
+import { encodeTranscriptLine } from '../transcript/normalize.js';
 import type { Transcript } from '../transcript/schema.js';
 import { TRANSCRIPT_SCHEMA_VERSION } from '../transcript/schema-version.js';
 import { DEFAULT_TIME_ZONE } from '../transcript/time.js';
+import {
+  encodeProcessable,
+  normalizeProcessable,
+  UnprocessableResponseError,
+} from '../transcript/unprocessable.js';
+import { ARCHIVER_VERSION } from '../version.js';
 import { RoomNotFinalError } from './errors.js';
-import { archiveKeys, partitionDate } from './keys.js';
-import type { ArchiveStore, IndexRecord } from './store.js';
+import { type ArchiveKeys, archiveKeys, partitionDate } from './keys.js';
+import {
+  type ArchiveStore,
+  type IndexRecord,
+  isUnprocessable,
+  type TranscriptIndexRecord,
+  type UnprocessableIndexRecord,
+} from './store.js';
 import { notFinalWarning } from './warnings.js';
 
 /** What archiving one room did. */
@@ -98,7 +110,14 @@ export interface ArchiveRoomOptions {
  * unchanged: the stored transcript gets the attachments that now succeed and is
  * rewritten (`updated`); nothing else in it changes.
  *
- * @throws InvalidRoomIdError, RoomNotFinalError, the HappyTalk client's errors, the store's errors
+ * An answer the normalizer cannot process (see `normalizeProcessable`) is
+ * still evidence: its raw bytes are archived with an index marked
+ * `unprocessable` and no transcript, then an {@link UnprocessableResponseError}
+ * is thrown. Such an index never makes a later archive `unchanged`: the answer
+ * is normalized again each time, and archived (`archived`) once it can be.
+ *
+ * @throws InvalidRoomIdError, RoomNotFinalError, UnprocessableResponseError,
+ *   the HappyTalk client's errors, the store's errors
  */
 export async function archiveRoom(
   roomId: unknown,
@@ -123,7 +142,7 @@ export async function archiveRoom(
   }
   const sha256 = createHash('sha256').update(fetched.bytes).digest('hex');
 
-  if (previous?.sha256 === sha256) {
+  if (previous !== undefined && !isUnprocessable(previous) && previous.sha256 === sha256) {
     if (deps.attachments && (previous.attachments_pending ?? 0) > 0) {
       return retryAttachments(id, fetched, previous, deps.attachments, deps, logger);
     }
@@ -131,7 +150,14 @@ export async function archiveRoom(
     return summarize(previous, 'unchanged');
   }
 
-  const transcript = transcriptOf({ ...fetched, sha256 }, { roomId: id, timeZone });
+  const keys = archiveKeys(id, partitionDate(fetched.room.chat.reg_date, fetched.fetchedAt, timeZone));
+  let transcript: Transcript;
+  try {
+    transcript = normalizeProcessable({ ...fetched, sha256 }, { roomId: id, timeZone });
+  } catch (error) {
+    if (!(error instanceof UnprocessableResponseError)) throw error;
+    return archiveUnprocessable(id, fetched, sha256, keys, previous, error, deps, logger);
+  }
   if (options.notFinalAfterAttempts !== undefined && !final) {
     transcript.warnings.push(notFinalWarning(status, options.notFinalAfterAttempts));
   }
@@ -146,8 +172,14 @@ export async function archiveRoom(
     });
   }
 
-  const keys = archiveKeys(id, partitionDate(fetched.room.chat.reg_date, fetched.fetchedAt, timeZone));
-  const index: IndexRecord = {
+  let transcriptLine: Uint8Array;
+  try {
+    transcriptLine = encodeProcessable(transcript);
+  } catch (error) {
+    if (!(error instanceof UnprocessableResponseError)) throw error;
+    return archiveUnprocessable(id, fetched, sha256, keys, previous, error, deps, logger);
+  }
+  const index: TranscriptIndexRecord = {
     room_id: id,
     transcript_key: keys.transcriptKey,
     raw_key: keys.rawKey,
@@ -163,7 +195,7 @@ export async function archiveRoom(
   const written = await deps.store.write({
     index,
     raw: fetched.bytes,
-    transcriptLine: encodeTranscriptLine(transcript),
+    transcriptLine,
     expectNew: previous === undefined,
   });
   if (written.outcome !== 'written') {
@@ -171,7 +203,9 @@ export async function archiveRoom(
     logger.info(`room ${written.outcome}: nothing written`, { room_id: id, sha256 });
     return summarize(written.index, 'unchanged');
   }
-  const outcome = previous ? 'updated' : 'archived';
+  // The first transcript of an answer archived before as unprocessable is archived, not updated.
+  const firstTranscript = previous === undefined || (isUnprocessable(previous) && previous.sha256 === sha256);
+  const outcome = firstTranscript ? 'archived' : 'updated';
   logger.info(`room ${outcome}`, { room_id: id, sha256, message_count: index.message_count });
   deps.onArchived?.({
     roomId: id,
@@ -181,6 +215,54 @@ export async function archiveRoom(
     archivedAt: index.archived_at,
   });
   return summarize(written.index, outcome);
+}
+
+/**
+ * Keeps an answer the normalizer cannot process: its raw bytes, and an index
+ * marking it `unprocessable` (so `verify` and `list` show it), then throws why.
+ */
+async function archiveUnprocessable(
+  roomId: string,
+  fetched: FetchedRoom,
+  sha256: string,
+  keys: ArchiveKeys,
+  previous: IndexRecord | undefined,
+  error: UnprocessableResponseError,
+  deps: ArchiveRoomDeps,
+  logger: Logger,
+): Promise<never> {
+  const index: UnprocessableIndexRecord = {
+    room_id: roomId,
+    status: 'unprocessable',
+    transcript_key: null,
+    raw_key: keys.rawKey,
+    sha256,
+    archived_at: (deps.now?.() ?? new Date()).toISOString(),
+    fetched_at: fetched.fetchedAt.toISOString(),
+    endpoint: fetched.endpoint,
+    reason: error.reason,
+    archiver_version: ARCHIVER_VERSION,
+  };
+  const written = await deps.store.writeUnprocessable({
+    index,
+    raw: fetched.bytes,
+    expectNew: previous === undefined,
+  });
+  const kept =
+    written.outcome === 'superseded'
+      ? 'a newer answer is already archived, so nothing was written'
+      : `its raw bytes are archived at ${keys.rawKey}, marked unprocessable in the index`;
+  logger.error('answer cannot be normalized: kept as raw bytes only', {
+    room_id: roomId,
+    sha256,
+    reason: error.reason,
+    outcome: written.outcome,
+  });
+  throw new UnprocessableResponseError(
+    `room ${roomId}: HappyTalk's answer cannot be normalized (${error.reason}); ${kept}`,
+    error.reason,
+    { cause: error },
+  );
 }
 
 /** The attachment step; a failure of the step itself leaves the transcript as normalized. */
@@ -218,7 +300,7 @@ async function runAttachmentStep(
 async function retryAttachments(
   roomId: string,
   fetched: FetchedRoom,
-  previous: IndexRecord,
+  previous: TranscriptIndexRecord,
   step: Pick<AttachmentArchiver, 'archive'>,
   deps: ArchiveRoomDeps,
   logger: Logger,
@@ -293,7 +375,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function summarize(index: IndexRecord, status: ArchiveSummary['status']): ArchiveSummary {
+function summarize(index: TranscriptIndexRecord, status: ArchiveSummary['status']): ArchiveSummary {
   return {
     room_id: index.room_id,
     status,

@@ -12,9 +12,18 @@ import { attachmentKey } from '../attachments/keys.js';
 import { CorruptArchiveError, StorageAccessError, StorageUnavailableError } from './errors.js';
 import { indexKey } from './keys.js';
 
-/** `index/rooms/<room_id>.json`: what was archived last for a room. */
-export interface IndexRecord {
+/**
+ * `index/rooms/<room_id>.json`: what was archived last for a room. Either a
+ * transcript and the raw answer it was made from, or (`status:
+ * "unprocessable"`) only a raw answer the normalizer could not process.
+ */
+export type IndexRecord = TranscriptIndexRecord | UnprocessableIndexRecord;
+
+/** The index of a room whose last archived answer was normalized into a transcript. */
+export interface TranscriptIndexRecord {
   readonly room_id: string;
+  /** Absent: this record is of a transcript. */
+  readonly status?: undefined;
   readonly transcript_key: string;
   readonly raw_key: string;
   /** Hex SHA-256 of the raw response bytes. */
@@ -43,6 +52,43 @@ export interface IndexRecord {
 }
 
 /**
+ * The index of a room whose last archived answer could not be normalized (see
+ * `UnprocessableResponseError`): the raw bytes are archived as evidence, and
+ * there is no transcript of them. Archiving the room again normalizes the
+ * answer again, even when it is unchanged: a later normalizer may process it.
+ */
+export interface UnprocessableIndexRecord {
+  readonly room_id: string;
+  readonly status: 'unprocessable';
+  /** No transcript holds this answer. */
+  readonly transcript_key: null;
+  readonly raw_key: string;
+  /** Hex SHA-256 of the raw response bytes. */
+  readonly sha256: string;
+  /** UTC ISO 8601 time of the archive. */
+  readonly archived_at: string;
+  /** When HappyTalk answered (UTC ISO 8601). */
+  readonly fetched_at: string;
+  /** The URL that was called (a transcript derived later records it as its source). */
+  readonly endpoint: string;
+  readonly raw_version_id?: string;
+  /** Why the answer could not be normalized, in fixed words. */
+  readonly reason: string;
+  /** The archiver version that could not normalize it. */
+  readonly archiver_version: string;
+}
+
+/** Whether the index is of an unprocessable answer (no transcript). */
+export function isUnprocessable(index: IndexRecord): index is UnprocessableIndexRecord {
+  return index.status === 'unprocessable';
+}
+
+/** The transcript key beside a raw key (same partition and room): where a transcript of it is, or would be. */
+export function transcriptKeyBeside(rawKey: string): string {
+  return rawKey.replace(/^raw\//, 'transcripts/');
+}
+
+/**
  * What a write did: `written` (new objects), `unchanged` (the archive already
  * held this content, e.g. written by a concurrent delivery of the same room),
  * or `superseded` (the archive already holds a newer answer for the room, so
@@ -52,7 +98,7 @@ export type WriteOutcome = 'written' | 'unchanged' | 'superseded';
 
 /** One room's archive: both objects and the index that points at them. */
 export interface ArchiveEntry {
-  readonly index: IndexRecord;
+  readonly index: TranscriptIndexRecord;
   /** The exact bytes HappyTalk returned. */
   readonly raw: Uint8Array;
   /** The transcript as one line of JSON: UTF-8 bytes (`encodeTranscriptLine`), or a string. */
@@ -65,11 +111,21 @@ export interface ArchiveEntry {
   readonly expectNew?: boolean;
 }
 
+/** An answer that could not be normalized: its raw bytes, and the index that marks it. */
+export interface UnprocessableEntry {
+  readonly index: UnprocessableIndexRecord;
+  readonly raw: Uint8Array;
+  /** The room has no index yet (see {@link ArchiveEntry.expectNew}). */
+  readonly expectNew?: boolean;
+}
+
 /** The port the use case writes through. */
 export interface ArchiveStore {
   readIndex(roomId: string): Promise<IndexRecord | undefined>;
-  write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: IndexRecord }>;
-  readTranscript(roomId: string): Promise<{ index: IndexRecord; body: string } | undefined>;
+  write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }>;
+  writeUnprocessable(entry: UnprocessableEntry): Promise<{ outcome: WriteOutcome; index: IndexRecord }>;
+  /** The transcript the index points at; undefined without an index or a transcript (unprocessable). */
+  readTranscript(roomId: string): Promise<{ index: TranscriptIndexRecord; body: string } | undefined>;
   readRaw(roomId: string): Promise<{ index: IndexRecord; body: Uint8Array } | undefined>;
 }
 
@@ -77,6 +133,8 @@ export interface ArchiveStore {
 export interface ListedObject {
   readonly key: string;
   readonly size: number;
+  /** When its latest version was written. */
+  readonly lastModified?: Date;
 }
 
 /** What `HeadObject` says of an object (its user metadata keys lowercase, e.g. `sha256`, `room-id`). */
@@ -142,12 +200,13 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
    * `attachments_pending` (`attachments-pending` metadata): a retried
    * attachment step that archived more of the room's images.
    */
-  async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: IndexRecord }> {
+  async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }> {
     const { index } = entry;
     const stamp = (pending: number): ContentStamp => ({
       sha256: index.sha256,
       fetchedAt: index.fetched_at ?? index.archived_at,
       pending,
+      unprocessable: false,
     });
     const metadata = {
       'room-id': index.room_id,
@@ -174,7 +233,7 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
       return { outcome: 'superseded', index };
     }
     // The index tells what the transcript it points at holds, whoever wrote that transcript.
-    const pinned: IndexRecord = {
+    const pinned: TranscriptIndexRecord = {
       ...unpinned,
       ...(raw.versionId ? { raw_version_id: raw.versionId } : {}),
       ...(transcript.versionId ? { transcript_version_id: transcript.versionId } : {}),
@@ -185,6 +244,44 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
       JSON.stringify(pinned),
       withPending(transcript.pending),
       stamp(transcript.pending),
+      expectNew,
+    );
+    if (written.outcome === 'superseded') return { outcome: 'superseded', index };
+    const outcome = written.outcome === 'unchanged' && raw.outcome === 'unchanged' ? 'unchanged' : 'written';
+    return { outcome, index: pinned };
+  }
+
+  /**
+   * Writes the raw bytes of an answer that could not be normalized, then an
+   * index that marks it `unprocessable` (no transcript is written). The index
+   * of a transcript of the same answer is never replaced by it, and it gives
+   * way to one: archiving the same answer once it can be normalized rewrites
+   * the index (the index object carries `unprocessable` metadata for that).
+   */
+  async writeUnprocessable(
+    entry: UnprocessableEntry,
+  ): Promise<{ outcome: WriteOutcome; index: IndexRecord }> {
+    const { index } = entry;
+    const expectNew = entry.expectNew === true;
+    const stamp: ContentStamp = {
+      sha256: index.sha256,
+      fetchedAt: index.fetched_at,
+      pending: 0,
+      unprocessable: false,
+    };
+    const metadata = { 'room-id': index.room_id, sha256: index.sha256, 'fetched-at': index.fetched_at };
+    const raw = await this.#putNewest(index.raw_key, entry.raw, metadata, stamp, expectNew);
+    if (raw.outcome === 'superseded') return { outcome: 'superseded', index };
+    const { raw_version_id: _, ...unpinned } = index;
+    const pinned: UnprocessableIndexRecord = {
+      ...unpinned,
+      ...(raw.versionId ? { raw_version_id: raw.versionId } : {}),
+    };
+    const written = await this.#putNewest(
+      indexKey(index.room_id),
+      JSON.stringify(pinned),
+      { ...metadata, [UNPROCESSABLE_METADATA]: 'true' },
+      { ...stamp, unprocessable: true },
       expectNew,
     );
     if (written.outcome === 'superseded') return { outcome: 'superseded', index };
@@ -211,12 +308,12 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
   }
 
   /**
-   * Writes `body` at `key` only if the key does not exist (`If-None-Match: *`):
-   * `conflict` when someone wrote it first.
+   * Writes `body` at `key` only if the key has no object yet (`If-None-Match:
+   * *`): `conflict` when someone wrote it first.
    *
    * @throws StorageAccessError, StorageUnavailableError
    */
-  async putIfAbsent(
+  async putIfNoneMatch(
     key: string,
     body: string | Uint8Array,
     metadata: Readonly<Record<string, string>>,
@@ -311,10 +408,12 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
     for (let attempt = 1; attempt <= this.#maxConflicts; attempt++) {
       const current = expectNew && attempt === 1 ? undefined : await this.#head(key);
       if (current?.sha256 === content.sha256) {
-        if (content.pending >= current.pending) {
-          return { outcome: 'unchanged', ...versionOf(current), pending: current.pending };
-        }
-        // The same answer with fewer attachments missing is better, whenever it was fetched.
+        // A transcript of an answer is better than none; the same answer with fewer attachments
+        // missing is better; either is written whenever the answer was fetched.
+        const better =
+          (current.unprocessable && !content.unprocessable) ||
+          (!content.unprocessable && content.pending < current.pending);
+        if (!better) return { outcome: 'unchanged', ...versionOf(current), pending: current.pending };
       } else if (current?.fetchedAt && current.fetchedAt > content.fetchedAt) {
         return { outcome: 'superseded', pending: current.pending };
       }
@@ -340,6 +439,7 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
         ...(output.Metadata?.['fetched-at'] ? { fetchedAt: output.Metadata['fetched-at'] } : {}),
         ...(output.VersionId ? { versionId: output.VersionId } : {}),
         pending: pendingOf(output.Metadata?.[PENDING_METADATA]),
+        unprocessable: output.Metadata?.[UNPROCESSABLE_METADATA] === 'true',
       };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -347,9 +447,9 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
     }
   }
 
-  async readTranscript(roomId: string): Promise<{ index: IndexRecord; body: string } | undefined> {
+  async readTranscript(roomId: string): Promise<{ index: TranscriptIndexRecord; body: string } | undefined> {
     const index = await this.readIndex(roomId);
-    if (!index) return undefined;
+    if (!index || isUnprocessable(index)) return undefined;
     const body = await this.#getText(index.transcript_key, index.transcript_version_id);
     if (body === undefined) {
       throw new CorruptArchiveError(
@@ -392,7 +492,15 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
         throw translateS3Error(error, `list s3://${this.bucket}/${prefix}`);
       }
       yield (output.Contents ?? []).flatMap((item) =>
-        item.Key === undefined ? [] : [{ key: item.Key, size: item.Size ?? 0 }],
+        item.Key === undefined
+          ? []
+          : [
+              {
+                key: item.Key,
+                size: item.Size ?? 0,
+                ...(item.LastModified ? { lastModified: item.LastModified } : {}),
+              },
+            ],
       );
       continuationToken = output.IsTruncated ? output.NextContinuationToken : undefined;
     } while (continuationToken !== undefined);
@@ -478,6 +586,8 @@ interface ContentStamp {
   readonly sha256: string;
   readonly fetchedAt: string;
   readonly pending: number;
+  /** An index of an answer without a transcript. */
+  readonly unprocessable: boolean;
 }
 
 interface ObjectStamp {
@@ -486,10 +596,14 @@ interface ObjectStamp {
   readonly fetchedAt?: string;
   readonly versionId?: string;
   readonly pending: number;
+  readonly unprocessable: boolean;
 }
 
 /** Object metadata: the transcript's (and its index's) `attachments_pending`, when above 0. */
 const PENDING_METADATA = 'attachments-pending';
+
+/** Object metadata of an index marking an unprocessable answer. */
+const UNPROCESSABLE_METADATA = 'unprocessable';
 
 function pendingOf(value: string | undefined): number {
   const pending = Number(value ?? 0);
@@ -535,12 +649,24 @@ export function parseIndex(body: string, key: string): IndexRecord {
 function isIndexRecord(value: unknown): value is IndexRecord {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return (
+  const located =
     typeof record.room_id === 'string' &&
-    typeof record.transcript_key === 'string' &&
     typeof record.raw_key === 'string' &&
     typeof record.sha256 === 'string' &&
-    typeof record.archived_at === 'string' &&
+    typeof record.archived_at === 'string';
+  if (record.status === 'unprocessable') {
+    return (
+      located &&
+      record.transcript_key === null &&
+      typeof record.fetched_at === 'string' &&
+      typeof record.endpoint === 'string' &&
+      typeof record.reason === 'string'
+    );
+  }
+  return (
+    located &&
+    record.status === undefined &&
+    typeof record.transcript_key === 'string' &&
     typeof record.schema_version === 'number'
   );
 }

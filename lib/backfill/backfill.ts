@@ -146,7 +146,11 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
 
   const fail = (roomId: string, error: unknown) => {
     const code = error instanceof ArchiveError ? error.code : 'INTERNAL';
-    const message = error instanceof Error ? error.message : String(error);
+    // A foreign error's message may quote what HappyTalk sent: only its class is reported.
+    const message =
+      error instanceof ArchiveError
+        ? error.message
+        : `unexpected ${error instanceof Error ? error.name : typeof error}`;
     counts.failed += 1;
     counts.processed += 1;
     failures.push({ room_id: roomId, code, message });

@@ -7,7 +7,7 @@ import { type Environment, readArchiveConfig, readUpstreamConfig } from '../conf
 import { ArchiveError } from '../errors.js';
 import { chatDataEndpoint, parseChatData } from '../happytalk/client.js';
 import { validateRoomId } from '../room-id.js';
-import { transcriptOf } from '../transcript/normalize.js';
+import { normalizeProcessable } from '../transcript/unprocessable.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { createStderrLogger } from './logger.js';
 import { registerRedactCommand } from './redact-command.js';
@@ -86,7 +86,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
           fetchedAt,
           sha256: createHash('sha256').update(bytes).digest('hex'),
         };
-        const transcript = transcriptOf(parsed, { ...(roomId ? { roomId } : {}), timeZone });
+        const transcript = normalizeProcessable(parsed, { ...(roomId ? { roomId } : {}), timeZone });
         io.stdout(`${JSON.stringify(transcript, null, options.pretty ? 2 : undefined)}\n`);
       },
     );
@@ -106,12 +106,14 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         try {
           io.stdout(`${JSON.stringify(await service.archive(roomId))}\n`);
         } catch (error) {
-          if (!(error instanceof ArchiveError)) throw error;
+          // One room failing never stops the others; a foreign error is named by its class only.
           exitCode = 1;
-          io.stdout(
-            `${JSON.stringify({ room_id: roomId, status: 'failed', error: { code: error.code, message: error.message } })}\n`,
-          );
-          io.stderr(`happytalk-archive: ${error.message}\n`);
+          const failure =
+            error instanceof ArchiveError
+              ? { code: error.code, message: error.message }
+              : { code: 'INTERNAL', message: `room ${roomId}: unexpected ${errorName(error)}` };
+          io.stdout(`${JSON.stringify({ room_id: roomId, status: 'failed', error: failure })}\n`);
+          io.stderr(`happytalk-archive: ${failure.message}\n`);
         }
       }
     });
@@ -164,6 +166,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     io.stderr(`happytalk-archive: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
 }
 
 function parseTime(value: string): Date {

@@ -7,7 +7,7 @@ import { type DateRange, parseDateRange, parseOptionalDateRange } from '../retri
 import { InvalidDateRangeError } from '../retrieval/errors.js';
 import { exportCustomer } from '../retrieval/export.js';
 import { getRoom, ROOM_FORMATS, type RoomFormat } from '../retrieval/get.js';
-import { listRooms, type RoomRow } from '../retrieval/list.js';
+import { listRooms, type RoomRow, type UnprocessableRoom } from '../retrieval/list.js';
 import { DEFAULT_CONCURRENCY } from '../retrieval/scan.js';
 import { type RoomVerification, type VerifyProgress, verifyRange, verifyRooms } from '../retrieval/verify.js';
 import { validateRoomId } from '../room-id.js';
@@ -70,9 +70,12 @@ function registerList(program: Command, context: RetrievalCommandContext): void 
         context.progress,
         'list [{bar}] {value}/{total} transcripts read | {matched} matched',
       );
-      const rows: RoomRow[] = [];
+      const rows: (RoomRow | UnprocessableRoom)[] = [];
+      const filtered =
+        flags.customer !== undefined || flags.userId !== undefined || flags.status !== undefined;
       let read = 0;
       let unreadable = 0;
+      let unprocessable = 0;
       try {
         for await (const event of listRooms(
           store,
@@ -93,36 +96,60 @@ function registerList(program: Command, context: RetrievalCommandContext): void 
           if (event.kind === 'unreadable') {
             unreadable += 1;
             context.stderr(`happytalk-archive: ${event.key} is unreadable: ${event.reason}\n`);
-          } else if (flags.json) {
-            rows.push(event.row);
-            context.stdout(`${JSON.stringify(event.row)}\n`);
-          } else {
-            rows.push(event.row);
+            continue;
           }
+          if (event.kind === 'unprocessable') {
+            unprocessable += 1;
+            // Without a transcript, its customer and status are unknown: no filter can select it.
+            if (filtered) continue;
+          }
+          const row =
+            event.kind === 'room' ? event.row : { room_id: event.room.room_id, unprocessable: event.room };
+          rows.push(event.kind === 'room' ? event.row : event.room);
+          if (flags.json) context.stdout(`${JSON.stringify(row)}\n`);
         }
       } finally {
         bar.stop();
       }
       if (!flags.json) context.stdout(roomTable(rows));
+      const matched = rows.filter(hasTranscript).length;
+      const unprocessableNote = filtered
+        ? ', not filtered: list without filters to see them'
+        : rows.length > matched
+          ? ', listed last'
+          : '';
       context.stderr(
-        `${rows.length} ${plural(rows.length, 'room')} of ${read} archived from ${range.from} to ${range.to}` +
-          `${unreadable > 0 ? `; ${unreadable} unreadable` : ''}\n`,
+        `${matched} ${plural(matched, 'room')} of ${read} archived from ${range.from} to ${range.to}` +
+          `${unreadable > 0 ? `; ${unreadable} unreadable` : ''}` +
+          `${unprocessable > 0 ? `; ${unprocessable} unprocessable (raw bytes only${unprocessableNote})` : ''}\n`,
       );
       if (unreadable > 0) context.setExitCode(1);
     });
 }
 
-const TABLE_COLUMNS: readonly [string, (row: RoomRow) => string][] = [
+/** A room listed from its transcript, or only from its unprocessable answer's raw bytes. */
+type TableRow = RoomRow | UnprocessableRoom;
+
+const hasTranscript = (row: TableRow): row is RoomRow => 'message_count' in row;
+
+const TABLE_COLUMNS: readonly [string, (row: TableRow) => string][] = [
   ['ROOM_ID', (row) => row.room_id],
-  ['REGISTERED_AT', (row) => row.registered_at ?? '-'],
-  ['STATUS', (row) => [row.status ?? '-', row.status_name ?? ''].join(' ').trim()],
-  ['CUSTOMER_UUID', (row) => row.customer_uuid ?? '-'],
-  ['USER_ID', (row) => row.user_id ?? '-'],
-  ['MESSAGES', (row) => String(row.message_count)],
+  ['REGISTERED_AT', (row) => (hasTranscript(row) ? (row.registered_at ?? '-') : '-')],
+  [
+    'STATUS',
+    (row) => {
+      const status = hasTranscript(row) ? [row.status ?? '-', row.status_name ?? ''].join(' ').trim() : '-';
+      const unprocessable = hasTranscript(row) ? row.unprocessable : row;
+      return unprocessable ? `${status} (last answer unprocessable)` : status;
+    },
+  ],
+  ['CUSTOMER_UUID', (row) => (hasTranscript(row) ? (row.customer_uuid ?? '-') : '-')],
+  ['USER_ID', (row) => (hasTranscript(row) ? (row.user_id ?? '-') : '-')],
+  ['MESSAGES', (row) => (hasTranscript(row) ? String(row.message_count) : '-')],
 ];
 
 /** The rows as an aligned table with a header line; nothing at all when there are none. */
-export function roomTable(rows: readonly RoomRow[]): string {
+export function roomTable(rows: readonly TableRow[]): string {
   if (rows.length === 0) return '';
   const cells = [
     TABLE_COLUMNS.map(([title]) => title),
@@ -213,7 +240,7 @@ function registerVerify(program: Command, context: RetrievalCommandContext): voi
         onProgress: (progress: VerifyProgress) =>
           bar.update(progress.verified, progress.total, { failed: progress.failed, stale: progress.stale }),
       };
-      const totals = { rooms: 0, failed: 0, stale: 0, mismatches: 0 };
+      const totals = { rooms: 0, failed: 0, stale: 0, mismatches: 0, unprocessable: 0 };
       try {
         const results = range ? verifyRange(store, range, options) : verifyRooms(store, roomIds, options);
         for await (const result of results) {
@@ -221,8 +248,12 @@ function registerVerify(program: Command, context: RetrievalCommandContext): voi
           totals.failed += result.ok ? 0 : 1;
           totals.stale += result.status === 'stale' ? 1 : 0;
           totals.mismatches += result.mismatches.length;
+          // An unprocessable room is no mismatch: it is counted apart, not as ok.
+          totals.unprocessable += result.unprocessable && result.ok ? 1 : 0;
           context.stdout(
-            flags.json ? `${JSON.stringify(result)}\n` : `${staleLine(result)}${mismatchLines(result)}`,
+            flags.json
+              ? `${JSON.stringify(result)}\n`
+              : `${staleLine(result)}${mismatchLines(result)}${unprocessableLine(result)}`,
           );
         }
       } finally {
@@ -232,8 +263,9 @@ function registerVerify(program: Command, context: RetrievalCommandContext): voi
       const staleCount = totals.stale > 0 ? `${totals.stale} stale, ` : '';
       const summary =
         `verified ${totals.rooms} ${plural(totals.rooms, 'room')}` +
-        `${range ? ` from ${range.from} to ${range.to}` : ''}: ${totals.rooms - totals.failed - totals.stale} ok, ` +
-        `${staleCount}${totals.failed} with mismatches (${totals.mismatches} ${plural(totals.mismatches, 'mismatch', 'mismatches')})\n` +
+        `${range ? ` from ${range.from} to ${range.to}` : ''}: ${totals.rooms - totals.failed - totals.stale - totals.unprocessable} ok, ` +
+        `${staleCount}${totals.failed} with mismatches (${totals.mismatches} ${plural(totals.mismatches, 'mismatch', 'mismatches')})` +
+        `${totals.unprocessable > 0 ? `; ${totals.unprocessable} unprocessable (raw bytes only)` : ''}\n` +
         (totals.stale > 0
           ? `${totals.stale} ${plural(totals.stale, 'transcript was', 'transcripts were')} derived by an older archiver ` +
             `than ${ARCHIVER_VERSION}: run \`happytalk-archive reindex\` on ${plural(totals.stale, 'it', 'them')} to derive ` +
@@ -264,6 +296,16 @@ function mismatchLines(result: RoomVerification): string {
     .join('');
 }
 
+/** One line for a room whose last answer is kept as raw bytes only; nothing for the others. */
+function unprocessableLine(result: RoomVerification): string {
+  const finding = result.unprocessable;
+  if (!finding) return '';
+  const now = finding.processable_now
+    ? 'this version normalizes it: run `happytalk-archive reindex` on it (or archive the room again)'
+    : 'this version cannot normalize it either';
+  return `UNPROCESSABLE ${result.room_id} ${finding.raw_key} reason: ${finding.reason}; ${now}\n`;
+}
+
 interface ExportFlags {
   customer: string;
   out: string;
@@ -286,7 +328,10 @@ function registerExport(program: Command, context: RetrievalCommandContext): voi
     .requiredOption('--out <dir>', 'the export directory (created; must be empty unless --force)')
     .option('--from <date>', 'first day, YYYY-MM-DD')
     .option('--to <date>', 'last day, YYYY-MM-DD (included)')
-    .option('--force', 'write into a non-empty directory (same-named files are replaced, others left)')
+    .option(
+      '--force',
+      'write into a non-empty directory (entries the export writes are removed and created again, others left)',
+    )
     .option('--json', 'print the summary as one JSON object')
     .addOption(concurrencyOption('transcripts read at once'))
     .action(async (flags: ExportFlags, command: Command) => {
@@ -332,6 +377,12 @@ function registerExport(program: Command, context: RetrievalCommandContext): voi
       for (const problem of manifest.problems) {
         context.stderr(`happytalk-archive: ${problem.subject}: ${problem.problem}\n`);
       }
+      for (const room of manifest.unprocessable_rooms) {
+        context.stderr(
+          `happytalk-archive: room ${room.room_id}: its only archived answer could not be normalized (${room.reason}): ` +
+            `its customer is unknown, so it is not exported; its raw bytes are at ${room.raw_key}\n`,
+        );
+      }
       const summary = {
         customer: flags.customer,
         out: flags.out,
@@ -341,6 +392,7 @@ function registerExport(program: Command, context: RetrievalCommandContext): voi
         bytes,
         missing_attachments: manifest.missing_attachments.length,
         problems: manifest.problems.length,
+        unprocessable_rooms: manifest.unprocessable_rooms.length,
       };
       context.stdout(
         flags.json

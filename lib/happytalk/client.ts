@@ -1,3 +1,4 @@
+import { describeFailAnswer, describeShapeIssue, documentedFailCode, parseAnswerJson } from './answer.js';
 import {
   HappyTalkAuthError,
   type HappyTalkError,
@@ -27,6 +28,8 @@ export interface ParsedChatData {
   readonly response: ChatDataSuccess;
   /** The element of `data` whose `chat.id` is the requested room (the first such, if several are). */
   readonly room: RawRoom;
+  /** How deeply the answer nests (see `MAX_NESTING_DEPTH`): the normalizer refuses it beyond the limit. */
+  readonly nestingDepth: number;
 }
 
 /** One room as HappyTalk returned it. */
@@ -84,8 +87,6 @@ export class HappyTalkClient implements ChatDataSource {
   }
 }
 
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /** The `chat_data` URL below a base URL (see {@link happyTalkEndpoint} for what is refused). */
 export function chatDataEndpoint(baseUrl: string): string {
   return happyTalkEndpoint(baseUrl, CHAT_DATA_PATH);
@@ -94,9 +95,11 @@ export function chatDataEndpoint(baseUrl: string): string {
 /**
  * Parses and classifies a `chat_data` response body: the one parser of
  * HappyTalk's answer, used by {@link HappyTalkClient.fetchRoom} and the CLI's
- * `normalize`. Decodes UTF-8 (strictly), checks the documented shape, and picks
- * the room whose `chat.id` is `roomId` (the first one if several are), or,
- * without `roomId`, the only room.
+ * `normalize`. Decodes UTF-8 (strictly), parses it with integers beyond 2^53 as
+ * exact digit strings ({@link parseAnswerJson}), checks the documented shape,
+ * and picks the room whose `chat.id` is `roomId` (the first one if several
+ * are), or, without `roomId`, the only room. Messages describe the answer,
+ * never quote it: a fail answer's message is named by its documented code.
  *
  * @throws HappyTalkAuthError for fail `-501` and `-502`
  * @throws RoomNotFoundError for fail `-503`, an empty `data`, no room with the
@@ -108,20 +111,13 @@ export function chatDataEndpoint(baseUrl: string): string {
  */
 export function parseChatData(bytes: Uint8Array, roomId?: string): ParsedChatData {
   const subject = roomId === undefined ? 'the request' : `room ${roomId}`;
-  let json: unknown;
-  try {
-    json = JSON.parse(STRICT_UTF8.decode(bytes));
-  } catch {
-    throw new HappyTalkUnavailableError(
-      `HappyTalk answered ${subject} with a body that is not JSON (${bytes.byteLength} bytes)`,
-    );
-  }
+  const { json, nestingDepth } = parseAnswerJson(bytes, subject);
   const response = checkShape(json, subject);
   if (response.result === 'fail') throw failCodeError(response, subject);
   const rooms = response.data ?? [];
   if (roomId === undefined) {
     const [only, ...others] = rooms;
-    if (only && others.length === 0) return { response, room: only };
+    if (only && others.length === 0) return { response, room: only, nestingDepth };
     throw new RoomNotFoundError(
       `expected exactly one room in data, found ${rooms.length}: name the room to pick`,
     );
@@ -131,7 +127,7 @@ export function parseChatData(bytes: Uint8Array, roomId?: string): ParsedChatDat
     const reason = rooms.length ? 'data without the requested room' : 'an empty data';
     throw new RoomNotFoundError(`room ${roomId} not found: HappyTalk answered success with ${reason}`);
   }
-  return { response, room };
+  return { response, room, nestingDepth };
 }
 
 /** The response itself when it has the documented shape; the schema's first issue otherwise. */
@@ -139,18 +135,14 @@ function checkShape(json: unknown, subject: string): ChatDataResponse {
   if (isChatDataResponse(json)) return json;
   const parsed = ChatDataResponseSchema.safeParse(json);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown shape';
   throw new HappyTalkUnavailableError(
-    `HappyTalk answered ${subject} with JSON that is not the documented shape (${where})`,
+    `HappyTalk answered ${subject} with JSON that is not the documented shape (${describeShapeIssue(parsed.error.issues[0])})`,
   );
 }
 
 function failCodeError(response: ChatDataFail, subject: string): HappyTalkError {
-  const code = Number(response.code);
-  const message = typeof response.message === 'string' ? response.message : '';
-  const said = `HappyTalk answered fail ${response.code} ${JSON.stringify(message)}`;
-  switch (code) {
+  const said = `HappyTalk answered ${describeFailAnswer(response.code, response.message)}`;
+  switch (documentedFailCode(response.code)) {
     case -501:
     case -502:
       return new HappyTalkAuthError(`${said}: check the token and client credentials`);

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { ConfigurationError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
+import { describeFailAnswer, describeShapeIssue, documentedFailCode, parseAnswerJson } from './answer.js';
 import type { HappyTalkClientOptions } from './client.js';
 import {
   HappyTalkAuthError,
@@ -178,25 +179,16 @@ export function roomListFields(query: RoomListQuery): Record<string, string | nu
  *   documented shape, or an undocumented fail code
  */
 export function parseRoomList(bytes: Uint8Array, subject = 'the room list'): Omit<RoomListPage, 'attempts'> {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new HappyTalkUnavailableError(
-      `HappyTalk answered ${subject} with a body that is not JSON (${bytes.byteLength} bytes)`,
-    );
-  }
+  const { json } = parseAnswerJson(bytes, subject);
   const parsed = RoomListResponseSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown shape';
     throw new HappyTalkUnavailableError(
-      `HappyTalk answered ${subject} with JSON that is not the documented shape (${where})`,
+      `HappyTalk answered ${subject} with JSON that is not the documented shape (${describeShapeIssue(parsed.error.issues[0])})`,
     );
   }
   const response = parsed.data;
   if (response.result === 'fail') {
-    if (Number(response.code) === -503) return { page: 1, limit: 0, totalCount: 0, rooms: [] };
+    if (documentedFailCode(response.code) === -503) return { page: 1, limit: 0, totalCount: 0, rooms: [] };
     throw listFailError(response.code, response.message, subject);
   }
   const data = Array.isArray(response.data) ? undefined : (response.data ?? undefined);
@@ -221,8 +213,8 @@ function listFailError(
   message: string | null | undefined,
   subject: string,
 ): HappyTalkError {
-  const said = `HappyTalk answered fail ${code} ${JSON.stringify(message ?? '')}`;
-  switch (Number(code)) {
+  const said = `HappyTalk answered ${describeFailAnswer(code, message)}`;
+  switch (documentedFailCode(code)) {
     case -501:
     case -502:
       return new HappyTalkAuthError(`${said}: check the token and client credentials`);

@@ -4,7 +4,9 @@ import { ConfigurationError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
 import {
   HappyTalkAuthError,
+  HappyTalkEchoError,
   type HappyTalkError,
+  HappyTalkRedirectError,
   HappyTalkRequestError,
   HappyTalkUnavailableError,
 } from './errors.js';
@@ -34,7 +36,7 @@ export interface HappyTalkTransportOptions {
   readonly logger?: Logger;
   /** The fetch implementation (default the global one, which keeps connections alive). */
   readonly fetch?: typeof fetch;
-  /** Clock for the retry budget, for tests. */
+  /** Clock for the retry budget and `Retry-After` dates, for tests. */
   readonly now?: () => number;
 }
 
@@ -81,7 +83,16 @@ export function happyTalkEndpoint(baseUrl: string, path: string): string {
  * failures (HTTP 5xx and 429, timeouts, connection errors, and whatever the
  * `parse` callback reports as {@link HappyTalkUnavailableError}) are retried
  * with exponential backoff and full jitter, within an attempt count and a time
- * budget; everything else is thrown at once. Messages never carry the token.
+ * budget; everything else is thrown at once.
+ *
+ * The credentials go to the configured endpoint only: redirects are never
+ * followed (a 3xx is a {@link HappyTalkRedirectError} naming the status and the
+ * `Location` host, nothing else of it), and an answer that holds the token or
+ * the client secret is refused ({@link HappyTalkEchoError}). A `Retry-After`
+ * (seconds or an HTTP date) on 429 and 503 is waited before the next attempt
+ * (then the backoff's own delay) when it fits the time budget; a longer one
+ * ends the call at once, retryable. Messages never carry the token, nor any
+ * text of the answer.
  */
 export class HappyTalkTransport {
   readonly endpoint: string;
@@ -142,18 +153,31 @@ export class HappyTalkTransport {
           maxDelay: this.#retry.maxDelayMs,
           jitter: 'full',
           delayFirstAttempt: false,
-          retry: (error: unknown, attemptNumber: number) => {
-            const retryable = error instanceof HappyTalkUnavailableError;
-            const withinBudget = this.#now() - started < this.#retry.totalBudgetMs;
-            if (retryable && withinBudget) {
-              this.#logger.warn('HappyTalk request failed; retrying', {
-                endpoint: this.endpoint,
-                subject,
-                attempt: attemptNumber,
-                error: `${error.name}: ${error.message}`,
-              });
+          retry: async (error: unknown, attemptNumber: number) => {
+            const elapsed = this.#now() - started;
+            if (
+              !(error instanceof HappyTalkUnavailableError) ||
+              attemptNumber >= this.#retry.maxAttempts ||
+              elapsed >= this.#retry.totalBudgetMs
+            ) {
+              return false;
             }
-            return retryable && withinBudget;
+            const wait = error.retryAfterMs ?? 0;
+            if (elapsed + wait >= this.#retry.totalBudgetMs) {
+              throw new HappyTalkUnavailableError(
+                `HappyTalk asked to wait ${Math.ceil(wait / 1000)} s before retrying ${subject}, beyond the retry budget`,
+                { retryAfterMs: wait },
+              );
+            }
+            this.#logger.warn('HappyTalk request failed; retrying', {
+              endpoint: this.endpoint,
+              subject,
+              attempt: attemptNumber,
+              ...(wait > 0 ? { retry_after_ms: wait } : {}),
+              error: `${error.name}: ${error.message}`,
+            });
+            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+            return true;
           },
         },
       );
@@ -177,30 +201,107 @@ export class HappyTalkTransport {
       headers['HT-Client-Secret'] = credentials.clientSecret;
     }
     let response: Response;
+    let bytes: Uint8Array;
     try {
       response = await this.#fetch(this.endpoint, {
         method: 'POST',
         headers,
         body: JSON.stringify({ ...fields, token: credentials.token }),
+        // The body and headers carry the credentials: they go to this endpoint or nowhere.
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (response.ok) return bytes;
+      bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       throw new HappyTalkUnavailableError(
         `HappyTalk request for ${subject} failed: ${describeFetchFailure(error, this.#timeoutMs)}`,
         { cause: stripRequest(error) },
       );
     }
-    throw httpStatusError(response.status, subject);
+    const { status } = response;
+    if (status >= 200 && status < 300) {
+      if (holdsCredentials(bytes, credentials)) {
+        throw new HappyTalkEchoError(
+          `HappyTalk's answer for ${subject} holds the credentials of the request (an upstream that echoes requests): not archived; check the base URL`,
+        );
+      }
+      return bytes;
+    }
+    if (status >= 300 && status < 400) {
+      throw new HappyTalkRedirectError(
+        `HappyTalk answered HTTP ${status} for ${subject}, redirecting to ${locationHost(response.headers.get('location'), this.endpoint, credentials)}: redirects are not followed, since the request carries the credentials; check the base URL`,
+      );
+    }
+    throw httpStatusError(
+      status,
+      subject,
+      retryAfterMs(status, response.headers.get('retry-after'), this.#now()),
+    );
   }
 }
 
-function httpStatusError(status: number, subject: string): HappyTalkError {
+function httpStatusError(status: number, subject: string, retryAfter: number | undefined): HappyTalkError {
   const said = `HappyTalk answered HTTP ${status} for ${subject}`;
-  if (status === 429 || status >= 500) return new HappyTalkUnavailableError(said);
+  if (status === 429 || status >= 500) {
+    return new HappyTalkUnavailableError(
+      retryAfter === undefined ? said : `${said} (Retry-After ${Math.ceil(retryAfter / 1000)} s)`,
+      { retryAfterMs: retryAfter },
+    );
+  }
   if (status === 401 || status === 403) return new HappyTalkAuthError(`${said}: check the credentials`);
   return new HappyTalkRequestError(`${said}: check the base URL`);
+}
+
+/**
+ * The wait `Retry-After` asks for on a 429 or 503, in ms: delay-seconds, or an
+ * HTTP date (a date already past is no wait). Undefined when absent or unreadable.
+ */
+export function retryAfterMs(status: number, value: string | null, now: number): number | undefined {
+  if ((status !== 429 && status !== 503) || value === null) return undefined;
+  const text = value.trim();
+  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const MAX_HOST_LENGTH = 253;
+
+/** The host a redirect names, and nothing else of its `Location`; never a credential. */
+function locationHost(location: string | null, endpoint: string, credentials: HappyTalkCredentials): string {
+  if (location === null) return 'no Location';
+  let host: string;
+  try {
+    host = new URL(location, endpoint).host;
+  } catch {
+    return 'an unreadable Location';
+  }
+  if (host === '') return 'a Location without a host';
+  if (host.length > MAX_HOST_LENGTH) return `a host of ${host.length} characters`;
+  const lower = host.toLowerCase();
+  const secrets = [credentials.token, credentials.clientSecret].filter(
+    (secret): secret is string => secret !== undefined && secret !== '',
+  );
+  return secrets.some((secret) => lower.includes(secret.toLowerCase()))
+    ? 'a host that holds the credentials'
+    : `host ${host}`;
+}
+
+// Shorter secrets would match ordinary text by chance; real tokens are much longer.
+const MIN_ECHO_CHECK_LENGTH = 8;
+
+/** Whether the answer holds the token or the client secret, as sent or JSON-escaped (PHP also escapes `/`). */
+function holdsCredentials(bytes: Uint8Array, credentials: HappyTalkCredentials): boolean {
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const forms = new Set<string>();
+  for (const secret of [credentials.token, credentials.clientSecret]) {
+    if (secret === undefined || secret.length < MIN_ECHO_CHECK_LENGTH) continue;
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    forms.add(secret).add(escaped).add(escaped.replaceAll('/', '\\/'));
+  }
+  for (const form of forms) {
+    if (body.includes(form, 0, 'utf8')) return true;
+  }
+  return false;
 }
 
 function describeFetchFailure(error: unknown, timeoutMs: number): string {

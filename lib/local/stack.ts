@@ -11,6 +11,7 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../simulator/index.js';
+import { SECURITY_HEADERS } from '../view/security-headers.js';
 import { toHttpApiEvent } from './http-api-adapter.js';
 import { lambdaContext } from './lambda-context.js';
 import { type LocalS3, startLocalS3 } from './s3.js';
@@ -32,7 +33,7 @@ const LOCAL_TOKEN = 'local-dev-token';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface LocalStackOptions {
-  /** Where s3rver keeps the bucket and the env file is written (default `.local`). */
+  /** Where the local S3 keeps the bucket and the env file is written (default `.local`). */
   readonly directory: string;
   /** Ports; 0 picks a free one. */
   readonly ports?: { api?: number; simulator?: number; s3?: number; secretsManager?: number; sqs?: number };
@@ -69,12 +70,13 @@ type HttpHandler = Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResu
 
 /**
  * The whole archive on loopback, without an AWS account or a HappyTalk token:
- * the HappyTalk simulator, s3rver with the archive bucket, a Secrets Manager
- * holding the simulator's token, an SQS endpoint (the archive queue, feeding
- * `archive-events`, and dead letters), an HTTP server that feeds the real
- * Lambda handlers: `POST|GET /rooms/{room_id}/archive` as HTTP API v2 events,
- * and `POST /events` (an EventBridge event as the body) into `archive-events`;
- * and the `completion-watcher` handler run every `watchIntervalMs`.
+ * the HappyTalk simulator, the local S3 (versioned, conditional writes) with the
+ * archive bucket, a Secrets Manager holding the simulator's token, an SQS
+ * endpoint (the archive queue, feeding `archive-events`, and dead letters), an
+ * HTTP server that feeds the real Lambda handlers: `POST|GET /rooms/{room_id}/archive`
+ * as HTTP API v2 events, and `POST /events` (an EventBridge event as the body)
+ * into `archive-events`; and the `completion-watcher` handler run every
+ * `watchIntervalMs`.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const ports = options.ports ?? {};
@@ -291,8 +293,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
+/** The local stack's own answers carry the headers the deployed API sends. */
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify(body));
 }
 

@@ -1,4 +1,4 @@
-import type { IndexRecord } from '../archive/store.js';
+import { type IndexRecord, isUnprocessable } from '../archive/store.js';
 import { ArchiveError } from '../errors.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import type { ListedRoom } from '../happytalk/room-list.js';
@@ -15,6 +15,12 @@ export type ReconcileDecision =
   | 'archived-before-completion'
   /** The index cannot be read as an index record: archiving again rewrites it. A gap. */
   | 'index-unreadable'
+  /**
+   * The archived answer, fetched after the completion, could not be normalized: its raw bytes are
+   * kept and its event was dead-lettered with the reason. Not a gap: sending the same answer again
+   * on every run would only fail again (archiving the room again retries it).
+   */
+  | 'unprocessable'
   /** Completed less than the grace period ago: its event may still be on the way. */
   | 'too-recent'
   /** Not finished (its status is not one of the final statuses): nothing to archive yet. */
@@ -83,6 +89,13 @@ export function roomCheck(deps: RoomCheckDeps): RoomCheck {
         throw error;
       }
       if (index === undefined) return 'not-archived';
+      if (isUnprocessable(index)) {
+        // An answer fetched before the completion may not be the final one: the final one may be processable.
+        const fetchedAt = Date.parse(index.fetched_at);
+        return completed !== undefined && !(fetchedAt >= completed)
+          ? 'archived-before-completion'
+          : 'unprocessable';
+      }
       // The archived answer holds the completed room when it carries this completion (or a later one):
       // comparing HappyTalk's own times avoids any skew between its clock and the archive's.
       if (index.completed_at === null) return 'archived-before-completion';

@@ -46,6 +46,8 @@ export interface ReconcileReport extends DayWindow {
   readonly too_recent: number;
   /** Rooms listed that are not finished (open, or a status not configured as final). */
   readonly not_final: number;
+  /** Rooms whose archived answer could not be normalized (not gaps: see `unprocessable`). */
+  readonly unprocessable: number;
   readonly invalid_room_ids: number;
   readonly enqueued: number;
   readonly enqueue_failures: readonly QueueFailure[];
@@ -140,6 +142,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     gaps_by_reason: gapsByReason,
     too_recent: counts.get('too-recent') ?? 0,
     not_final: counts.get('not-final') ?? 0,
+    unprocessable: counts.get('unprocessable') ?? 0,
     invalid_room_ids: counts.get('invalid-room-id') ?? 0,
     enqueued: result.sent.length,
     enqueue_failures: result.failed,

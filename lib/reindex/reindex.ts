@@ -3,7 +3,16 @@ import { isDeepStrictEqual } from 'node:util';
 import { backOff } from 'exponential-backoff';
 import { CorruptArchiveError } from '../archive/errors.js';
 import { indexKey } from '../archive/keys.js';
-import { type IndexRecord, parseIndex, type StoredObject } from '../archive/store.js';
+import {
+  type IndexRecord,
+  isUnprocessable,
+  type ObjectHead,
+  parseIndex,
+  type StoredObject,
+  type TranscriptIndexRecord,
+  transcriptKeyBeside,
+  type UnprocessableIndexRecord,
+} from '../archive/store.js';
 import { isNotFinalWarning } from '../archive/warnings.js';
 import { attachmentWarningPath, rawIndexById } from '../attachments/archive-attachments.js';
 import { ATTACHMENT_WARNING_PREFIX, isAttachmentWarning } from '../attachments/warnings.js';
@@ -22,14 +31,21 @@ import {
 import { transcriptDifferences } from '../retrieval/verify.js';
 import { encodeTranscriptLine, transcriptOf } from '../transcript/normalize.js';
 import type { Attachment, Transcript, Warning } from '../transcript/schema.js';
+import { TRANSCRIPT_SCHEMA_VERSION } from '../transcript/schema-version.js';
+import {
+  encodeProcessable,
+  normalizeProcessable,
+  UnprocessableResponseError,
+} from '../transcript/unprocessable.js';
 import { ARCHIVER_VERSION } from '../version.js';
 import { compareArchiverVersion } from '../version-order.js';
 import { NewerArchiverError, RawIntegrityError, RawUnreadableError, ReindexConflictError } from './errors.js';
 
 /**
- * What `reindex` reads and writes through: the archive reader, and a
- * conditional write (`If-Match`) for the transcript and the index. It never
- * writes `raw/`. `S3ArchiveStore` is one.
+ * What `reindex` reads and writes through: the archive reader, and
+ * conditional writes (`If-Match`, and `If-None-Match: *` for the first
+ * transcript of a room) for the transcript and the index. It never writes
+ * `raw/`. `S3ArchiveStore` is one.
  */
 export interface ReindexStore extends ArchiveReader {
   putIfMatch(
@@ -37,6 +53,11 @@ export interface ReindexStore extends ArchiveReader {
     body: string | Uint8Array,
     metadata: Readonly<Record<string, string>>,
     etag: string,
+  ): Promise<{ outcome: 'written'; versionId?: string } | { outcome: 'conflict' }>;
+  putIfNoneMatch(
+    key: string,
+    body: string | Uint8Array,
+    metadata: Readonly<Record<string, string>>,
   ): Promise<{ outcome: 'written'; versionId?: string } | { outcome: 'conflict' }>;
 }
 
@@ -89,6 +110,11 @@ export type ReindexResult =
       readonly attachments_pending?: number;
       /** The transcript was already derived again, but the index still pointed at the version before. */
       readonly index_repaired?: true;
+      /**
+       * The room's archived answer was unprocessable (`archiver_version` could not
+       * normalize it): this is its first transcript.
+       */
+      readonly was_unprocessable?: true;
     }
   | { readonly room_id: string; readonly status: 'unchanged'; readonly archiver_version: string }
   | {
@@ -158,6 +184,11 @@ async function* reindexEach(
  * warnings, the warning of a room archived while open. Never calls HappyTalk,
  * never writes `raw/`.
  *
+ * A room whose index marks its answer unprocessable is normalized from its
+ * raw bytes: when this archiver can, its first transcript and a transcript
+ * index are written (`reindexed`, `was_unprocessable`); otherwise it fails
+ * with `UNPROCESSABLE_RESPONSE` and nothing is written.
+ *
  * Errors of the archive (`ArchiveError`) become a `failed` result; others,
  * such as a programming error, are thrown.
  */
@@ -201,8 +232,7 @@ class RoomReindex {
     const indexObject = await this.#store.readObject(key);
     if (!indexObject) throw new RoomNotArchivedError(`room ${roomId} is not archived: no ${key}`);
     const index = parseIndex(new TextDecoder().decode(indexObject.body), key);
-    // Where a room whose raw bytes could not be normalized (indexed without a transcript) would be derived
-    // for the first time: such an index does not exist yet, so every indexed room has a transcript.
+    if (isUnprocessable(index)) return this.#firstTranscript(index, indexObject);
     const raw = await this.#rawOf(index);
     const latest = await this.#store.readObject(index.transcript_key);
     if (!latest) {
@@ -271,6 +301,90 @@ class RoomReindex {
     return this.#written;
   }
 
+  /**
+   * An answer an earlier archiver could not normalize: derived from its raw
+   * bytes, it becomes the room's first transcript of it (a new version of the
+   * transcript key, written over any earlier answer's transcript with
+   * `If-Match`), then the index of a transcript replaces the unprocessable one.
+   */
+  async #firstTranscript(index: UnprocessableIndexRecord, indexObject: StoredObject): Promise<ReindexResult> {
+    const roomId = this.#roomId;
+    const raw = await this.#rawOf(index);
+    const parsed = this.#parseRaw(raw);
+    let derived: Transcript;
+    try {
+      derived = normalizeProcessable(
+        { ...parsed, endpoint: index.endpoint, fetchedAt: new Date(index.fetched_at), sha256: index.sha256 },
+        { roomId, timeZone: this.#options.timeZone },
+      );
+    } catch (error) {
+      if (!(error instanceof UnprocessableResponseError)) throw error;
+      throw new UnprocessableResponseError(
+        `room ${roomId}: its archived answer still cannot be normalized (${error.reason})`,
+        error.reason,
+      );
+    }
+    keepArchiveAdditions(derived, {}, parsed.room.message ?? [], this.#options.attachmentsEnabled ?? false);
+    const pending = derived.warnings.filter(isAttachmentWarning).length;
+    const transcriptKey = transcriptKeyBeside(index.raw_key);
+    const result = {
+      room_id: roomId,
+      status: 'reindexed' as const,
+      archiver_version: index.archiver_version,
+      current_version: ARCHIVER_VERSION,
+      differences: [],
+      transcript_key: transcriptKey,
+      was_unprocessable: true as const,
+      ...(pending > 0 ? { attachments_pending: pending } : {}),
+    };
+    if (this.#options.dryRun) return { ...result, dry_run: true };
+
+    const now = (this.#options.now?.() ?? new Date()).toISOString();
+    const line = encodeProcessable({ ...derived, source: { ...derived.source, reindexed_at: now } });
+    const metadata = {
+      'room-id': roomId,
+      sha256: index.sha256,
+      'fetched-at': index.fetched_at,
+      'schema-version': String(TRANSCRIPT_SCHEMA_VERSION),
+      ...(pending > 0 ? { 'attachments-pending': String(pending) } : {}),
+    };
+    const earlier = await this.#store.headObject(transcriptKey);
+    const written = earlier
+      ? await this.#store.putIfMatch(transcriptKey, line, metadata, etagOf(earlier))
+      : await this.#store.putIfNoneMatch(transcriptKey, line, metadata);
+    if (written.outcome === 'conflict') {
+      throw new ReindexConflictError(`transcript of room ${roomId} changed while it was reindexed`);
+    }
+    const {
+      status: _status,
+      reason: _reason,
+      archiver_version: _version,
+      endpoint: _endpoint,
+      ...kept
+    } = index;
+    const next: TranscriptIndexRecord = {
+      ...kept,
+      transcript_key: transcriptKey,
+      schema_version: derived.schema_version,
+      message_count: derived.stats.message_count,
+      chat_status: derived.chat.status?.code ?? null,
+      completed_at: derived.chat.completed_at,
+      ...(written.versionId ? { transcript_version_id: written.versionId } : {}),
+      ...(pending > 0 ? { attachments_pending: pending } : {}),
+      reindexed_at: now,
+    };
+    const indexed = await this.#store.putIfMatch(
+      indexKey(roomId),
+      JSON.stringify(next),
+      metadata,
+      etagOf(indexObject),
+    );
+    if (indexed.outcome === 'conflict') {
+      throw new ReindexConflictError(`index of room ${roomId} changed while it was reindexed`);
+    }
+    return { ...result, ...(written.versionId ? { transcript_version_id: written.versionId } : {}) };
+  }
+
   /** The raw bytes the index points at, checked against the index's SHA-256. */
   async #rawOf(index: IndexRecord): Promise<StoredObject> {
     const raw = await this.#store.readObject(index.raw_key, index.raw_version_id);
@@ -288,17 +402,21 @@ class RoomReindex {
     return raw;
   }
 
-  /** The transcript this archiver derives from the raw bytes, with what the archive added to the stored one. */
-  #derive(raw: StoredObject, stored: Transcript, storedJson: unknown): Transcript {
-    let parsed: ReturnType<typeof parseChatData>;
+  /** The archived raw response read as a `chat_data` answer holding the room. */
+  #parseRaw(raw: StoredObject): ReturnType<typeof parseChatData> {
     try {
-      parsed = parseChatData(raw.body, this.#roomId);
+      return parseChatData(raw.body, this.#roomId);
     } catch (error) {
       throw new RawUnreadableError(
         `raw response of room ${this.#roomId} cannot be normalized: ${error instanceof Error ? error.message : 'unknown error'}`,
         { cause: error },
       );
     }
+  }
+
+  /** The transcript this archiver derives from the raw bytes, with what the archive added to the stored one. */
+  #derive(raw: StoredObject, stored: Transcript, storedJson: unknown): Transcript {
+    const parsed = this.#parseRaw(raw);
     const derived = transcriptOf(
       {
         ...parsed,
@@ -323,7 +441,7 @@ class RoomReindex {
    * the version before): the index is then pointed at it.
    */
   async #sameAsStored(
-    index: IndexRecord,
+    index: TranscriptIndexRecord,
     indexObject: StoredObject,
     latest: StoredObject,
     recorded: string,
@@ -362,7 +480,7 @@ class RoomReindex {
   }
 
   async #writeIndex(
-    index: IndexRecord,
+    index: TranscriptIndexRecord,
     indexObject: StoredObject,
     metadata: Readonly<Record<string, string>>,
     transcriptVersionId: string | undefined,
@@ -375,7 +493,7 @@ class RoomReindex {
       reindexed_at: _reindexed,
       ...kept
     } = index;
-    const next: IndexRecord = {
+    const next: TranscriptIndexRecord = {
       ...kept,
       ...(transcriptVersionId ? { transcript_version_id: transcriptVersionId } : {}),
       ...(pending > 0 ? { attachments_pending: pending } : {}),
@@ -442,7 +560,11 @@ function keepArchiveAdditions(
 }
 
 /** The metadata of a reindexed transcript and of its index: as the archive writes them. */
-function objectMetadata(index: IndexRecord, latest: StoredObject, pending: number): Record<string, string> {
+function objectMetadata(
+  index: TranscriptIndexRecord,
+  latest: StoredObject,
+  pending: number,
+): Record<string, string> {
   return {
     'room-id': index.room_id,
     sha256: index.sha256,
@@ -452,7 +574,7 @@ function objectMetadata(index: IndexRecord, latest: StoredObject, pending: numbe
   };
 }
 
-function etagOf(object: StoredObject): string {
+function etagOf(object: ObjectHead): string {
   if (!object.etag) throw new CorruptArchiveError(`${object.key} has no entity tag to write over it`);
   return object.etag;
 }

@@ -12,6 +12,15 @@ export class RoomNotArchivedError extends ArchiveError {
   readonly retryable = false;
 }
 
+/**
+ * The room's last archived answer could not be normalized: the archive holds
+ * its raw bytes, and no transcript of it (the index is marked `unprocessable`).
+ */
+export class RoomUnprocessableError extends ArchiveError {
+  readonly code = 'UNPROCESSABLE_RESPONSE';
+  readonly retryable = false;
+}
+
 /** The S3 version asked for does not exist for the room's object. */
 export class UnknownVersionError extends ArchiveError {
   readonly code = 'UNKNOWN_VERSION';
@@ -21,5 +30,15 @@ export class UnknownVersionError extends ArchiveError {
 /** The export directory is not empty, and the caller did not force writing into it. */
 export class ExportDirectoryNotEmptyError extends ArchiveError {
   readonly code = 'EXPORT_DIRECTORY_NOT_EMPTY';
+  readonly retryable = false;
+}
+
+/**
+ * The export would write where it must not: `--out` is a symbolic link, not a
+ * directory, or cannot be created, or a file it writes appeared meanwhile (it
+ * never writes through an existing entry).
+ */
+export class ExportPathError extends ArchiveError {
+  readonly code = 'EXPORT_PATH_REFUSED';
   readonly retryable = false;
 }

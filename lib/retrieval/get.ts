@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
 import { CorruptArchiveError } from '../archive/errors.js';
-import type { IndexRecord, StoredObject } from '../archive/store.js';
+import {
+  type IndexRecord,
+  isUnprocessable,
+  type StoredObject,
+  transcriptKeyBeside,
+} from '../archive/store.js';
 import { type ImageAttachment, renderTranscriptHtml } from '../view/transcript-html.js';
 import { attachmentRefsOf } from './attachments.js';
-import { RoomNotArchivedError, UnknownVersionError } from './errors.js';
+import { RoomNotArchivedError, RoomUnprocessableError, UnknownVersionError } from './errors.js';
 import type { ArchiveReader } from './reader.js';
 import { readStoredTranscript } from './stored-transcript.js';
 
@@ -38,7 +43,12 @@ export interface RetrievedRoom {
  * images of its messages embedded when the transcript names them), or the raw
  * response (`raw`, byte for byte).
  *
+ * A room whose last answer could not be normalized (an `unprocessable` index)
+ * has its raw bytes only: `raw` reads them, and `json` and `html` need the
+ * version of an earlier transcript.
+ *
  * @throws RoomNotArchivedError when the room has no index
+ * @throws RoomUnprocessableError for `json` or `html` without a version, when the index is `unprocessable`
  * @throws UnknownVersionError when `options.versionId` is not a version of the object
  * @throws CorruptArchiveError when the index points at a missing object, or the transcript does not parse
  */
@@ -75,8 +85,15 @@ async function readPointed(
   options: GetRoomOptions,
 ): Promise<StoredObject> {
   const raw = options.format === 'raw';
-  const key = raw ? index.raw_key : index.transcript_key;
-  const versionId = options.versionId ?? (raw ? index.raw_version_id : index.transcript_version_id);
+  if (!raw && isUnprocessable(index) && options.versionId === undefined) {
+    throw new RoomUnprocessableError(
+      `room ${index.room_id} has no transcript: HappyTalk's last answer (${index.raw_key}) could not be normalized ` +
+        `(${index.reason}); the raw format gives its bytes`,
+    );
+  }
+  const key = raw ? index.raw_key : (index.transcript_key ?? transcriptKeyBeside(index.raw_key));
+  const pinned = isUnprocessable(index) ? undefined : index.transcript_version_id;
+  const versionId = options.versionId ?? (raw ? index.raw_version_id : pinned);
   const object = await reader.readObject(key, versionId);
   if (object) return object;
   if (options.versionId !== undefined) {

@@ -60,6 +60,8 @@ export type TranscriptRead =
       /** The stored line, byte for byte. */
       readonly body: Uint8Array;
       readonly transcript: Transcript;
+      /** When the transcript was written. */
+      readonly lastModified?: Date;
     }
   | { readonly kind: 'unreadable'; readonly location: PartitionedKey; readonly reason: string };
 
@@ -108,7 +110,13 @@ export async function* scanTranscripts(
     if (!object) return { kind: 'unreadable', location, reason: 'the object is gone' };
     const parsed = parseTranscriptLine(object.body);
     if (!parsed.ok) return { kind: 'unreadable', location, reason: parsed.reason };
-    return { kind: 'transcript', location, body: object.body, transcript: parsed.transcript };
+    return {
+      kind: 'transcript',
+      location,
+      body: object.body,
+      transcript: parsed.transcript,
+      ...(object.lastModified ? { lastModified: object.lastModified } : {}),
+    };
   };
   yield* mapInOrder(locations(), options.concurrency ?? DEFAULT_CONCURRENCY, read);
 }

@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
 import { CorruptArchiveError } from '../archive/errors.js';
-import type { IndexRecord } from '../archive/store.js';
+import {
+  type IndexRecord,
+  isUnprocessable,
+  type ObjectHead,
+  type UnprocessableIndexRecord,
+} from '../archive/store.js';
 import { isNotFinalWarning } from '../archive/warnings.js';
 import { isAttachmentWarning } from '../attachments/warnings.js';
 import { describeValue } from '../errors.js';
 import { parseChatData } from '../happytalk/client.js';
 import { transcriptOf } from '../transcript/normalize.js';
 import type { Transcript } from '../transcript/schema.js';
+import { encodeProcessable, normalizeProcessable } from '../transcript/unprocessable.js';
 import { ARCHIVER_VERSION } from '../version.js';
 import { compareArchiverVersion } from '../version-order.js';
 import type { DateRange } from './date-range.js';
@@ -41,6 +47,10 @@ import {
  *   this one, which therefore cannot judge it.
  * - `index.latest-raw`, `index.latest-transcript`: the latest version of each object carries the
  *   index's `sha256` as metadata (the index is not stale).
+ *
+ * A room whose index is marked `unprocessable` (its last answer could not be normalized) has no
+ * transcript to check: its raw object is checked, and the verification says so (`unprocessable`),
+ * with whether the current normalizer can process the answer now.
  */
 export type VerifyCheck =
   | 'index.present'
@@ -90,7 +100,18 @@ export interface RoomVerification {
   readonly ok: boolean;
   readonly status: 'ok' | 'stale' | 'mismatch';
   readonly mismatches: readonly Mismatch[];
+  /** Present when the index is marked `unprocessable`: the answer is kept as raw bytes only. */
+  readonly unprocessable?: UnprocessableFinding;
   readonly stale?: StaleTranscript;
+}
+
+/** What `verify` says of a room whose last answer could not be normalized. */
+export interface UnprocessableFinding {
+  /** Why, as the index records it. */
+  readonly reason: string;
+  readonly raw_key: string;
+  /** The normalizer of this version processes the archived answer: archiving the room again gives its transcript. */
+  readonly processable_now: boolean;
 }
 
 const MAX_DIFFERENCES = 3;
@@ -217,8 +238,12 @@ export async function verifyRoom(
   for (const key of options.found?.raw ?? []) {
     if (key !== index.raw_key) mismatch('index.raw-key', index.raw_key, key);
   }
-  for (const key of options.found?.transcripts ?? []) {
-    if (key !== index.transcript_key) mismatch('index.transcript-key', index.transcript_key, key);
+  const transcriptKey = index.transcript_key;
+  // Beside an unprocessable answer, a transcript in the partition is of an earlier answer: expected.
+  if (transcriptKey !== null) {
+    for (const key of options.found?.transcripts ?? []) {
+      if (key !== transcriptKey) mismatch('index.transcript-key', transcriptKey, key);
+    }
   }
 
   const raw = await reader.readObject(index.raw_key, index.raw_version_id);
@@ -231,6 +256,24 @@ export async function verifyRoom(
     const metadata = raw.metadata.sha256;
     if (metadata !== rawSha256)
       mismatch('raw.metadata-sha256', rawSha256, metadata ?? '(no sha256 metadata)');
+  }
+
+  if (isUnprocessable(index)) {
+    await checkLatest(
+      reader,
+      index.sha256,
+      [['index.latest-raw', index.raw_key, index.raw_version_id, raw]],
+      mismatch,
+    );
+    const unprocessable: UnprocessableFinding = {
+      reason: index.reason,
+      raw_key: index.raw_key,
+      processable_now:
+        raw !== undefined &&
+        rawSha256 === index.sha256 &&
+        normalizesNow(roomId, raw.body, rawSha256, index, options.timeZone),
+    };
+    return { ...done(), unprocessable };
   }
 
   const transcriptObject = await reader.readObject(index.transcript_key, index.transcript_version_id);
@@ -262,21 +305,71 @@ export async function verifyRoom(
     }
   }
 
-  // The index is stale when a newer answer was written beside it but the index was not (or was rolled back).
-  const latest = [
-    ['index.latest-raw', index.raw_key, index.raw_version_id, raw],
-    ['index.latest-transcript', index.transcript_key, index.transcript_version_id, transcriptObject],
-  ] as const;
-  for (const [check, key, pinned, read] of latest) {
+  await checkLatest(
+    reader,
+    index.sha256,
+    [
+      ['index.latest-raw', index.raw_key, index.raw_version_id, raw],
+      ['index.latest-transcript', index.transcript_key, index.transcript_version_id, transcriptObject],
+    ],
+    mismatch,
+  );
+  return done();
+}
+
+/**
+ * The index is stale when a newer answer was written beside it but the index
+ * was not (or was rolled back): the latest version of each object read must
+ * carry the index's SHA-256. A raw object whose latest version is not the one
+ * the index pins is read too, and its bytes must have that SHA-256 (metadata
+ * can be copied; the bytes of the answer cannot be faked).
+ */
+async function checkLatest(
+  reader: ArchiveReader,
+  sha256: string,
+  objects: readonly (readonly [VerifyCheck, string, string | undefined, ObjectHead | undefined])[],
+  mismatch: (check: VerifyCheck, expected: string, found: string) => void,
+): Promise<void> {
+  for (const [check, key, pinned, read] of objects) {
     if (!read) continue;
     const head = pinned === undefined ? read : await reader.headObject(key);
     if (!head) {
-      mismatch(check, `${key} with sha256 ${index.sha256}`, `${key} has no latest version`);
-    } else if (head.metadata.sha256 !== index.sha256) {
-      mismatch(check, index.sha256, head.metadata.sha256 ?? '(no sha256 metadata)');
+      mismatch(check, `${key} with sha256 ${sha256}`, `${key} has no latest version`);
+    } else if (head.metadata.sha256 !== sha256) {
+      mismatch(check, sha256, head.metadata.sha256 ?? '(no sha256 metadata)');
+    } else if (check === 'index.latest-raw' && pinned !== undefined && head.versionId !== pinned) {
+      const latest = await reader.readObject(key);
+      const latestSha256 = latest ? createHash('sha256').update(latest.body).digest('hex') : undefined;
+      if (latestSha256 !== sha256) {
+        mismatch(
+          check,
+          sha256,
+          latestSha256 ? `bytes with sha256 ${latestSha256}` : `${key} has no latest version`,
+        );
+      }
     }
   }
-  return done();
+}
+
+/** Whether this version's normalizer turns the archived answer into a transcript line now. */
+function normalizesNow(
+  roomId: string,
+  rawBytes: Uint8Array,
+  rawSha256: string,
+  index: UnprocessableIndexRecord,
+  timeZone: string,
+): boolean {
+  try {
+    const parsed = parseChatData(rawBytes, roomId);
+    const transcript = normalizeProcessable(
+      { ...parsed, endpoint: '', fetchedAt: new Date(index.fetched_at), sha256: rawSha256 },
+      { roomId, timeZone },
+    );
+    encodeProcessable(transcript);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Without an index, a raw object in the range should still have its transcript beside it, and the reverse. */

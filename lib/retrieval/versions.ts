@@ -1,5 +1,5 @@
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import type { S3Port } from '../archive/store.js';
+import { type S3Port, transcriptKeyBeside } from '../archive/store.js';
 import { RoomNotArchivedError } from './errors.js';
 import type { ArchiveReader } from './reader.js';
 
@@ -24,7 +24,8 @@ export const MAX_VERSIONS = 100;
 /**
  * Every archived version of a room's transcript, newest first, each with the
  * SHA-256 and fetch time it carries as metadata. On storage without
- * versioning (such as the local S3), the one current object.
+ * versioning, the one current object. For a room whose last answer could not
+ * be normalized, the versions of its earlier transcripts (maybe none).
  *
  * @throws RoomNotArchivedError when the room has no index
  */
@@ -35,13 +36,16 @@ export async function listTranscriptVersions(
 ): Promise<{ room_id: string; key: string; versions: ArchivedVersion[] }> {
   const index = await reader.readIndex(roomId);
   if (!index) throw new RoomNotArchivedError(`room ${roomId} is not archived in ${reader.bucket}`);
-  const key = index.transcript_key;
+  // An unprocessable answer has no transcript; earlier transcripts of the room stay beside its raw object.
+  const key = index.transcript_key ?? transcriptKeyBeside(index.raw_key);
   const listed = await listVersionIds(s3, reader.bucket, key);
   const versions = await Promise.all(
     (listed ?? [{ versionId: undefined, latest: true }])
       .slice(0, MAX_VERSIONS)
       .map(async ({ versionId, latest }) => {
         const head = await reader.headObject(key, versionId);
+        // Storage without versions, and no transcript at all: nothing to list.
+        if (head === undefined && versionId === undefined) return undefined;
         return {
           version_id: head?.versionId ?? versionId ?? null,
           archived_at: head?.lastModified?.toISOString() ?? null,
@@ -52,7 +56,11 @@ export async function listTranscriptVersions(
         };
       }),
   );
-  return { room_id: roomId, key, versions };
+  return {
+    room_id: roomId,
+    key,
+    versions: versions.filter((version): version is ArchivedVersion => version !== undefined),
+  };
 }
 
 /** The version ids of exactly `key`, newest first; undefined when the storage does not list versions. */

@@ -22,6 +22,13 @@ const Times = z.number().int().positive().optional();
  *   -501 uuid, -502 unAuthorized, -503 users, -504 overDate.
  * - `empty-data`: 200 with `{"result":"success","data":[]}`.
  * - `other-room`: 200 with success and another room's data.
+ * - `redirect`: a redirect (`status`, default 302) to `location`, as a
+ *   misconfigured proxy might answer; a client must not follow it with the token.
+ * - `echo`: an upstream that echoes the request (its body, with the token, and
+ *   its headers, with the client secret) and `note` (e.g. a personal value):
+ *   as a fail `message` (`as: "fail"`, the default), as an HTML error page
+ *   with `status` (`as: "page"`, default 500), or inside a success answer, as
+ *   the room's title (`as: "success"`).
  */
 export const SimulatorFaultSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -41,6 +48,21 @@ export const SimulatorFaultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('fail'), code: z.number().int(), message: z.string(), times: Times }),
   z.strictObject({ kind: z.literal('empty-data'), times: Times }),
   z.strictObject({ kind: z.literal('other-room'), times: Times }),
+  z.strictObject({
+    kind: z.literal('redirect'),
+    status: z
+      .union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)])
+      .optional(),
+    location: z.string().min(1),
+    times: Times,
+  }),
+  z.strictObject({
+    kind: z.literal('echo'),
+    as: z.enum(['fail', 'page', 'success']).optional(),
+    status: z.number().int().min(200).max(599).optional(),
+    note: z.string().optional(),
+    times: Times,
+  }),
 ]);
 
 /** One fault; see {@link SimulatorFaultSchema} for what each kind does. */

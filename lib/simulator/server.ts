@@ -533,7 +533,8 @@ class RunningSimulator implements Simulator {
       return send(response, methodNotAllowed('POST'));
     }
     const contentType = headerValue(request.headers['content-type']);
-    const fields = parseChatDataFields(await readBody(request, CHAT_DATA_BODY_LIMIT), contentType);
+    const requestBody = await readBody(request, CHAT_DATA_BODY_LIMIT);
+    const fields = parseChatDataFields(requestBody, contentType);
     if (fields === undefined) {
       this.#record(request, undefined, false);
       return send(response, textAnswer(400, 'Bad Request: malformed JSON body'));
@@ -559,7 +560,7 @@ class RunningSimulator implements Simulator {
     if (fault.kind === 'truncate') {
       return sendTruncated(response, answer);
     }
-    return send(response, this.#faultAnswer(fault, roomId));
+    return send(response, this.#faultAnswer(fault, roomId, echoOf(request, requestBody)));
   }
 
   #chatDataAnswer(request: IncomingMessage, token: unknown, roomId: string | undefined): Answer {
@@ -586,7 +587,8 @@ class RunningSimulator implements Simulator {
   async #serveRoomList(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method !== 'POST') return send(response, methodNotAllowed('POST'));
     const contentType = headerValue(request.headers['content-type']);
-    const fields = parseChatDataFields(await readBody(request, CHAT_DATA_BODY_LIMIT), contentType);
+    const requestBody = await readBody(request, CHAT_DATA_BODY_LIMIT);
+    const fields = parseChatDataFields(requestBody, contentType);
     if (fields === undefined) return send(response, textAnswer(400, 'Bad Request: malformed JSON body'));
     const fault = this.#faults.take(ROOM_LIST_FAULT_KEY);
     await this.#sleep(this.#options.latencyMs);
@@ -626,7 +628,7 @@ class RunningSimulator implements Simulator {
       return;
     }
     if (fault.kind === 'truncate') return sendTruncated(response, answer);
-    return send(response, this.#faultAnswer(fault, undefined));
+    return send(response, this.#faultAnswer(fault, undefined, echoOf(request, requestBody)));
   }
 
   #credentialsMatch(headers: IncomingHttpHeaders): boolean {
@@ -656,8 +658,8 @@ class RunningSimulator implements Simulator {
     return body;
   }
 
-  /** The answer a fault replaces the normal answer with. */
-  #faultAnswer(fault: AnsweringFault, roomId: string | undefined): Answer {
+  /** The answer a fault replaces the normal answer with; `echo` is the request as an echoing upstream repeats it. */
+  #faultAnswer(fault: AnsweringFault, roomId: string | undefined, echo: string): Answer {
     switch (fault.kind) {
       case 'status':
         return statusFaultAnswer(fault);
@@ -677,6 +679,39 @@ class RunningSimulator implements Simulator {
         return jsonAnswer(200, this.#options.encode({ result: 'success', data: [] }));
       case 'other-room':
         return jsonAnswer(200, this.#options.encode({ result: 'success', data: [this.#otherRoom(roomId)] }));
+      case 'redirect':
+        return {
+          status: fault.status ?? 302,
+          headers: { Location: fault.location, 'Content-Type': 'text/html; charset=utf-8' },
+          body: `<html><body>Moved to <a href="${fault.location}">here</a></body></html>\n`,
+        };
+      case 'echo':
+        return this.#echoAnswer(fault, roomId, [echo, fault.note ?? ''].join(' '));
+    }
+  }
+
+  #echoAnswer(
+    fault: Extract<SimulatorFault, { kind: 'echo' }>,
+    roomId: string | undefined,
+    echo: string,
+  ): Answer {
+    switch (fault.as ?? 'fail') {
+      case 'fail':
+        return jsonAnswer(
+          fault.status ?? 200,
+          this.#options.encode({ result: 'fail', code: -599, message: echo }),
+        );
+      case 'page':
+        return {
+          status: fault.status ?? 500,
+          headers: { 'Content-Type': 'text/html; charset=utf-8' },
+          body: `<html><body><h1>Error</h1><pre>${echo}</pre></body></html>\n`,
+        };
+      case 'success': {
+        const room = (roomId === undefined ? undefined : this.#rooms.get(roomId)) ?? this.#otherRoom(roomId);
+        const echoed = { ...room, chat: { ...room.chat, title: echo } };
+        return jsonAnswer(fault.status ?? 200, this.#options.encode({ result: 'success', data: [echoed] }));
+      }
     }
   }
 
@@ -790,6 +825,11 @@ class RunningSimulator implements Simulator {
       message_count: room.message.length,
     }));
   }
+}
+
+/** A request as an echoing upstream repeats it: its headers (secrets included) and its body (the token). */
+function echoOf(request: IncomingMessage, body: Buffer): string {
+  return `${JSON.stringify(request.headers)} ${body.toString('utf8')}`;
 }
 
 function validImagePath(path: string): string {

@@ -1,6 +1,9 @@
 import { SENDER_CODES } from '../transcript/codes.js';
 import type { Button, Code, Link, Message, Transcript } from '../transcript/schema.js';
 import { html, type SafeHtml } from './html.js';
+import { TRANSCRIPT_VIEW_CSP } from './security-headers.js';
+
+export { TRANSCRIPT_VIEW_CSP };
 
 /** The archived bytes of one image of a transcript. */
 export interface ImageAttachment {
@@ -26,13 +29,6 @@ export interface TranscriptHtmlOptions {
 }
 
 /**
- * The Content-Security-Policy of every page (written literally in its `<meta>`):
- * no scripts, no requests, styles only inline and images only as `data:` URIs.
- */
-export const TRANSCRIPT_VIEW_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
-
-/**
  * Renders a transcript as a self-contained, printable HTML page (Korean, UTF-8):
  * a header with the room's metadata, rating, figures and provenance (SHA-256 of
  * the raw response, fetch and archive times), then the conversation, customer
@@ -43,7 +39,9 @@ export const TRANSCRIPT_VIEW_CSP =
  * inline, a strict Content-Security-Policy forbids everything else, images are
  * embedded from `options.attachments` only, and every value of the transcript
  * is escaped. Only `http:` and `https:` URLs become links; others are shown as
- * text. Times are shown as the transcript has them, in HappyTalk's local time
+ * text. Every value of the transcript is isolated in a `<bdi>` element, so
+ * bidirectional controls in it (a right-to-left override) reorder that value
+ * only, never the text around it. Times are shown as the transcript has them, in HappyTalk's local time
  * with its offset (`2024-03-11 14:02:13 +09:00`).
  *
  * The same transcript and options always give the same page.
@@ -76,6 +74,11 @@ ${appendix(transcript)}
 
 const NONE = html`<span class="none">—</span>`;
 
+/** A value of the transcript, isolated: its bidirectional controls cannot reach the text around it. */
+function isolated(value: string): SafeHtml {
+  return html`<bdi>${value}</bdi>`;
+}
+
 const ISO_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 interface TimeParts {
@@ -100,7 +103,7 @@ function timeOf(value: string | null | undefined): SafeHtml {
   }
   const parts = timeParts(value);
   if (parts === null) {
-    return html`<span class="time">${value}</span>`;
+    return html`<span class="time">${isolated(value)}</span>`;
   }
   return html`<time datetime="${value}">${parts.date} ${parts.clock} <span class="tz">${parts.zone}</span></time>`;
 }
@@ -135,19 +138,22 @@ function codeText(code: Code | null): SafeHtml {
     return NONE;
   }
   const label = code.label === null ? html`<span class="unknown">알 수 없음</span>` : code.label;
-  return html`${label} <span class="code">(${code.code})</span>`;
+  return html`${label} <span class="code">(${isolated(code.code)})</span>`;
 }
 
-function textOrNone(value: string | null | undefined): SafeHtml | string {
-  return value === null || value === undefined ? NONE : value;
+function textOrNone(value: string | null | undefined): SafeHtml {
+  return value === null || value === undefined ? NONE : isolated(value);
 }
 
+/** The parts present, each isolated (a string is a value of the transcript), between separators. */
 function joined(parts: readonly (SafeHtml | string | null)[], separator: string): SafeHtml | null {
   const present = parts.filter((part): part is SafeHtml | string => part !== null && part !== '');
   if (present.length === 0) {
     return null;
   }
-  return html`${present.map((part, index) => html`${index === 0 ? '' : separator}${part}`)}`;
+  return html`${present.map(
+    (part, index) => html`${index === 0 ? '' : separator}${typeof part === 'string' ? isolated(part) : part}`,
+  )}`;
 }
 
 function fact(label: string, value: SafeHtml | string, wide = false): SafeHtml {
@@ -160,8 +166,8 @@ function header(transcript: Transcript, options: TranscriptHtmlOptions): SafeHtm
   const status = chat.status;
   return html`<header class="doc-header">
 <p class="kicker">HappyTalk 상담 기록 · 컴플라이언스 보관본</p>
-<h1>${chat.title ?? html`<span class="none">(제목 없음)</span>`}</h1>
-<p class="status-line"><span class="status status-${statusClass(status)}">${status?.label ?? (status ? `상태 ${status.code}` : '상태 없음')}</span> <span class="room-id">${transcript.room_id}</span></p>
+<h1>${chat.title === null ? html`<span class="none">(제목 없음)</span>` : isolated(chat.title)}</h1>
+<p class="status-line"><span class="status status-${statusClass(status)}">${status?.label ?? (status ? html`상태 ${isolated(status.code)}` : '상태 없음')}</span> <span class="room-id">${transcript.room_id}</span></p>
 <section class="facts-section" aria-label="상담 정보">
 <dl class="facts">
 ${fact('방 ID', html`<span class="mono">${transcript.room_id}</span>`)}${fact('상태', codeText(status))}
@@ -194,7 +200,7 @@ ${fact('원본 SHA-256', html`<span class="mono sha256">${source.sha256}</span>`
 ${fact('수집 시각', timeOf(source.fetched_at))}
 ${fact('보관 시각', archivedAtText(options.archivedAt))}
 ${fact('원본 API', html`<span class="mono">${source.endpoint}</span>`)}
-${fact('보관 프로그램', html`happytalk-archive ${source.archiver_version} · schema v${transcript.schema_version}`)}
+${fact('보관 프로그램', html`happytalk-archive ${isolated(source.archiver_version)} · schema v${transcript.schema_version}`)}
 </dl>
 </section>
 </header>`;
@@ -215,7 +221,7 @@ function statusClass(status: Code | null): string {
 function counselorText(counselor: Transcript['chat']['counselor']): SafeHtml | string {
   const { name, nickname } = counselor;
   if (name !== null && nickname !== null && nickname !== name) {
-    return html`${name} <span class="aside">(${nickname})</span>`;
+    return html`${isolated(name)} <span class="aside">(${isolated(nickname)})</span>`;
   }
   return textOrNone(name ?? nickname);
 }
@@ -225,29 +231,31 @@ function categoryText(transcript: Transcript): SafeHtml {
   const level = (part: { id: string | null; name: string | null }) =>
     part.name === null && part.id === null
       ? null
-      : html`${part.name ?? '—'}${part.id === null ? '' : html` <span class="code">(${part.id})</span>`}`;
+      : html`${part.name === null ? '—' : isolated(part.name)}${part.id === null ? '' : html` <span class="code">(${isolated(part.id)})</span>`}`;
   return joined([level(category), level(division), subcategory], ' › ') ?? NONE;
 }
 
 function messageCountText(transcript: Transcript): SafeHtml {
   const counts = Object.entries(transcript.stats.by_sender).map(
-    ([sender, count]) => `${SENDER_LABELS.get(sender) ?? sender} ${count}`,
+    ([sender, count], index) =>
+      html`${index === 0 ? '' : ' · '}${SENDER_LABELS.get(sender) ?? isolated(sender)} ${count}`,
   );
-  return html`${transcript.stats.message_count}건${counts.length ? html` <span class="aside">(${counts.join(' · ')})</span>` : ''}`;
+  return html`${transcript.stats.message_count}건${counts.length ? html` <span class="aside">(${counts})</span>` : ''}`;
 }
 
 function orderFacts(transcript: Transcript): SafeHtml | null {
   const order = transcript.chat.order;
   const company = order.parcel_company;
-  const companyText = company === null ? null : (company.label ?? `택배사 코드 ${company.code}`);
+  const companyText =
+    company === null ? null : (company.label ?? html`택배사 코드 ${isolated(company.code)}`);
   const parcel = joined([order.parcel_number, companyText], ' · ');
   const facts = [
     order.order_number === null
       ? null
-      : fact('주문번호', html`<span class="mono">${order.order_number}</span>`),
+      : fact('주문번호', html`<span class="mono">${isolated(order.order_number)}</span>`),
     order.product_number === null
       ? null
-      : fact('상품번호', html`<span class="mono">${order.product_number}</span>`),
+      : fact('상품번호', html`<span class="mono">${isolated(order.product_number)}</span>`),
     parcel === null ? null : fact('송장', parcel),
   ];
   return facts.some((entry) => entry !== null) ? html`${facts}` : null;
@@ -255,14 +263,14 @@ function orderFacts(transcript: Transcript): SafeHtml | null {
 
 function deviceFact(transcript: Transcript): SafeHtml | null {
   const device = transcript.chat.device;
-  const os = device.os === null ? null : (device.os.label ?? `OS ${device.os.code}`);
+  const os = device.os === null ? null : (device.os.label ?? html`OS ${isolated(device.os.code)}`);
   const text = joined(
     [
       joined([os, device.os_version], ' '),
       device.model,
       device.telecom,
-      device.app_version === null ? null : `앱 ${device.app_version}`,
-      device.app_hash === null ? null : html`<span class="mono">${device.app_hash}</span>`,
+      device.app_version === null ? null : html`앱 ${isolated(device.app_version)}`,
+      device.app_hash === null ? null : html`<span class="mono">${isolated(device.app_hash)}</span>`,
     ],
     ' · ',
   );
@@ -271,14 +279,16 @@ function deviceFact(transcript: Transcript): SafeHtml | null {
 
 function parametersFact(parameters: readonly (string | null)[]): SafeHtml | null {
   const present = parameters.flatMap((value, index) =>
-    value === null ? [] : [html`<span class="param"><span class="code">${index + 1}</span> ${value}</span>`],
+    value === null
+      ? []
+      : [html`<span class="param"><span class="code">${index + 1}</span> ${isolated(value)}</span>`],
   );
   return present.length === 0 ? null : fact('파라미터', html`${present}`, true);
 }
 
 function tagsFact(tags: readonly string[] | null | undefined): SafeHtml | null {
   if (tags === null || tags === undefined || tags.length === 0) return null;
-  return fact('태그', html`${tags.map((tag) => html`<span class="tag-chip">${tag}</span>`)}`, true);
+  return fact('태그', html`${tags.map((tag) => html`<span class="tag-chip">${isolated(tag)}</span>`)}`, true);
 }
 
 function ratingText(rating: Transcript['chat']['rating']): SafeHtml {
@@ -286,7 +296,7 @@ function ratingText(rating: Transcript['chat']['rating']): SafeHtml {
     return html`<p class="none">평가 없음</p>`;
   }
   const score = rating.score === null ? NONE : html`<span class="score">${rating.score}점</span>`;
-  const comment = rating.comment === null ? '' : html`<p class="comment">${rating.comment}</p>`;
+  const comment = rating.comment === null ? '' : html`<p class="comment">${isolated(rating.comment)}</p>`;
   return html`<p class="score-line">${score}</p>${comment}`;
 }
 
@@ -339,26 +349,26 @@ function messageItem(
     ? html`<p class="memo-flag">내부 메모 · 고객에게 보이지 않음</p>`
     : message.type === null || message.type.code === 'C'
       ? ''
-      : html`<p class="type-flag">메시지 유형 ${message.type.label ?? message.type.code}</p>`;
+      : html`<p class="type-flag">메시지 유형 ${message.type.label ?? isolated(message.type.code)}</p>`;
   return html`<li class="${classes}" data-message-id="${message.id}">
-<div class="meta"><span class="who"><span class="role">${senderLabel(message.sender)}</span>${message.from_id === null ? '' : html` <span class="from">${message.from_id}</span>`}</span>${contentTypeTag(message.content_type)}<span class="when">${timeOf(message.sent_at)}</span>${readText(message)}<span class="msg-id">#${message.id}</span></div>
+<div class="meta"><span class="who"><span class="role">${senderLabel(message.sender)}</span>${message.from_id === null ? '' : html` <span class="from">${isolated(message.from_id)}</span>`}</span>${contentTypeTag(message.content_type)}<span class="when">${timeOf(message.sent_at)}</span>${readText(message)}<span class="msg-id">#${isolated(message.id)}</span></div>
 <div class="bubble">${memoFlag}${messageBody(message, attachments)}${extraText(message.extra)}</div>
 </li>
 `;
 }
 
-function senderLabel(sender: Code | null): string {
+function senderLabel(sender: Code | null): SafeHtml | string {
   if (sender === null) {
     return '발신자 없음';
   }
-  return sender.label ?? sender.name ?? `발신자 코드 ${sender.code}`;
+  return sender.label ?? sender.name ?? html`발신자 코드 ${isolated(sender.code)}`;
 }
 
 function contentTypeTag(contentType: Code | null): SafeHtml | string {
   if (contentType === null || contentType.name === 'text') {
     return '';
   }
-  return html`<span class="tag">${contentType.label ?? `내용 유형 ${contentType.code}`}</span>`;
+  return html`<span class="tag">${contentType.label ?? html`내용 유형 ${isolated(contentType.code)}`}</span>`;
 }
 
 /** When the message was read: the clock alone when it is the day and offset of sending. */
@@ -382,7 +392,7 @@ function messageBody(
   const rich = kind === 'button' || kind === 'template';
   const parts: SafeHtml[] = [];
   if (message.text !== null) {
-    parts.push(html`<p class="text">${message.text}</p>`);
+    parts.push(html`<p class="text">${isolated(message.text)}</p>`);
   }
   const summary = rich && message.text === null ? templateSummary(message.contents) : null;
   if (summary !== null) {
@@ -399,7 +409,7 @@ function messageBody(
   }
   if (rich && parts.length === 0 && message.contents !== null) {
     parts.push(
-      html`<div class="raw"><p class="raw-label">해석할 수 없는 내용 · 원문 그대로</p><pre>${message.contents}</pre></div>`,
+      html`<div class="raw"><p class="raw-label">해석할 수 없는 내용 · 원문 그대로</p><pre>${isolated(message.contents)}</pre></div>`,
     );
   }
   if (parts.length === 0) {
@@ -442,12 +452,12 @@ function templateSummary(contents: string | null): SafeHtml | null {
       : [];
   const choices = rawChoices.flatMap((choice) => {
     const text = isRecord(choice) ? (stringOf(choice.title) ?? stringOf(choice.name)) : stringOf(choice);
-    return text === null ? [] : [html`<li>${text}</li>`];
+    return text === null ? [] : [html`<li>${isolated(text)}</li>`];
   });
   if (heading === null && choices.length === 0) {
     return null;
   }
-  return html`${heading === null ? '' : html`<p class="text">${heading}</p>`}${choices.length ? html`<ul class="choices">${choices}</ul>` : ''}`;
+  return html`${heading === null ? '' : html`<p class="text">${isolated(heading)}</p>`}${choices.length ? html`<ul class="choices">${choices}</ul>` : ''}`;
 }
 
 const INLINE_IMAGE_TYPES: ReadonlySet<string> = new Set([
@@ -461,14 +471,16 @@ const INLINE_IMAGE_TYPES: ReadonlySet<string> = new Set([
 function imageFigure(url: string, attachments: ReadonlyMap<string, ImageAttachment> | undefined): SafeHtml {
   const attachment = attachments?.get(url);
   const contentType = attachment?.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  const caption = html`<figcaption class="url">${url}</figcaption>`;
+  const caption = html`<figcaption class="url">${isolated(url)}</figcaption>`;
   if (attachment !== undefined && INLINE_IMAGE_TYPES.has(contentType)) {
     const { buffer, byteOffset, byteLength } = attachment.bytes;
     const base64 = Buffer.from(buffer, byteOffset, byteLength).toString('base64');
     return html`<figure class="image"><img src="data:${contentType};base64,${base64}" alt="첨부 이미지">${caption}</figure>`;
   }
   const reason =
-    attachment === undefined ? '보관된 이미지 없음' : `표시할 수 없는 형식 (${attachment.contentType})`;
+    attachment === undefined
+      ? '보관된 이미지 없음'
+      : html`표시할 수 없는 형식 (${isolated(attachment.contentType)})`;
   return html`<figure class="image missing"><div class="placeholder">이미지 · ${reason}</div>${caption}</figure>`;
 }
 
@@ -486,13 +498,13 @@ function webHref(url: string): string | null {
 function linkTarget(url: string): SafeHtml {
   const href = webHref(url);
   return href === null
-    ? html`<span class="url not-link">${url}</span> <span class="aside">(웹 주소가 아니어서 링크로 만들지 않음)</span>`
-    : html`<a class="url" href="${href}" rel="noopener noreferrer">${url}</a>`;
+    ? html`<span class="url not-link">${isolated(url)}</span> <span class="aside">(웹 주소가 아니어서 링크로 만들지 않음)</span>`
+    : html`<a class="url" href="${href}" rel="noopener noreferrer">${isolated(url)}</a>`;
 }
 
 function linkList(links: readonly Link[]): SafeHtml {
   const items = links.map((link) => {
-    const name = link.name === null ? '' : html`<span class="link-name">${link.name}</span> `;
+    const name = link.name === null ? '' : html`<span class="link-name">${isolated(link.name)}</span> `;
     return html`<li>${name}${linkTarget(link.url)}</li>`;
   });
   return html`<ul class="links">${items}</ul>`;
@@ -513,15 +525,15 @@ function buttonList(buttons: readonly Button[]): SafeHtml {
     const type =
       button.type === null || PLAIN_BUTTON_TYPES.has(button.type)
         ? ''
-        : html`<span class="button-type">${button.type}</span> `;
+        : html`<span class="button-type">${isolated(button.type)}</span> `;
     const url = button.url ?? button.mobile_url;
     if (url === null) {
       chips.push(
-        html`<li class="chip">${type}${button.name ?? html`<span class="none">(이름 없음)</span>`}</li>`,
+        html`<li class="chip">${type}${button.name === null ? html`<span class="none">(이름 없음)</span>` : isolated(button.name)}</li>`,
       );
       continue;
     }
-    const name = button.name === null ? '' : html`<span class="link-name">${button.name}</span> `;
+    const name = button.name === null ? '' : html`<span class="link-name">${isolated(button.name)}</span> `;
     const mobile =
       button.mobile_url !== null && button.mobile_url !== url
         ? html` <span class="mobile"><span class="aside">모바일</span> ${linkTarget(button.mobile_url)}</span>`
@@ -544,7 +556,7 @@ function jsonText(value: unknown, max: number): string {
 function extraText(extra: Record<string, unknown>): SafeHtml | string {
   return Object.keys(extra).length === 0
     ? ''
-    : html`<p class="extra"><span class="aside">추가 필드</span> <code>${jsonText(extra, 500)}</code></p>`;
+    : html`<p class="extra"><span class="aside">추가 필드</span> <code>${isolated(jsonText(extra, 500))}</code></p>`;
 }
 
 // --- the appendix
@@ -554,7 +566,7 @@ function appendix(transcript: Transcript): SafeHtml {
   const extra = transcript.chat.extra;
   const rows = warnings.map(
     (warning) =>
-      html`<tr><td class="mono">${warning.path}</td><td>${warning.reason}</td><td class="mono value">${jsonText(warning.value, 300)}</td></tr>`,
+      html`<tr><td class="mono">${isolated(warning.path)}</td><td>${isolated(warning.reason)}</td><td class="mono value">${isolated(jsonText(warning.value, 300))}</td></tr>`,
   );
   const warningTable =
     warnings.length === 0
@@ -563,7 +575,7 @@ function appendix(transcript: Transcript): SafeHtml {
   const extraBlock =
     Object.keys(extra).length === 0
       ? ''
-      : html`<h3>명세에 없는 상담 필드 (chat.extra)</h3><pre class="json">${JSON.stringify(extra, null, 2)}</pre>`;
+      : html`<h3>명세에 없는 상담 필드 (chat.extra)</h3><pre class="json">${isolated(JSON.stringify(extra, null, 2))}</pre>`;
   return html`<section class="appendix" aria-label="정규화 경고">
 <h2>정규화 경고 <span class="aside">${warnings.length}건</span></h2>
 ${warningTable}

@@ -43,10 +43,10 @@ export interface WatcherStateStore {
  */
 export class S3WatcherStateStore implements WatcherStateStore {
   readonly key: string;
-  readonly #store: Pick<S3ArchiveStore, 'bucket' | 'readObject' | 'putIfMatch' | 'putIfAbsent'>;
+  readonly #store: Pick<S3ArchiveStore, 'bucket' | 'readObject' | 'putIfMatch' | 'putIfNoneMatch'>;
 
   constructor(options: {
-    store: Pick<S3ArchiveStore, 'bucket' | 'readObject' | 'putIfMatch' | 'putIfAbsent'>;
+    store: Pick<S3ArchiveStore, 'bucket' | 'readObject' | 'putIfMatch' | 'putIfNoneMatch'>;
     key?: string;
   }) {
     this.#store = options.store;
@@ -69,7 +69,7 @@ export class S3WatcherStateStore implements WatcherStateStore {
     const body = JSON.stringify(state);
     const written =
       expectedEtag === undefined
-        ? await this.#store.putIfAbsent(this.key, body, {})
+        ? await this.#store.putIfNoneMatch(this.key, body, {})
         : await this.#store.putIfMatch(this.key, body, {}, expectedEtag);
     if (written.outcome === 'conflict') return undefined;
     // Without an ETag the next write could not be conditional: read it back instead.

@@ -343,7 +343,11 @@ async function sendGaps(
         counts[summary.status] += 1;
       } catch (error) {
         const code = error instanceof ArchiveError ? error.code : 'INTERNAL';
-        const message = error instanceof Error ? error.message : String(error);
+        // A foreign error's message may quote what HappyTalk sent: only its class is reported.
+        const message =
+          error instanceof ArchiveError
+            ? error.message
+            : `unexpected ${error instanceof Error ? error.name : typeof error}`;
         logger.warn('watcher: room failed', { room_id: roomId, code, message });
         failures.push({ room_id: roomId, code, message });
         if (FATAL_ERROR_CODES.has(code)) fatal = true;

@@ -5,6 +5,7 @@ import type {
   Context,
   SQSBatchResponse,
 } from 'aws-lambda';
+import type { LocalS3 } from '../../lib/local/s3.js';
 import { generateRoom } from '../../lib/simulator/index.js';
 import {
   captureOutput,
@@ -13,7 +14,6 @@ import {
   lambdaContext,
   sqsEvent,
 } from '../support/lambda.js';
-import { type S3Front, startS3Front } from '../support/s3-front.js';
 import { startTestStack, TEST_SECRET_ID, TEST_TOKEN, type TestStack } from '../support/stack.js';
 
 /** One line of the fault report (`npm run test:faults`). */
@@ -44,13 +44,15 @@ type HttpHandler = (
 type EventsHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 /**
- * The real handlers, in this process, against the simulator, s3rver behind a
- * fault-injecting S3 front, and loopback Secrets Manager and SQS endpoints.
- * Everything the process writes is captured, to check that no secret leaks.
+ * The real handlers, in this process, against the simulator, the local S3
+ * (versioned, conditional writes, fault injection: `lib/local/s3.ts`), and
+ * loopback Secrets Manager and SQS endpoints. Everything the process writes is
+ * captured, to check that no secret leaks.
  */
 export interface FaultHarness {
   readonly stack: TestStack;
-  readonly front: S3Front;
+  /** The local S3, whose faults the scenarios set. */
+  readonly front: LocalS3;
   http(
     method: 'GET' | 'POST',
     roomId: string,
@@ -71,10 +73,15 @@ export interface FaultHarness {
   objectsOf(roomId: string): Promise<string[]>;
   /** Versions stored per key beyond one per distinct content (0 when none). */
   duplicateVersions(): number;
-  /** Rooms with an index that lacks an object, or a raw object without its transcript. */
+  /**
+   * Rooms with an index that lacks an object, or a raw object without its
+   * transcript (unless its index marks the answer unprocessable: raw only, on purpose).
+   */
   partialArchives(): Promise<string[]>;
   /** Everything written so far: logs, metrics, responses, dead letters. */
   transcriptOfOutput(): string;
+  /** Every version of every object in the archive, bytes and metadata, as text. */
+  storedObjects(): Promise<string>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -83,9 +90,8 @@ let counter = 0;
 
 export async function startFaultHarness(): Promise<FaultHarness> {
   const stack = await startTestStack();
-  const front = await startS3Front(stack.s3.endpoint);
+  const front = stack.s3;
   Object.assign(process.env, stack.env, {
-    AWS_ENDPOINT_URL_S3: front.endpoint,
     HAPPYTALK_TIMEOUT_MS: '400',
     HAPPYTALK_MAX_ATTEMPTS: '3',
     HAPPYTALK_RETRY_BUDGET_MS: '3000',
@@ -158,16 +164,27 @@ export async function startFaultHarness(): Promise<FaultHarness> {
     async partialArchives() {
       const keys = new Set(await stack.listKeys());
       const partial: string[] = [];
+      const unprocessable = new Set<string>();
       for (const key of keys) {
         if (key.startsWith('index/rooms/')) {
           const index = JSON.parse((await stack.getObject(key)).body.toString('utf8'));
-          if (!keys.has(index.raw_key) || !keys.has(index.transcript_key)) partial.push(key);
-        } else if (key.startsWith('raw/') && !keys.has(key.replace(/^raw\//, 'transcripts/'))) {
+          if (index.status === 'unprocessable') unprocessable.add(index.raw_key);
+          const transcriptMissing = index.transcript_key !== null && !keys.has(index.transcript_key);
+          if (!keys.has(index.raw_key) || transcriptMissing) partial.push(key);
+        }
+      }
+      for (const key of keys) {
+        if (
+          key.startsWith('raw/') &&
+          !unprocessable.has(key) &&
+          !keys.has(key.replace(/^raw\//, 'transcripts/'))
+        ) {
           partial.push(key);
         }
       }
       return partial;
     },
+    storedObjects: () => stack.storedObjects(),
     transcriptOfOutput: () =>
       [output.text(), ...responses, ...stack.sqs.messages.map((message) => message.body)].join('\n'),
     reset() {
@@ -181,7 +198,6 @@ export async function startFaultHarness(): Promise<FaultHarness> {
     },
     async close() {
       output.restore();
-      await front.close();
       await stack.close();
     },
   };
@@ -223,12 +239,18 @@ function lostCount(observed: string): number {
   return /nothing written/.test(observed) && !accountedFor ? 1 : 0;
 }
 
-/** "nothing written" or the archive keys a room has. */
+/** "nothing written", "archived once", "raw kept as unprocessable", or the archive keys a room has. */
 export async function writtenState(harness: FaultHarness, roomId: string): Promise<string> {
   const keys = await harness.objectsOf(roomId);
   if (keys.length === 0) return 'nothing written';
   const complete = keys.some((key) => key.startsWith('index/')) && keys.length === 3;
-  return complete ? 'archived once' : `partial: ${keys.join(', ')}`;
+  if (complete) return 'archived once';
+  const indexKey = keys.find((key) => key.startsWith('index/'));
+  if (indexKey && keys.length === 2 && keys.some((key) => key.startsWith('raw/'))) {
+    const index = JSON.parse((await harness.stack.getObject(indexKey)).body.toString('utf8'));
+    if (index.status === 'unprocessable') return 'raw kept as unprocessable';
+  }
+  return `partial: ${keys.join(', ')}`;
 }
 
 /** Asserts, and records for the report, that neither the token nor the secret string was written anywhere. */

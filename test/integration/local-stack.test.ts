@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../lib/cli/program.js';
 import { LOCAL_DEMO_ROOM_ID, type LocalStack, startLocalStack } from '../../lib/local/stack.js';
 import { controlCompletePath, SAMPLE_ROOM_IDS } from '../../lib/simulator/index.js';
+import { TRANSCRIPT_VIEW_CSP } from '../../lib/view/transcript-html.js';
 import { captureOutput } from '../support/lambda.js';
 
 let directory: string;
@@ -109,5 +110,56 @@ describe('the local stack', () => {
       room_id: LOCAL_DEMO_ROOM_ID,
       chat: { status: { code: '2', name: 'completed' } },
     });
+  });
+
+  it('keeps one version per content under 20 concurrent POSTs of a room', async () => {
+    // Prepare
+    const room = SAMPLE_ROOM_IDS.specExample;
+
+    // Act
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${stack.apiUrl}/rooms/${room}/archive`, { method: 'POST' })),
+    );
+    const statuses = await Promise.all(
+      answers.map(async (answer) => [answer.status, ((await answer.json()) as { status: string }).status]),
+    );
+
+    // Assess
+    expect(statuses.filter(([code]) => code === 200)).toHaveLength(20);
+    // Whoever wrote an object of the room says archived; the others found it done.
+    expect(statuses.every(([, status]) => status === 'archived' || status === 'unchanged')).toBe(true);
+    expect(statuses.filter(([, status]) => status === 'archived').length).toBeGreaterThanOrEqual(1);
+    const written = stack.s3.versions.filter((version) => version.key.endsWith(`/${room}.json`));
+    expect(written.map((version) => version.key.split('/')[0]).sort()).toEqual([
+      'index',
+      'raw',
+      'transcripts',
+    ]);
+    const versions = await fetch(`${stack.apiUrl}/rooms/${room}/archive/versions`);
+    expect(((await versions.json()) as { versions: unknown[] }).versions).toHaveLength(1);
+  });
+
+  it('answers 404 for a version that does not exist, and every answer carries the security headers', async () => {
+    // Prepare
+    const room = SAMPLE_ROOM_IDS.completed;
+    await fetch(`${stack.apiUrl}/rooms/${room}/archive`, { method: 'POST' });
+
+    // Act
+    const garbage = await fetch(`${stack.apiUrl}/rooms/${room}/archive?version=garbage`);
+    const page = await fetch(`${stack.apiUrl}/rooms/${room}/archive?format=html`);
+    const noRoute = await fetch(`${stack.apiUrl}/nowhere`);
+
+    // Assess
+    expect(garbage.status).toBe(404);
+    expect(((await garbage.json()) as { error: { code: string } }).error.code).toBe('UNKNOWN_VERSION');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(noRoute.status).toBe(404);
+    for (const answer of [garbage, page, noRoute]) {
+      expect(answer.headers.get('content-security-policy')).toBe(TRANSCRIPT_VIEW_CSP);
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+    }
   });
 });

@@ -1,7 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { createS3Client } from '../../lib/aws.js';
 import { type LocalS3, startLocalS3 } from '../../lib/local/s3.js';
 import { type LocalSecretsManager, startLocalSecretsManager } from '../../lib/local/secrets-manager.js';
@@ -24,6 +29,8 @@ export interface TestStack {
   readonly env: Record<string, string>;
   listKeys(prefix?: string): Promise<string[]>;
   getObject(key: string): Promise<{ body: Buffer; contentType?: string; metadata?: Record<string, string> }>;
+  /** Every version of every object of the bucket, as `key metadata-JSON bytes` lines: what the archive holds. */
+  storedObjects(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -80,6 +87,19 @@ export async function startTestStack(options: { simulator?: SimulatorOptions } =
         ...(output.ContentType ? { contentType: output.ContentType } : {}),
         ...(output.Metadata ? { metadata: output.Metadata } : {}),
       };
+    },
+    async storedObjects() {
+      const listed = await s3Client.send(new ListObjectVersionsCommand({ Bucket: TEST_BUCKET }));
+      const texts = await Promise.all(
+        (listed.Versions ?? []).map(async (version) => {
+          const output = await s3Client.send(
+            new GetObjectCommand({ Bucket: TEST_BUCKET, Key: version.Key, VersionId: version.VersionId }),
+          );
+          const body = Buffer.from((await output.Body?.transformToByteArray()) ?? []).toString('utf8');
+          return `${version.Key} ${JSON.stringify(output.Metadata ?? {})} ${body}`;
+        }),
+      );
+      return texts.join('\n');
     },
     async close() {
       s3Client.destroy();

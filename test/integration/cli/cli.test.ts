@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
+import { generateRoom, SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
 import { runCliCaptured } from '../../support/cli.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
@@ -59,7 +59,12 @@ describe('happytalk-archive normalize', () => {
 
   it.each([
     ['not JSON', '<html>oops</html>', /not JSON/],
-    ['a fail response', '{"result":"fail","code":-503,"message":"room"}', /fail -503 "room"/],
+    ['a fail response', '{"result":"fail","code":-503,"message":"room"}', /fail -503 \(no matching room\)/],
+    [
+      'a room nested 20,000 levels deep',
+      `{"result":"success","data":[{"chat":{"id":"r1"},"message":[{"id":"1","x":${'['.repeat(20_000)}${']'.repeat(20_000)}}]}]}`,
+      /cannot be normalized: nested 20005 levels deep, beyond the limit of 512/,
+    ],
     ['the wrong shape', '{"result":"success","data":{"chat":"x"}}', /not the documented shape/],
     ['an empty data', '{"result":"success","data":[]}', /exactly one room/],
   ])('exits 1 with a one-line error on %s', async (_name, input, message) => {
@@ -120,6 +125,73 @@ describe('happytalk-archive archive and get', () => {
     expect(lines[0].error.code).toBe('INVALID_ROOM_ID');
     expect(lines[2].error.code).toBe('ROOM_NOT_FOUND');
     expect(stderr).not.toContain(TEST_TOKEN);
+  });
+
+  it('reports a room nested 20,000 levels deep as failed, keeps its raw bytes, and archives the rooms after it', async () => {
+    // Prepare
+    const poison = 'cliPoison1';
+    const room = generateRoom({ roomId: poison, messageCount: 2, regDate: '2025-03-02 09:00:00' });
+    const text = JSON.stringify({ result: 'success', data: [room] }).replace(
+      '"message":[{',
+      `"message":[{"x":${'['.repeat(20_000)}${']'.repeat(20_000)},`,
+    );
+    stack.simulator.setFault(poison, {
+      kind: 'status',
+      status: 200,
+      body: text,
+      contentType: 'application/json',
+    });
+
+    // Act
+    const archived = await cli(['archive', poison, SAMPLE_ROOM_IDS.oddCodes]);
+    const verified = await cli(['verify', poison]);
+    const listed = await cli(['list', '--from', '2025-03-02', '--to', '2025-03-02']);
+    const got = await cli(['get', poison]);
+    const raw = await cli(['get', poison, '--raw']);
+    const reindexed = await cli(['reindex', poison]);
+
+    // Assess
+    const lines = archived.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const rawKey = `raw/year=2025/month=03/day=02/${poison}.json`;
+    expect(archived.code).toBe(1);
+    expect(lines).toEqual([
+      {
+        room_id: poison,
+        status: 'failed',
+        error: {
+          code: 'UNPROCESSABLE_RESPONSE',
+          message: `room ${poison}: HappyTalk's answer cannot be normalized (nested 20005 levels deep, beyond the limit of 512); its raw bytes are archived at ${rawKey}, marked unprocessable in the index`,
+        },
+      },
+      expect.objectContaining({ room_id: SAMPLE_ROOM_IDS.oddCodes, status: 'archived' }),
+    ]);
+    expect(raw.code).toBe(0);
+    expect(raw.stdout).toBe(text);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toBe(
+      `UNPROCESSABLE ${poison} ${rawKey} reason: nested 20005 levels deep, beyond the limit of 512; this version cannot normalize it either\n` +
+        'verified 1 room: 0 ok, 0 with mismatches (0 mismatches); 1 unprocessable (raw bytes only)\n',
+    );
+    expect(
+      listed.stdout
+        .trimEnd()
+        .split('\n')[1]
+        ?.split(/\s{2,}/),
+    ).toEqual([poison, '-', '- (last answer unprocessable)', '-', '-', '-']);
+    expect(listed.stderr).toBe(
+      '0 rooms of 0 archived from 2025-03-02 to 2025-03-02; 1 unprocessable (raw bytes only, listed last)\n',
+    );
+    expect(reindexed.code).toBe(1);
+    expect(reindexed.stdout).toContain(
+      `FAILED ${poison} UNPROCESSABLE_RESPONSE: room ${poison}: its archived answer still cannot be normalized (nested 20005 levels deep, beyond the limit of 512)\n`,
+    );
+    expect(got.code).toBe(1);
+    expect(got.stderr).toBe(
+      `happytalk-archive: room ${poison} has no transcript: HappyTalk's last answer (${rawKey}) could not be normalized (nested 20005 levels deep, beyond the limit of 512); the raw format gives its bytes\n`,
+    );
   });
 
   it('reads the token from Secrets Manager when HAPPYTALK_SECRET_ID is set', async () => {

@@ -2,15 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../../../lib/cli/program.js';
 import { ROOM_LIST_FAULT_KEY } from '../../../lib/simulator/index.js';
 import { WATCHER_STATE_KEY } from '../../../lib/watch/state.js';
-import { type S3Front, startS3Front } from '../../support/s3-front.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
 const MINUTE = 60_000;
 const STARTED = Date.now();
 
 let stack: TestStack;
-// Conditional writes honoured, and a write whole before it is read.
-let front: S3Front;
 let cliEnv: Record<string, string>;
 
 function ago(minutes: number): Date {
@@ -30,17 +27,14 @@ beforeAll(async () => {
     },
   });
   const { HAPPYTALK_SECRET_ID: _secret, ...rest } = stack.env;
-  front = await startS3Front(stack.s3.endpoint);
   cliEnv = {
     ...rest,
     HAPPYTALK_TOKEN: TEST_TOKEN,
     HAPPYTALK_MAX_ATTEMPTS: '1',
-    AWS_ENDPOINT_URL_S3: front.endpoint,
   };
 });
 
 afterAll(async () => {
-  await front?.close();
   await stack?.close();
 });
 

@@ -4,7 +4,6 @@ import { ROOM_LIST_FAULT_KEY } from '../../../lib/simulator/index.js';
 import { WATCHER_STATE_KEY } from '../../../lib/watch/state.js';
 import type { WatchPassReport } from '../../../lib/watch/watcher.js';
 import { captureOutput, lambdaContext } from '../../support/lambda.js';
-import { type S3Front, startS3Front } from '../../support/s3-front.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
 
 type Handler = (event: unknown, context: Context) => Promise<WatchPassReport>;
@@ -13,8 +12,6 @@ const MINUTE = 60_000;
 const STARTED = Date.now();
 
 let stack: TestStack;
-// Conditional writes honoured, and a write whole before it is read.
-let front: S3Front;
 let handler: Handler;
 let output: ReturnType<typeof captureOutput>;
 
@@ -34,11 +31,9 @@ beforeAll(async () => {
       ],
     },
   });
-  front = await startS3Front(stack.s3.endpoint);
   Object.assign(process.env, stack.env, {
     WATCH_INTERVAL_SECONDS: '300',
     HAPPYTALK_MAX_ATTEMPTS: '1',
-    AWS_ENDPOINT_URL_S3: front.endpoint,
   });
   ({ handler } = (await import('../../../functions/completion-watcher.js')) as unknown as {
     handler: Handler;
@@ -46,7 +41,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await front?.close();
   await stack?.close();
 });
 

@@ -47,6 +47,12 @@ describe('POST /rooms/{room_id}/archive', () => {
 
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['x-request-id']).toBe(requestId);
+    expect(response.headers).toMatchObject({
+      'content-security-policy': expect.stringMatching(/^default-src 'none'/),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
     expect(body).toMatchObject({ room_id: roomId, status: 'archived', message_count: expect.any(Number) });
     expect(await stack.listKeys('index/')).toContain(`index/rooms/${roomId}.json`);
     const again = await invoke(httpApiEvent('POST', roomId));

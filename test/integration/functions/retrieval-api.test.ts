@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
+import { TRANSCRIPT_VIEW_CSP } from '../../../lib/view/transcript-html.js';
 import { captureOutput, httpApiEvent, lambdaContext } from '../../support/lambda.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
 
@@ -96,6 +97,27 @@ describe('GET /rooms/{room_id}/archive', () => {
     expect(text).not.toMatch(/<script/i);
   });
 
+  it.each([
+    ['the page', { format: 'html' }, SAMPLE_ROOM_IDS.specExample, 200],
+    ['the transcript', { format: 'json' }, SAMPLE_ROOM_IDS.specExample, 200],
+    ['the raw answer', { format: 'raw' }, SAMPLE_ROOM_IDS.specExample, 200],
+    ['a presigned URL', { format: 'json' }, SAMPLE_ROOM_IDS.completed, 200],
+    ['an error', { format: 'json' }, 'neverArchived', 404],
+  ])(
+    'answers %s with the view policy, nosniff, no referrer and no caching',
+    async (_name, query, roomId, status) => {
+      const { response } = await get(roomId, query);
+
+      expect(response.statusCode).toBe(status);
+      expect(response.headers).toMatchObject({
+        'content-security-policy': TRANSCRIPT_VIEW_CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-store',
+      });
+    },
+  );
+
   it('answers a presigned URL instead of a body above the size threshold', async () => {
     const roomId = SAMPLE_ROOM_IDS.completed;
 
@@ -156,7 +178,7 @@ describe('GET /rooms/{room_id}/archive', () => {
 });
 
 describe('GET /rooms/{room_id}/archive/versions', () => {
-  it('lists the archived versions with their sha256 (the current object where storage is not versioned)', async () => {
+  it('lists the archived versions with their sha256, newest first, and reads each by its id', async () => {
     const roomId = SAMPLE_ROOM_IDS.specExample;
     const index = JSON.parse((await stack.getObject(`index/rooms/${roomId}.json`)).body.toString('utf8'));
 
@@ -168,7 +190,7 @@ describe('GET /rooms/{room_id}/archive/versions', () => {
       key: index.transcript_key,
       versions: [
         {
-          version_id: null,
+          version_id: index.transcript_version_id,
           archived_at: expect.stringMatching(/Z$/),
           sha256: index.sha256,
           fetched_at: index.fetched_at,
@@ -177,6 +199,13 @@ describe('GET /rooms/{room_id}/archive/versions', () => {
         },
       ],
     });
+    expect(index.transcript_version_id).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(auditLines()).toEqual([expect.objectContaining({ format: 'versions', room_id: roomId })]);
+    const pinned = await get(roomId, { version: index.transcript_version_id });
+    expect(pinned.response.statusCode).toBe(200);
+    expect(pinned.bytes.equals((await stack.getObject(index.transcript_key)).body)).toBe(true);
+    const garbage = await get(roomId, { version: 'garbage-version' });
+    expect(garbage.response.statusCode).toBe(404);
+    expect(JSON.parse(garbage.text).error.code).toBe('UNKNOWN_VERSION');
   });
 });

@@ -1,12 +1,12 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalS3 } from '../../../lib/local/s3.js';
 import type { ReindexResult } from '../../../lib/reindex/reindex.js';
 import type { RoomVerification } from '../../../lib/retrieval/verify.js';
 import { generateHistory, SAMPLE_ROOM_IDS, type SimRoom, simRoomId } from '../../../lib/simulator/index.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
 import { ARCHIVER_VERSION } from '../../../lib/version.js';
 import { jsonLines, runCliCaptured } from '../../support/cli.js';
-import { type S3Front, startS3Front } from '../../support/s3-front.js';
 import { startTestStack, TEST_BUCKET, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
 const PREVIOUS_VERSION = '0.1.0';
@@ -17,7 +17,8 @@ const HISTORY: SimRoom[] = generateHistory({ from: FROM, days: 6, roomsPerDay: 3
 const ROOMS = [...HISTORY.map(simRoomId), SAMPLE_ROOM_IDS.templatesV2, SAMPLE_ROOM_IDS.counselorV2].sort();
 
 let stack: TestStack;
-let front: S3Front;
+/** The local S3, whose record of this run's writes tells what reindex wrote. */
+let front: LocalS3;
 let cliEnv: Record<string, string>;
 /** The rooms with a template V2 message: what the previous release could not read. */
 let v2Rooms: string[];
@@ -57,26 +58,26 @@ function asPreviousRelease(transcript: Transcript): Transcript {
 
 interface Index {
   transcript_key: string;
+  transcript_version_id?: string;
 }
 
 beforeAll(async () => {
   stack = await startTestStack();
-  front = await startS3Front(stack.s3.endpoint);
+  front = stack.s3;
   const { HAPPYTALK_SECRET_ID: _secret, ...rest } = stack.env;
-  cliEnv = { ...rest, HAPPYTALK_TOKEN: TEST_TOKEN, AWS_ENDPOINT_URL_S3: front.endpoint };
+  cliEnv = { ...rest, HAPPYTALK_TOKEN: TEST_TOKEN };
   for (const room of HISTORY) stack.simulator.addRoom(room);
 
   const archived = await cli(['archive', ...ROOMS]);
   expect(archived.code).toBe(0);
   v2Rooms = [];
   for (const roomId of ROOMS) {
-    const index = JSON.parse(
-      (await stack.getObject(`index/rooms/${roomId}.json`)).body.toString('utf8'),
-    ) as Index;
+    const indexObject = await stack.getObject(`index/rooms/${roomId}.json`);
+    const index = JSON.parse(indexObject.body.toString('utf8')) as Index;
     const stored = await stack.getObject(index.transcript_key);
     const transcript = JSON.parse(stored.body.toString('utf8')) as Transcript;
     if (transcript.messages.some((message) => isV2Contents(message.contents))) v2Rooms.push(roomId);
-    await stack.s3Client.send(
+    const previous = await stack.s3Client.send(
       new PutObjectCommand({
         Bucket: TEST_BUCKET,
         Key: index.transcript_key,
@@ -85,12 +86,21 @@ beforeAll(async () => {
         Metadata: stored.metadata,
       }),
     );
+    // As the previous release left it: the index pins that release's transcript version.
+    await stack.s3Client.send(
+      new PutObjectCommand({
+        Bucket: TEST_BUCKET,
+        Key: `index/rooms/${roomId}.json`,
+        Body: JSON.stringify({ ...index, transcript_version_id: previous.VersionId }),
+        ContentType: 'application/json; charset=utf-8',
+        Metadata: indexObject.metadata,
+      }),
+    );
   }
   front.reset();
 }, 60_000);
 
 afterAll(async () => {
-  await front?.close();
   await stack?.close();
 });
 
@@ -171,7 +181,7 @@ describe('after a normalizer change: verify, reindex --dry-run, reindex, verify,
       buttons: [{ type: 'WEB_LINK' }, { type: 'TEXT', name: '봇키워드' }],
     });
     const page = await cli(['get', SAMPLE_ROOM_IDS.templatesV2, '--format', 'html']);
-    expect(page.stdout).toContain('<li class="chip">봇키워드</li>');
+    expect(page.stdout).toContain('<li class="chip"><bdi>봇키워드</bdi></li>');
 
     // verify again: every room ok.
     const again = await cli(['verify', '--from', FROM, '--to', TO, '--json']);

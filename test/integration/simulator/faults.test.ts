@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
 import { SimulatorConfigError } from '../../../lib/simulator/errors.js';
 import type { SimulatorFault } from '../../../lib/simulator/faults.js';
 import { encodePhpJson } from '../../../lib/simulator/php-json.js';
@@ -256,6 +257,43 @@ describe('simulator faults', () => {
     } finally {
       await lonely.close();
     }
+  });
+
+  it('answers a redirect fault with its status and Location', async () => {
+    // Prepare
+    simulator.setFault(ROOM, { kind: 'redirect', status: 308, location: 'http://127.0.0.1:9/elsewhere' });
+
+    // Act
+    const response = await fetch(`${simulator.url}${CHAT_DATA_PATH}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: TOKEN, room_id: ROOM }),
+      redirect: 'manual',
+    });
+
+    // Assess
+    expect(response.status).toBe(308);
+    expect(response.headers.get('location')).toBe('http://127.0.0.1:9/elsewhere');
+  });
+
+  it('echoes the request, its token and headers, with the note, on an echo fault', async () => {
+    // Prepare
+    simulator.setFault(ROOM, { kind: 'echo', note: 'a personal value' });
+    simulator.setFault(OTHER, { kind: 'echo', as: 'success', note: 'noted' });
+
+    // Act
+    const fail = await readJson(await askRoom(simulator, ROOM));
+    const success = await readJson(await askRoom(simulator, OTHER));
+
+    // Assess
+    expect(fail.status).toBe(200);
+    expect(fail.body).toMatchObject({ result: 'fail', code: -599 });
+    const message = (fail.body as { message: string }).message;
+    expect(message).toContain(`"token":"${TOKEN}"`);
+    expect(message).toContain('"content-type":"application/json"');
+    expect(message).toContain('a personal value');
+    expect(success.body).toMatchObject({ result: 'success', data: [{ chat: { id: OTHER } }] });
+    expect((success.body as { data: { chat: { title: string } }[] }).data[0]?.chat.title).toContain(TOKEN);
   });
 
   it('applies a fault to its room only', async () => {

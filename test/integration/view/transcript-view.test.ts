@@ -23,6 +23,19 @@ declare const document: {
   querySelectorAll(selector: string): Iterable<{ readonly outerHTML: string; getAttributeNames(): string[] }>;
 };
 declare function getComputedStyle(element: unknown): { readonly borderTopStyle: string };
+interface TextNode {
+  readonly nodeType: number;
+  readonly textContent: string | null;
+  readonly childNodes: ArrayLike<TextNode>;
+}
+declare const browserDocument: {
+  querySelector(selector: string): TextNode | null;
+  createRange(): {
+    setStart(node: TextNode, offset: number): void;
+    setEnd(node: TextNode, offset: number): void;
+    getBoundingClientRect(): { readonly left: number };
+  };
+};
 type ImageElement = { readonly naturalWidth: number };
 
 /** Screenshots for a person to look at; test-results/ is git-ignored. */
@@ -90,6 +103,31 @@ async function elementsWithEventHandlers(page: Page): Promise<string[]> {
         : [],
     ),
   );
+}
+
+/**
+ * Where the first and the last character of an element's text are drawn, left
+ * to right: text read left to right has `first < last`.
+ */
+async function characterPositions(page: Page, selector: string): Promise<{ first: number; last: number }> {
+  return page.evaluate((target) => {
+    const document = (globalThis as unknown as { document: typeof browserDocument }).document;
+    const textNodes = (node: TextNode): TextNode[] =>
+      node.nodeType === 3 ? [node] : Array.from(node.childNodes).flatMap(textNodes);
+    const element = document.querySelector(target);
+    if (element === null) throw new Error(`no ${target}`);
+    const nodes = textNodes(element).filter((node) => (node.textContent ?? '').length > 0);
+    const left = (node: TextNode, offset: number) => {
+      const range = document.createRange();
+      range.setStart(node, offset);
+      range.setEnd(node, offset + 1);
+      return range.getBoundingClientRect().left;
+    };
+    const first = nodes[0];
+    const last = nodes.at(-1);
+    if (first === undefined || last === undefined) throw new Error(`no text in ${target}`);
+    return { first: left(first, 0), last: left(last, (last.textContent ?? '').length - 1) };
+  }, selector);
 }
 
 describe('the transcript view in Chromium', () => {
@@ -311,6 +349,33 @@ describe('the transcript view in Chromium', () => {
     expect(await pwned(page)).toBeUndefined();
     expect(requests).toEqual([url]);
     expect(await elementsWithEventHandlers(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('isolates a value with a right-to-left override: the text after it still reads left to right', async () => {
+    // Prepare: an override that is never closed, in a counselor name and in a button's label
+    const transcript = sampleTranscript('completed');
+    transcript.chat.counselor = { name: 'Mallory \u202E', nickname: 'nick.name' };
+    const [first] = transcript.messages;
+    if (first === undefined) throw new Error('the sample room has no message');
+    first.text = '\u202E주문 취소 부탁드립니다';
+    first.links = [{ name: '바로가기 \u202E', url: 'https://shop.example.co.kr/order/123' }];
+    first.buttons = [
+      { type: null, name: '바로가기 \u202E', url: 'https://shop.example.co.kr/order/123', mobile_url: null },
+    ];
+
+    // Act
+    const { page } = await load(renderTranscriptHtml(transcript), 'right-to-left-override');
+
+    // Assess
+    await page.screenshot({ path: join(ARTIFACTS, 'right-to-left-override.png'), fullPage: true });
+    const nickname = await characterPositions(page, 'header .facts .aside');
+    const url = await characterPositions(page, `li[data-message-id="${first.id}"] a.url`);
+    const flag = await characterPositions(page, `li[data-message-id="${first.id}"] .msg-id`);
+    expect(nickname.first).toBeLessThan(nickname.last);
+    expect(url.first).toBeLessThan(url.last);
+    expect(flag.first).toBeLessThan(flag.last);
+    expect(await page.locator(`li[data-message-id="${first.id}"] p.text bdi`).textContent()).toBe(first.text);
     await page.context().close();
   });
 });

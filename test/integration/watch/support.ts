@@ -1,7 +1,7 @@
 /**
  * The completion watcher against the simulator and s3rver, on a fake clock: a
- * HappyTalk day plays out in seconds. S3 goes through the front that honours
- * conditional writes and records every version written.
+ * HappyTalk day plays out in seconds. The local S3 honours conditional writes
+ * and records every version written.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { archiveRoom } from '../../../lib/archive/archive-room.js';
@@ -9,9 +9,9 @@ import { createArchiveService } from '../../../lib/archive/service.js';
 import type { IndexRecord, S3Port } from '../../../lib/archive/store.js';
 import { createS3Client, createSecretsManagerClient } from '../../../lib/aws.js';
 import { readArchiveConfig } from '../../../lib/config.js';
+import type { LocalS3 } from '../../../lib/local/s3.js';
 import type { LiveRoomPlan } from '../../../lib/simulator/index.js';
 import { createCompletionWatcher, readWatchSettings } from '../../../lib/watch/service.js';
-import { type S3Front, startS3Front } from '../../support/s3-front.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
 
 export const MINUTE = 60_000;
@@ -19,7 +19,8 @@ export const MINUTE = 60_000;
 export interface WatchWorld {
   readonly clock: { now: Date };
   readonly stack: TestStack;
-  readonly front: S3Front;
+  /** The local S3: conditional writes honoured, every version recorded. */
+  readonly front: LocalS3;
   readonly s3: S3Client;
   /** A watcher archiving with this clock (or its own), as `happytalk-archive watch` does. */
   watcher(options?: { now?: () => Date; first?: Date; s3?: S3Port }): {
@@ -35,8 +36,8 @@ export interface WatchWorld {
 export async function startWatchWorld(start: Date, liveRooms: readonly LiveRoomPlan[]): Promise<WatchWorld> {
   const clock = { now: start };
   const stack = await startTestStack({ simulator: { clock: () => clock.now, liveRooms, rooms: [] } });
-  const front = await startS3Front(stack.s3.endpoint);
-  const env = { ...stack.env, AWS_ENDPOINT_URL_S3: front.endpoint };
+  const front = stack.s3;
+  const env = stack.env;
   const s3 = createS3Client(env);
   const secretsManager = createSecretsManagerClient(env);
   const config = { ...readArchiveConfig(env, { allowLocalToken: false }), ...readWatchSettings(env) };
@@ -71,7 +72,6 @@ export async function startWatchWorld(start: Date, liveRooms: readonly LiveRoomP
       ).length,
     close: async () => {
       s3.destroy();
-      await front.close();
       await stack.close();
     },
   };

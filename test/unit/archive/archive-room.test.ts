@@ -2,12 +2,20 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type ArchivedRoom, type ArchiveRoomDeps, archiveRoom } from '../../../lib/archive/archive-room.js';
 import { RoomNotFinalError } from '../../../lib/archive/errors.js';
-import type { ArchiveEntry, ArchiveStore, IndexRecord, WriteOutcome } from '../../../lib/archive/store.js';
+import type {
+  ArchiveEntry,
+  ArchiveStore,
+  IndexRecord,
+  TranscriptIndexRecord,
+  UnprocessableEntry,
+  WriteOutcome,
+} from '../../../lib/archive/store.js';
 import { InvalidRoomIdError } from '../../../lib/errors.js';
 import { type ChatDataSource, type FetchedRoom, parseChatData } from '../../../lib/happytalk/client.js';
 import { FinalStatuses } from '../../../lib/happytalk/finality.js';
 import type { Logger } from '../../../lib/logger.js';
 import { TranscriptSchema } from '../../../lib/transcript/schema.js';
+import { UnprocessableResponseError } from '../../../lib/transcript/unprocessable.js';
 import { rawChat, rawMessage } from '../transcript/builders.js';
 
 const ROOM = 'room0001';
@@ -17,7 +25,7 @@ const ARCHIVED_AT = new Date('2026-01-02T03:04:05.000Z');
 const RAW_KEY = `raw/year=2022/month=05/day=26/${ROOM}.json`;
 const TRANSCRIPT_KEY = `transcripts/year=2022/month=05/day=26/${ROOM}.json`;
 
-/** A HappyTalk answer for one room, read by the real parser; records the rooms asked for. */
+/** A HappyTalk answer for one room (a value, or its JSON text), read by the real parser; records the rooms asked for. */
 class FakeChatDataSource implements ChatDataSource {
   readonly requested: string[] = [];
   #body: unknown;
@@ -32,7 +40,8 @@ class FakeChatDataSource implements ChatDataSource {
 
   async fetchRoom(roomId: string): Promise<FetchedRoom> {
     this.requested.push(roomId);
-    const bytes = new TextEncoder().encode(JSON.stringify(this.#body));
+    const text = typeof this.#body === 'string' ? this.#body : JSON.stringify(this.#body);
+    const bytes = new TextEncoder().encode(text);
     return {
       bytes,
       ...parseChatData(bytes, roomId),
@@ -48,6 +57,7 @@ class FakeChatDataSource implements ChatDataSource {
 class MemoryArchiveStore implements ArchiveStore {
   readonly indexes = new Map<string, IndexRecord>();
   readonly writes: ArchiveEntry[] = [];
+  readonly unprocessableWrites: UnprocessableEntry[] = [];
   readonly indexReads: string[] = [];
 
   async readIndex(roomId: string): Promise<IndexRecord | undefined> {
@@ -58,8 +68,16 @@ class MemoryArchiveStore implements ArchiveStore {
   /** The outcome the next write reports; `written` stores the entry. */
   nextOutcome: WriteOutcome = 'written';
 
-  async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: IndexRecord }> {
+  async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }> {
     this.writes.push(entry);
+    if (this.nextOutcome === 'written') this.indexes.set(entry.index.room_id, entry.index);
+    return { outcome: this.nextOutcome, index: entry.index };
+  }
+
+  async writeUnprocessable(
+    entry: UnprocessableEntry,
+  ): Promise<{ outcome: WriteOutcome; index: IndexRecord }> {
+    this.unprocessableWrites.push(entry);
     if (this.nextOutcome === 'written') this.indexes.set(entry.index.room_id, entry.index);
     return { outcome: this.nextOutcome, index: entry.index };
   }
@@ -261,7 +279,7 @@ describe('archiveRoom', () => {
 
       // Assess
       expect(summary.status).toBe('archived');
-      expect(store.indexes.get(ROOM)?.chat_status).toBe(status);
+      expect(store.writes[0]?.index.chat_status).toBe(status);
     },
   );
 
@@ -346,5 +364,151 @@ describe('archiveRoom', () => {
         archivedAt: ARCHIVED_AT.toISOString(),
       },
     ]);
+  });
+});
+
+/** A room whose first message holds a value nested `levels` deep, as JSON text (too deep for JSON.stringify). */
+function deeplyNested(levels: number): string {
+  const chat = JSON.stringify(rawChat({ id: ROOM }));
+  const message = JSON.stringify(rawMessage({ id: '1', send_date: '2022-05-26 10:30:00' })).slice(0, -1);
+  return `{"result":"success","data":[{"chat":${chat},"message":[${message},"x":${'['.repeat(levels)}${']'.repeat(levels)}}]}]}`;
+}
+
+describe('archiveRoom and an answer it cannot normalize', () => {
+  it('keeps the raw bytes of a room nested 20,000 levels deep, marks its index unprocessable, and throws why', async () => {
+    // Prepare
+    const body = deeplyNested(20_000);
+    const source = new FakeChatDataSource(body);
+    const store = new MemoryArchiveStore();
+
+    // Act
+    const error = await archiveRoom(ROOM, deps(source, store)).catch((caught: unknown) => caught);
+
+    // Assess
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    expect(error).toBeInstanceOf(UnprocessableResponseError);
+    expect(error).toMatchObject({
+      code: 'UNPROCESSABLE_RESPONSE',
+      retryable: false,
+      reason: 'nested 20005 levels deep, beyond the limit of 512',
+    });
+    expect((error as Error).message).toBe(
+      `room ${ROOM}: HappyTalk's answer cannot be normalized (nested 20005 levels deep, beyond the limit of 512); ` +
+        `its raw bytes are archived at ${RAW_KEY}, marked unprocessable in the index`,
+    );
+    expect(store.writes).toEqual([]);
+    expect(store.unprocessableWrites).toHaveLength(1);
+    const [entry] = store.unprocessableWrites;
+    expect(Buffer.from(entry?.raw ?? []).toString('utf8')).toBe(body);
+    expect(entry?.expectNew).toBe(true);
+    expect(entry?.index).toEqual({
+      room_id: ROOM,
+      status: 'unprocessable',
+      transcript_key: null,
+      raw_key: RAW_KEY,
+      sha256,
+      archived_at: '2026-01-02T03:04:05.000Z',
+      fetched_at: '2022-05-26T01:31:07.000Z',
+      endpoint: ENDPOINT,
+      reason: 'nested 20005 levels deep, beyond the limit of 512',
+      archiver_version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
+  });
+
+  it('normalizes a room nested exactly to the limit', async () => {
+    // Prepare: the value's arrays sit at levels 6 to 512 of the answer
+    const source = new FakeChatDataSource(deeplyNested(512 - 5));
+    const store = new MemoryArchiveStore();
+
+    // Act
+    const summary = await archiveRoom(ROOM, deps(source, store));
+
+    // Assess
+    expect(summary.status).toBe('archived');
+    expect(store.unprocessableWrites).toEqual([]);
+  });
+
+  it('turns anything the normalizer throws into UNPROCESSABLE_RESPONSE, naming the error class only', async () => {
+    // Prepare: a record whose reading throws, with a message that quotes the answer
+    const source = new FakeChatDataSource(response(1));
+    const fetchRoom = source.fetchRoom.bind(source);
+    source.fetchRoom = async (roomId) => {
+      const fetched = await fetchRoom(roomId);
+      Object.defineProperty(fetched.room.chat, 'title', {
+        enumerable: true,
+        get: () => {
+          throw new TypeError('cannot read 홍길동 010-1234-5678');
+        },
+      });
+      return fetched;
+    };
+    const store = new MemoryArchiveStore();
+
+    // Act
+    const error = await archiveRoom(ROOM, deps(source, store)).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toMatchObject({
+      code: 'UNPROCESSABLE_RESPONSE',
+      reason: 'the normalizer failed (TypeError)',
+    });
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error as object))).not.toContain('홍길동');
+    expect(store.unprocessableWrites[0]?.index.reason).toBe('the normalizer failed (TypeError)');
+  });
+
+  it('never counts an unprocessable answer as unchanged: the same bytes are normalized again', async () => {
+    // Prepare
+    const source = new FakeChatDataSource(deeplyNested(600));
+    const store = new MemoryArchiveStore();
+    await archiveRoom(ROOM, deps(source, store)).catch(() => undefined);
+
+    // Act
+    const again = await archiveRoom(ROOM, deps(source, store)).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(again).toBeInstanceOf(UnprocessableResponseError);
+    expect(store.unprocessableWrites).toHaveLength(2);
+    expect(store.unprocessableWrites[1]?.expectNew).toBe(false);
+  });
+
+  it('archives the transcript of the same bytes once the normalizer processes them', async () => {
+    // Prepare: the index says an earlier normalizer could not process this very answer
+    const body = response(2);
+    const store = new MemoryArchiveStore();
+    store.indexes.set(ROOM, {
+      room_id: ROOM,
+      status: 'unprocessable',
+      transcript_key: null,
+      raw_key: RAW_KEY,
+      sha256: sha256Of(body),
+      archived_at: '2025-01-01T00:00:00.000Z',
+      fetched_at: '2022-05-26T01:31:07.000Z',
+      endpoint: 'https://customer.happytalk.io/user/api/chat_data/format/json',
+      reason: 'the normalizer failed (RangeError)',
+      archiver_version: '0.0.1',
+    });
+
+    // Act
+    const summary = await archiveRoom(ROOM, deps(new FakeChatDataSource(body), store));
+
+    // Assess
+    expect(summary).toMatchObject({ status: 'archived', message_count: 2, transcript_key: TRANSCRIPT_KEY });
+    expect(store.writes).toHaveLength(1);
+    expect(store.writes[0]?.expectNew).toBe(false);
+    expect(store.indexes.get(ROOM)).toMatchObject({ transcript_key: TRANSCRIPT_KEY, sha256: sha256Of(body) });
+  });
+
+  it('reports updated when a new answer follows an unprocessable one', async () => {
+    // Prepare
+    const source = new FakeChatDataSource(deeplyNested(600));
+    const store = new MemoryArchiveStore();
+    await archiveRoom(ROOM, deps(source, store)).catch(() => undefined);
+    source.answer(response(1));
+
+    // Act
+    const summary = await archiveRoom(ROOM, deps(source, store));
+
+    // Assess
+    expect(summary.status).toBe('updated');
   });
 });

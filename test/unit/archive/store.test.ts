@@ -6,7 +6,11 @@ import {
   StorageAccessError,
   StorageUnavailableError,
 } from '../../../lib/archive/errors.js';
-import { type IndexRecord, S3ArchiveStore } from '../../../lib/archive/store.js';
+import {
+  type IndexRecord,
+  S3ArchiveStore,
+  type UnprocessableIndexRecord,
+} from '../../../lib/archive/store.js';
 
 const s3 = mockClient(S3Client);
 const store = new S3ArchiveStore({ client: new S3Client({ region: 'ap-northeast-2' }), bucket: 'archive' });
@@ -221,6 +225,105 @@ describe('S3ArchiveStore', () => {
 
       expect(result.outcome).toBe('unchanged');
       expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(3);
+    });
+  });
+
+  describe('unprocessable answers', () => {
+    const unprocessable: UnprocessableIndexRecord = {
+      room_id: 'r1',
+      status: 'unprocessable',
+      transcript_key: null,
+      raw_key: index.raw_key,
+      sha256: index.sha256,
+      archived_at: '2026-01-01T00:00:00.000Z',
+      fetched_at: FETCHED_AT,
+      endpoint: 'https://customer.happytalk.io/user/api/chat_data/format/json',
+      reason: 'nested 20005 levels deep, beyond the limit of 512',
+      archiver_version: '0.1.0',
+    };
+
+    function putInputs() {
+      return s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    }
+
+    it('writes the raw bytes, then an index marked unprocessable, and no transcript', async () => {
+      // Prepare
+      s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => ({
+        VersionId: `v-${input.Key.split('/')[0]}`,
+      }));
+
+      // Act
+      const result = await store.writeUnprocessable({
+        index: unprocessable,
+        raw: new TextEncoder().encode('[[[]]]'),
+        expectNew: true,
+      });
+
+      // Assess
+      expect(result.outcome).toBe('written');
+      expect(putInputs().map((input) => input.Key)).toEqual([index.raw_key, 'index/rooms/r1.json']);
+      expect(putInputs()[1]?.Metadata).toEqual({
+        'room-id': 'r1',
+        sha256: index.sha256,
+        'fetched-at': FETCHED_AT,
+        unprocessable: 'true',
+      });
+      expect(JSON.parse(String(putInputs()[1]?.Body))).toEqual({ ...unprocessable, raw_version_id: 'v-raw' });
+    });
+
+    it('never replaces the index of a transcript of the same answer', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).resolves({
+        ETag: '"e"',
+        Metadata: { sha256: index.sha256, 'fetched-at': FETCHED_AT },
+      });
+
+      // Act
+      const result = await store.writeUnprocessable({ index: unprocessable, raw: new Uint8Array() });
+
+      // Assess
+      expect(result.outcome).toBe('unchanged');
+      expect(putInputs()).toEqual([]);
+    });
+
+    it('replaces an unprocessable index with the transcript of the same answer', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).resolves({
+        ETag: '"e"',
+        Metadata: { sha256: index.sha256, 'fetched-at': FETCHED_AT },
+      });
+      s3.on(HeadObjectCommand, { Key: 'index/rooms/r1.json' }).resolves({
+        ETag: '"e-index"',
+        Metadata: { sha256: index.sha256, 'fetched-at': FETCHED_AT, unprocessable: 'true' },
+      });
+      s3.on(HeadObjectCommand, { Key: index.transcript_key }).rejects(s3Error('NotFound', 404));
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const result = await store.write({ index, raw: new Uint8Array(), transcriptLine: '{}\n' });
+
+      // Assess
+      expect(result.outcome).toBe('written');
+      expect(putInputs().map((input) => [input.Key, input.IfMatch ?? input.IfNoneMatch])).toEqual([
+        [index.transcript_key, '*'],
+        ['index/rooms/r1.json', '"e-index"'],
+      ]);
+    });
+
+    it('reads an unprocessable index back, and has no transcript to read for it', async () => {
+      // Prepare
+      s3.on(GetObjectCommand, { Key: 'index/rooms/r1.json' }).resolves(
+        body(JSON.stringify(unprocessable)) as never,
+      );
+
+      // Act
+      const read = await store.readIndex('r1');
+      const transcript = await store.readTranscript('r1');
+
+      // Assess
+      expect(read).toEqual(unprocessable);
+      expect(transcript).toBeUndefined();
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
     });
   });
 });

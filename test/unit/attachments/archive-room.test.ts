@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type ArchiveRoomDeps, archiveRoom } from '../../../lib/archive/archive-room.js';
-import type { ArchiveEntry, ArchiveStore, IndexRecord, WriteOutcome } from '../../../lib/archive/store.js';
+import type {
+  ArchiveEntry,
+  ArchiveStore,
+  IndexRecord,
+  TranscriptIndexRecord,
+  WriteOutcome,
+} from '../../../lib/archive/store.js';
 import {
   AttachmentArchiver,
   type AttachmentSource,
@@ -51,7 +57,7 @@ class FakeChatDataSource implements ChatDataSource {
 
 /** Keeps the latest of each object, with the store's rule: same answer, fewer pending attachments, or nothing. */
 class MemoryArchiveStore implements ArchiveStore {
-  index: IndexRecord | undefined;
+  index: TranscriptIndexRecord | undefined;
   transcriptLine: string | undefined;
   readonly writes: ArchiveEntry[] = [];
   transcriptReads = 0;
@@ -60,7 +66,11 @@ class MemoryArchiveStore implements ArchiveStore {
     return this.index;
   }
 
-  async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: IndexRecord }> {
+  async writeUnprocessable(): Promise<never> {
+    throw new Error('the rooms of these tests are all processable');
+  }
+
+  async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }> {
     this.writes.push(entry);
     const stored = this.index;
     if (
@@ -75,7 +85,7 @@ class MemoryArchiveStore implements ArchiveStore {
     return { outcome: 'written', index: entry.index };
   }
 
-  async readTranscript(): Promise<{ index: IndexRecord; body: string } | undefined> {
+  async readTranscript(): Promise<{ index: TranscriptIndexRecord; body: string } | undefined> {
     this.transcriptReads += 1;
     if (!this.index || this.transcriptLine === undefined) return undefined;
     return { index: this.index, body: this.transcriptLine };

@@ -9,6 +9,8 @@ import {
 } from '../../../lib/happytalk/client.js';
 import {
   HappyTalkAuthError,
+  HappyTalkEchoError,
+  HappyTalkRedirectError,
   HappyTalkRequestError,
   HappyTalkUnavailableError,
   OverDateError,
@@ -201,6 +203,88 @@ describe('HappyTalkClient.fetchRoom', () => {
   });
 });
 
+describe('HappyTalkClient and hostile answers', () => {
+  it.each([301, 302, 303, 307, 308])(
+    'never follows a %i: a non-retryable error naming the status and the Location host only',
+    async (status) => {
+      // Prepare
+      const location = 'http://127.0.0.9:8443/steal?room=room0001&secret=s#frag';
+      const { fetch, calls } = scriptedFetch([
+        new Response(null, { status, headers: { location } }),
+        json(roomResponse()),
+      ]);
+
+      // Act
+      const error = await client(fetch)
+        .fetchRoom(ROOM)
+        .catch((caught: unknown) => caught);
+
+      // Assess
+      expect(error).toBeInstanceOf(HappyTalkRedirectError);
+      expect(error).toMatchObject({ code: 'UPSTREAM_REDIRECT', retryable: false });
+      expect((error as Error).message).toBe(
+        `HappyTalk answered HTTP ${status} for room room0001, redirecting to host 127.0.0.9:8443: ` +
+          'redirects are not followed, since the request carries the credentials; check the base URL',
+      );
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.init?.redirect).toBe('manual');
+    },
+  );
+
+  it('does not name a redirect host that holds the token', async () => {
+    // Prepare
+    const { fetch } = scriptedFetch([
+      new Response(null, { status: 302, headers: { location: `http://${TOKEN.toLowerCase()}.localhost/` } }),
+    ]);
+
+    // Act
+    const error = await client(fetch)
+      .fetchRoom(ROOM)
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect((error as Error).message).toContain('redirecting to a host that holds the credentials');
+    expect((error as Error).message.toLowerCase()).not.toContain(TOKEN.toLowerCase());
+  });
+
+  it.each([
+    ['as sent', (secret: string) => secret],
+    ['JSON-escaped the PHP way', (secret: string) => secret.replaceAll('/', '\\/')],
+  ])('refuses an answer that echoes the client secret %s, without retrying', async (_name, encode) => {
+    // Prepare
+    const secret = 'cs/very-secret-42';
+    const body = `{"result":"success","data":[{"chat":{"id":"${ROOM}","title":"${encode(secret)}"},"message":[]}]}`;
+    const { fetch, calls } = scriptedFetch([json(body), json(roomResponse())]);
+
+    // Act
+    const error = await client(fetch, {
+      credentials: new StaticCredentialsProvider({ token: TOKEN, clientId: 'cid', clientSecret: secret }),
+    })
+      .fetchRoom(ROOM)
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(HappyTalkEchoError);
+    expect(error).toMatchObject({ code: 'UPSTREAM_ECHO', retryable: false });
+    expect((error as Error).message).not.toContain(secret);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('refuses a fail answer that echoes the token', async () => {
+    // Prepare
+    const { fetch } = scriptedFetch([json(JSON.stringify({ result: 'fail', code: -501, message: TOKEN }))]);
+
+    // Act
+    const error = await client(fetch)
+      .fetchRoom(ROOM)
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(HappyTalkEchoError);
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error as object))).not.toContain(TOKEN);
+  });
+});
+
 describe('HappyTalkClient retry timing', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -236,6 +320,90 @@ describe('HappyTalkClient retry timing', () => {
     expect(calls).toHaveLength(4); // 0.5 × 4000 ms
 
     await expect(pending).resolves.toMatchObject({ attempts: 4 });
+  });
+
+  it.each([
+    [503, '3', 3000],
+    [429, '1', 1000],
+  ])('waits the Retry-After of a %i (%s s) before the next attempt', async (status, retryAfter, waitMs) => {
+    // Prepare: no backoff delay of its own, so only Retry-After delays the retry
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { fetch, calls } = scriptedFetch([
+      new Response('', { status, headers: { 'retry-after': retryAfter } }),
+      json(roomResponse()),
+    ]);
+
+    // Act
+    const pending = client(fetch).fetchRoom(ROOM);
+    await vi.advanceTimersByTimeAsync(waitMs - 1);
+    const before = calls.length;
+    await vi.advanceTimersByTimeAsync(10);
+
+    // Assess
+    expect(before).toBe(1);
+    expect(calls).toHaveLength(2);
+    await expect(pending).resolves.toMatchObject({ attempts: 2 });
+  });
+
+  it('reads a Retry-After given as an HTTP date', async () => {
+    // Prepare
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const date = new Date(Date.now() + 4000).toUTCString();
+    const { fetch, calls } = scriptedFetch([
+      new Response('', { status: 503, headers: { 'retry-after': date } }),
+      json(roomResponse()),
+    ]);
+
+    // Act
+    const pending = client(fetch).fetchRoom(ROOM);
+    await vi.advanceTimersByTimeAsync(3000);
+    const before = calls.length;
+    await vi.advanceTimersByTimeAsync(1000);
+
+    // Assess: the date has whole seconds, so the wait is between 3 and 4 s
+    expect(before).toBe(1);
+    expect(calls).toHaveLength(2);
+    await expect(pending).resolves.toMatchObject({ attempts: 2 });
+  });
+
+  it('fails at once, retryable, when Retry-After asks for more than the time budget left', async () => {
+    // Prepare
+    const { fetch, calls } = scriptedFetch([
+      new Response('', { status: 429, headers: { 'retry-after': '30' } }),
+      json(roomResponse()),
+    ]);
+
+    // Act
+    const settled = client(fetch)
+      .fetchRoom(ROOM)
+      .catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(0);
+
+    // Assess
+    const error = await settled;
+    expect(error).toBeInstanceOf(HappyTalkUnavailableError);
+    expect(error).toMatchObject({ retryable: true, retryAfterMs: 30_000, attempts: 1 });
+    expect((error as Error).message).toBe(
+      'HappyTalk asked to wait 30 s before retrying room room0001, beyond the retry budget',
+    );
+    expect(calls).toHaveLength(1);
+  });
+
+  it('ignores Retry-After on statuses other than 429 and 503', async () => {
+    // Prepare
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { fetch, calls } = scriptedFetch([
+      new Response('', { status: 500, headers: { 'retry-after': '30' } }),
+      json(roomResponse()),
+    ]);
+
+    // Act
+    const pending = client(fetch).fetchRoom(ROOM);
+    await vi.advanceTimersByTimeAsync(0);
+
+    // Assess
+    expect(calls).toHaveLength(2);
+    await expect(pending).resolves.toMatchObject({ attempts: 2 });
   });
 
   it('stops retrying once the total budget is spent', async () => {
@@ -328,23 +496,36 @@ describe('parseChatData', () => {
   });
 
   it.each([
-    [[], '(root)'],
-    [{ result: 'maybe' }, 'result'],
-    [{ result: 'success', data: { chat: 'x' } }, 'data'],
-    [{ result: 'success', data: [{ message: [] }] }, 'data.0.chat'],
-    [{ result: 'success', data: [{ chat: { id: '' }, message: [] }] }, 'data.0.chat.id'],
+    [[], '(root): invalid_type, expected object'],
+    [{ result: 'maybe' }, 'result: invalid_union'],
+    [{ result: 'success', data: { chat: 'x' } }, 'data: invalid_type, expected array'],
+    [{ result: 'success', data: [{ message: [] }] }, 'data.0.chat: invalid_type, expected object'],
+    [{ result: 'success', data: [{ chat: { id: '' }, message: [] }] }, 'data.0.chat.id: too_small'],
     [
       { result: 'success', data: [{ chat: { id: 'A' }, message: [{ id: 'm1' }, { text: 'x' }] }] },
-      'data.0.message.1.id',
+      'data.0.message.1.id: invalid_union',
     ],
-  ])('refuses %j as not the documented shape, naming %s on one line', (json, path) => {
+  ])('refuses %j as not the documented shape, describing it as %s on one line', (json, issue) => {
     // Act
     const error = errorOf(() => parseChatData(encoder.encode(JSON.stringify(json)), ROOM));
 
     // Assess
     expect(error).toBeInstanceOf(HappyTalkUnavailableError);
     expect(error.message).toBe(
-      `HappyTalk answered room room0001 with JSON that is not the documented shape (${path}: Invalid input)`,
+      `HappyTalk answered room room0001 with JSON that is not the documented shape (${issue})`,
+    );
+  });
+
+  it('describes a wrong shape without quoting a value of the answer', () => {
+    // Prepare: the values are a token and a phone number an echoing upstream put in the answer
+    const body = JSON.stringify({ result: 'success', data: [{ chat: { id: ['010-1234-5678', TOKEN] } }] });
+
+    // Act
+    const error = errorOf(() => parseChatData(encoder.encode(body), ROOM));
+
+    // Assess
+    expect(error.message).toBe(
+      'HappyTalk answered room room0001 with JSON that is not the documented shape (data.0.chat.id: invalid_union)',
     );
   });
 
@@ -352,27 +533,52 @@ describe('parseChatData', () => {
     [
       { result: 'fail', code: -501, message: 'token' },
       HappyTalkAuthError,
-      'HappyTalk answered fail -501 "token": check the token and client credentials',
+      'HappyTalk answered fail -501 (the token is missing or invalid): check the token and client credentials',
+    ],
+    [
+      { result: 'fail', code: -501, message: 'uuid' },
+      HappyTalkAuthError,
+      'HappyTalk answered fail -501 (the customer id or UUID is missing): check the token and client credentials',
     ],
     [
       { result: 'fail', code: -502, message: 'unAuthorized' },
       HappyTalkAuthError,
-      'HappyTalk answered fail -502 "unAuthorized": check the token and client credentials',
+      'HappyTalk answered fail -502 (not authorized): check the token and client credentials',
     ],
     [
       { result: 'fail', code: -503, message: 'room' },
       RoomNotFoundError,
-      'room room0001 not found: HappyTalk answered fail -503 "room"',
+      'room room0001 not found: HappyTalk answered fail -503 (no matching room)',
+    ],
+    [
+      { result: 'fail', code: -503, message: 'users' },
+      RoomNotFoundError,
+      'room room0001 not found: HappyTalk answered fail -503 (no customer has this UUID)',
+    ],
+    [
+      { result: 'fail', code: -504, message: 'overDate' },
+      OverDateError,
+      "room room0001 is outside HappyTalk's query window: HappyTalk answered fail -504 (beyond the longest period it lets this token query)",
     ],
     [
       { result: 'fail', code: '-504' },
       OverDateError,
-      `room room0001 is outside HappyTalk's query window: HappyTalk answered fail -504 ""`,
+      `room room0001 is outside HappyTalk's query window: HappyTalk answered fail -504, no message`,
     ],
     [
       { result: 'fail', code: -599, message: 'busy' },
       HappyTalkUnavailableError,
-      'room room0001: HappyTalk answered fail -599 "busy" (an undocumented code)',
+      'room room0001: HappyTalk answered fail -599, an undocumented message of 4 characters (an undocumented code)',
+    ],
+    [
+      { result: 'fail', code: -501, message: `token ${TOKEN} for 홍길동 010-1234-5678` },
+      HappyTalkAuthError,
+      'HappyTalk answered fail -501, an undocumented message of 49 characters: check the token and client credentials',
+    ],
+    [
+      { result: 'fail', code: TOKEN, message: '홍길동' },
+      HappyTalkUnavailableError,
+      'room room0001: HappyTalk answered fail with a code that is not a number, an undocumented message of 3 characters (an undocumented code)',
     ],
     [
       { result: 'success', data: [] },

@@ -3,6 +3,7 @@ import { StaticCredentialsProvider } from '../../../lib/credentials/provider.js'
 import { ConfigurationError } from '../../../lib/errors.js';
 import {
   HappyTalkAuthError,
+  HappyTalkRedirectError,
   HappyTalkUnavailableError,
   OverDateError,
 } from '../../../lib/happytalk/errors.js';
@@ -167,6 +168,44 @@ describe('HappyTalkRoomListClient', () => {
     // Assess
     expect(calls).toHaveLength(3);
     expect(page).toMatchObject({ attempts: 3, rooms: [{ roomId: 'r1' }] });
+  });
+
+  it('never follows a redirect with the credentials, and names only its host', async () => {
+    // Prepare
+    const { fetch, calls } = scriptedFetch([
+      new Response(null, { status: 308, headers: { location: 'http://127.0.0.2:8080/list?token=x' } }),
+      new Response(listBody([{ id: 'r1' }]), { status: 200 }),
+    ]);
+
+    // Act
+    const error = await client(fetch, 'client-1')
+      .listPage({ from: '2024-03-01', to: '2024-03-01' })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(HappyTalkRedirectError);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.init?.redirect).toBe('manual');
+    expect((error as Error).message).toBe(
+      'HappyTalk answered HTTP 308 for the room list 2024-03-01..2024-03-01 page 1, redirecting to host 127.0.0.2:8080: ' +
+        'redirects are not followed, since the request carries the credentials; check the base URL',
+    );
+  });
+
+  it('describes an undocumented fail message by its length only', async () => {
+    // Prepare
+    const { fetch } = scriptedFetch([
+      new Response(JSON.stringify({ result: 'fail', code: -501, message: `bad ${TOKEN}` }), { status: 200 }),
+    ]);
+
+    // Act
+    const error = await client(fetch)
+      .listPage({ from: '2024-03-01', to: '2024-03-01' })
+      .catch((caught: unknown) => caught);
+
+    // Assess: the echoed token is refused before the message is even read
+    expect((error as Error).name).toBe('HappyTalkEchoError');
+    expect(String((error as Error).message)).not.toContain(TOKEN);
   });
 
   it('does not retry overDate, and never puts the token in a message', async () => {

@@ -74,6 +74,39 @@ function deps(
 }
 
 describe('reconcile', () => {
+  it('leaves a room whose answer fetched after completion is unprocessable, and queues one fetched before', async () => {
+    // Prepare
+    const unprocessable = (roomId: string, fetchedAt: string): IndexRecord => ({
+      room_id: roomId,
+      status: 'unprocessable',
+      transcript_key: null,
+      raw_key: `raw/${roomId}.json`,
+      sha256: 'b'.repeat(64),
+      archived_at: fetchedAt,
+      fetched_at: fetchedAt,
+      endpoint: 'https://customer.happytalk.io/user/api/chat_data/format/json',
+      reason: 'nested 20005 levels deep, beyond the limit of 512',
+      archiver_version: '0.1.0',
+    });
+    const rooms = [listed('parked', '2024-06-11 10:00:00'), listed('parkedEarly', '2024-06-11 11:00:00')];
+    const { value, enqueued, logged } = deps(rooms, {
+      // 10:00 in Seoul is 01:00 UTC: fetched after the completion, and before it.
+      parked: unprocessable('parked', '2024-06-11T01:30:00.000Z'),
+      parkedEarly: unprocessable('parkedEarly', '2024-06-11T01:30:00.000Z'),
+    });
+
+    // Act
+    const report = await reconcile(value);
+
+    // Assess
+    expect(enqueued).toEqual([['parkedEarly']]);
+    expect(report).toMatchObject({ listed: 2, gaps: 1, unprocessable: 1, up_to_date: 0 });
+    expect(Object.fromEntries(logged.map((entry) => [entry.room_id, [entry.decision, entry.gap]]))).toEqual({
+      parked: ['unprocessable', false],
+      parkedEarly: ['archived-before-completion', true],
+    });
+  });
+
   it('lists completed rooms of the trailing window and queues exactly the gaps, logging every decision', async () => {
     // Prepare
     const rooms = [

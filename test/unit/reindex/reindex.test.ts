@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IndexRecord } from '../../../lib/archive/store.js';
+import type { TranscriptIndexRecord } from '../../../lib/archive/store.js';
 import { type ReindexOptions, reindexRange, reindexRoom } from '../../../lib/reindex/reindex.js';
 import { verifyRoom } from '../../../lib/retrieval/verify.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
@@ -7,7 +7,10 @@ import { ARCHIVER_VERSION } from '../../../lib/version.js';
 import { FakeArchive } from '../retrieval/fake-archive.js';
 import {
   archive,
+  archiveUnprocessable,
   asPreviousRelease,
+  changedExample,
+  EXAMPLE,
   RAW_KEY,
   ROOM_ID,
   sha256,
@@ -30,12 +33,12 @@ function latestTranscript(bucket: FakeArchive): Transcript {
   return latestJson(bucket, TRANSCRIPT_KEY) as unknown as Transcript;
 }
 
-function latestIndex(bucket: FakeArchive): IndexRecord {
-  return latestJson(bucket, INDEX_KEY) as unknown as IndexRecord;
+function latestIndex(bucket: FakeArchive): TranscriptIndexRecord {
+  return latestJson(bucket, INDEX_KEY) as unknown as TranscriptIndexRecord;
 }
 
 /** A bucket holding the V2 example room as archiver 0.1.0 archived it. */
-function previousReleaseArchive(raw = v2Example()): { bucket: FakeArchive; index: IndexRecord } {
+function previousReleaseArchive(raw = v2Example()): { bucket: FakeArchive; index: TranscriptIndexRecord } {
   const bucket = new FakeArchive();
   const { index } = archive(bucket, { raw, transform: (transcript) => asPreviousRelease(transcript) });
   return { bucket, index };
@@ -215,7 +218,7 @@ describe('reindexRoom', () => {
     ['no index', (bucket: FakeArchive) => bucket, 'NOT_ARCHIVED'],
     [
       'raw bytes that are not the indexed ones',
-      (bucket: FakeArchive, index: IndexRecord) => {
+      (bucket: FakeArchive, index: TranscriptIndexRecord) => {
         const version = bucket.put(RAW_KEY, '{"result":"success","data":[]}', { sha256: index.sha256 });
         bucket.putIndex({ ...index, raw_version_id: version });
         return bucket;
@@ -224,7 +227,7 @@ describe('reindexRoom', () => {
     ],
     [
       'a missing transcript',
-      (_bucket: FakeArchive, index: IndexRecord) => {
+      (_bucket: FakeArchive, index: TranscriptIndexRecord) => {
         const other = new FakeArchive();
         other.put(RAW_KEY, v2Example(), { sha256: index.sha256 });
         other.putIndex({ ...index, raw_version_id: 'v1' });
@@ -234,7 +237,7 @@ describe('reindexRoom', () => {
     ],
     [
       'a transcript that does not parse',
-      (bucket: FakeArchive, index: IndexRecord) => {
+      (bucket: FakeArchive, index: TranscriptIndexRecord) => {
         const version = bucket.put(TRANSCRIPT_KEY, '{"schema_version":1}', { sha256: index.sha256 });
         bucket.putIndex({ ...index, transcript_version_id: version });
         return bucket;
@@ -247,7 +250,7 @@ describe('reindexRoom', () => {
     const damaged =
       code === 'NOT_ARCHIVED'
         ? new FakeArchive()
-        : (damage as (b: FakeArchive, i: IndexRecord) => FakeArchive)(bucket, index);
+        : (damage as (b: FakeArchive, i: TranscriptIndexRecord) => FakeArchive)(bucket, index);
 
     // Act
     const result = await reindexRoom(damaged, ROOM_ID, options);
@@ -402,5 +405,103 @@ describe('reindexRange', () => {
     ]);
     expect(results[0]).toMatchObject({ error: { code: 'NOT_ARCHIVED' } });
     expect(progress).toEqual([0, 1, 2]);
+  });
+});
+
+describe('reindexRoom of a room whose archived answer is unprocessable', () => {
+  it('derives its first transcript from the raw bytes and replaces the unprocessable index', async () => {
+    // Prepare: an earlier archiver could not normalize the spec's own example
+    const bucket = new FakeArchive();
+    const unprocessable = archiveUnprocessable(bucket, {
+      raw: EXAMPLE,
+      reason: 'the normalizer failed (RangeError)',
+    });
+
+    // Act
+    const result = await reindexRoom(bucket, ROOM_ID, options);
+    const verified = await verifyRoom(bucket, ROOM_ID, { timeZone: 'Asia/Seoul' });
+
+    // Assess
+    expect(result).toEqual({
+      room_id: ROOM_ID,
+      status: 'reindexed',
+      archiver_version: '0.1.0',
+      current_version: ARCHIVER_VERSION,
+      differences: [],
+      transcript_key: TRANSCRIPT_KEY,
+      was_unprocessable: true,
+      transcript_version_id: expect.any(String),
+    });
+    expect(bucket.versions(RAW_KEY)).toHaveLength(1);
+    expect(latestIndex(bucket)).toMatchObject({
+      room_id: ROOM_ID,
+      transcript_key: TRANSCRIPT_KEY,
+      raw_key: RAW_KEY,
+      sha256: unprocessable.sha256,
+      raw_version_id: unprocessable.raw_version_id,
+      transcript_version_id: result.status === 'reindexed' ? result.transcript_version_id : '',
+      message_count: 1,
+      chat_status: '2',
+      reindexed_at: NOW.toISOString(),
+    });
+    expect(latestIndex(bucket)).not.toHaveProperty('status');
+    expect(latestTranscript(bucket).source).toMatchObject({
+      sha256: unprocessable.sha256,
+      fetched_at: unprocessable.fetched_at,
+      endpoint: unprocessable.endpoint,
+      archiver_version: ARCHIVER_VERSION,
+      reindexed_at: NOW.toISOString(),
+    });
+    expect(verified).toMatchObject({ ok: true, status: 'ok', mismatches: [] });
+  });
+
+  it('writes the transcript over an earlier answer of the room with If-Match', async () => {
+    // Prepare: archived while it was another answer, then the last answer was unprocessable
+    const bucket = new FakeArchive();
+    archive(bucket, { raw: changedExample() });
+    archiveUnprocessable(bucket, { raw: EXAMPLE, reason: 'the normalizer failed (RangeError)' });
+
+    // Act
+    const result = await reindexRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result.status).toBe('reindexed');
+    expect(bucket.versions(TRANSCRIPT_KEY)).toHaveLength(2);
+    expect(latestTranscript(bucket).source.sha256).toBe(sha256(EXAMPLE));
+  });
+
+  it('fails with UNPROCESSABLE_RESPONSE when this archiver cannot normalize it either, writing nothing', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archiveUnprocessable(bucket);
+    const writes = bucket.conditionalPuts.length;
+
+    // Act
+    const result = await reindexRoom(bucket, ROOM_ID, options);
+
+    // Assess
+    expect(result).toEqual({
+      room_id: ROOM_ID,
+      status: 'failed',
+      error: {
+        code: 'UNPROCESSABLE_RESPONSE',
+        message: `room ${ROOM_ID}: its archived answer still cannot be normalized (nested 605 levels deep, beyond the limit of 512)`,
+      },
+    });
+    expect(bucket.conditionalPuts).toHaveLength(writes);
+  });
+
+  it('writes nothing in a dry run', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archiveUnprocessable(bucket, { raw: EXAMPLE, reason: 'the normalizer failed (RangeError)' });
+
+    // Act
+    const result = await reindexRoom(bucket, ROOM_ID, { ...options, dryRun: true });
+
+    // Assess
+    expect(result).toMatchObject({ status: 'reindexed', dry_run: true, was_unprocessable: true });
+    expect(bucket.conditionalPuts).toEqual([]);
+    expect(bucket.versions(TRANSCRIPT_KEY)).toEqual([]);
   });
 });

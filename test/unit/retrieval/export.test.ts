@@ -1,8 +1,19 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExportDirectoryNotEmptyError } from '../../../lib/retrieval/errors.js';
+import { ExportDirectoryNotEmptyError, ExportPathError } from '../../../lib/retrieval/errors.js';
 import { exportCustomer } from '../../../lib/retrieval/export.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
 import { FakeArchive } from './fake-archive.js';
@@ -107,5 +118,162 @@ describe('exportCustomer', () => {
     );
     const forced = await exportCustomer(bucket, { customerUuid: CUSTOMER, outDir: out, now, force: true });
     expect(forced.preexistingEntries).toBe(2);
+  });
+});
+
+describe('exportCustomer and the files it writes', () => {
+  let outside: string;
+
+  beforeEach(async () => {
+    outside = await mkdtemp(join(tmpdir(), 'happytalk-export-victim-'));
+  });
+
+  afterEach(async () => {
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  async function mode(path: string): Promise<number> {
+    return (await lstat(path)).mode & 0o777;
+  }
+
+  /** The room with one archived image, so that the export writes an attachments folder too. */
+  function bucketWithImage(): FakeArchive {
+    const bucket = new FakeArchive();
+    const image = Buffer.from('png bytes');
+    archive(bucket, {
+      transform: withAttachments([
+        {
+          url: 'https://static.happytalk.io/a.png',
+          key: `attachments/${sha256(image)}`,
+          sha256: sha256(image),
+          content_type: 'image/png',
+          bytes: image.length,
+        },
+      ]),
+    });
+    bucket.put(`attachments/${sha256(image)}`, image);
+    return bucket;
+  }
+
+  it('creates every folder 0700 and every file 0600, whatever the umask leaves', async () => {
+    // Prepare
+    const fresh = join(out, 'fresh');
+    const previous = process.umask(0o000);
+
+    // Act
+    try {
+      await exportCustomer(bucketWithImage(), { customerUuid: CUSTOMER, outDir: fresh, now });
+    } finally {
+      process.umask(previous);
+    }
+
+    // Assess
+    const image = sha256(Buffer.from('png bytes'));
+    expect(await mode(fresh)).toBe(0o700);
+    expect(await mode(join(fresh, ROOM_ID))).toBe(0o700);
+    expect(await mode(join(fresh, ROOM_ID, 'attachments'))).toBe(0o700);
+    for (const file of ['manifest.json', `${ROOM_ID}/transcript.json`, `${ROOM_ID}/raw.json`]) {
+      expect(await mode(join(fresh, file)), file).toBe(0o600);
+    }
+    expect(await mode(join(fresh, ROOM_ID, 'attachments', image))).toBe(0o600);
+  });
+
+  it('with --force, replaces planted symbolic links instead of writing through them', async () => {
+    // Prepare: links to files and a folder outside the export
+    const victimFile = join(outside, 'victim.txt');
+    const victimDir = join(outside, 'victim-dir');
+    await writeFile(victimFile, 'keep me');
+    await mkdir(victimDir);
+    await writeFile(join(victimDir, 'transcript.json'), 'keep me too');
+    await symlink(victimFile, join(out, 'manifest.json'));
+    await symlink(victimDir, join(out, ROOM_ID));
+
+    // Act
+    await exportCustomer(bucketWithImage(), { customerUuid: CUSTOMER, outDir: out, now, force: true });
+
+    // Assess
+    expect(await readFile(victimFile, 'utf8')).toBe('keep me');
+    expect(await readFile(join(victimDir, 'transcript.json'), 'utf8')).toBe('keep me too');
+    expect(await readdir(victimDir)).toEqual(['transcript.json']);
+    expect((await lstat(join(out, 'manifest.json'))).isFile()).toBe(true);
+    expect((await lstat(join(out, ROOM_ID))).isDirectory()).toBe(true);
+    expect(await mode(join(out, 'manifest.json'))).toBe(0o600);
+    expect(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')).rooms).toHaveLength(1);
+  });
+
+  it('with --force, replaces a planted link inside a reused room folder, and sets 0777 folders to 0700', async () => {
+    // Prepare
+    const victimFile = join(outside, 'victim.json');
+    await writeFile(victimFile, 'keep me');
+    await chmod(out, 0o777);
+    await mkdir(join(out, ROOM_ID));
+    await chmod(join(out, ROOM_ID), 0o777);
+    await symlink(victimFile, join(out, ROOM_ID, 'transcript.json'));
+    await writeFile(join(out, 'notes.txt'), 'left alone');
+
+    // Act
+    const result = await exportCustomer(bucketWithImage(), {
+      customerUuid: CUSTOMER,
+      outDir: out,
+      now,
+      force: true,
+    });
+
+    // Assess
+    expect(await readFile(victimFile, 'utf8')).toBe('keep me');
+    expect(await mode(out)).toBe(0o700);
+    expect(await mode(join(out, ROOM_ID))).toBe(0o700);
+    expect(await mode(join(out, ROOM_ID, 'attachments'))).toBe(0o700);
+    expect((await lstat(join(out, ROOM_ID, 'transcript.json'))).isFile()).toBe(true);
+    expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('left alone');
+    expect(result.preexistingEntries).toBe(2);
+  });
+
+  it('refuses --out that is a symbolic link, even to an empty folder, writing nothing', async () => {
+    // Prepare
+    const link = join(out, 'link');
+    await symlink(outside, link);
+
+    // Act
+    const exporting = exportCustomer(bucketWithImage(), { customerUuid: CUSTOMER, outDir: link, now });
+
+    // Assess
+    await expect(exporting).rejects.toThrow(
+      new ExportPathError(`${link} is a symbolic link: give the directory itself`),
+    );
+    expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('refuses a path through a dangling link with a one-line error', async () => {
+    // Prepare
+    await symlink(join(outside, 'nowhere'), join(out, 'dangling'));
+    const target = join(out, 'dangling', 'export');
+
+    // Act
+    const error = await exportCustomer(bucketWithImage(), {
+      customerUuid: CUSTOMER,
+      outDir: target,
+      now,
+    }).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ExportPathError);
+    expect((error as Error).message).toMatch(
+      /^cannot create \S+ \(ENO(ENT|TDIR)\): a part of the path is missing, a dangling link, or not a directory$/,
+    );
+    await expect(stat(join(outside, 'nowhere'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses a dangling link as --out', async () => {
+    // Prepare
+    const link = join(out, 'dangling');
+    await symlink(join(outside, 'nowhere'), link);
+
+    // Act
+    const exporting = exportCustomer(bucketWithImage(), { customerUuid: CUSTOMER, outDir: link, now });
+
+    // Assess
+    await expect(exporting).rejects.toThrow(ExportPathError);
+    await expect(stat(join(outside, 'nowhere'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -52,6 +52,19 @@ export class FakeArchive implements ArchiveReader {
     return { outcome: 'written', versionId: this.put(key, body, { ...metadata }) };
   }
 
+  async putIfNoneMatch(
+    key: string,
+    body: string | Uint8Array,
+    metadata: Readonly<Record<string, string>>,
+  ): Promise<{ outcome: 'written'; versionId: string } | { outcome: 'conflict' }> {
+    const hook = this.beforeConditionalPut;
+    this.beforeConditionalPut = undefined;
+    hook?.(key);
+    if (this.#latest(key) !== undefined) return { outcome: 'conflict' };
+    this.conditionalPuts.push(key);
+    return { outcome: 'written', versionId: this.put(key, body, { ...metadata }) };
+  }
+
   /** Every version of `key`, oldest first. */
   versions(
     key: string,
@@ -72,9 +85,14 @@ export class FakeArchive implements ArchiveReader {
     const keys = [...this.#objects.keys()].filter((key) => key.startsWith(prefix)).sort();
     // Two keys a page, so that paging is exercised.
     for (let start = 0; start < keys.length; start += 2) {
-      yield keys
-        .slice(start, start + 2)
-        .map((key) => ({ key, size: this.#latest(key)?.body.byteLength ?? 0 }));
+      yield keys.slice(start, start + 2).map((key) => {
+        const latest = this.#latest(key);
+        return {
+          key,
+          size: latest?.body.byteLength ?? 0,
+          ...(latest ? { lastModified: latest.lastModified } : {}),
+        };
+      });
     }
   }
 

@@ -51,6 +51,7 @@ describe('buildManifest', () => {
       ],
       missing_attachments: [],
       problems: [],
+      unprocessable_rooms: [],
     });
   });
 

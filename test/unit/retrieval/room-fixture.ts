@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IndexRecord } from '../../../lib/archive/store.js';
+import type { TranscriptIndexRecord, UnprocessableIndexRecord } from '../../../lib/archive/store.js';
 import { parseChatData } from '../../../lib/happytalk/client.js';
 import { DOCUMENTED_V2_TEMPLATE } from '../../../lib/simulator/index.js';
 import { transcriptOf } from '../../../lib/transcript/normalize.js';
@@ -43,7 +43,7 @@ export function archive(
     index?: boolean;
     transform?: (transcript: Transcript) => unknown;
   } = {},
-): { index: IndexRecord; transcriptLine: string } {
+): { index: TranscriptIndexRecord; transcriptLine: string } {
   const raw = options.raw ?? EXAMPLE;
   const fetchedAt = options.fetchedAt ?? '2026-01-02T03:04:05.000Z';
   const transcript = transcriptFor(raw, fetchedAt);
@@ -52,7 +52,7 @@ export function archive(
   const transcriptLine = `${JSON.stringify(options.transform ? options.transform(transcript) : transcript)}\n`;
   const rawVersion = bucket.put(RAW_KEY, raw, metadata);
   const transcriptVersion = bucket.put(TRANSCRIPT_KEY, transcriptLine, metadata);
-  const index: IndexRecord = {
+  const index: TranscriptIndexRecord = {
     room_id: ROOM_ID,
     transcript_key: TRANSCRIPT_KEY,
     raw_key: RAW_KEY,
@@ -76,6 +76,47 @@ export function changedExample(): Uint8Array {
   const changed = text.replace('2022-05-26 10:31:06', '2022-05-26 10:31:07');
   if (changed === text) throw new Error('the example changed nothing');
   return new TextEncoder().encode(changed);
+}
+
+/** A room nested deeper than the normalizer takes: the example's first message with a value 600 levels deep. */
+export function poisonExample(): Uint8Array {
+  const text = EXAMPLE.toString('utf8');
+  const poisoned = text.replace(
+    '"id": "562834",',
+    `"id": "562834", "x": ${'['.repeat(600)}${']'.repeat(600)},`,
+  );
+  if (poisoned === text) throw new Error('the example was not poisoned');
+  return new TextEncoder().encode(poisoned);
+}
+
+/** Archives `raw` as the store archives an answer it cannot normalize: the raw object, then an unprocessable index. */
+export function archiveUnprocessable(
+  bucket: FakeArchive,
+  options: { raw?: Uint8Array; fetchedAt?: string; reason?: string } = {},
+): UnprocessableIndexRecord {
+  const raw = options.raw ?? poisonExample();
+  const fetchedAt = options.fetchedAt ?? '2026-02-02T03:04:05.000Z';
+  const digest = sha256(raw);
+  const rawVersion = bucket.put(RAW_KEY, raw, {
+    'room-id': ROOM_ID,
+    sha256: digest,
+    'fetched-at': fetchedAt,
+  });
+  const index: UnprocessableIndexRecord = {
+    room_id: ROOM_ID,
+    status: 'unprocessable',
+    transcript_key: null,
+    raw_key: RAW_KEY,
+    sha256: digest,
+    archived_at: '2026-02-02T03:04:06.000Z',
+    fetched_at: fetchedAt,
+    endpoint: ENDPOINT,
+    raw_version_id: rawVersion,
+    reason: options.reason ?? 'nested 605 levels deep, beyond the limit of 512',
+    archiver_version: '0.1.0',
+  };
+  bucket.putIndex(index);
+  return index;
 }
 
 /** The spec's example with its one message turned into HappyTalk's documented template V2 example. */

@@ -69,7 +69,7 @@ function messageById(markup: string, id: string): RenderedMessage {
 }
 
 const ALLOWED_TAGS = new Set(
-  'html head meta title style body main header footer section p h1 h2 h3 span dl dt dd div time ol ul li figure img figcaption a pre code table thead tbody tr th td'.split(
+  'html head meta title style body main header footer section p h1 h2 h3 span dl dt dd div time ol ul li figure img figcaption a pre code table thead tbody tr th td bdi'.split(
     ' ',
   ),
 );
@@ -147,7 +147,7 @@ describe('renderTranscriptHtml', () => {
 
     // Assess
     expect(page).toContain(
-      '<tr><td class="mono">chat.parcel_companycode</td><td>unknown parcel_companycode code (not in the spec&#39;s table)</td><td class="mono value">&quot;W&quot;</td></tr>',
+      '<tr><td class="mono"><bdi>chat.parcel_companycode</bdi></td><td><bdi>unknown parcel_companycode code (not in the spec&#39;s table)</bdi></td><td class="mono value"><bdi>&quot;W&quot;</bdi></td></tr>',
     );
     expect(visibleText(page)).toContain('보관 시각—');
   });
@@ -231,7 +231,7 @@ describe('renderTranscriptHtml', () => {
     expect(visibleText(messageById(page, '568902').markup)).toContain('반품');
     expect(visibleText(messageById(page, '568904').markup)).toContain('택배 타상담원 parcel.jung');
     expect(text).toContain('상태알 수 없음 (7)');
-    expect(page).toContain('<span class="status status-unknown">상태 7</span>');
+    expect(page).toContain('<span class="status status-unknown">상태 <bdi>7</bdi></span>');
   });
 
   it('shows button links, turning only http(s) URLs into links', () => {
@@ -259,10 +259,10 @@ describe('renderTranscriptHtml', () => {
     const broken = messageById(page, '566706');
     expect(broken.markup).toContain('해석할 수 없는 내용 · 원문 그대로');
     expect(broken.markup).toContain(
-      '<pre>{&quot;text&quot;:&quot;쿠폰함 바로가기&quot;,&quot;link&quot;:{&quot;name&quot;:[&quot;쿠폰함&quot;],&quot;url&quot;:[&quot;https://shop.example.co.kr/coupon</pre>',
+      '<pre><bdi>{&quot;text&quot;:&quot;쿠폰함 바로가기&quot;,&quot;link&quot;:{&quot;name&quot;:[&quot;쿠폰함&quot;],&quot;url&quot;:[&quot;https://shop.example.co.kr/coupon</bdi></pre>',
     );
     expect(messageById(page, '566704').markup).toContain(
-      '<p class="text">자주 묻는 질문</p><ul class="choices"><li>배송은 얼마나 걸리나요?</li><li>교환/반품은 어떻게 하나요?</li></ul>',
+      '<p class="text"><bdi>자주 묻는 질문</bdi></p><ul class="choices"><li><bdi>배송은 얼마나 걸리나요?</bdi></li><li><bdi>교환/반품은 어떻게 하나요?</bdi></li></ul>',
     );
   });
 
@@ -281,11 +281,11 @@ describe('renderTranscriptHtml', () => {
     // Assess
     const base64 = Buffer.from(bytes).toString('base64');
     expect(page).toContain(
-      `<img src="data:image/png;base64,${base64}" alt="첨부 이미지"><figcaption class="url">${first}</figcaption>`,
+      `<img src="data:image/png;base64,${base64}" alt="첨부 이미지"><figcaption class="url"><bdi>${first}</bdi></figcaption>`,
     );
     expect(page).toContain(`<img src="data:image/jpeg;base64,${base64}"`);
     expect(page).toContain(
-      `<div class="placeholder">이미지 · 보관된 이미지 없음</div><figcaption class="url">${third}</figcaption>`,
+      `<div class="placeholder">이미지 · 보관된 이미지 없음</div><figcaption class="url"><bdi>${third}</bdi></figcaption>`,
     );
     const sources = tagsOf(page).flatMap((tag) => (tag.name === 'img' ? [tag.attributes.get('src')] : []));
     expect(sources).toHaveLength(2);
@@ -306,10 +306,10 @@ describe('renderTranscriptHtml', () => {
 
     // Assess
     expect(asSvg).not.toContain('<img');
-    expect(asSvg).toContain('이미지 · 표시할 수 없는 형식 (image/svg+xml)');
+    expect(asSvg).toContain('이미지 · 표시할 수 없는 형식 (<bdi>image/svg+xml</bdi>)');
     expect(asHostileType).not.toContain('<img');
     expect(asHostileType).toContain(
-      '표시할 수 없는 형식 (image/png&quot; onerror=&quot;window.__pwned=1;alert(1))',
+      '표시할 수 없는 형식 (<bdi>image/png&quot; onerror=&quot;window.__pwned=1;alert(1)</bdi>)',
     );
   });
 
@@ -337,8 +337,8 @@ describe('renderTranscriptHtml of template V2 messages', () => {
       '안녕하세요! 해피쇼핑 챗봇입니다.\n원하시는 메뉴를 선택해 주세요.',
     );
     expect(menu.markup).toContain(
-      '<ul class="chips" aria-label="버튼"><li class="chip">주문 조회</li><li class="chip">배송 조회</li>' +
-        '<li class="chip">교환/반품</li><li class="chip">상담사 연결</li></ul>',
+      '<ul class="chips" aria-label="버튼"><li class="chip"><bdi>주문 조회</bdi></li><li class="chip"><bdi>배송 조회</bdi></li>' +
+        '<li class="chip"><bdi>교환/반품</bdi></li><li class="chip"><bdi>상담사 연결</bdi></li></ul>',
     );
     const documented = messageById(page, '581004');
     expect(visibleText(documented.markup)).toContain(
@@ -465,7 +465,9 @@ describe('renderTranscriptHtml with hostile content', () => {
     expect(page).toContain(
       '<title>상담 기록 · &lt;/title&gt;&lt;script&gt;window.__pwned=1;alert(1)&lt;/script&gt;</title>',
     );
-    expect(page).toContain('<p class="text">&lt;script&gt;window.__pwned=1;alert(1)&lt;/script&gt;</p>');
+    expect(page).toContain(
+      '<p class="text"><bdi>&lt;script&gt;window.__pwned=1;alert(1)&lt;/script&gt;</bdi></p>',
+    );
     expect(page).toContain('&lt;img src=x onerror=&quot;window.__pwned=1;alert(1)&quot;&gt;');
     expect(page).toContain('data-message-id="700003&quot; onclick=&quot;window.__pwned=1;alert(1)"');
     expect(text).toContain(`javascript:${PWN} (웹 주소가 아니어서 링크로 만들지 않음)`);
@@ -485,7 +487,7 @@ describe('renderTranscriptHtml with hostile content', () => {
     expect(messageById(page, '700007').classes).toBe('msg side-memo sender-counselor memo');
     expect(messageById(page, '700008').classes).toBe('msg side-other sender-unknown');
     expect(messageById(page, '700004').markup).toContain(
-      '<pre>{&quot;text&quot;:&quot;&lt;script&gt;window.__pwned=1;alert(1)&lt;/script&gt;&quot;',
+      '<pre><bdi>{&quot;text&quot;:&quot;&lt;script&gt;window.__pwned=1;alert(1)&lt;/script&gt;&quot;',
     );
   });
 });
