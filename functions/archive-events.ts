@@ -17,7 +17,7 @@ import { createDeadLetterSink } from './commons/dead-letters.js';
 import { loggableError } from './commons/errors.js';
 import { createFunctionRuntime, recordOutcome } from './commons/runtime.js';
 
-const runtime = createFunctionRuntime(process.env);
+const runtime = createFunctionRuntime(process.env, { completionLag: true });
 const { logger, metrics, archive, roomWorstCaseMs } = runtime;
 const sqs = lazySqsClient(process.env);
 const deadLetters = createDeadLetterSink(process.env, sqs);
@@ -52,10 +52,12 @@ type Outcome = { kind: 'done'; result: DirectResult } | { kind: 'retry'; error: 
  * timeout never returns the whole batch. The stack takes one record per
  * invocation unless the timeout holds a whole batch of worst cases.
  *
- * A room still waiting or in progress at HappyTalk is not archived as final:
+ * A room not finished yet at HappyTalk (its status not one of
+ * `HAPPYTALK_FINAL_STATUSES`, by default 2 and 4) is not archived as final:
  * its event is retried with an exponential backoff (the record's visibility
  * timeout) up to `COMPLETION_MAX_ATTEMPTS` deliveries, then archived as it is
- * with a warning in the transcript.
+ * with a warning in the transcript. Every archive of a finished room records
+ * `CompletionToArchiveSeconds`.
  */
 export async function handleEvent(
   event: unknown,

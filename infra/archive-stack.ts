@@ -81,6 +81,13 @@ export class HappyTalkArchiveStack extends Stack {
           'Athena workgroup for queries over the archive (encrypted results, bytes scanned limited)',
       },
     };
+    const watcher = this.archive.completionWatcher;
+    if (watcher !== undefined) {
+      outputs.CompletionWatcherFunctionName = {
+        value: watcher.function.functionName,
+        description: 'Completion watcher (scheduled): invoke it to run a pass now',
+      };
+    }
     for (const [outputId, output] of Object.entries(outputs)) {
       new CfnOutput(this, outputId, output);
     }

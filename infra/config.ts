@@ -47,6 +47,10 @@ export const CONTEXT_KEYS = [
   'reconcileSchedule',
   'reconcileWindowDays',
   'reconcileGapAlarmDays',
+  'completionWatchInterval',
+  'completionWatchOverlapMinutes',
+  'completionWatchLookbackDays',
+  'finalStatuses',
   'glueDatabaseName',
   'athenaWorkGroupName',
   'athenaBytesScannedCutoffMb',
@@ -67,6 +71,7 @@ export function readArchiveContext(node: Node): HappyTalkArchiveProps {
   const httpApiTimeout = wholeNumber(get, 'httpApiTimeoutSeconds');
   const archiveEventsTimeout = wholeNumber(get, 'archiveEventsTimeoutSeconds');
   const queueVisibilityTimeout = wholeNumber(get, 'queueVisibilityTimeoutSeconds');
+  const watchOverlap = wholeNumber(get, 'completionWatchOverlapMinutes');
   const props: HappyTalkArchiveProps = {
     functionsDir: functionsDir === undefined ? undefined : resolve(functionsDir),
     happytalkEnv: choice(get, 'happytalkEnv', HAPPYTALK_ENVIRONMENTS),
@@ -100,6 +105,10 @@ export function readArchiveContext(node: Node): HappyTalkArchiveProps {
     reconcileSchedule: text(get, 'reconcileSchedule'),
     reconcileWindowDays: wholeNumber(get, 'reconcileWindowDays'),
     reconcileGapAlarmDays: wholeNumber(get, 'reconcileGapAlarmDays'),
+    completionWatchInterval: watchInterval(get),
+    completionWatchOverlap: watchOverlap === undefined ? undefined : Duration.minutes(watchOverlap),
+    completionWatchLookbackDays: wholeNumber(get, 'completionWatchLookbackDays'),
+    finalStatuses: statusList(get, 'finalStatuses'),
     glueDatabaseName: text(get, 'glueDatabaseName'),
     athenaWorkGroupName: text(get, 'athenaWorkGroupName'),
     athenaBytesScannedCutoffMb: wholeNumber(get, 'athenaBytesScannedCutoffMb'),
@@ -134,6 +143,38 @@ function wholeNumber(get: Lookup, key: ContextKey): number | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
   if (typeof raw === 'string' && /^[+-]?\d+$/.test(raw)) return Number(raw);
   throw new ArchiveConfigError(`context "${key}" must be a whole number, got ${JSON.stringify(value)}`);
+}
+
+/** `completionWatchInterval`: whole minutes, or `off`. */
+function watchInterval(get: Lookup): Duration | 'off' | undefined {
+  const value = get('completionWatchInterval');
+  if (typeof value === 'string' && value.trim().toLowerCase() === 'off') return 'off';
+  try {
+    const minutes = wholeNumber(get, 'completionWatchInterval');
+    return minutes === undefined ? undefined : Duration.minutes(minutes);
+  } catch {
+    throw new ArchiveConfigError(
+      `context "completionWatchInterval" must be a whole number of minutes or "off", got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+/** A list of status codes: `"2,4"` from `-c`, or `["2", "4"]` (or numbers) from cdk.json. */
+function statusList(get: Lookup, key: ContextKey): string[] | undefined {
+  const value = get(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) {
+    return value.map(String);
+  }
+  if (typeof value === 'string') {
+    return value
+      .split(',')
+      .map((code) => code.trim())
+      .filter((code) => code !== '');
+  }
+  throw new ArchiveConfigError(
+    `context "${key}" must be a list of status codes such as "2,4", got ${JSON.stringify(value)}`,
+  );
 }
 
 function decimal(get: Lookup, key: ContextKey): number | undefined {

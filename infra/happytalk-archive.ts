@@ -44,8 +44,10 @@ import {
   roomDeadlineFor,
   roomWorstCaseMs,
 } from '../lib/deadline.js';
+import { FinalStatuses } from '../lib/happytalk/finality.js';
 import { ArchiveAnalytics, MESSAGES_VIEW, ROOMS_TABLE } from './analytics.js';
 import { createArchiveFunction, EncryptLogGroups } from './archive-function.js';
+import { CompletionWatchSchedule, WATCHER_STATE_PREFIX } from './completion-watcher.js';
 import { ArchiveConfigError } from './errors.js';
 import { ArchiveReconciliation } from './reconciliation.js';
 
@@ -72,7 +74,13 @@ export const API_ROUTES = [
 export type ApiRoute = (typeof API_ROUTES)[number];
 
 /** The bundles `npm run build` writes, one directory each under `functionsDir`. */
-export const FUNCTION_BUNDLES = ['http-api', 'retrieval-api', 'archive-events', 'reconcile'] as const;
+export const FUNCTION_BUNDLES = [
+  'http-api',
+  'retrieval-api',
+  'archive-events',
+  'reconcile',
+  'completion-watcher',
+] as const;
 
 /** Key prefixes the functions write; `lib/archive/keys.ts` decides what goes under each. */
 export const ARCHIVE_PREFIXES = {
@@ -307,6 +315,36 @@ export interface HappyTalkArchiveProps {
   readonly reconcileGapAlarmDays?: number;
 
   /**
+   * How often the completion watcher lists the rooms HappyTalk finished and
+   * sends the ones not archived to the archive queue (whole minutes, 1 to
+   * 1440), or `'off'` for no watcher (events, reconcile and backfill only).
+   * @default Duration.minutes(5)
+   */
+  readonly completionWatchInterval?: Duration | 'off';
+
+  /**
+   * How far before its watermark each watcher run lists again, for clock skew
+   * and rooms HappyTalk writes late (whole minutes, 0 to 1440).
+   * @default Duration.minutes(10)
+   */
+  readonly completionWatchOverlap?: Duration;
+
+  /**
+   * Days the watcher's listing reaches back, today included (1–31): a room
+   * registered that long before it finishes is still found.
+   * @default 7
+   */
+  readonly completionWatchLookbackDays?: number;
+
+  /**
+   * The statuses of a finished room, the one definition the event path, the
+   * watcher, reconcile and backfill share: `2` completed and `4` ended in the
+   * chatbot; add `3` to archive deleted rooms as finished.
+   * @default ['2', '4']
+   */
+  readonly finalStatuses?: readonly string[];
+
+  /**
    * Name of the Glue database holding the `rooms` table and the `messages` view
    * (unique in the account and region).
    * @default - the stack name in lower case, other characters than letters and digits as `_`
@@ -356,6 +394,10 @@ interface ArchiveSettings {
   readonly reconcileSchedule: string;
   readonly reconcileWindowDays: number;
   readonly reconcileGapAlarmDays: number;
+  readonly completionWatchInterval: Duration | 'off';
+  readonly completionWatchOverlap: Duration;
+  readonly completionWatchLookbackDays: number;
+  readonly finalStatuses: readonly string[];
   /** Undefined: derived from the stack name. */
   readonly glueDatabaseName: string | undefined;
   readonly athenaWorkGroupName: string | undefined;
@@ -412,6 +454,10 @@ export class HappyTalkArchive extends Construct {
   readonly alarms: readonly Alarm[];
   /** The scheduled `reconcile` function that queues the rooms the archive missed. */
   readonly reconciliation: ArchiveReconciliation;
+  /** The completion watcher: its function and its schedule; undefined with `completionWatchInterval: 'off'`. */
+  readonly completionWatcher:
+    | { readonly function: LambdaFunction; readonly schedule: CompletionWatchSchedule }
+    | undefined;
   /** The Glue database, `rooms` table, `messages` view and Athena workgroup over `transcripts/`. */
   readonly analytics: ArchiveAnalytics;
 
@@ -442,6 +488,7 @@ export class HappyTalkArchive extends Construct {
       HAPPYTALK_SECRET_ID: this.secretId,
       HAPPYTALK_BASE_URL: settings.happytalkBaseUrl,
       HAPPYTALK_TIMEZONE: settings.happytalkTimezone,
+      HAPPYTALK_FINAL_STATUSES: settings.finalStatuses.join(','),
       POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
       POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchive',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -552,7 +599,12 @@ export class HappyTalkArchive extends Construct {
       gapAlarmDays: settings.reconcileGapAlarmDays,
       alarmTopic: this.alarmTopic,
     });
-    this.alarms = [...this.createAlarms(), ...this.reconciliation.alarms];
+    this.completionWatcher = this.createCompletionWatcher(settings, commonEnvironment, secret.keyArn);
+    this.alarms = [
+      ...this.createAlarms(),
+      ...this.reconciliation.alarms,
+      ...(this.completionWatcher ? [this.completionWatcher.schedule.lagAlarm] : []),
+    ];
     this.analytics = new ArchiveAnalytics(this, 'Analytics', {
       bucket: this.bucket,
       key: this.key,
@@ -563,6 +615,38 @@ export class HappyTalkArchive extends Construct {
     });
 
     this.acknowledgeNagFindings(settings);
+  }
+
+  /** The `completion-watcher` function (built as every function is) and its schedule; none when `off`. */
+  private createCompletionWatcher(
+    settings: ArchiveSettings,
+    commonEnvironment: Record<string, string>,
+    secretKeyArn: string | undefined,
+  ): HappyTalkArchive['completionWatcher'] {
+    const interval = settings.completionWatchInterval;
+    if (interval === 'off') return undefined;
+    const fn = this.createFunction('CompletionWatcherFunction', 'completion-watcher', settings, {
+      description:
+        'HappyTalk archive completion watcher: lists the rooms finished lately and queues the ones not archived',
+      timeout: Duration.minutes(5),
+      environment: {
+        ...commonEnvironment,
+        ARCHIVE_QUEUE_URL: this.queue.queueUrl,
+        WATCH_INTERVAL_SECONDS: String(interval.toSeconds()),
+        WATCH_OVERLAP_MINUTES: String(settings.completionWatchOverlap.toMinutes()),
+        WATCH_LOOKBACK_DAYS: String(settings.completionWatchLookbackDays),
+      },
+      statements: this.watcherStatements(secretKeyArn),
+    }).function;
+    const schedule = new CompletionWatchSchedule(this, 'CompletionWatch', {
+      function: fn,
+      interval,
+      bucket: this.bucket,
+      alarmTopic: this.alarmTopic,
+      metricsNamespace: commonEnvironment.POWERTOOLS_METRICS_NAMESPACE ?? 'HappyTalkArchive',
+      serviceName: commonEnvironment.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive',
+    });
+    return { function: fn, schedule };
   }
 
   /**
@@ -917,7 +1001,7 @@ export class HappyTalkArchive extends Construct {
    */
   private archivingStatements(secretKeyArn: string | undefined): PolicyStatement[] {
     const objects = Object.values(ARCHIVE_PREFIXES).map((prefix) => this.bucket.arnForObjects(`${prefix}*`));
-    const statements = [
+    return [
       new PolicyStatement({ actions: ['s3:PutObject'], resources: objects }),
       // The archive compares with the sha256 in the index and, before each conditional write, in the
       // object's metadata (HeadObject); the unchanged-room path reads the transcript by the version id
@@ -925,26 +1009,63 @@ export class HappyTalkArchive extends Construct {
       // linked again is copied onto itself (GetObject on the source, PutObject on the copy).
       new PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: objects }),
       this.listBucketStatement(),
+      this.archiveKeyStatement(['kms:Decrypt', 'kms:GenerateDataKey']),
+      ...this.secretStatements(secretKeyArn),
+    ];
+  }
+
+  /**
+   * The completion watcher's statements: the room list through the secret, the
+   * index read, its own state read and written, the archive queue; no
+   * transcript, no raw answer.
+   */
+  private watcherStatements(secretKeyArn: string | undefined): PolicyStatement[] {
+    const readable = [ARCHIVE_PREFIXES.index, WATCHER_STATE_PREFIX];
+    return [
       new PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        actions: ['s3:GetObject'],
+        resources: readable.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
       }),
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${WATCHER_STATE_PREFIX}*`)],
+      }),
+      // A room not archived has no index, and a first run no state: 404s, not 403s.
+      this.listBucketStatement(),
+      this.archiveKeyStatement(['kms:Decrypt', 'kms:GenerateDataKey']),
+      ...this.secretStatements(secretKeyArn),
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }),
+    ];
+  }
+
+  /** The archive key, used only through S3 (SSE-KMS). */
+  private archiveKeyStatement(actions: string[]): PolicyStatement {
+    return new PolicyStatement({
+      actions,
+      resources: [this.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+    });
+  }
+
+  /** Reading the HappyTalk token, and its customer-managed key through Secrets Manager when it has one. */
+  private secretStatements(secretKeyArn: string | undefined): PolicyStatement[] {
+    return [
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
         resources: [this.secretArnForPolicy],
       }),
+      ...(secretKeyArn === undefined
+        ? []
+        : [
+            new PolicyStatement({
+              actions: ['kms:Decrypt'],
+              resources: [secretKeyArn],
+              conditions: {
+                StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` },
+              },
+            }),
+          ]),
     ];
-    if (secretKeyArn !== undefined) {
-      statements.push(
-        new PolicyStatement({
-          actions: ['kms:Decrypt'],
-          resources: [secretKeyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
-        }),
-      );
-    }
-    return statements;
   }
 
   /**
@@ -1129,6 +1250,21 @@ export class HappyTalkArchive extends Construct {
         this.archiveEventsFunction.metricThrottles({ period, statistic: 'Sum' }),
         'the archive-events function was throttled',
       ),
+      ...(this.completionWatcher === undefined
+        ? []
+        : [
+            // A failed pass is reported, not thrown: Errors are crashes. The lag alarm watches the rest.
+            alarmOn(
+              'CompletionWatcherFunctionErrorsAlarm',
+              this.completionWatcher.function.metricErrors({ period, statistic: 'Sum' }),
+              'the completion-watcher function crashed',
+            ),
+            alarmOn(
+              'CompletionWatcherFunctionThrottlesAlarm',
+              this.completionWatcher.function.metricThrottles({ period, statistic: 'Sum' }),
+              'the completion-watcher function was throttled',
+            ),
+          ]),
     ];
   }
 
@@ -1285,6 +1421,19 @@ function resolveSettings(props: HappyTalkArchiveProps): ArchiveSettings {
     ),
     reconcileWindowDays: integer('reconcileWindowDays', props.reconcileWindowDays, 2, 1, 31),
     reconcileGapAlarmDays: integer('reconcileGapAlarmDays', props.reconcileGapAlarmDays, 3, 1, 7),
+    completionWatchInterval:
+      props.completionWatchInterval === 'off'
+        ? 'off'
+        : wholeMinutes('completionWatchInterval', props.completionWatchInterval, 5, 1, 1440),
+    completionWatchOverlap: wholeMinutes('completionWatchOverlap', props.completionWatchOverlap, 10, 0, 1440),
+    completionWatchLookbackDays: integer(
+      'completionWatchLookbackDays',
+      props.completionWatchLookbackDays,
+      7,
+      1,
+      31,
+    ),
+    finalStatuses: finalStatuses(props.finalStatuses),
     glueDatabaseName:
       props.glueDatabaseName === undefined
         ? undefined
@@ -1350,6 +1499,32 @@ function seconds(
     );
   }
   return value;
+}
+
+/** A duration of whole minutes from `min` to `max` (a schedule's rate counts in minutes). */
+function wholeMinutes(name: string, value: Duration | undefined, fallback: number, min: number, max: number) {
+  const duration = value ?? Duration.minutes(fallback);
+  const minutes = duration.toSeconds() / 60;
+  if (
+    Token.isUnresolved(duration.toSeconds()) ||
+    !Number.isInteger(minutes) ||
+    minutes < min ||
+    minutes > max
+  ) {
+    throw new ArchiveConfigError(
+      `${name} must be a whole number of minutes from ${min} to ${max}, got ${duration.toSeconds()} s`,
+    );
+  }
+  return Duration.minutes(minutes);
+}
+
+/** The functions' own definition of the final statuses checks them, so that synth and run time agree. */
+function finalStatuses(value: readonly string[] | undefined): readonly string[] {
+  try {
+    return new FinalStatuses(value?.map((code) => code.trim())).codes;
+  } catch (error) {
+    throw new ArchiveConfigError(`finalStatuses: ${(error as Error).message}`);
+  }
 }
 
 function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {

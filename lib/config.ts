@@ -12,6 +12,7 @@ import {
 } from './attachments/policy.js';
 import { ConfigurationError } from './errors.js';
 import { chatDataEndpoint, HAPPYTALK_PROD_BASE_URL } from './happytalk/client.js';
+import { FinalStatuses, parseFinalStatuses } from './happytalk/finality.js';
 import { assertTimeZone, DEFAULT_TIME_ZONE } from './transcript/time.js';
 
 /** Where the HappyTalk credentials come from. */
@@ -35,6 +36,8 @@ export interface ArchiveConfig {
   readonly credentials: CredentialsSource;
   /** The attachment step's settings (`ATTACHMENT_*`); absent: images are not archived. */
   readonly attachments?: AttachmentConfig;
+  /** `HAPPYTALK_FINAL_STATUSES`: the statuses of a finished room, default `2,4`. */
+  readonly finalStatuses: FinalStatuses;
 }
 
 /**
@@ -79,7 +82,42 @@ export function readArchiveConfig(env: Environment, options: { allowLocalToken: 
     ...readUpstreamConfig(env),
     credentials: readCredentialsSource(env, options),
     attachments: readAttachmentConfig(env),
+    finalStatuses: readFinalStatuses(env),
   };
+}
+
+/**
+ * `HAPPYTALK_FINAL_STATUSES`: the statuses of a finished room, comma-separated
+ * among 2 (completed), 3 (deleted) and 4 (chatbot ended); default `2,4`.
+ *
+ * @throws ConfigurationError naming the variable when the list is not valid
+ */
+export function readFinalStatuses(env: Environment): FinalStatuses {
+  const text = nonEmpty(env.HAPPYTALK_FINAL_STATUSES);
+  return text === undefined ? new FinalStatuses() : parseFinalStatuses(text, 'HAPPYTALK_FINAL_STATUSES');
+}
+
+/**
+ * An optional whole-number variable from `min` to `max`, `fallback` when unset.
+ *
+ * @throws ConfigurationError naming the variable when it is not such a number
+ */
+export function readInteger(
+  env: Environment,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(
+      `${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
 }
 
 const MAX_ATTACHMENT_BYTES_SETTING = 256 * 1024 * 1024;
@@ -122,17 +160,8 @@ export function readAttachmentConfig(env: Environment): AttachmentConfig {
       `ATTACHMENT_CONTENT_TYPES must list some of ${ATTACHMENT_CONTENT_TYPES.join(', ')}, received ${JSON.stringify(env.ATTACHMENT_CONTENT_TYPES)}`,
     );
   }
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = nonEmpty(env[name]);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-      throw new ConfigurationError(
-        `${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(raw)}`,
-      );
-    }
-    return value;
-  };
+  const integer = (name: string, fallback: number, min: number, max: number): number =>
+    readInteger(env, name, fallback, min, max);
   return {
     enabled: archiving === 'on',
     hostAllowlist,

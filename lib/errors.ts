@@ -28,6 +28,23 @@ export class ConfigurationError extends ArchiveError {
   readonly retryable = false;
 }
 
+/**
+ * The codes of errors every other room would hit too (refused credentials, an
+ * upstream redirecting or echoing the credentials, no access to the bucket or
+ * the secret, a bad setting): a run over many rooms stops at the first
+ * instead of trying them all.
+ */
+export const FATAL_ERROR_CODES: ReadonlySet<string> = new Set([
+  'UPSTREAM_AUTH',
+  'UPSTREAM_REJECTED',
+  'UPSTREAM_REDIRECT',
+  'UPSTREAM_ECHO',
+  'STORAGE_ACCESS',
+  'SECRET_ACCESS',
+  'SECRET_MALFORMED',
+  'CONFIGURATION',
+]);
+
 /** Renders an untrusted value for an error message: JSON-escaped and cut to a readable length. */
 export function describeValue(value: unknown, max = 60): string {
   let text: string;

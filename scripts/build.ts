@@ -10,7 +10,13 @@ import { chmod, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 
-export const FUNCTION_NAMES = ['http-api', 'retrieval-api', 'archive-events', 'reconcile'] as const;
+export const FUNCTION_NAMES = [
+  'http-api',
+  'retrieval-api',
+  'archive-events',
+  'reconcile',
+  'completion-watcher',
+] as const;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

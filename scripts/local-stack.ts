@@ -7,8 +7,14 @@
  * authorization does (signatures are always checked).
  */
 import { fileURLToPath } from 'node:url';
-import { LOCAL_BUCKET, type LocalApiAuth, startLocalStack } from '../lib/local/stack.js';
-import { SAMPLE_ROOM_IDS, simulatorOptionsFromEnv } from '../lib/simulator/index.js';
+import {
+  LOCAL_BUCKET,
+  LOCAL_DEMO_ROOM_ID,
+  LOCAL_WATCH_INTERVAL_MS,
+  type LocalApiAuth,
+  startLocalStack,
+} from '../lib/local/stack.js';
+import { controlCompletePath, SAMPLE_ROOM_IDS, simulatorOptionsFromEnv } from '../lib/simulator/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -39,6 +45,12 @@ happytalk-archive local stack is running (Ctrl-C to stop)
   S3 (local, versioned) ${stack.s3.endpoint}  bucket: ${LOCAL_BUCKET}, files in .local/s3/
   HTTP API             ${stack.apiUrl}   ${apiAuth === 'iam' ? 'SigV4-signed requests only (LOCAL_API_AUTH=iam)' : 'signed or not (LOCAL_API_AUTH=iam: signed only)'}
   CLI environment      .local/stack.env
+
+The completion watcher runs every ${LOCAL_WATCH_INTERVAL_MS / 1000} s: rooms that finish in the simulator are
+archived without a command (a few live rooms finish by themselves over the next 15 minutes).
+Finish the demo room, then look for it in the archive within a minute:
+  curl -s -X POST ${stack.simulator.url}${controlCompletePath(LOCAL_DEMO_ROOM_ID)}
+  npx happytalk-archive --env-file .local/stack.env get ${LOCAL_DEMO_ROOM_ID}
 
 Sample rooms: ${Object.entries(SAMPLE_ROOM_IDS)
   .map(([name, id]) => `${name}=${id}`)

@@ -27,6 +27,9 @@ export function createObservability(env: Environment): { logger: Logger; metrics
   };
 }
 
+/** The metric of the time from a room's completion to its archive (`archive-events`). */
+export const COMPLETION_TO_ARCHIVE_METRIC = 'CompletionToArchiveSeconds';
+
 /**
  * Reads and validates the configuration and creates the SDK clients, the
  * logger and the metrics. Called at module scope, so a misconfiguration fails
@@ -36,42 +39,73 @@ export function createObservability(env: Environment): { logger: Logger; metrics
  * `HAPPYTALK_MAX_DELAY_MS`, `HAPPYTALK_RETRY_BUDGET_MS`,
  * `HAPPYTALK_SECRET_MAX_AGE_MS`, `ROOM_STORAGE_MARGIN_MS` (the infrastructure
  * derives them from the function's timeout: lib/deadline.ts).
+ *
+ * @param options.completionLag record {@link COMPLETION_TO_ARCHIVE_METRIC} for
+ *   every archive of a finished room: its `completed_at` to the moment the
+ *   archive was written
  */
-export function createFunctionRuntime(env: Environment): FunctionRuntime {
+export function createFunctionRuntime(
+  env: Environment,
+  options: { completionLag?: boolean } = {},
+): FunctionRuntime {
   const config = readArchiveConfig(env, { allowLocalToken: false });
   const { logger, metrics } = createObservability(env);
-  const timeoutMs = optionalInteger(env, 'HAPPYTALK_TIMEOUT_MS');
-  const maxAttempts = optionalInteger(env, 'HAPPYTALK_MAX_ATTEMPTS');
-  const maxDelayMs = optionalInteger(env, 'HAPPYTALK_MAX_DELAY_MS');
-  const totalBudgetMs = optionalInteger(env, 'HAPPYTALK_RETRY_BUDGET_MS');
+  const tuning = readClientTuning(env);
   const secretMaxAgeMs = optionalInteger(env, 'HAPPYTALK_SECRET_MAX_AGE_MS');
   const storageMarginMs = optionalInteger(env, 'ROOM_STORAGE_MARGIN_MS');
   const archive = createArchiveService(config, {
     s3: createS3Client(env),
     secretsManager: createSecretsManagerClient(env),
     logger,
-    client: {
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      retry: {
-        ...(maxAttempts !== undefined ? { maxAttempts } : {}),
-        ...(maxDelayMs !== undefined ? { maxDelayMs } : {}),
-        ...(totalBudgetMs !== undefined ? { totalBudgetMs } : {}),
-      },
-    },
+    client: tuning,
     ...(secretMaxAgeMs !== undefined ? { secretMaxAgeMs } : {}),
     onFetched: ({ latencyMs, attempts }) => {
       metrics.addMetric('UpstreamLatency', MetricUnit.Milliseconds, latencyMs);
       metrics.addMetric('UpstreamAttempts', MetricUnit.Count, attempts);
     },
+    ...(options.completionLag
+      ? {
+          onArchived: ({ final, completedAt, archivedAt }) => {
+            if (!final || completedAt === null) return;
+            // Clocks differ (HappyTalk's against Lambda's): a lag below zero is reported as none.
+            const seconds = Math.max(0, (Date.parse(archivedAt) - Date.parse(completedAt)) / 1000);
+            if (Number.isFinite(seconds)) {
+              metrics.addMetric(COMPLETION_TO_ARCHIVE_METRIC, MetricUnit.Seconds, seconds);
+            }
+          },
+        }
+      : {}),
   });
   const worstCase = roomWorstCaseMs({
-    requestTimeoutMs: timeoutMs ?? DEFAULT_ROOM_DEADLINE.requestTimeoutMs,
-    maxBackoffMs: maxDelayMs ?? DEFAULT_ROOM_DEADLINE.maxBackoffMs,
-    retryBudgetMs: totalBudgetMs ?? DEFAULT_ROOM_DEADLINE.retryBudgetMs,
+    requestTimeoutMs: tuning.timeoutMs ?? DEFAULT_ROOM_DEADLINE.requestTimeoutMs,
+    maxBackoffMs: tuning.retry.maxDelayMs ?? DEFAULT_ROOM_DEADLINE.maxBackoffMs,
+    retryBudgetMs: tuning.retry.totalBudgetMs ?? DEFAULT_ROOM_DEADLINE.retryBudgetMs,
     attachmentBudgetMs: config.attachments?.enabled ? config.attachments.budgetMs : 0,
     storageMarginMs: storageMarginMs ?? DEFAULT_ROOM_DEADLINE.storageMarginMs,
   });
   return { logger, metrics, archive, roomWorstCaseMs: worstCase };
+}
+
+/**
+ * The HappyTalk client's optional tuning: `HAPPYTALK_TIMEOUT_MS`,
+ * `HAPPYTALK_MAX_ATTEMPTS`, `HAPPYTALK_MAX_DELAY_MS`, `HAPPYTALK_RETRY_BUDGET_MS`.
+ */
+export function readClientTuning(env: Environment): {
+  timeoutMs?: number;
+  retry: { maxAttempts?: number; maxDelayMs?: number; totalBudgetMs?: number };
+} {
+  const timeoutMs = optionalInteger(env, 'HAPPYTALK_TIMEOUT_MS');
+  const maxAttempts = optionalInteger(env, 'HAPPYTALK_MAX_ATTEMPTS');
+  const maxDelayMs = optionalInteger(env, 'HAPPYTALK_MAX_DELAY_MS');
+  const totalBudgetMs = optionalInteger(env, 'HAPPYTALK_RETRY_BUDGET_MS');
+  return {
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    retry: {
+      ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+      ...(maxDelayMs !== undefined ? { maxDelayMs } : {}),
+      ...(totalBudgetMs !== undefined ? { totalBudgetMs } : {}),
+    },
+  };
 }
 
 /** Counts one archive outcome (`archived`, `updated`, `unchanged` or `failed`). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AttachmentArchiver, AttachmentStepResult } from '../attachments/archive-attachments.js';
 import type { ChatDataSource, FetchedRoom } from '../happytalk/client.js';
+import { FinalStatuses } from '../happytalk/finality.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { validateRoomId } from '../room-id.js';
 import { encodeTranscriptLine } from '../transcript/normalize.js';
@@ -39,6 +40,18 @@ export interface ArchiveSummary {
   readonly message_count: number;
 }
 
+/** A room whose new content was just written, for metrics. */
+export interface ArchivedRoom {
+  readonly roomId: string;
+  readonly outcome: 'archived' | 'updated';
+  /** Whether the room was finished (its status one of the final statuses) when HappyTalk answered. */
+  readonly final: boolean;
+  /** The room's completion time (ISO 8601 with offset), or null. */
+  readonly completedAt: string | null;
+  /** When the archive was written (UTC ISO 8601), as the index records it. */
+  readonly archivedAt: string;
+}
+
 /** Facts about the upstream call, for metrics. */
 export interface FetchObservation {
   readonly roomId: string;
@@ -55,20 +68,25 @@ export interface ArchiveRoomDeps {
   readonly now?: () => Date;
   readonly logger?: Logger;
   readonly onFetched?: (observation: FetchObservation) => void;
+  /** Called once the room's new content (not a retry of its images alone) is written. */
+  readonly onArchived?: (archived: ArchivedRoom) => void;
   /**
    * The attachment step: archives the images the messages name and links them
    * from the transcript (see {@link AttachmentArchiver}). Without it, no image
    * is downloaded.
    */
   readonly attachments?: Pick<AttachmentArchiver, 'archive'>;
+  /** The statuses of a finished room (default 2 and 4). */
+  readonly finalStatuses?: FinalStatuses;
 }
 
-/** HappyTalk statuses after which a room no longer changes: waiting (0) and in progress (1) are not final. */
-const OPEN_STATUSES: ReadonlySet<string> = new Set(['0', '1']);
+const DEFAULT_FINAL_STATUSES = new FinalStatuses();
 
 export interface ArchiveRoomOptions {
   /**
-   * Refuse a room that is still waiting or in progress with a retryable
+   * Refuse a room that is not finished yet (its status is not one of
+   * `deps.finalStatuses`: waiting or talking in the chatbot or with a
+   * counselor, or a code HappyTalk has not documented) with a retryable
    * {@link RoomNotFinalError}, writing nothing (the event path: the room may
    * close a moment after its event).
    */
@@ -118,7 +136,8 @@ export async function archiveRoom(
     bytes: fetched.bytes.byteLength,
   });
   const status = String(fetched.room.chat.status ?? '');
-  if (options.requireFinalStatus && OPEN_STATUSES.has(status)) {
+  const final = (deps.finalStatuses ?? DEFAULT_FINAL_STATUSES).has(status);
+  if (options.requireFinalStatus && !final) {
     throw new RoomNotFinalError(`room ${id} is not final yet (HappyTalk status ${status})`, status);
   }
   const sha256 = createHash('sha256').update(fetched.bytes).digest('hex');
@@ -139,7 +158,7 @@ export async function archiveRoom(
     if (!(error instanceof UnprocessableResponseError)) throw error;
     return archiveUnprocessable(id, fetched, sha256, keys, previous, error, deps, logger);
   }
-  if (options.notFinalAfterAttempts !== undefined && OPEN_STATUSES.has(status)) {
+  if (options.notFinalAfterAttempts !== undefined && !final) {
     transcript.warnings.push(notFinalWarning(status, options.notFinalAfterAttempts));
   }
   const attachments = deps.attachments
@@ -188,6 +207,13 @@ export async function archiveRoom(
   const firstTranscript = previous === undefined || (isUnprocessable(previous) && previous.sha256 === sha256);
   const outcome = firstTranscript ? 'archived' : 'updated';
   logger.info(`room ${outcome}`, { room_id: id, sha256, message_count: index.message_count });
+  deps.onArchived?.({
+    roomId: id,
+    outcome,
+    final,
+    completedAt: index.completed_at,
+    archivedAt: index.archived_at,
+  });
   return summarize(written.index, outcome);
 }
 

@@ -6,6 +6,7 @@ import type { SecretsManagerPort } from '../credentials/provider.js';
 import { HappyTalkClient, type HappyTalkClientOptions } from '../happytalk/client.js';
 import type { Logger } from '../logger.js';
 import {
+  type ArchivedRoom,
   type ArchiveRoomDeps,
   type ArchiveRoomOptions,
   type ArchiveSummary,
@@ -24,6 +25,7 @@ export interface ArchiveServiceOptions {
   /** How long the secret is cached, in ms. */
   readonly secretMaxAgeMs?: number;
   readonly onFetched?: (observation: FetchObservation) => void;
+  readonly onArchived?: (archived: ArchivedRoom) => void;
   /**
    * Downloader options beyond the configuration: `allowLoopback` and `lookup`,
    * for tests and the local stack only.
@@ -72,8 +74,10 @@ export function createArchiveService(config: ArchiveConfig, options: ArchiveServ
     store,
     ...(attachments ? { attachments } : {}),
     timeZone: config.timeZone,
+    finalStatuses: config.finalStatuses,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onFetched ? { onFetched: options.onFetched } : {}),
+    ...(options.onArchived ? { onArchived: options.onArchived } : {}),
   };
   return {
     deps,

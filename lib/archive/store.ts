@@ -151,6 +151,11 @@ export interface ObjectHead {
   readonly etag?: string;
 }
 
+/** What a conditional PUT did: written (with the new version and entity tag), or refused by its condition. */
+export type ConditionalPutResult =
+  | { readonly outcome: 'written'; readonly versionId?: string; readonly etag?: string }
+  | { readonly outcome: 'conflict' };
+
 /** One object read whole, with its metadata. */
 export interface StoredObject extends ObjectHead {
   readonly body: Uint8Array;
@@ -302,7 +307,7 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
     body: string | Uint8Array,
     metadata: Readonly<Record<string, string>>,
     etag: string,
-  ): Promise<{ outcome: 'written'; versionId?: string } | { outcome: 'conflict' }> {
+  ): Promise<ConditionalPutResult> {
     const written = await this.#conditionalPut(key, body, metadata, { IfMatch: etag });
     return written ? { outcome: 'written', ...written } : { outcome: 'conflict' };
   }
@@ -317,7 +322,7 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
     key: string,
     body: string | Uint8Array,
     metadata: Readonly<Record<string, string>>,
-  ): Promise<{ outcome: 'written'; versionId?: string } | { outcome: 'conflict' }> {
+  ): Promise<ConditionalPutResult> {
     const written = await this.#conditionalPut(key, body, metadata, { IfNoneMatch: '*' });
     return written ? { outcome: 'written', ...written } : { outcome: 'conflict' };
   }
@@ -332,7 +337,7 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
     body: string | Uint8Array,
     metadata: Readonly<Record<string, string>>,
     condition: { IfMatch: string } | { IfNoneMatch: '*' },
-  ): Promise<{ versionId?: string } | undefined> {
+  ): Promise<{ versionId?: string; etag?: string } | undefined> {
     try {
       const output = await this.#s3.send(
         new PutObjectCommand({
@@ -344,7 +349,7 @@ export class S3ArchiveStore implements ArchiveStore, AttachmentStore {
           ...condition,
         }),
       );
-      return versionOf({ versionId: output.VersionId });
+      return { ...versionOf({ versionId: output.VersionId }), ...(output.ETag ? { etag: output.ETag } : {}) };
     } catch (error) {
       if (isLostRace(error)) return undefined;
       throw translateS3Error(error, `write s3://${this.bucket}/${key}`);

@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import type { ArchiveSummary } from '../archive/archive-room.js';
-import { ArchiveError, ConfigurationError } from '../errors.js';
+import { ArchiveError, ConfigurationError, FATAL_ERROR_CODES } from '../errors.js';
+import { FinalStatuses } from '../happytalk/finality.js';
 import {
   type DayWindow,
   type ListedRoom,
@@ -15,8 +16,14 @@ import type { BackfillCheckpoint } from './checkpoint.js';
 
 /** What to backfill, and how hard to push HappyTalk. */
 export interface BackfillOptions extends DayWindow {
-  /** The room list's status filter (default 2, completed). */
+  /**
+   * One status code to list, as the room list filters (99: every room), e.g.
+   * 1 for the rooms in progress. Default: every room is listed and the
+   * finished ones are kept (`finalStatuses`), since the list cannot filter on 4.
+   */
   readonly status?: number;
+  /** The statuses of a finished room, when no `status` is given (default 2 and 4). */
+  readonly finalStatuses?: FinalStatuses;
   /** Rooms archived at once (default 4). */
   readonly concurrency?: number;
   /** Most HappyTalk requests started per second, list pages included (default 5). */
@@ -78,7 +85,12 @@ export interface BackfillSummary extends BackfillProgress {
   readonly mode: BackfillTarget['kind'];
   readonly from: string;
   readonly to: string;
-  readonly status: number;
+  /** The status code listed, or `final`: every room listed and the finished ones kept. */
+  readonly status: number | 'final';
+  /** With `status` `final`: the final statuses, e.g. `["2", "4"]`. */
+  readonly final_statuses?: readonly string[];
+  /** Rooms listed but not finished, left out (`status` `final` only). */
+  readonly not_final: number;
   /** How many times an overDate answer split a window. */
   readonly splits: number;
   readonly failures: readonly BackfillFailure[];
@@ -87,25 +99,14 @@ export interface BackfillSummary extends BackfillProgress {
   readonly aborted?: { readonly code: string; readonly message: string };
 }
 
-/** Errors that would fail every other room too: stop instead of trying them all. */
-const FATAL_CODES: ReadonlySet<string> = new Set([
-  'UPSTREAM_AUTH',
-  'UPSTREAM_REJECTED',
-  'UPSTREAM_REDIRECT',
-  'UPSTREAM_ECHO',
-  'STORAGE_ACCESS',
-  'SECRET_ACCESS',
-  'SECRET_MALFORMED',
-  'CONFIGURATION',
-]);
-
 const STATUSES: ReadonlySet<number> = new Set(Object.values(ROOM_LIST_STATUSES));
 
 class BackfillAborted extends Error {}
 
 /**
  * Loads history: lists the rooms of a date range from HappyTalk's room list
- * (split on overDate) and archives each one with bounded concurrency and rate,
+ * (split on overDate), keeps the finished ones (or, given `status`, lists that
+ * status alone) and archives each one with bounded concurrency and rate,
  * or sends them to the archive queue in batches. Rooms the checkpoint holds
  * are skipped; each room done is recorded there, so a run killed midway
  * resumes where it stopped. A room that fails is reported with its reason and
@@ -128,6 +129,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
   const failures: BackfillFailure[] = [];
   const failedWindows: FailedWindow[] = [];
   let splits = 0;
+  let notFinal = 0;
   let aborted: { code: string; message: string } | undefined;
   let window: string | undefined;
   const progress = () => deps.onProgress?.({ ...counts, ...(window === undefined ? {} : { window }) });
@@ -153,7 +155,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     counts.processed += 1;
     failures.push({ room_id: roomId, code, message });
     logger.warn('backfill: room failed', { room_id: roomId, code, message });
-    if (FATAL_CODES.has(code) && aborted === undefined) aborted = { code, message };
+    if (FATAL_ERROR_CODES.has(code) && aborted === undefined) aborted = { code, message };
   };
 
   const archiveOne = async (room: ListedRoom, archive: (roomId: string) => Promise<ArchiveSummary>) => {
@@ -193,7 +195,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     for await (const event of listRooms(rooms, {
       from: settings.from,
       to: settings.to,
-      status: settings.status,
+      status: settings.status === 'final' ? ROOM_LIST_STATUSES.all : settings.status,
       sortKey: 'reg_date',
       sortOrder: 'asc',
       ...(settings.maxWindowDays === undefined ? {} : { maxWindowDays: settings.maxWindowDays }),
@@ -210,6 +212,10 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
       }
       for (const room of event.rooms) {
         if (aborted) throw new BackfillAborted();
+        if (settings.status === 'final' && !settings.finalStatuses.has(room.status)) {
+          notFinal += 1;
+          continue;
+        }
         counts.listed += 1;
         if (deps.checkpoint?.has(room.roomId)) {
           counts.skipped += 1;
@@ -245,7 +251,9 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     from: settings.from,
     to: settings.to,
     status: settings.status,
+    ...(settings.status === 'final' ? { final_statuses: settings.finalStatuses.codes } : {}),
     ...counts,
+    not_final: notFinal,
     splits,
     failures,
     failed_windows: failedWindows,
@@ -267,15 +275,16 @@ class QueueRefusal extends ArchiveError {
 interface Settings {
   from: string;
   to: string;
-  status: number;
+  status: number | 'final';
+  finalStatuses: FinalStatuses;
   concurrency: number;
   ratePerSecond: number;
   maxWindowDays: number | undefined;
 }
 
 function checkOptions(options: BackfillOptions): Settings {
-  const status = options.status ?? ROOM_LIST_STATUSES.completed;
-  if (!STATUSES.has(status)) {
+  const status = options.status ?? 'final';
+  if (status !== 'final' && !STATUSES.has(status)) {
     throw new ConfigurationError(
       `status must be one of ${[...STATUSES].join(', ')} (99: every status), received ${status}`,
     );
@@ -297,6 +306,7 @@ function checkOptions(options: BackfillOptions): Settings {
     from,
     to,
     status,
+    finalStatuses: options.finalStatuses ?? new FinalStatuses(),
     concurrency,
     ratePerSecond,
     maxWindowDays: options.maxWindowDays,

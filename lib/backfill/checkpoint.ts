@@ -8,7 +8,8 @@ export interface CheckpointScope {
   readonly target: string;
   readonly from: string;
   readonly to: string;
-  readonly status: number;
+  /** The status code listed, or `final` (the finished rooms). */
+  readonly status: number | 'final';
 }
 
 /** The rooms a backfill is done with: a rerun skips them. */

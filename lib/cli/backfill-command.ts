@@ -6,7 +6,13 @@ import { S3ArchiveStore } from '../archive/store.js';
 import { createS3Client, createSecretsManagerClient, createSqsClient } from '../aws.js';
 import { type BackfillProgressEvent, type BackfillTarget, backfill } from '../backfill/backfill.js';
 import { type CheckpointScope, FileCheckpoint } from '../backfill/checkpoint.js';
-import { type Environment, readBucket, readCredentialsSource, readUpstreamConfig } from '../config.js';
+import {
+  type Environment,
+  readBucket,
+  readCredentialsSource,
+  readFinalStatuses,
+  readUpstreamConfig,
+} from '../config.js';
 import { credentialsProviderFor } from '../credentials/from-config.js';
 import type { CredentialsProvider } from '../credentials/provider.js';
 import { ConfigurationError } from '../errors.js';
@@ -29,7 +35,7 @@ export interface BackfillCommandContext {
 interface BackfillFlags {
   from: string;
   to: string;
-  status: number;
+  status?: number;
   concurrency: number;
   rate: number;
   viaQueue?: string;
@@ -49,17 +55,17 @@ export function registerBackfillCommand(program: Command, context: BackfillComma
   program
     .command('backfill')
     .description(
-      "Archive every room HappyTalk's room list has from --from to --to (registration dates, " +
-        'HappyTalk local time); resumable; prints a JSON summary. With --via-queue, only lists and ' +
-        'sends the rooms to the archive queue for the deployed function.',
+      "Archive every finished room HappyTalk's room list has from --from to --to (registration dates, " +
+        'HappyTalk local time; finished: HAPPYTALK_FINAL_STATUSES, default 2 and 4); resumable; prints a ' +
+        'JSON summary. With --via-queue, only lists and sends the rooms to the archive queue for the ' +
+        'deployed function.',
     )
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD', day('--from'))
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD (included)', day('--to'))
     .option(
       '--status <code>',
-      'room status filter: 2 completed, 99 every status, …',
+      'list this status alone instead of the finished rooms: 2 completed, 1 in progress, 99 every room, …',
       integer('--status', -2),
-      2,
     )
     .option('--concurrency <n>', 'rooms archived at once', integer('--concurrency', 1), 4)
     .option('--rate <per_second>', 'most HappyTalk requests started per second', positiveNumber('--rate'), 5)
@@ -90,7 +96,9 @@ export function registerBackfillCommand(program: Command, context: BackfillComma
           {
             from: flags.from,
             to: flags.to,
-            status: flags.status,
+            ...(flags.status === undefined
+              ? { finalStatuses: readFinalStatuses(env) }
+              : { status: flags.status }),
             concurrency: flags.concurrency,
             ratePerSecond: flags.rate,
             ...(flags.maxWindowDays === undefined ? {} : { maxWindowDays: flags.maxWindowDays }),
@@ -120,7 +128,7 @@ function createTarget(
   flags: BackfillFlags,
   upstream: Upstream,
 ): { target: BackfillTarget; scope: CheckpointScope } {
-  const range = { from: flags.from, to: flags.to, status: flags.status };
+  const range = { from: flags.from, to: flags.to, status: flags.status ?? ('final' as const) };
   if (flags.viaQueue !== undefined) {
     const queueUrl = queueUrlOf(flags.viaQueue);
     const queue = new SqsArchiveRequestQueue({
@@ -147,16 +155,21 @@ function createTarget(
   };
 }
 
-/** `.local/backfill/<target>-<from>-<to>-status<code>.jsonl`, the target reduced to safe characters. */
+/**
+ * `.local/backfill/<target>-<from>-<to>-final.jsonl` (or `-status<code>` for one
+ * status), the target reduced to safe characters.
+ */
 export function defaultCheckpointPath(scope: CheckpointScope): string {
   const target = scope.target
     .replace(/^[a-z0-9]+:\/\//, '')
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .slice(0, 100);
-  return join(CHECKPOINT_DIRECTORY, `${target}-${scope.from}-${scope.to}-status${scope.status}.jsonl`);
+  const statuses = scope.status === 'final' ? 'final' : `status${scope.status}`;
+  return join(CHECKPOINT_DIRECTORY, `${target}-${scope.from}-${scope.to}-${statuses}.jsonl`);
 }
 
-function queueUrlOf(value: string): string {
+/** `--via-queue`'s value: an http(s) SQS queue URL. */
+export function queueUrlOf(value: string): string {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -216,7 +229,8 @@ function day(flag: string) {
   };
 }
 
-function integer(flag: string, min: number) {
+/** A commander parser of a whole number of at least `min`. */
+export function integer(flag: string, min: number) {
   return (value: string): number => {
     const number = Number(value);
     if (!/^-?\d+$/.test(value.trim()) || number < min) {

@@ -16,6 +16,7 @@ import { registerRedactCommand } from './redact-command.js';
 import { registerReindexCommand } from './reindex-command.js';
 import { registerRetrievalCommands } from './retrieval-commands.js';
 import { registerSmokeCommand, type SmokeCommandContext } from './smoke-command.js';
+import { registerWatchCommand } from './watch-command.js';
 
 /** Where the CLI reads and writes; replaced in tests. */
 export interface CliIo {
@@ -27,6 +28,8 @@ export interface CliIo {
   readonly progress?: NodeJS.WriteStream;
   /** The AWS calls of `smoke`; the SDK's clients unless replaced (tests). */
   readonly smokeServices?: SmokeCommandContext['services'];
+  /** Ends `watch` after the pass running (default: SIGINT or SIGTERM). */
+  readonly signal?: AbortSignal;
 }
 
 const defaultIo: CliIo = {
@@ -145,6 +148,16 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     setExitCode: (code) => {
       exitCode = code;
     },
+  });
+
+  registerWatchCommand(program, {
+    env,
+    stdout: (chunk) => io.stdout(chunk),
+    logger,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+    ...(io.signal ? { signal: io.signal } : {}),
   });
 
   registerRedactCommand(program, {

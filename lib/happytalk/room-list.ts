@@ -294,6 +294,13 @@ export interface ListRoomsOptions extends DayWindow {
   readonly pageSize?: number;
   /** The longest window asked for at once, in days (default: the whole range). */
   readonly maxWindowDays?: number;
+  /**
+   * Called with every page as HappyTalk answered it (repeated rooms included):
+   * `true` ends the current window there, its later pages unlisted, and
+   * listing goes on with the next window. For a listing sorted newest first
+   * that needs only the rooms after some time.
+   */
+  readonly endWindow?: (page: readonly ListedRoom[]) => boolean;
   readonly logger?: Logger;
 }
 
@@ -304,7 +311,8 @@ export interface ListRoomsOptions extends DayWindow {
  * and later windows keep the smaller size; a single day still refused is
  * reported as `window-failed` and skipped. Other errors end the listing.
  *
- * The one listing of the archive: backfill and reconciliation both use it.
+ * The one listing of the archive: backfill, reconciliation and the
+ * completion watcher use it.
  */
 export async function* listRooms(
   source: RoomListSource,
@@ -342,6 +350,7 @@ export async function* listRooms(
         if (fresh.length > 0) yield { kind: 'rooms', window, rooms: fresh };
         const pageLimit = answer.limit > 0 ? answer.limit : pageSize;
         if (answer.rooms.length < pageLimit || page * pageLimit >= answer.totalCount) break;
+        if (options.endWindow?.(answer.rooms)) break;
       }
     } catch (error) {
       if (!(error instanceof OverDateError)) throw error;

@@ -364,6 +364,7 @@ class S3Front {
     }
     const answer = await this.#call(request.method ?? 'PUT', request.url ?? '/', request.headers, body);
     if (answer.status !== 200) return sendAnswer(response, answer);
+    await this.#untilStored(key, body.byteLength);
     const versionId = await this.#recordVersion(key, body, {
       metadata: metadataOf(request.headers),
       etag: headerOf(answer.headers, 'etag'),
@@ -405,20 +406,23 @@ class S3Front {
       .replace(/^\//, '')
       .split('/');
     const ifMatch = headerOf(request.headers, 'x-amz-copy-source-if-match');
-    if (sourceBucket === this.#bucket && ifMatch !== undefined) {
-      const source = await this.#call('HEAD', objectPath(this.#bucket, sourceParts.join('/')), {}, undefined);
-      if (source.status === 200 && headerOf(source.headers, 'etag') !== ifMatch) {
-        this.preconditionFailures += 1;
-        return sendError(
-          response,
-          412,
-          'PreconditionFailed',
-          'At least one of the preconditions you specified did not hold.',
-        );
-      }
+    const source =
+      sourceBucket === this.#bucket
+        ? await this.#call('HEAD', objectPath(this.#bucket, sourceParts.join('/')), {}, undefined)
+        : undefined;
+    if (ifMatch !== undefined && source?.status === 200 && headerOf(source.headers, 'etag') !== ifMatch) {
+      this.preconditionFailures += 1;
+      return sendError(
+        response,
+        412,
+        'PreconditionFailed',
+        'At least one of the preconditions you specified did not hold.',
+      );
     }
     const answer = await this.#call('PUT', request.url ?? '/', request.headers, Buffer.alloc(0));
     if (answer.status !== 200) return sendAnswer(response, answer);
+    const size = Number(headerOf(source?.headers ?? {}, 'content-length'));
+    if (Number.isInteger(size)) await this.#untilStored(key, size);
     const copied = await this.#call('GET', objectPath(this.#bucket, key), {}, undefined);
     if (copied.status !== 200) return sendAnswer(response, answer);
     const versionId = await this.#recordVersion(key, copied.body, {
@@ -427,6 +431,19 @@ class S3Front {
       contentType: headerOf(copied.headers, 'content-type'),
     });
     sendAnswer(response, { ...answer, headers: { ...answer.headers, 'x-amz-version-id': versionId } });
+  }
+
+  /**
+   * s3rver answers a PUT of a small body before its bytes reach the file (it ends the write stream
+   * without waiting for it): a read right after could find the object empty. The key stays held
+   * until s3rver reports the whole length, as S3's read-after-write consistency promises.
+   */
+  async #untilStored(key: string, bytes: number): Promise<void> {
+    for (let tries = 0; tries < 100; tries++) {
+      const head = await this.#call('HEAD', objectPath(this.#bucket, key), {}, undefined);
+      if (head.status === 200 && Number(headerOf(head.headers, 'content-length')) === bytes) return;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
   }
 
   async #checkConditions(request: IncomingMessage, key: string): Promise<number | undefined> {

@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { verifyExecuteApiSignature } from '../sigv4.js';
-import { type Simulator, type SimulatorOptions, startSimulator } from '../simulator/index.js';
+import {
+  generateLiveRooms,
+  type LiveRoomPlan,
+  makeRoomId,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from '../simulator/index.js';
 import { SECURITY_HEADERS } from '../view/security-headers.js';
 import { type LocalCaller, toHttpApiEvent } from './http-api-adapter.js';
 import { lambdaContext } from './lambda-context.js';
@@ -14,6 +21,15 @@ import { type LocalSqs, startLocalSqs } from './sqs.js';
 
 export const LOCAL_BUCKET = 'happytalk-archive-local';
 export const LOCAL_SECRET_ID = 'happytalk-archive/token';
+/** The archive queue of the local stack: the watcher sends to it, `archive-events` consumes it. */
+export const LOCAL_ARCHIVE_QUEUE = 'happytalk-archive-queue';
+/**
+ * A room registered when the local stack starts that stays open until it is
+ * completed through the simulator's control API (the README's demo).
+ */
+export const LOCAL_DEMO_ROOM_ID = makeRoomId('local-demo');
+/** How often `npm start` runs the completion watcher. */
+export const LOCAL_WATCH_INTERVAL_MS = 30_000;
 const LOCAL_TOKEN = 'local-dev-token';
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,6 +48,17 @@ export interface LocalStackOptions {
    * unset) lets them through, so plain curl works.
    */
   readonly apiAuth?: LocalApiAuth;
+  /**
+   * Runs the completion watcher this often (default 30 s; 0: never), against
+   * the simulator, sending to the local archive queue that `archive-events`
+   * consumes: a room finished in the simulator is archived without a command.
+   */
+  readonly watchIntervalMs?: number;
+  /**
+   * Adds rooms that open at start and finish over the next minutes (and
+   * {@link LOCAL_DEMO_ROOM_ID}, which stays open); default true.
+   */
+  readonly liveRooms?: boolean;
 }
 
 /** See {@link LocalStackOptions.apiAuth}. */
@@ -46,6 +73,8 @@ export interface LocalStack {
   /** The environment of the CLI against this stack, also written to `envFile`. */
   readonly cliEnv: Record<string, string>;
   readonly envFile: string;
+  /** Runs one pass of the completion watcher now (after the one running, if any); resolves with its report. */
+  watchNow(): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -54,17 +83,27 @@ type HttpHandler = Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResu
 
 /**
  * The whole archive on loopback, without an AWS account or a HappyTalk token:
- * the HappyTalk simulator, the local S3 (versioned, conditional writes) with the archive bucket, a Secrets Manager
- * holding the simulator's token, an SQS endpoint for dead letters, and an HTTP
- * server that feeds the real Lambda handlers: `POST|GET /rooms/{room_id}/archive`
+ * the HappyTalk simulator, the local S3 (versioned, conditional writes) with the
+ * archive bucket, a Secrets Manager holding the simulator's token, an SQS
+ * endpoint (the archive queue, feeding `archive-events`, and dead letters), an
+ * HTTP server that feeds the real Lambda handlers: `POST|GET /rooms/{room_id}/archive`
  * as HTTP API v2 events, and `POST /events` (an EventBridge event as the body)
- * into `archive-events`.
+ * into `archive-events`; and the `completion-watcher` handler run every
+ * `watchIntervalMs`.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const ports = options.ports ?? {};
+  const watchIntervalMs = options.watchIntervalMs ?? LOCAL_WATCH_INTERVAL_MS;
   await mkdir(join(options.directory, 's3'), { recursive: true });
+  const startedAt = new Date();
+  const liveRooms = options.liveRooms === false ? [] : localLiveRooms(startedAt);
   const [simulator, s3, secretsManager, sqs] = await Promise.all([
-    startSimulator({ token: LOCAL_TOKEN, ...options.simulator, port: ports.simulator ?? 0 }),
+    startSimulator({
+      token: LOCAL_TOKEN,
+      ...options.simulator,
+      liveRooms: [...liveRooms, ...(options.simulator?.liveRooms ?? [])],
+      port: ports.simulator ?? 0,
+    }),
     startLocalS3({ directory: join(options.directory, 's3'), bucket: LOCAL_BUCKET, port: ports.s3 ?? 0 }),
     startLocalSecretsManager({ port: ports.secretsManager ?? 0 }),
     startLocalSqs({ port: ports.sqs ?? 0 }),
@@ -98,19 +137,34 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     ARCHIVE_DLQ_URL: sqs.queueUrl('happytalk-archive-dlq'),
+    ARCHIVE_QUEUE_URL: sqs.queueUrl(LOCAL_ARCHIVE_QUEUE),
+    WATCH_INTERVAL_SECONDS: String(Math.max(1, Math.round(watchIntervalMs / 1000))),
     POWERTOOLS_METRICS_DISABLED: 'true',
     // The sample rooms' images are on static.happytalk.io, which the local stack does not reach.
     ATTACHMENT_ARCHIVING: 'off',
   });
-  const [{ handler: httpApi }, { handler: retrievalApi }, { handler: archiveEvents }] = (await Promise.all([
+  const [
+    { handler: httpApi },
+    { handler: retrievalApi },
+    { handler: archiveEvents },
+    { handler: completionWatcher },
+  ] = (await Promise.all([
     import('../../functions/http-api.js'),
     import('../../functions/retrieval-api.js'),
     import('../../functions/archive-events.js'),
+    import('../../functions/completion-watcher.js'),
   ])) as unknown as [
     { handler: HttpHandler },
     { handler: HttpHandler },
     { handler: Handler<unknown, unknown> },
+    { handler: Handler<unknown, unknown> },
   ];
+  // The deployed event source mapping: the archive queue feeds archive-events, failures come back.
+  sqs.subscribe(LOCAL_ARCHIVE_QUEUE, (event) => archiveEvents(event, lambdaContext('archive-events')), {
+    visibilityTimeoutMs: 30_000,
+    deadLetterQueue: 'happytalk-archive-dlq',
+  });
+  const watch = watchLoop(() => completionWatcher({}, lambdaContext('completion-watcher')), watchIntervalMs);
 
   const authorize = (request: IncomingMessage, body: Buffer) =>
     authorizeCaller(request, body, {
@@ -143,12 +197,62 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sqs,
     cliEnv,
     envFile,
+    watchNow: watch.now,
     async close() {
+      await watch.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await Promise.all([simulator.close(), s3.close(), secretsManager.close(), sqs.close()]);
+    },
+  };
+}
+
+/** The rooms `npm start` adds: the demo room, open until completed, and a few that finish over ~15 minutes. */
+function localLiveRooms(start: Date): LiveRoomPlan[] {
+  return [
+    {
+      roomId: LOCAL_DEMO_ROOM_ID,
+      registeredAt: new Date(start.getTime() - 60_000),
+      openStatus: '1',
+      messageCount: 5,
+    },
+    ...generateLiveRooms({
+      start,
+      spanMs: 60_000,
+      rooms: 6,
+      seed: 7,
+      openForMs: [60_000, 15 * 60_000],
+      unfinishedShare: 0,
+    }),
+  ];
+}
+
+/**
+ * Runs `pass` every `intervalMs` (0: only when asked), one at a time, as the
+ * schedule would; a pass that throws is logged by the handler and the next
+ * one runs on time.
+ */
+function watchLoop(
+  pass: () => Promise<unknown>,
+  intervalMs: number,
+): { now: () => Promise<unknown>; stop: () => Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    const next = running.catch(() => undefined).then(() => (stopped ? undefined : pass()));
+    running = next.catch(() => undefined);
+    return next;
+  };
+  const timer = intervalMs > 0 ? setInterval(() => void run().catch(() => undefined), intervalMs) : undefined;
+  if (intervalMs > 0) void run().catch(() => undefined);
+  return {
+    now: run,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
     },
   };
 }

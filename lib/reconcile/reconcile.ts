@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
-import { type IndexRecord, isUnprocessable } from '../archive/store.js';
-import { ArchiveError, ConfigurationError } from '../errors.js';
+import type { IndexRecord } from '../archive/store.js';
+import { ConfigurationError } from '../errors.js';
+import type { FinalStatuses } from '../happytalk/finality.js';
 import {
   addDays,
   type DayWindow,
@@ -12,35 +13,10 @@ import {
 } from '../happytalk/room-list.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { ArchiveRequestSink, QueueFailure } from '../queue/archive-requests.js';
-import { validateRoomId } from '../room-id.js';
 import { dateTimeConverter, INVALID_DATETIME } from '../transcript/time.js';
+import { GAP_DECISIONS, type ReconcileDecision, roomCheck } from './decision.js';
 
-/** What reconciliation decided for one room. */
-export type ReconcileDecision =
-  /** Archived after it completed: nothing to do. */
-  | 'up-to-date'
-  /** No index: the archive never saw the room. A gap. */
-  | 'not-archived'
-  /** The archived answer predates the completion: archived while open, or before a later completion. A gap. */
-  | 'archived-before-completion'
-  /** The index cannot be read as an index record: archiving again rewrites it. A gap. */
-  | 'index-unreadable'
-  /**
-   * The archived answer, fetched after the completion, could not be normalized: its raw bytes are
-   * kept and its event was dead-lettered with the reason. Not a gap: queuing the same answer again
-   * every day would only fail again (archiving the room again retries it).
-   */
-  | 'unprocessable'
-  /** Completed less than the grace period ago: its event may still be on the way. */
-  | 'too-recent'
-  /** HappyTalk listed an id the archive cannot take: logged, not queued. */
-  | 'invalid-room-id';
-
-const GAPS: ReadonlySet<ReconcileDecision> = new Set([
-  'not-archived',
-  'archived-before-completion',
-  'index-unreadable',
-]);
+export type { ReconcileDecision } from './decision.js';
 
 export interface ReconcileDeps {
   readonly rooms: RoomListSource;
@@ -48,6 +24,8 @@ export interface ReconcileDeps {
   readonly queue: ArchiveRequestSink;
   /** IANA zone of HappyTalk's bare datetimes. */
   readonly timeZone: string;
+  /** The statuses of a finished room (default 2 and 4). */
+  readonly finalStatuses?: FinalStatuses;
   /** Days of the trailing window, today included (default 2). */
   readonly windowDays?: number;
   /** Rooms completed less than this many minutes ago are left to their event (default 30). */
@@ -66,6 +44,8 @@ export interface ReconcileReport extends DayWindow {
   readonly gaps: number;
   readonly gaps_by_reason: Readonly<Partial<Record<ReconcileDecision, number>>>;
   readonly too_recent: number;
+  /** Rooms listed that are not finished (open, or a status not configured as final). */
+  readonly not_final: number;
   /** Rooms whose archived answer could not be normalized (not gaps: see `unprocessable`). */
   readonly unprocessable: number;
   readonly invalid_room_ids: number;
@@ -76,10 +56,11 @@ export interface ReconcileReport extends DayWindow {
 }
 
 /**
- * Finds what the archive missed: lists the rooms completed (status 2) in the
- * trailing window of `windowDays` local days, today included, and sends to the
- * archive queue every room that is not archived, or whose archived answer
- * predates its completion. Each decision is logged, room by room.
+ * Finds what the archive missed: lists every room of the trailing window of
+ * `windowDays` local days, today included (all statuses: the room list cannot
+ * filter on 4, chatbot ended), keeps the finished ones (`finalStatuses`), and
+ * sends to the archive queue every room that is not archived, or whose
+ * archived answer predates its completion. Each decision is logged, room by room.
  *
  * @throws the room list's errors other than overDate, the index store's
  *   errors other than a corrupt index, and ArchiveQueueError
@@ -98,54 +79,29 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const to = localDay(now, deps.timeZone);
   const window = { from: addDays(to, 1 - windowDays), to };
   const converter = dateTimeConverter(deps.timeZone);
+  const rooms = roomCheck({
+    index: deps.index,
+    timeZone: deps.timeZone,
+    graceMinutes,
+    now,
+    ...(deps.finalStatuses ? { finalStatuses: deps.finalStatuses } : {}),
+  });
   const reads = new PQueue({ concurrency: deps.concurrency ?? 16 });
   const counts = new Map<ReconcileDecision, number>();
   const gaps: string[] = [];
   const failedWindows: DayWindow[] = [];
   let listed = 0;
 
-  const decide = async (room: ListedRoom): Promise<ReconcileDecision> => {
-    try {
-      validateRoomId(room.roomId);
-    } catch {
-      return 'invalid-room-id';
-    }
-    const completed = converter.toTime(room.completeDate);
-    const completedAt = typeof completed === 'string' ? Date.parse(completed) : undefined;
-    if (completedAt !== undefined && now.getTime() - completedAt < graceMinutes * 60_000) return 'too-recent';
-    let index: IndexRecord | undefined;
-    try {
-      index = await deps.index.readIndex(room.roomId);
-    } catch (error) {
-      if (error instanceof ArchiveError && error.code === 'ARCHIVE_CORRUPT') return 'index-unreadable';
-      throw error;
-    }
-    if (index === undefined) return 'not-archived';
-    if (isUnprocessable(index)) {
-      // An answer fetched before the completion may not be the final one: the final one may be processable.
-      const fetchedAt = Date.parse(index.fetched_at);
-      return completedAt !== undefined && !(fetchedAt >= completedAt)
-        ? 'archived-before-completion'
-        : 'unprocessable';
-    }
-    // The archived answer holds the completed room when it carries this completion (or a later one):
-    // comparing HappyTalk's own times avoids any skew between its clock and the archive's.
-    if (index.completed_at === null) return 'archived-before-completion';
-    if (completedAt !== undefined && !(Date.parse(index.completed_at) >= completedAt)) {
-      return 'archived-before-completion';
-    }
-    return 'up-to-date';
-  };
-
   const check = async (room: ListedRoom) => {
-    const decision = await decide(room);
+    const decision = await rooms.decide(room);
     counts.set(decision, (counts.get(decision) ?? 0) + 1);
-    if (GAPS.has(decision)) gaps.push(room.roomId);
+    if (GAP_DECISIONS.has(decision)) gaps.push(room.roomId);
     const completed = converter.toTime(room.completeDate);
     logger.info('reconcile decision', {
       room_id: room.roomId,
       decision,
-      gap: GAPS.has(decision),
+      gap: GAP_DECISIONS.has(decision),
+      status: room.status,
       completed_at: completed === INVALID_DATETIME ? room.completeDate : completed,
     });
   };
@@ -154,7 +110,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     { listPage: (query) => deps.rooms.listPage(query) },
     {
       ...window,
-      status: ROOM_LIST_STATUSES.completed,
+      status: ROOM_LIST_STATUSES.all,
       sortKey: 'complate_date',
       sortOrder: 'asc',
       logger,
@@ -177,7 +133,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   for (const failure of result.failed) {
     logger.error('reconcile: could not queue a gap', { ...failure });
   }
-  const gapsByReason = Object.fromEntries([...counts].filter(([decision]) => GAPS.has(decision)));
+  const gapsByReason = Object.fromEntries([...counts].filter(([decision]) => GAP_DECISIONS.has(decision)));
   const report: ReconcileReport = {
     ...window,
     listed,
@@ -185,6 +141,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     gaps: gaps.length,
     gaps_by_reason: gapsByReason,
     too_recent: counts.get('too-recent') ?? 0,
+    not_final: counts.get('not-final') ?? 0,
     unprocessable: counts.get('unprocessable') ?? 0,
     invalid_room_ids: counts.get('invalid-room-id') ?? 0,
     enqueued: result.sent.length,

@@ -1,5 +1,5 @@
 import { S3ArchiveStore, type S3Port } from '../archive/store.js';
-import { type ArchiveConfig, type Environment, readArchiveConfig } from '../config.js';
+import { type ArchiveConfig, type Environment, readArchiveConfig, readInteger } from '../config.js';
 import { credentialsProviderFor } from '../credentials/from-config.js';
 import type { SecretsManagerPort } from '../credentials/provider.js';
 import { ConfigurationError } from '../errors.js';
@@ -30,8 +30,8 @@ export function readReconcileConfig(env: Environment): ReconcileConfig {
   return {
     ...readArchiveConfig(env, { allowLocalToken: false }),
     queueUrl,
-    windowDays: integer(env, 'RECONCILE_WINDOW_DAYS', 2, 1, 31),
-    graceMinutes: integer(env, 'RECONCILE_GRACE_MINUTES', 30, 0, 1440),
+    windowDays: readInteger(env, 'RECONCILE_WINDOW_DAYS', 2, 1, 31),
+    graceMinutes: readInteger(env, 'RECONCILE_GRACE_MINUTES', 30, 0, 1440),
   };
 }
 
@@ -69,22 +69,11 @@ export function createReconciler(
         index,
         queue,
         timeZone: config.timeZone,
+        finalStatuses: config.finalStatuses,
         windowDays: config.windowDays,
         graceMinutes: config.graceMinutes,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.now ? { now: options.now } : {}),
       }),
   };
-}
-
-function integer(env: Environment, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new ConfigurationError(
-      `${name} must be a whole number from ${min} to ${max}, received ${JSON.stringify(raw)}`,
-    );
-  }
-  return value;
 }

@@ -21,6 +21,14 @@ export {
   type SimulatorImage,
   simulatorImage,
 } from './images.js';
+export {
+  finishRoom,
+  type GenerateLiveRoomsOptions,
+  generateLiveRooms,
+  type LiveRoomPlan,
+  openLiveRoom,
+  seoulDatetime,
+} from './live.js';
 export { encodePhpJson } from './php-json.js';
 export type { QueryWindow, RecordedRoomListRequest } from './room-list.js';
 export {
@@ -31,6 +39,7 @@ export {
   generateRoom,
   makeRoomId,
   OPEN_ROOM_COMPLATE_DATE,
+  OPEN_ROOM_STATUSES,
   SAMPLE_ROOM_IDS,
   type SampleRoomName,
   type SimRoom,
@@ -41,6 +50,7 @@ export {
 export {
   CONTROL_FAULTS_PATH,
   CONTROL_ROOMS_PATH,
+  controlCompletePath,
   type RecordedRequest,
   ROOM_LIST_FAULT_KEY,
   type Simulator,

@@ -1031,7 +1031,7 @@ export interface GenerateRoomOptions {
   messageCount: number;
   /** Seed of the generator; default: derived from `roomId`. Same options, same room. */
   seed?: number;
-  /** `chat.status`; default `"2"` (completed). `"0"` and `"1"` make an open room. */
+  /** `chat.status`; default `"2"` (completed). `"-2"`, `"-1"`, `"0"` and `"1"` make an open room. */
   status?: string;
   /** `chat.reg_date` and the first message's time, `YYYY-MM-DD HH:mm:ss`; default `2024-01-15 09:00:00`. */
   regDate?: string;
@@ -1056,7 +1056,8 @@ const DEFAULT_REG_DATE = '2024-01-15 09:00:00';
  */
 const MESSAGE_STREAM = 0x9e3779b9;
 const TAG_STREAM = 0x85ebca6b;
-const OPEN_STATUSES = new Set(['0', '1']);
+/** Statuses of a room not finished yet (NOTES.md): in the chatbot (-2, -1), with a counselor (0, 1). */
+export const OPEN_ROOM_STATUSES: ReadonlySet<string> = new Set(['-2', '-1', '0', '1']);
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 const COUNSELORS: readonly [[string, string, string], ...[string, string, string][]] = [
@@ -1246,7 +1247,7 @@ export function makeRoomId(seed: number | string): string {
  * (seeded, no `Math.random`). Message ids are increasing numeric strings and
  * send dates never go back. The first message is a bot greeting; a completed
  * room ends with the customer's "고객님이 종료하였습니다." and its
- * `complate_date` is that message's time; an open room (status "0" or "1") has
+ * `complate_date` is that message's time; an open room (status -2, -1, 0 or 1) has
  * `complate_date` "0000-00-00 00:00:00". Messages mix customer and counselor
  * text (some with emoji or newlines), bot text, memos and images.
  *
@@ -1257,7 +1258,7 @@ export function generateRoom(options: GenerateRoomOptions): SimRoom {
   const seed = options.seed ?? seedFromText(options.roomId);
   const status = options.status ?? '2';
   const regDate = options.regDate ?? DEFAULT_REG_DATE;
-  const isOpen = OPEN_STATUSES.has(status);
+  const isOpen = OPEN_ROOM_STATUSES.has(status);
   const { chat, people } = generatedChat(createRandom(seed), options.roomId, status, regDate);
   if (options.templates === 'v2') {
     // Drawn from a stream of their own, so that the other chat fields stay those of a room without tags.

@@ -37,6 +37,7 @@ import {
   type SimulatorImage,
   simulatorImage,
 } from './images.js';
+import { finishRoom, type LiveRoomPlan, openLiveRoom } from './live.js';
 import { encodePhpJson } from './php-json.js';
 import {
   type QueryWindow,
@@ -77,8 +78,12 @@ export interface SimulatorOptions {
   logger?: Logger;
   /** HappyTalk's undocumented query limits, answered with `-504 overDate`; default none. */
   queryWindow?: QueryWindow;
-  /** The simulator's today, `YYYY-MM-DD` (`ndate`'s default, the age limit's origin); default today in Seoul. */
+  /** The simulator's today, `YYYY-MM-DD` (`ndate`'s default, the age limit's origin); default today in Seoul by `clock`. */
   today?: string;
+  /** The simulator's clock: today's date, live rooms, completion times; default the system clock. */
+  clock?: () => Date;
+  /** Rooms that open and finish as `clock` passes their times (see `generateLiveRooms`). */
+  liveRooms?: readonly LiveRoomPlan[];
 }
 
 /**
@@ -120,6 +125,15 @@ export interface Simulator {
   removeRoom(roomId: string): boolean;
   /** Sets the fault for a room id, or for every room with `'*'`; `undefined` clears it. */
   setFault(roomId: string, fault: SimulatorFault | undefined): void;
+  /** Rooms that open and finish as the clock passes their times, beside the ones given at start. */
+  addLiveRooms(plans: readonly LiveRoomPlan[]): void;
+  /**
+   * Finishes an open room now (or `at`): status `"2"` (default) or `"4"`, its
+   * `complate_date`, and a closing message. Returns the finished room.
+   *
+   * @throws InvalidSimRoomError for an unknown room, a room that is not open, or another status
+   */
+  completeRoom(roomId: string, options?: { status?: string; at?: Date }): SimRoom;
   /** Clears every fault. */
   clearFaults(): void;
   /** Forgets the recorded requests of every path. */
@@ -143,6 +157,11 @@ export const CONTROL_FAULTS_PATH = '/__simulator/faults';
 /** Control API path to list (`GET`) or add (`POST` a {@link SimRoom}) rooms. */
 export const CONTROL_ROOMS_PATH = '/__simulator/rooms';
 
+/** `POST /__simulator/rooms/{room_id}/complete`: finishes an open room now (the path of a room id). */
+export const controlCompletePath = (roomId: string): string =>
+  `${CONTROL_ROOMS_PATH}/${encodeURIComponent(roomId)}/complete`;
+const COMPLETE_ROOM_PATH = /^\/__simulator\/rooms\/([^/]+)\/complete$/;
+
 const DEFAULT_TOKEN = 'local-dev-token';
 const CHAT_DATA_BODY_LIMIT = 64 * 1024;
 const CONTROL_BODY_LIMIT = 128 * 1024 * 1024;
@@ -160,6 +179,7 @@ interface ResolvedOptions {
   logger: Logger;
   queryWindow: QueryWindow;
   today: string | undefined;
+  clock: () => Date;
 }
 
 /** Faults that answer something other than the normal answer. */
@@ -173,6 +193,10 @@ interface PendingSleep {
 const FaultControlSchema = z.strictObject({
   room_id: z.string().min(1),
   fault: SimulatorFaultSchema.nullable(),
+});
+
+const CompleteRoomSchema = z.strictObject({
+  status: z.union([z.literal('2'), z.literal('4'), z.literal(2), z.literal(4)]).optional(),
 });
 
 const SimRoomSchema = z.looseObject({
@@ -208,6 +232,7 @@ function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     logger: options.logger ?? silentLogger,
     queryWindow: validQueryWindow(options.queryWindow),
     today: options.today === undefined ? undefined : validToday(options.today),
+    clock: options.clock ?? (() => new Date()),
   };
 }
 
@@ -259,6 +284,8 @@ class RunningSimulator implements Simulator {
   readonly #images = new Map<string, { body: Buffer; contentType: string }>();
   readonly #imageFaults = new ImageFaultTable();
   readonly #imageRequests: RecordedImageRequest[] = [];
+  /** Live rooms not finished yet, in registration order. */
+  #live: LiveRoomPlan[] = [];
   #closing: Promise<void> | undefined;
   #port = 0;
 
@@ -306,6 +333,44 @@ class RunningSimulator implements Simulator {
   removeRoom(roomId: string): boolean {
     this.#successBodies.delete(roomId);
     return this.#rooms.delete(roomId);
+  }
+
+  addLiveRooms(plans: readonly LiveRoomPlan[]): void {
+    for (const plan of plans) openLiveRoom(plan);
+    this.#live = [...this.#live, ...plans].sort(
+      (a, b) => a.registeredAt.getTime() - b.registeredAt.getTime(),
+    );
+  }
+
+  completeRoom(roomId: string, options: { status?: string; at?: Date } = {}): SimRoom {
+    this.#advanceLive();
+    const room = this.#rooms.get(roomId);
+    if (room === undefined) throw new InvalidSimRoomError(`no room ${roomId} in the simulator`);
+    const finished = finishRoom(room, options.status ?? '2', options.at ?? this.#options.clock());
+    this.addRoom(finished);
+    this.#live = this.#live.filter((plan) => plan.roomId !== roomId);
+    return structuredClone(finished);
+  }
+
+  /** Opens the live rooms whose registration time has come, and finishes the ones whose end has. */
+  #advanceLive(): void {
+    if (this.#live.length === 0) return;
+    const now = this.#options.clock().getTime();
+    const pending: LiveRoomPlan[] = [];
+    for (const plan of this.#live) {
+      if (plan.registeredAt.getTime() > now) {
+        pending.push(plan);
+        continue;
+      }
+      if (!this.#rooms.has(plan.roomId)) this.addRoom(openLiveRoom(plan));
+      const room = this.#rooms.get(plan.roomId);
+      if (plan.finishesAt === undefined || plan.finishesAt.getTime() > now || room === undefined) {
+        pending.push(plan);
+        continue;
+      }
+      this.addRoom(finishRoom(room, plan.finalStatus ?? '2', plan.finishesAt));
+    }
+    this.#live = pending;
   }
 
   setFault(roomId: string, fault: SimulatorFault | undefined): void {
@@ -389,6 +454,9 @@ class RunningSimulator implements Simulator {
   async #route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = requestPath(request);
     if (path.startsWith(IMAGE_PATH_PREFIX)) return this.#serveImage(request, response, path);
+    this.#advanceLive();
+    const completing = COMPLETE_ROOM_PATH.exec(path);
+    if (completing?.[1] !== undefined) return this.#serveCompleteControl(request, response, completing[1]);
     switch (path) {
       case CHAT_DATA_PATH:
         return this.#serveChatData(request, response);
@@ -512,7 +580,7 @@ class RunningSimulator implements Simulator {
   }
 
   #today(): string {
-    return this.#options.today ?? seoulToday();
+    return this.#options.today ?? seoulToday(this.#options.clock());
   }
 
   /** `chat_room_lists`: the same parsing, faults, latency and credential checks as `chat_data`. */
@@ -711,6 +779,45 @@ class RunningSimulator implements Simulator {
     return send(response, jsonAnswer(201, JSON.stringify({ id: simRoomId(parsed.data) })));
   }
 
+  /** `POST /__simulator/rooms/{room_id}/complete` with an optional `{"status": "2" | "4"}`. */
+  async #serveCompleteControl(request: IncomingMessage, response: ServerResponse, encodedId: string) {
+    if (request.method !== 'POST') return send(response, methodNotAllowed('POST'));
+    const body = await readBody(request, CHAT_DATA_BODY_LIMIT);
+    const parsed = CompleteRoomSchema.safeParse(body.byteLength === 0 ? {} : parseJsonBody(body));
+    if (!parsed.success) {
+      return send(response, controlError(`invalid completion: ${z.prettifyError(parsed.error)}`));
+    }
+    let roomId: string;
+    try {
+      roomId = decodeURIComponent(encodedId);
+    } catch {
+      return send(response, controlError('the room id is not valid percent-encoding'));
+    }
+    if (!this.#rooms.has(roomId)) {
+      return send(response, jsonAnswer(404, JSON.stringify({ error: `no room ${roomId}` })));
+    }
+    let finished: SimRoom;
+    try {
+      finished = this.completeRoom(roomId, {
+        status: String(parsed.data.status ?? '2'),
+      });
+    } catch (error) {
+      if (!(error instanceof InvalidSimRoomError)) throw error;
+      return send(response, jsonAnswer(409, JSON.stringify({ error: error.message })));
+    }
+    return send(
+      response,
+      jsonAnswer(
+        200,
+        JSON.stringify({
+          id: roomId,
+          status: finished.chat.status,
+          complate_date: finished.chat.complate_date,
+        }),
+      ),
+    );
+  }
+
   #roomSummaries(): { id: string; status: unknown; message_count: number }[] {
     return [...this.#rooms].map(([id, room]) => ({
       id,
@@ -830,8 +937,14 @@ function controlError(message: string): Answer {
  * processes such as the local stack: `POST /__simulator/faults` with
  * `{room_id, fault}` (`'*'` for every room, fault null clears),
  * `DELETE /__simulator/faults`, `GET /__simulator/rooms` (`{rooms:[{id,status,message_count}]}`)
- * and `POST /__simulator/rooms` with a {@link SimRoom} (201 `{id}`). It answers
- * 400 `{error}` to invalid input.
+ * `POST /__simulator/rooms` with a {@link SimRoom} (201 `{id}`), and
+ * `POST /__simulator/rooms/{room_id}/complete` with an optional
+ * `{"status": "2" | "4"}` (200 `{id, status, complate_date}`; 404 for an
+ * unknown room, 409 for a room that is not open). It answers 400 `{error}`
+ * to invalid input.
+ *
+ * With `liveRooms`, rooms open and finish as `clock` passes their times
+ * (checked on every request, so a fake clock plays a day out in a test).
  *
  * @throws SimulatorConfigError when an option is out of range.
  * @throws SimulatorError when the server cannot listen.
@@ -843,6 +956,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const room of rooms) {
     simulator.addRoom(room);
   }
+  simulator.addLiveRooms(options.liveRooms ?? []);
   await simulator.listen();
   return simulator;
 }

@@ -40,8 +40,10 @@ function codeTable(
   return Object.freeze({ field, codes });
 }
 
-/** `chat.status`: the state of the room. */
+/** `chat.status`: the state of the room (-2 and -1 from HappyTalk's archive docs, NOTES.md). */
 export const STATUS_CODES: CodeTable = codeTable('status', {
+  '-2': ['봇 상담 대기', 'bot_waiting'],
+  '-1': ['봇 상담', 'bot_in_progress'],
   '0': ['접수대기', 'waiting'],
   '1': ['진행중', 'in_progress'],
   '2': ['완료', 'completed'],

@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('alarms', () => {
-  it('watch the three DLQs, Errors and Throttles of the four functions, and the gaps reconciliation finds', () => {
+  it('watch the three DLQs, Errors and Throttles of the five functions, the gaps reconciliation finds and the watcher lag', () => {
     // Prepare
     const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
     const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
@@ -46,13 +46,14 @@ describe('alarms', () => {
     });
 
     // Assess
-    expect(functionIds).toHaveLength(4);
+    expect(functionIds).toHaveLength(5);
     expect(dlqIds).toHaveLength(3);
     expect(watched.sort()).toEqual(
       [
         ...dlqIds.map((id) => `AWS/SQS ApproximateNumberOfMessagesVisible ${id}`),
         ...functionIds.flatMap((id) => [`AWS/Lambda Errors ${id}`, `AWS/Lambda Throttles ${id}`]),
         'HappyTalkArchive GapsFound happytalk-archive',
+        'HappyTalkArchive WatcherLagSeconds happytalk-archive',
       ].sort(),
     );
   });
@@ -81,11 +82,11 @@ describe('alarms', () => {
     ]);
   });
 
-  it('fire above 0, treat missing data as not breaching, and notify the topic', () => {
+  it('but the watcher lag fire above 0, treat missing data as not breaching, and notify the topic', () => {
     // Assess
     const all = alarms(template);
-    expect(all).toHaveLength(12);
-    for (const alarm of all) {
+    expect(all).toHaveLength(15);
+    for (const alarm of all.filter((candidate) => candidate.MetricName !== 'WatcherLagSeconds')) {
       expect(alarm).toMatchObject({
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',

@@ -52,6 +52,10 @@ describe('readArchiveContext', () => {
       reconcileSchedule: 'rate(12 hours)',
       reconcileWindowDays: '3',
       reconcileGapAlarmDays: '2',
+      completionWatchInterval: '2',
+      completionWatchOverlapMinutes: '15',
+      completionWatchLookbackDays: '14',
+      finalStatuses: '2, 3,4',
       glueDatabaseName: 'chats',
       athenaWorkGroupName: 'chats-wg',
       athenaBytesScannedCutoffMb: '500',
@@ -93,6 +97,10 @@ describe('readArchiveContext', () => {
       reconcileSchedule: 'rate(12 hours)',
       reconcileWindowDays: 3,
       reconcileGapAlarmDays: 2,
+      completionWatchInterval: Duration.minutes(2),
+      completionWatchOverlap: Duration.minutes(15),
+      completionWatchLookbackDays: 14,
+      finalStatuses: ['2', '3', '4'],
       glueDatabaseName: 'chats',
       athenaWorkGroupName: 'chats-wg',
       athenaBytesScannedCutoffMb: 500,
@@ -105,6 +113,14 @@ describe('readArchiveContext', () => {
 
     // Assess
     expect(props).toEqual({ retentionDays: 730, expireAfterRetention: true, throttleRateLimit: 2.5 });
+  });
+
+  it('takes off for the watcher interval, and status lists as cdk.json gives them', () => {
+    // Act
+    const props = contextOf({ completionWatchInterval: 'OFF', finalStatuses: [2, '4'] });
+
+    // Assess
+    expect(props).toEqual({ completionWatchInterval: 'off', finalStatuses: ['2', '4'] });
   });
 
   it('treats an empty value as unset', () => {
@@ -131,6 +147,14 @@ describe('readArchiveContext', () => {
       'context "httpApiAuthorization" must be one of "iam", "none", got "cognito"',
     ],
     [{ alarmEmail: 42 }, 'context "alarmEmail" must be a string, got 42'],
+    [
+      { completionWatchInterval: '5 minutes' },
+      'context "completionWatchInterval" must be a whole number of minutes or "off", got "5 minutes"',
+    ],
+    [
+      { finalStatuses: { two: true } },
+      'context "finalStatuses" must be a list of status codes such as "2,4", got {"two":true}',
+    ],
   ])('rejects %j with a message naming the key and value', (context, message) => {
     // Act
     const act = () => contextOf(context);

@@ -112,9 +112,15 @@ afterAll(async () => {
 });
 
 describe('function bundles', () => {
-  it('are the four functions scripts/build.ts builds', () => {
+  it('are the five functions scripts/build.ts builds', () => {
     // Assess
-    expect(FUNCTION_BUNDLES).toEqual(['http-api', 'retrieval-api', 'archive-events', 'reconcile']);
+    expect(FUNCTION_BUNDLES).toEqual([
+      'http-api',
+      'retrieval-api',
+      'archive-events',
+      'reconcile',
+      'completion-watcher',
+    ]);
     expect([...FUNCTION_NAMES].sort()).toEqual([...FUNCTION_BUNDLES].sort());
   });
 
@@ -139,9 +145,9 @@ describe('functions', () => {
         MemorySize: 768,
         TracingConfig: Match.absent(),
       },
-      4,
+      5,
     );
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourceCountIs('AWS::Lambda::Function', 5);
   });
 
   it('time out after 29 s (http-api and retrieval-api) and 60 s (archive-events)', () => {
@@ -166,7 +172,8 @@ describe('functions', () => {
     expect(sizing(ids.retrievalFunction)).toEqual({ MemorySize: 1024, Timeout: 20 });
     expect(sizing(ids.archiveEventsFunction)).toEqual({ MemorySize: 1024, Timeout: 120 });
     expect(sizing(ids.reconcileFunction)).toEqual({ MemorySize: 1024, Timeout: 300 });
-    tuned.resourcePropertiesCountIs('AWS::Lambda::Function', { MemorySize: 1024 }, 4);
+    expect(sizing(functionId(tuned, /completion watcher/))).toEqual({ MemorySize: 1024, Timeout: 300 });
+    tuned.resourcePropertiesCountIs('AWS::Lambda::Function', { MemorySize: 1024 }, 5);
     tuned.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: 720,
       RedrivePolicy: Match.anyValue(),
@@ -180,6 +187,7 @@ describe('functions', () => {
       HAPPYTALK_SECRET_ID: { Ref: ids.secret },
       HAPPYTALK_BASE_URL: 'https://customer.happytalk.io',
       HAPPYTALK_TIMEZONE: 'Asia/Seoul',
+      HAPPYTALK_FINAL_STATUSES: '2,4',
       POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
       POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchive',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -255,14 +263,14 @@ describe('functions', () => {
           }),
         },
       },
-      3,
+      4,
     );
     explicit.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       {
         Environment: { Variables: Match.objectLike({ HAPPYTALK_BASE_URL: 'https://happytalk.example.com' }) },
       },
-      3,
+      4,
     );
   });
 
@@ -279,12 +287,13 @@ describe('functions', () => {
     }
   });
 
-  it('encrypt every log group of the stack with the archive key, the API access logs and reconcile included', () => {
+  it('encrypt every log group of the stack with the archive key, the API access logs, reconcile and the watcher included', () => {
     // Act
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
 
-    // Assess
-    expect(logGroups).toHaveLength(5);
+    // Assess: one per function, and the API's access logs
+    expect(logGroups).toHaveLength(functions.length + 1);
     for (const logGroup of logGroups) {
       expect(logGroup.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [ids.key, 'Arn'] });
     }
@@ -334,8 +343,8 @@ describe('functions', () => {
     const short = synthTemplate(bundles.dir, { context: { logRetentionDays: '90' } });
 
     // Assess
-    // The four functions' log groups and the API access log group.
-    short.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 90 }, 5);
+    // The five functions' log groups and the API access log group.
+    short.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 90 }, 6);
   });
 });
 

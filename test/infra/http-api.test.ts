@@ -168,6 +168,7 @@ describe('stack outputs', () => {
       'ArchiveDeadLetterQueueUrl',
       'ArchiveQueueUrl',
       'AthenaWorkGroupName',
+      'CompletionWatcherFunctionName',
       'GlueDatabaseName',
       'HttpApiUrl',
       'ReconcileFunctionName',

@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AccountRootPrincipal, type CfnRole, Role } from 'aws-cdk-lib/aws-iam';
 import type { CfnKey } from 'aws-cdk-lib/aws-kms';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -47,6 +48,11 @@ describe('cdk-nag', () => {
     ['the defaults', {}],
     ['COMPLIANCE mode, no expiry', { objectLockMode: 'COMPLIANCE', expireAfterRetention: 'false' }],
     ['an alarm email', { alarmEmail: 'ops@example.com' }],
+    ['the completion watcher off', { completionWatchInterval: 'off' }],
+    [
+      'the completion watcher every minute, deleted rooms final',
+      { completionWatchInterval: '1', finalStatuses: '2,3,4' },
+    ],
     [
       'a secret imported by name with its own key',
       {
@@ -83,6 +89,8 @@ describe('cdk-nag', () => {
     // Prepare
     const stack = createStack(bundles.dir, { context: { alarmEmail: 'ops@example.com' } });
     const bucketArn = `<${stack.resolve((stack.archive.bucket.node.defaultChild as CfnBucket).logicalId)}.Arn>`;
+    const watcher = stack.archive.completionWatcher?.function.node.defaultChild as CfnFunction;
+    const watcherArn = `<${stack.resolve(watcher.logicalId)}.Arn>`;
 
     // Act
     const acknowledged = acknowledgements(stack).map(({ id, path }) => `${id} @ ${path}`);
@@ -116,6 +124,11 @@ describe('cdk-nag', () => {
         'Serverless-SQSRedrivePolicy @ HappyTalkArchive/Archive/RuleDeadLetterQueue',
         'AwsSolutions-SQS3 @ HappyTalkArchive/Archive/RuleDeadLetterQueue',
         'Serverless-SNSRedrivePolicy @ HappyTalkArchive/Archive/AlarmTopic/ops@example.com',
+        'Serverless-LambdaTracing @ HappyTalkArchive/Archive/CompletionWatcherFunction',
+        `AwsSolutions-IAM5[Resource::${bucketArn}/index/*] @ HappyTalkArchive/Archive/CompletionWatcherFunctionRole`,
+        `AwsSolutions-IAM5[Resource::${bucketArn}/state/*] @ HappyTalkArchive/Archive/CompletionWatcherFunctionRole`,
+        'Serverless-LambdaDLQ @ HappyTalkArchive/Archive/CompletionWatcherFunction',
+        `AwsSolutions-IAM5[Resource::${watcherArn}:*] @ HappyTalkArchive/Archive/CompletionWatch/ScheduleRole`,
       ].sort(),
     );
   });
@@ -131,7 +144,7 @@ describe('cdk-nag', () => {
     expect(acks.length).toBeGreaterThan(0);
     for (const { id, reason } of acks) {
       expect(reason.length, id).toBeGreaterThanOrEqual(60);
-      const prefix = /\/(raw|transcripts|index|attachments)\/\*\]$/.exec(id)?.[1];
+      const prefix = /\/(raw|transcripts|index|attachments|state)\/\*\]$/.exec(id)?.[1];
       if (prefix !== undefined) expect(reason, id).toContain(`${prefix}/`);
       if (id === 'Serverless-LambdaTracing') expect(reason, id).toMatch(/cold start/);
     }

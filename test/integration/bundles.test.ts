@@ -43,7 +43,7 @@ async function invokeBundle(nodeBinary: string, name: string, event: unknown) {
 }
 
 describe('built function bundles', () => {
-  it.each(['http-api', 'retrieval-api', 'archive-events', 'reconcile'])(
+  it.each(['http-api', 'retrieval-api', 'archive-events', 'reconcile', 'completion-watcher'])(
     'dist/functions/%s/index.mjs exists with its source map',
     (name) => {
       const bundle = `${root}dist/functions/${name}/index.mjs`;
@@ -107,7 +107,16 @@ describe('built function bundles', () => {
 
       // The sample rooms are years old: the window holds none of them.
       expect(result).toMatchObject({ listed: 0, gaps: 0, enqueued: 0, failed_windows: [] });
-      expect(stack.simulator.roomListRequests.at(-1)).toMatchObject({ status: 2, answer: 'success' });
+      // Every status: the list cannot filter on 4 (chatbot ended).
+      expect(stack.simulator.roomListRequests.at(-1)).toMatchObject({ status: 99, answer: 'success' });
+    });
+
+    it('completion-watcher lists the rooms finished since its watermark and moves it', async () => {
+      const { result } = await invokeBundle(nodeBinary, 'completion-watcher', { source: 'aws.scheduler' });
+
+      expect(result).toMatchObject({ mode: 'queue', advanced: true, failures: [], enqueued: 0 });
+      expect(stack.simulator.roomListRequests.at(-1)).toMatchObject({ status: 99, answer: 'success' });
+      expect(await stack.listKeys('state/')).toEqual(['state/completion-watcher.json']);
     });
   });
 });

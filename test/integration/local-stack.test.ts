@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../lib/cli/program.js';
-import { type LocalStack, startLocalStack } from '../../lib/local/stack.js';
-import { SAMPLE_ROOM_IDS } from '../../lib/simulator/index.js';
+import { LOCAL_DEMO_ROOM_ID, type LocalStack, startLocalStack } from '../../lib/local/stack.js';
+import { controlCompletePath, SAMPLE_ROOM_IDS } from '../../lib/simulator/index.js';
 import { TRANSCRIPT_VIEW_CSP } from '../../lib/view/transcript-html.js';
 import { captureOutput } from '../support/lambda.js';
 
@@ -14,7 +14,8 @@ let output: ReturnType<typeof captureOutput>;
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'happytalk-archive-local-'));
-  stack = await startLocalStack({ directory });
+  // The watcher every 300 ms instead of 30 s: the same path, sooner.
+  stack = await startLocalStack({ directory, watchIntervalMs: 300 });
   output = captureOutput();
 });
 
@@ -74,6 +75,41 @@ describe('the local stack', () => {
 
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ room_id: SAMPLE_ROOM_IDS.oddCodes, status: 'archived' });
+  });
+
+  it('archives a room finished through the simulator control API with no other command', async () => {
+    // Prepare
+    const cli = (args: string[]) => {
+      let stdout = '';
+      return runCli(['--env-file', stack.envFile, ...args], {
+        env: {},
+        stdout: (chunk) => {
+          stdout += Buffer.from(chunk).toString('utf8');
+        },
+        stderr: () => {},
+        readStdin: async () => new Uint8Array(),
+      }).then((code) => ({ code, stdout }));
+    };
+    const before = await cli(['get', LOCAL_DEMO_ROOM_ID]);
+
+    // Act
+    const completed = await fetch(`${stack.simulator.url}${controlCompletePath(LOCAL_DEMO_ROOM_ID)}`, {
+      method: 'POST',
+    });
+    let after = await cli(['get', LOCAL_DEMO_ROOM_ID]);
+    for (let tries = 0; after.code !== 0 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await cli(['get', LOCAL_DEMO_ROOM_ID]);
+    }
+
+    // Assess
+    expect(before.code).toBe(1);
+    expect(completed.status).toBe(200);
+    expect(after.code).toBe(0);
+    expect(JSON.parse(after.stdout)).toMatchObject({
+      room_id: LOCAL_DEMO_ROOM_ID,
+      chat: { status: { code: '2', name: 'completed' } },
+    });
   });
 
   it('keeps one version per content under 20 concurrent POSTs of a room', async () => {

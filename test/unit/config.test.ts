@@ -22,7 +22,20 @@ describe('readArchiveConfig', () => {
         concurrency: 4,
         budgetMs: 15_000,
       },
+      finalStatuses: { codes: ['2', '4'] },
     });
+  });
+
+  it('reads the final statuses: 3 (deleted) can be added, open or unknown codes cannot', () => {
+    expect(
+      readArchiveConfig({ ...base, HAPPYTALK_FINAL_STATUSES: ' 4, 3,2 ' }, { allowLocalToken: false })
+        .finalStatuses.codes,
+    ).toEqual(['2', '3', '4']);
+    for (const value of ['1,2', '2,2', '2,7', ',']) {
+      expect(() =>
+        readArchiveConfig({ ...base, HAPPYTALK_FINAL_STATUSES: value }, { allowLocalToken: false }),
+      ).toThrow(/^HAPPYTALK_FINAL_STATUSES: the final statuses must be distinct codes among 2, 3, 4/);
+    }
   });
 
   it('prefers the secret over a local token', () => {

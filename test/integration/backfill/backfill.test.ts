@@ -19,8 +19,10 @@ const MARCH = generateHistory({
   messageCount: [2, 5],
 });
 const MAY = generateHistory({ from: '2024-05-01', days: 10, roomsPerDay: 12, seed: 5, messageCount: [2, 5] });
-const completedIds = (rooms: readonly SimRoom[]) =>
-  rooms.filter((room) => room.chat.status === '2').map((room) => String(room.chat.id));
+/** The rooms finished: completed (2) or ended in the chatbot (4). */
+const FINISHED = new Set(['2', '4']);
+const finishedIds = (rooms: readonly SimRoom[]) =>
+  rooms.filter((room) => FINISHED.has(String(room.chat.status))).map((room) => String(room.chat.id));
 
 let stack: TestStack;
 let cliEnv: Record<string, string>;
@@ -82,9 +84,9 @@ async function checkpointIds(path: string): Promise<string[]> {
 }
 
 describe('happytalk-archive backfill', () => {
-  it('archives every completed room of a simulated month exactly once, splitting windows on overDate', async () => {
+  it('archives every finished room of a simulated month exactly once, splitting windows on overDate', async () => {
     // Prepare
-    const expected = completedIds(MARCH).sort();
+    const expected = finishedIds(MARCH).sort();
     const checkpoint = join(directory, 'march.jsonl');
 
     // Act
@@ -106,8 +108,10 @@ describe('happytalk-archive backfill', () => {
     expect(code, stderr).toBe(0);
     expect(summary).toMatchObject({
       mode: 'archive',
-      status: 2,
+      status: 'final',
+      final_statuses: ['2', '4'],
       listed: expected.length,
+      not_final: MARCH.length - expected.length,
       archived: expected.length,
       updated: 0,
       unchanged: 0,
@@ -128,15 +132,18 @@ describe('happytalk-archive backfill', () => {
     }
     const indexed = await indexedRooms();
     expect(indexed.filter((id) => expected.includes(id)).sort()).toEqual(expected);
-    const notCompleted = MARCH.filter((room) => room.chat.status !== '2').map((room) => String(room.chat.id));
-    expect(notCompleted.length).toBeGreaterThan(0);
-    expect(indexed.filter((id) => notCompleted.includes(id))).toEqual([]);
+    expect(MARCH.filter((room) => room.chat.status === '4').length).toBeGreaterThan(0);
+    const notFinished = MARCH.filter((room) => !FINISHED.has(String(room.chat.status))).map((room) =>
+      String(room.chat.id),
+    );
+    expect(notFinished.length).toBeGreaterThan(0);
+    expect(indexed.filter((id) => notFinished.includes(id))).toEqual([]);
     expect((await checkpointIds(checkpoint)).sort()).toEqual(expected);
   });
 
   it('resumes after being killed midway, without archiving again what the first run did', async () => {
     // Prepare
-    const expected = completedIds(MAY).sort();
+    const expected = finishedIds(MAY).sort();
     const checkpoint = join(directory, 'may.jsonl');
     const args = ['--from', '2024-05-01', '--to', '2024-05-10', '--checkpoint', checkpoint];
 
@@ -198,7 +205,7 @@ describe('happytalk-archive backfill', () => {
     // Prepare
     const queueUrl = stack.sqs.queueUrl('archive-queue');
     const days = new Set(['2024-03-01', '2024-03-02', '2024-03-03']);
-    const expected = completedIds(
+    const expected = finishedIds(
       MARCH.filter((room) => days.has(String(room.chat.reg_date).slice(0, 10))),
     ).sort();
     const args = ['backfill', '--from', '2024-03-01', '--to', '2024-03-03', '--via-queue', queueUrl];

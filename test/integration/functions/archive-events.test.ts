@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
+import { generateRoom, SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
 import { captureOutput, chatCompletedEvent, lambdaContext, sqsEvent } from '../../support/lambda.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
@@ -120,8 +120,11 @@ describe('archive-events with SQS batches', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
   });
 
-  it('archives a room delivered three times exactly once', async () => {
-    const roomId = SAMPLE_ROOM_IDS.oddCodes;
+  it('archives a room delivered three times exactly once, and records its completion-to-archive time once', async () => {
+    const roomId = 'chatbotEndedThrice';
+    stack.simulator.addRoom(
+      generateRoom({ roomId, messageCount: 3, status: '4', regDate: '2024-06-12 09:00:00' }),
+    );
     const body = JSON.stringify(chatCompletedEvent({ room_id: roomId }));
 
     const first = (await handler(sqsEvent([body, body]), lambdaContext())) as SQSBatchResponse;
@@ -142,6 +145,14 @@ describe('archive-events with SQS batches', () => {
     );
     expect(archived).toBe(1);
     expect(unchanged).toBe(2);
+    const lags = emf.flatMap((line) =>
+      line.CompletionToArchiveSeconds === undefined ? [] : [line.CompletionToArchiveSeconds].flat(),
+    );
+    expect(lags).toHaveLength(1);
+    // The room completed on 2024-06-12 in Seoul; it was archived now.
+    const completedAt = Date.parse('2024-06-12T09:00:00+09:00');
+    expect(Number(lags[0])).toBeGreaterThan((Date.now() - completedAt) / 1000 - 3600);
+    expect(Number(lags[0])).toBeLessThanOrEqual((Date.now() - completedAt) / 1000);
   });
 
   it('never writes the token to its logs', async () => {
@@ -175,6 +186,23 @@ describe('archive-events with rooms that are not final yet', () => {
     expect(stack.sqs.visibilityChanges[0]?.receiptHandle).toBe(event.Records[0]?.receiptHandle);
     expect(await stack.listKeys('index/')).not.toContain(`index/rooms/${roomId}.json`);
     expect(deadLetters()).toEqual([]);
+  });
+
+  it.each([
+    ['-2', 'waiting in the chatbot'],
+    ['-1', 'talking with the chatbot'],
+    ['3', 'deleted, not final unless configured'],
+    ['7', 'in a status HappyTalk does not document'],
+  ])('retries a room in status %s (%s) and writes nothing', async (status) => {
+    const roomId = `notFinal${status.replace('-', 'Minus')}`;
+    stack.simulator.addRoom(generateRoom({ roomId, messageCount: 2, status }));
+    const event = sqsEvent([JSON.stringify(chatCompletedEvent({ room_id: roomId }))]);
+
+    const response = (await handler(event, lambdaContext())) as SQSBatchResponse;
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
+    expect(await stack.listKeys('index/')).not.toContain(`index/rooms/${roomId}.json`);
+    expect(output.text()).not.toContain('CompletionToArchiveSeconds');
   });
 
   it('backs off longer at each delivery', async () => {

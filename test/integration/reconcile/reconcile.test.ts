@@ -81,8 +81,8 @@ beforeEach(() => {
 
 describe('reconciliation', () => {
   it('finds exactly the rooms deliberately left unarchived or archived before they completed', async () => {
-    // Prepare: archive every completed room but a few, and one while it was still open
-    const completed = HISTORY.filter((room) => room.chat.status === '2');
+    // Prepare: archive every finished room (completed or ended in the chatbot) but a few, and one while open
+    const completed = HISTORY.filter((room) => room.chat.status === '2' || room.chat.status === '4');
     const inWindow = completed.filter(
       (room) => day(room) >= '2024-06-11' && String(room.chat.complate_date) < '2024-06-12 11:30:00',
     );
@@ -127,6 +127,7 @@ describe('reconciliation', () => {
 
     // Assess
     const expectedGaps = [...leftOut, reopened].map(id).sort();
+    const listedInWindow = HISTORY.filter((room) => day(room) >= '2024-06-11');
     expect(queued()).toEqual(expectedGaps);
     const tooRecent = completed.filter(
       (room) => day(room) === '2024-06-12' && String(room.chat.complate_date) >= '2024-06-12 11:30:00',
@@ -134,7 +135,8 @@ describe('reconciliation', () => {
     expect(report).toMatchObject({
       from: '2024-06-11',
       to: '2024-06-12',
-      listed: completed.filter((room) => day(room) >= '2024-06-11').length,
+      listed: listedInWindow.length,
+      not_final: listedInWindow.filter((room) => !completed.includes(room)).length,
       gaps: expectedGaps.length,
       gaps_by_reason: { 'not-archived': leftOut.length, 'archived-before-completion': 1 },
       too_recent: tooRecent.length,
@@ -143,12 +145,16 @@ describe('reconciliation', () => {
       failed_windows: [],
     });
     expect(tooRecent.length).toBeGreaterThan(0);
+    expect(
+      completed.filter((room) => room.chat.status === '4' && day(room) >= '2024-06-11').length,
+    ).toBeGreaterThan(0);
     expect(decisions).toHaveLength(report.listed);
     expect(decisions.find((entry) => entry.room_id === id(reopened))).toMatchObject({
       decision: 'archived-before-completion',
       gap: true,
     });
-    expect(stack.simulator.roomListRequests.every((request) => request.status === 2)).toBe(true);
+    // Every status is listed: the room list cannot filter on 4.
+    expect(stack.simulator.roomListRequests.every((request) => request.status === 99)).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type ArchiveRoomDeps, archiveRoom } from '../../../lib/archive/archive-room.js';
+import { type ArchivedRoom, type ArchiveRoomDeps, archiveRoom } from '../../../lib/archive/archive-room.js';
+import { RoomNotFinalError } from '../../../lib/archive/errors.js';
 import type {
   ArchiveEntry,
   ArchiveStore,
@@ -11,6 +12,7 @@ import type {
 } from '../../../lib/archive/store.js';
 import { InvalidRoomIdError } from '../../../lib/errors.js';
 import { type ChatDataSource, type FetchedRoom, parseChatData } from '../../../lib/happytalk/client.js';
+import { FinalStatuses } from '../../../lib/happytalk/finality.js';
 import type { Logger } from '../../../lib/logger.js';
 import { TranscriptSchema } from '../../../lib/transcript/schema.js';
 import { UnprocessableResponseError } from '../../../lib/transcript/unprocessable.js';
@@ -103,11 +105,25 @@ function recordingLogger(): Logger & { warnings: { message: string; extra: Recor
   };
 }
 
-function response(messageCount = 1, extraFields: Record<string, unknown> = {}): unknown {
+function response(
+  messageCount = 1,
+  extraFields: Record<string, unknown> = {},
+  chat: Record<string, unknown> = {},
+): unknown {
   const messages = Array.from({ length: messageCount }, (_, index) =>
     rawMessage({ id: String(index + 1), send_date: `2022-05-26 10:30:0${index}` }),
   );
-  return { result: 'success', data: [{ chat: rawChat({ id: ROOM }), message: messages }], ...extraFields };
+  return {
+    result: 'success',
+    data: [{ chat: rawChat({ id: ROOM, ...chat }), message: messages }],
+    ...extraFields,
+  };
+}
+
+/** A room in this status, open ones with HappyTalk's zero completion date. */
+function roomIn(status: string): unknown {
+  const open = ['-2', '-1', '0', '1'].includes(status);
+  return response(1, {}, { status, ...(open ? { complate_date: '0000-00-00 00:00:00' } : {}) });
 }
 
 function sha256Of(body: unknown): string {
@@ -248,6 +264,106 @@ describe('archiveRoom', () => {
     expect(source.requested).toEqual([]);
     expect(store.indexReads).toEqual([]);
     expect(store.writes).toEqual([]);
+  });
+
+  it.each([['2'], ['4']])(
+    'archives a finished room (status %s) where only final rooms are wanted',
+    async (status) => {
+      // Prepare
+      const store = new MemoryArchiveStore();
+
+      // Act
+      const summary = await archiveRoom(ROOM, deps(new FakeChatDataSource(roomIn(status)), store), {
+        requireFinalStatus: true,
+      });
+
+      // Assess
+      expect(summary.status).toBe('archived');
+      expect(store.writes[0]?.index.chat_status).toBe(status);
+    },
+  );
+
+  it.each([['-2'], ['-1'], ['0'], ['1'], ['3'], ['7']])(
+    'refuses a room in status %s, not finished, where only final rooms are wanted, writing nothing',
+    async (status) => {
+      // Prepare
+      const store = new MemoryArchiveStore();
+
+      // Act
+      const archiving = archiveRoom(ROOM, deps(new FakeChatDataSource(roomIn(status)), store), {
+        requireFinalStatus: true,
+      });
+
+      // Assess
+      await expect(archiving).rejects.toThrow(RoomNotFinalError);
+      await expect(archiving).rejects.toMatchObject({ status, retryable: true });
+      expect(store.writes).toEqual([]);
+    },
+  );
+
+  it('takes a deleted room (3) as finished when the final statuses say so', async () => {
+    // Prepare
+    const store = new MemoryArchiveStore();
+    const finalStatuses = new FinalStatuses(['2', '3', '4']);
+
+    // Act
+    const summary = await archiveRoom(
+      ROOM,
+      deps(new FakeChatDataSource(roomIn('3')), store, { finalStatuses }),
+      { requireFinalStatus: true },
+    );
+
+    // Assess
+    expect(summary.status).toBe('archived');
+  });
+
+  it('archives a room still in the chatbot as it is after the last attempt, saying so in the transcript', async () => {
+    // Prepare
+    const store = new MemoryArchiveStore();
+
+    // Act
+    await archiveRoom(ROOM, deps(new FakeChatDataSource(roomIn('-1')), store), { notFinalAfterAttempts: 3 });
+
+    // Assess
+    const transcript = storedTranscript(store.writes[0]);
+    expect(transcript.chat.status).toEqual({ code: '-1', label: '봇 상담', name: 'bot_in_progress' });
+    expect(transcript.warnings).toContainEqual({
+      path: 'chat.status',
+      value: '-1',
+      reason: 'room not final after 3 attempts: archived as it is',
+    });
+  });
+
+  it('tells onArchived of each new content written, whether the room was finished, and when it completed', async () => {
+    // Prepare
+    const seen: ArchivedRoom[] = [];
+    const source = new FakeChatDataSource(roomIn('1'));
+    const store = new MemoryArchiveStore();
+    const onArchived = (archived: ArchivedRoom) => seen.push(archived);
+    await archiveRoom(ROOM, deps(source, store, { onArchived }));
+    source.answer(roomIn('4'));
+
+    // Act
+    await archiveRoom(ROOM, deps(source, store, { onArchived }));
+    await archiveRoom(ROOM, deps(source, store, { onArchived }));
+
+    // Assess
+    expect(seen).toEqual([
+      {
+        roomId: ROOM,
+        outcome: 'archived',
+        final: false,
+        completedAt: null,
+        archivedAt: ARCHIVED_AT.toISOString(),
+      },
+      {
+        roomId: ROOM,
+        outcome: 'updated',
+        final: true,
+        completedAt: '2022-05-26T10:31:06+09:00',
+        archivedAt: ARCHIVED_AT.toISOString(),
+      },
+    ]);
   });
 });
 

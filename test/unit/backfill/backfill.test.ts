@@ -7,14 +7,21 @@ import { backfill } from '../../../lib/backfill/backfill.js';
 import { FileCheckpoint } from '../../../lib/backfill/checkpoint.js';
 import { ConfigurationError } from '../../../lib/errors.js';
 import { HappyTalkAuthError, RoomNotFoundError } from '../../../lib/happytalk/errors.js';
-import type { RoomListSource } from '../../../lib/happytalk/room-list.js';
+import { FinalStatuses } from '../../../lib/happytalk/finality.js';
+import type { RoomListQuery, RoomListSource } from '../../../lib/happytalk/room-list.js';
 import type { ArchiveRequestSink } from '../../../lib/queue/archive-requests.js';
 
 const SCOPE = { target: 's3://archive', from: '2024-03-01', to: '2024-03-02', status: 2 };
 
-function source(ids: string[]): RoomListSource {
+/** Rooms by id, completed (status 2) unless `statuses` names another status. */
+function source(
+  ids: string[],
+  statuses: Record<string, string> = {},
+  queries: RoomListQuery[] = [],
+): RoomListSource {
   return {
     listPage: async (query) => {
+      queries.push(query);
       const page = query.page ?? 1;
       const limit = query.limit ?? 50;
       return {
@@ -24,7 +31,7 @@ function source(ids: string[]): RoomListSource {
         attempts: 1,
         rooms: ids.slice((page - 1) * limit, page * limit).map((roomId) => ({
           roomId,
-          status: '2',
+          status: statuses[roomId] ?? '2',
           regDate: null,
           completeDate: null,
         })),
@@ -35,6 +42,14 @@ function source(ids: string[]): RoomListSource {
 
 function summary(roomId: string, status: ArchiveSummary['status'] = 'archived'): ArchiveSummary {
   return { room_id: roomId, status, transcript_key: '', raw_key: '', sha256: '', message_count: 1 };
+}
+
+/** An archive that records the rooms it is asked for. */
+function recording(archived: string[]) {
+  return async (roomId: string) => {
+    archived.push(roomId);
+    return summary(roomId);
+  };
 }
 
 let directory: string;
@@ -67,7 +82,8 @@ describe('backfill', () => {
     expect(archived.sort()).toEqual(['a', 'b', 'gone', 'newer', 'same']);
     expect(result).toMatchObject({
       mode: 'archive',
-      status: 2,
+      status: 'final',
+      final_statuses: ['2', '4'],
       listed: 5,
       processed: 5,
       archived: 2,
@@ -77,6 +93,81 @@ describe('backfill', () => {
       failures: [{ room_id: 'gone', code: 'ROOM_NOT_FOUND', message: expect.stringContaining('-503') }],
     });
     expect(result.aborted).toBeUndefined();
+  });
+
+  it('lists every status and archives the finished rooms only: completed and ended in the chatbot', async () => {
+    // Prepare
+    const statuses = {
+      botWait: '-2',
+      botTalk: '-1',
+      waiting: '0',
+      talking: '1',
+      done: '2',
+      gone: '3',
+      bot: '4',
+    };
+    const queries: RoomListQuery[] = [];
+    const archived: string[] = [];
+
+    // Act
+    const result = await backfill(
+      { from: '2024-03-01', to: '2024-03-02', ratePerSecond: 1000 },
+      {
+        rooms: source(Object.keys(statuses), statuses, queries),
+        target: { kind: 'archive', archive: recording(archived) },
+      },
+    );
+
+    // Assess
+    expect(queries.map((query) => query.status)).toEqual([99]);
+    expect(archived.sort()).toEqual(['bot', 'done']);
+    expect(result).toMatchObject({ status: 'final', listed: 2, archived: 2, not_final: 5 });
+  });
+
+  it('keeps deleted rooms too when 3 is configured final', async () => {
+    // Prepare
+    const statuses = { talking: '1', done: '2', gone: '3', bot: '4' };
+    const archived: string[] = [];
+
+    // Act
+    const result = await backfill(
+      {
+        from: '2024-03-01',
+        to: '2024-03-02',
+        ratePerSecond: 1000,
+        finalStatuses: new FinalStatuses(['2', '3', '4']),
+      },
+      {
+        rooms: source(Object.keys(statuses), statuses),
+        target: { kind: 'archive', archive: recording(archived) },
+      },
+    );
+
+    // Assess
+    expect(archived.sort()).toEqual(['bot', 'done', 'gone']);
+    expect(result).toMatchObject({ final_statuses: ['2', '3', '4'], not_final: 1 });
+  });
+
+  it('lists one explicit status and archives every room it lists', async () => {
+    // Prepare
+    const statuses = { talking: '1', alsoTalking: '1' };
+    const queries: RoomListQuery[] = [];
+    const archived: string[] = [];
+
+    // Act
+    const result = await backfill(
+      { from: '2024-03-01', to: '2024-03-02', ratePerSecond: 1000, status: 1 },
+      {
+        rooms: source(Object.keys(statuses), statuses, queries),
+        target: { kind: 'archive', archive: recording(archived) },
+      },
+    );
+
+    // Assess
+    expect(queries.map((query) => query.status)).toEqual([1]);
+    expect(archived.sort()).toEqual(['alsoTalking', 'talking']);
+    expect(result).toMatchObject({ status: 1, listed: 2, not_final: 0 });
+    expect(result.final_statuses).toBeUndefined();
   });
 
   it('stops at an error every room would hit, instead of trying them all', async () => {

@@ -362,4 +362,42 @@ describe('listRooms', () => {
       events.flatMap((event) => (event.kind === 'rooms' ? event.rooms.map((room) => room.roomId) : [])),
     ).toEqual(['a', 'b', 'c', 'd']);
   });
+
+  it('ends a window where endWindow says, and goes on with the next window', async () => {
+    // Prepare: 2-day windows of 6 rooms, 2 a page
+    const { source, queries } = fakeSource(rooms, 2);
+    const seen: string[][] = [];
+
+    // Act
+    const events = await collect(
+      listRooms(source, {
+        from: '2024-04-01',
+        to: '2024-04-04',
+        pageSize: 2,
+        endWindow: (page) => {
+          seen.push(page.map((room) => room.roomId));
+          return page.some((room) => room.roomId.endsWith('-2'));
+        },
+      }),
+    );
+
+    // Assess: each window stops at the page holding its first "-2" room
+    const listed = events.flatMap((event) =>
+      event.kind === 'rooms' ? event.rooms.map((room) => room.roomId) : [],
+    );
+    expect(listed).toEqual([
+      '2024-04-01-0',
+      '2024-04-01-1',
+      '2024-04-01-2',
+      '2024-04-02-0',
+      '2024-04-03-0',
+      '2024-04-03-1',
+      '2024-04-03-2',
+      '2024-04-04-0',
+    ]);
+    expect(
+      queries.filter((query) => daysBetween(query.from, query.to) === 2).map((query) => query.page),
+    ).toEqual([1, 2, 1, 2]);
+    expect(seen).toHaveLength(4);
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CorruptArchiveError, StorageUnavailableError } from '../../../lib/archive/errors.js';
 import type { IndexRecord } from '../../../lib/archive/store.js';
 import { OverDateError } from '../../../lib/happytalk/errors.js';
+import { FinalStatuses } from '../../../lib/happytalk/finality.js';
 import type { ListedRoom, RoomListQuery, RoomListSource } from '../../../lib/happytalk/room-list.js';
 import type { ArchiveRequestSink } from '../../../lib/queue/archive-requests.js';
 import { type ReconcileDeps, reconcile } from '../../../lib/reconcile/reconcile.js';
@@ -9,8 +10,8 @@ import { type ReconcileDeps, reconcile } from '../../../lib/reconcile/reconcile.
 // 2024-06-12 12:00 in Seoul.
 const NOW = new Date('2024-06-12T03:00:00Z');
 
-function listed(roomId: string, completeDate: string): ListedRoom {
-  return { roomId, status: '2', regDate: `${completeDate.slice(0, 10)} 09:00:00`, completeDate };
+function listed(roomId: string, completeDate: string, status = '2'): ListedRoom {
+  return { roomId, status, regDate: `${completeDate.slice(0, 10)} 09:00:00`, completeDate };
 }
 
 function indexOf(roomId: string, completedAt: string | null, status = '2'): IndexRecord {
@@ -132,7 +133,7 @@ describe('reconcile', () => {
     expect(queries[0]).toMatchObject({
       from: '2024-06-11',
       to: '2024-06-12',
-      status: 2,
+      status: 99,
       sortKey: 'complate_date',
     });
     expect(enqueued.map((batch) => [...batch].sort())).toEqual([
@@ -159,6 +160,50 @@ describe('reconcile', () => {
       'bad/id': 'invalid-room-id',
     });
     expect(logged).toHaveLength(7);
+  });
+
+  it('keeps the rooms finished in the chatbot (4) beside the completed ones, and nothing open', async () => {
+    // Prepare
+    const open = '0000-00-00 00:00:00';
+    const rooms = [
+      listed('completed', '2024-06-11 10:00:00', '2'),
+      listed('chatbotEnded', '2024-06-11 10:05:00', '4'),
+      listed('botWaiting', open, '-2'),
+      listed('botTalking', open, '-1'),
+      listed('waiting', open, '0'),
+      listed('talking', open, '1'),
+      listed('deleted', '2024-06-11 10:10:00', '3'),
+      listed('unknown', '2024-06-11 10:15:00', '7'),
+    ];
+    const { value, enqueued, logged } = deps(rooms, {});
+
+    // Act
+    const report = await reconcile(value);
+
+    // Assess
+    expect(enqueued.flat().sort()).toEqual(['chatbotEnded', 'completed']);
+    expect(report).toMatchObject({ listed: 8, gaps: 2, not_final: 6 });
+    expect(logged.find((entry) => entry.room_id === 'botTalking')).toMatchObject({
+      decision: 'not-final',
+      gap: false,
+      status: '-1',
+    });
+  });
+
+  it('keeps deleted rooms when 3 is configured final', async () => {
+    // Prepare
+    const rooms = [
+      listed('deleted', '2024-06-11 10:10:00', '3'),
+      listed('talking', '0000-00-00 00:00:00', '1'),
+    ];
+    const { value, enqueued } = deps(rooms, {}, { finalStatuses: new FinalStatuses(['2', '3', '4']) });
+
+    // Act
+    const report = await reconcile(value);
+
+    // Assess
+    expect(enqueued.flat()).toEqual(['deleted']);
+    expect(report.not_final).toBe(1);
   });
 
   it('queues nothing when everything is archived', async () => {

@@ -15,13 +15,15 @@ function entries(table: CodeTable): Record<string, [label: string, name: string]
 }
 
 describe('code tables', () => {
-  it('map status as the spec and the contract say', () => {
+  it('map status as the spec, NOTES.md and the contract say, the chatbot statuses included', () => {
     // Act
     const table = entries(STATUS_CODES);
 
     // Assess
     expect(STATUS_CODES.field).toBe('status');
     expect(table).toEqual({
+      '-2': ['봇 상담 대기', 'bot_waiting'],
+      '-1': ['봇 상담', 'bot_in_progress'],
       '0': ['접수대기', 'waiting'],
       '1': ['진행중', 'in_progress'],
       '2': ['완료', 'completed'],

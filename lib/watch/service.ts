@@ -1,0 +1,93 @@
+import { S3ArchiveStore, type S3Port } from '../archive/store.js';
+import { type ArchiveConfig, type Environment, readArchiveConfig, readInteger } from '../config.js';
+import { credentialsProviderFor } from '../credentials/from-config.js';
+import type { SecretsManagerPort } from '../credentials/provider.js';
+import { ConfigurationError } from '../errors.js';
+import type { HappyTalkClientOptions } from '../happytalk/client.js';
+import { HappyTalkRoomListClient } from '../happytalk/room-list.js';
+import type { Logger } from '../logger.js';
+import { S3WatcherStateStore } from './state.js';
+import { type WatchPassReport, type WatchTarget, watchPass } from './watcher.js';
+
+/** How the watcher runs: `WATCH_*` variables, each optional. */
+export interface WatchSettings {
+  /** `WATCH_INTERVAL_SECONDS` (1–86400, default 300): the time between two passes. */
+  readonly intervalSeconds: number;
+  /** `WATCH_OVERLAP_MINUTES` (0–1440, default 10): how far before the watermark each pass lists again. */
+  readonly overlapMinutes: number;
+  /** `WATCH_LOOKBACK_DAYS` (1–31, default 7): the days the listed range reaches back, today included. */
+  readonly lookbackDays: number;
+}
+
+/** The deployed watcher's configuration: the archive's, the watcher's and the archive queue. */
+export interface WatchConfig extends ArchiveConfig, WatchSettings {
+  /** `ARCHIVE_QUEUE_URL`: where the rooms to archive are sent. */
+  readonly queueUrl: string;
+}
+
+/** Reads the `WATCH_*` settings, failing fast with the name of a bad variable. */
+export function readWatchSettings(env: Environment): WatchSettings {
+  return {
+    intervalSeconds: readInteger(env, 'WATCH_INTERVAL_SECONDS', 300, 1, 86_400),
+    overlapMinutes: readInteger(env, 'WATCH_OVERLAP_MINUTES', 10, 0, 1440),
+    lookbackDays: readInteger(env, 'WATCH_LOOKBACK_DAYS', 7, 1, 31),
+  };
+}
+
+/**
+ * Reads the deployed watcher's configuration: the archive's (bucket, HappyTalk
+ * host, zone, secret, final statuses), `ARCHIVE_QUEUE_URL` and the `WATCH_*`
+ * settings, failing fast with the name of a bad variable.
+ */
+export function readWatchConfig(env: Environment): WatchConfig {
+  const queueUrl = env.ARCHIVE_QUEUE_URL?.trim();
+  if (!queueUrl) throw new ConfigurationError('ARCHIVE_QUEUE_URL is not set: name the archive queue URL');
+  return { ...readArchiveConfig(env, { allowLocalToken: false }), ...readWatchSettings(env), queueUrl };
+}
+
+export interface CompletionWatcherOptions {
+  readonly s3: S3Port;
+  /** Required when the credentials come from a secret. */
+  readonly secretsManager?: SecretsManagerPort;
+  /** Where the rooms the archive lacks go. */
+  readonly target: WatchTarget;
+  /** Where the watermark starts when there is none yet. */
+  readonly firstWatermark: (now: Date) => Date;
+  readonly logger?: Logger;
+  /** Overrides of the HappyTalk client's timeout, retries or fetch. */
+  readonly client?: Omit<HappyTalkClientOptions, 'credentials' | 'baseUrl' | 'logger'>;
+  readonly now?: () => Date;
+}
+
+/** {@link watchPass} wired to HappyTalk's room list, the archive's index and the watcher state in S3. */
+export function createCompletionWatcher(
+  config: ArchiveConfig & WatchSettings,
+  options: CompletionWatcherOptions,
+): { runPass(): Promise<WatchPassReport> } {
+  const rooms = new HappyTalkRoomListClient({
+    ...options.client,
+    credentials: credentialsProviderFor(config.credentials, {
+      ...(options.secretsManager ? { secretsManager: options.secretsManager } : {}),
+    }),
+    baseUrl: config.baseUrl,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const index = new S3ArchiveStore({ client: options.s3, bucket: config.bucket });
+  const state = new S3WatcherStateStore({ store: index });
+  return {
+    runPass: () =>
+      watchPass({
+        rooms,
+        index,
+        state,
+        target: options.target,
+        timeZone: config.timeZone,
+        finalStatuses: config.finalStatuses,
+        overlapMinutes: config.overlapMinutes,
+        lookbackDays: config.lookbackDays,
+        firstWatermark: options.firstWatermark,
+        ...(options.logger ? { logger: options.logger } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      }),
+  };
+}
