@@ -3,8 +3,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type ArchiveService, createArchiveService } from '../../lib/archive/service.js';
 import { createS3Client, createSecretsManagerClient } from '../../lib/aws.js';
 import { type Environment, readArchiveConfig } from '../../lib/config.js';
-import { DEFAULT_ROOM_DEADLINE, roomWorstCaseMs } from '../../lib/deadline.js';
 import { ConfigurationError } from '../../lib/errors.js';
+import { DEFAULT_ROOM_DEADLINE, roomWorstCaseMs } from '../../lib/happytalk/deadline.js';
 
 /** Everything a function needs, built once per execution environment. */
 export interface FunctionRuntime {
@@ -13,7 +13,7 @@ export interface FunctionRuntime {
   readonly archive: ArchiveService;
   /**
    * The longest one room can take with these settings (`roomWorstCaseMs` of
-   * lib/deadline.ts): a function does not start a room with less time left.
+   * lib/happytalk/deadline.ts): a function does not start a room with less time left.
    */
   readonly roomWorstCaseMs: number;
 }
@@ -38,7 +38,7 @@ export const COMPLETION_TO_ARCHIVE_METRIC = 'CompletionToArchiveSeconds';
  * Optional tuning: `HAPPYTALK_TIMEOUT_MS`, `HAPPYTALK_MAX_ATTEMPTS`,
  * `HAPPYTALK_MAX_DELAY_MS`, `HAPPYTALK_RETRY_BUDGET_MS`,
  * `HAPPYTALK_SECRET_MAX_AGE_MS`, `ROOM_STORAGE_MARGIN_MS` (the infrastructure
- * derives them from the function's timeout: lib/deadline.ts).
+ * derives them from the function's timeout: lib/happytalk/deadline.ts).
  *
  * @param options.completionLag record {@link COMPLETION_TO_ARCHIVE_METRIC} for
  *   every archive of a finished room: its `completed_at` to the moment the

@@ -2,6 +2,7 @@ import { backOff } from 'exponential-backoff';
 import type { CredentialsProvider, HappyTalkCredentials } from '../credentials/provider.js';
 import { ConfigurationError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
+import { TRANSPORT_DEFAULTS } from './deadline.js';
 import {
   HappyTalkAuthError,
   HappyTalkEchoError,
@@ -106,12 +107,18 @@ export class HappyTalkTransport {
   constructor(path: string, options: HappyTalkTransportOptions) {
     this.endpoint = happyTalkEndpoint(options.baseUrl ?? HAPPYTALK_PROD_BASE_URL, path);
     this.#credentials = options.credentials;
-    this.#timeoutMs = positiveInteger('timeoutMs', options.timeoutMs ?? 10_000);
+    this.#timeoutMs = positiveInteger('timeoutMs', options.timeoutMs ?? TRANSPORT_DEFAULTS.requestTimeoutMs);
     this.#retry = {
       maxAttempts: positiveInteger('retry.maxAttempts', options.retry?.maxAttempts ?? 4),
       baseDelayMs: positiveInteger('retry.baseDelayMs', options.retry?.baseDelayMs ?? 200),
-      maxDelayMs: positiveInteger('retry.maxDelayMs', options.retry?.maxDelayMs ?? 5_000),
-      totalBudgetMs: positiveInteger('retry.totalBudgetMs', options.retry?.totalBudgetMs ?? 20_000),
+      maxDelayMs: positiveInteger(
+        'retry.maxDelayMs',
+        options.retry?.maxDelayMs ?? TRANSPORT_DEFAULTS.maxBackoffMs,
+      ),
+      totalBudgetMs: positiveInteger(
+        'retry.totalBudgetMs',
+        options.retry?.totalBudgetMs ?? TRANSPORT_DEFAULTS.retryBudgetMs,
+      ),
     };
     this.#logger = options.logger ?? silentLogger;
     this.#fetch = options.fetch ?? fetch;

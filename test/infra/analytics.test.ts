@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messagesViewDefinition } from '../../infra/analytics.js';
-import type { JsonSchemaNode } from '../../infra/glue-schema.js';
+import { messagesViewDefinition } from '../../infra/parts/analytics.js';
+import type { JsonSchemaNode } from '../../infra/parts/glue-schema.js';
 import { buildBundles, logicalIdOf, REPO_ROOT, synthTemplate } from './support.js';
 
 let bundles: Awaited<ReturnType<typeof buildBundles>>;

@@ -1,6 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { roomDeadlineEnvironment, roomDeadlineFor, roomWorstCaseMs } from '../../../lib/deadline.js';
+import {
+  roomDeadlineEnvironment,
+  roomDeadlineFor,
+  roomWorstCaseMs,
+} from '../../../lib/happytalk/deadline.js';
 import { generateHistory } from '../../../lib/simulator/index.js';
 import { simRoomId } from '../../../lib/simulator/rooms.js';
 import { captureOutput, chatCompletedEvent } from '../../support/lambda.js';

@@ -1,13 +1,25 @@
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { createArchiveFunction, type FunctionDefaults } from './archive-function.js';
+import {
+  ARCHIVE_PREFIXES,
+  acknowledgePrefixWildcards,
+  keyThroughS3Statement,
+  listBucketStatement,
+  objectsUnder,
+  secretStatements,
+  type TokenSecretAccess,
+} from './permissions.js';
 
 /** The metric the watcher records after each pass and the lag alarm watches (`functions/completion-watcher.ts`). */
 export const WATCHER_LAG_METRIC = 'WatcherLagSeconds';
@@ -15,16 +27,13 @@ export const WATCHER_LAG_METRIC = 'WatcherLagSeconds';
 /** Where the watcher keeps its watermark in the archive bucket (`lib/watch/state.ts`). */
 export const WATCHER_STATE_PREFIX = 'state/';
 
-/** The archive's index, which the watcher reads to decide (`lib/archive/keys.ts`). */
-const INDEX_PREFIX = 'index/';
-
 export interface CompletionWatchScheduleProps {
   /** The `completion-watcher` function, built like the archive's other functions. */
   readonly function: LambdaFunction;
   /** The time between two runs (whole minutes). */
   readonly interval: Duration;
   readonly bucket: Bucket;
-  readonly alarmTopic: Topic;
+  readonly alarmTopic: ITopic;
   /** Namespace and `service` dimension of the functions' metrics (Powertools). */
   readonly metricsNamespace: string;
   readonly serviceName: string;
@@ -94,7 +103,6 @@ export class CompletionWatchSchedule extends Construct {
   }
 
   private acknowledgeNagFindings(props: CompletionWatchScheduleProps): void {
-    const bucketArn = `<${Stack.of(this).resolve((props.bucket.node.defaultChild as CfnBucket).logicalId)}.Arn>`;
     const functionArn = `<${Stack.of(this).resolve((props.function.node.defaultChild as CfnFunction).logicalId)}.Arn>`;
     Validations.of(this.scheduleRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${functionArn}:*]`,
@@ -102,28 +110,100 @@ export class CompletionWatchSchedule extends Construct {
         'lambda:InvokeFunction on the watcher function and its versions and aliases, as CDK grants an invoker: ' +
         'one function, nothing else.',
     });
-    const role = props.function.role;
-    if (role !== undefined) {
-      Validations.of(role).acknowledge(
-        {
-          id: `AwsSolutions-IAM5[Resource::${bucketArn}/${INDEX_PREFIX}*]`,
-          reason:
-            'The watcher reads index/rooms/<room_id>.json for each room HappyTalk lists as finished, ids known only ' +
-            'at run time: objects under index/ are the narrowest resource that covers them (read only).',
-        },
-        {
-          id: `AwsSolutions-IAM5[Resource::${bucketArn}/${WATCHER_STATE_PREFIX}*]`,
-          reason:
-            'The watcher keeps its watermark in state/completion-watcher.json; state/ is its own prefix, which no ' +
-            'other function of the archive writes.',
-        },
-      );
-    }
-    Validations.of(props.function).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'The schedule runs the watcher; a failed run has nothing to redrive: its watermark stays, the next run ' +
-        'covers the same window, and the lag alarm fires when runs keep failing.',
-    });
+    acknowledgePrefixWildcards(props.function.role ?? {}, props.bucket, [
+      {
+        prefix: ARCHIVE_PREFIXES.index,
+        reason:
+          'The watcher reads index/rooms/<room_id>.json for each room HappyTalk lists as finished, ids known only ' +
+          'at run time: objects under index/ are the narrowest resource that covers them (read only).',
+      },
+      {
+        prefix: WATCHER_STATE_PREFIX,
+        reason:
+          'The watcher keeps its watermark in state/completion-watcher.json; state/ is its own prefix, which no ' +
+          'other function of the archive writes.',
+      },
+    ]);
   }
+}
+
+/** Why the watcher has no Lambda dead-letter queue (its function's cdk-nag acknowledgement). */
+export const WATCHER_NO_DEAD_LETTER_QUEUE =
+  'The schedule runs the watcher; a failed run has nothing to redrive: its watermark stays, the next run ' +
+  'covers the same window, and the lag alarm fires when runs keep failing.';
+
+/** The completion watcher: its function and its schedule. */
+export interface CompletionWatcher {
+  readonly function: LambdaFunction;
+  readonly schedule: CompletionWatchSchedule;
+  /** Its function's `Errors` and `Throttles` alarms (the lag alarm is the schedule's). */
+  readonly alarms: readonly Alarm[];
+}
+
+/**
+ * The `completion-watcher` function, built as every function is, and its
+ * schedule; nothing when the interval is `off`. Its role reads the index and
+ * its own state, writes the state, reads the token and sends to the archive
+ * queue: no transcript, no raw answer. Creates `CompletionWatcherFunction`
+ * (with its role, log group and alarms) in `scope`, and `CompletionWatch`.
+ */
+export function buildCompletionWatcher(
+  scope: Construct,
+  props: {
+    readonly interval: Duration | 'off';
+    readonly overlap: Duration;
+    readonly lookbackDays: number;
+    readonly defaults: FunctionDefaults;
+    readonly environment: Readonly<Record<string, string>>;
+    readonly bucket: Bucket;
+    readonly key: IKey;
+    readonly secret: TokenSecretAccess;
+    readonly queue: Queue;
+    readonly metricsNamespace: string;
+    readonly serviceName: string;
+  },
+): CompletionWatcher | undefined {
+  const { interval, bucket } = props;
+  if (interval === 'off') return undefined;
+  const built = createArchiveFunction(scope, 'CompletionWatcherFunction', {
+    ...props.defaults,
+    bundle: 'completion-watcher',
+    description:
+      'HappyTalk archive completion watcher: lists the rooms finished lately and queues the ones not archived',
+    timeout: Duration.minutes(5),
+    environment: {
+      ...props.environment,
+      ARCHIVE_QUEUE_URL: props.queue.queueUrl,
+      WATCH_INTERVAL_SECONDS: String(interval.toSeconds()),
+      WATCH_OVERLAP_MINUTES: String(props.overlap.toMinutes()),
+      WATCH_LOOKBACK_DAYS: String(props.lookbackDays),
+    },
+    statements: [
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: objectsUnder(bucket, [ARCHIVE_PREFIXES.index, WATCHER_STATE_PREFIX]),
+      }),
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: objectsUnder(bucket, [WATCHER_STATE_PREFIX]),
+      }),
+      // A room not archived has no index, and a first run no state: 404s, not 403s.
+      listBucketStatement(bucket),
+      keyThroughS3Statement(props.key, ['kms:Decrypt', 'kms:GenerateDataKey']),
+      ...secretStatements(props.secret),
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.queue.queueArn] }),
+    ],
+    // A failed pass is reported, not thrown: Errors are crashes. The lag alarm watches the rest.
+    errorsAlarm: 'the completion-watcher function crashed',
+    noDeadLetterQueue: WATCHER_NO_DEAD_LETTER_QUEUE,
+  });
+  const schedule = new CompletionWatchSchedule(scope, 'CompletionWatch', {
+    function: built.function,
+    interval,
+    bucket,
+    alarmTopic: props.defaults.alarmTopic,
+    metricsNamespace: props.metricsNamespace,
+    serviceName: props.serviceName,
+  });
+  return { function: built.function, schedule, alarms: built.alarms };
 }

@@ -31,7 +31,7 @@ export interface GlueColumn {
 
 /** Where the published JSON Schema of the transcript lives. */
 export const TRANSCRIPT_JSON_SCHEMA_PATH = fileURLToPath(
-  new URL('../docs/transcript.v1.schema.json', import.meta.url),
+  new URL('../../docs/transcript.v1.schema.json', import.meta.url),
 );
 
 /** Reads the published JSON Schema of the transcript. */

@@ -1,4 +1,4 @@
-import { DEFAULT_ATTACHMENT_BUDGET_MS } from './attachments/archive-attachments.js';
+import { DEFAULT_ATTACHMENT_BUDGET_MS } from '../attachments/archive-attachments.js';
 
 /**
  * How long archiving one room may take, in parts: the HappyTalk call with its
@@ -21,14 +21,21 @@ export interface RoomDeadline {
 }
 
 /**
- * What a function uses for a setting it is not given: the HappyTalk
- * transport's own defaults (lib/happytalk/transport.ts), the attachment step's,
- * and 1 s for the storage.
+ * The HappyTalk transport's defaults (transport.ts takes them from here): one
+ * request's timeout, the longest backoff, and the retry budget.
  */
-export const DEFAULT_ROOM_DEADLINE: RoomDeadline = {
+export const TRANSPORT_DEFAULTS: Pick<RoomDeadline, 'requestTimeoutMs' | 'maxBackoffMs' | 'retryBudgetMs'> = {
   requestTimeoutMs: 10_000,
   maxBackoffMs: 5_000,
   retryBudgetMs: 20_000,
+};
+
+/**
+ * What a function uses for a setting it is not given: the HappyTalk
+ * transport's own defaults, the attachment step's, and 1 s for the storage.
+ */
+export const DEFAULT_ROOM_DEADLINE: RoomDeadline = {
+  ...TRANSPORT_DEFAULTS,
   attachmentBudgetMs: DEFAULT_ATTACHMENT_BUDGET_MS,
   storageMarginMs: 1_000,
 };

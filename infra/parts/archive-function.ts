@@ -1,32 +1,60 @@
 import { join } from 'node:path';
 import { type Duration, type IAspect, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct, IConstruct } from 'constructs';
+import { ALARM_PERIOD, alarmAboveZero } from './alarms.js';
 
-/** What every function of the archive is built with; see {@link createArchiveFunction}. */
-export interface ArchiveFunctionProps {
-  /** The bundle's directory name under `functionsDir` (`<functionsDir>/<bundle>/index.mjs`). */
-  readonly bundle: string;
+/** The bundles `npm run build` writes, one directory each under `functionsDir`. */
+export const FUNCTION_BUNDLES = [
+  'http-api',
+  'retrieval-api',
+  'archive-events',
+  'reconcile',
+  'completion-watcher',
+] as const;
+
+export type FunctionBundle = (typeof FUNCTION_BUNDLES)[number];
+
+/** What every function of one archive shares; see {@link createArchiveFunction}. */
+export interface FunctionDefaults {
   readonly functionsDir: string;
-  readonly description: string;
   readonly memorySize: number;
-  readonly timeout: Duration;
   readonly logRetention: RetentionDays;
   /** The key the function's log group is encrypted with (its policy must let CloudWatch Logs use it). */
   readonly logKey: IKey;
+  /** Where the `Errors` and `Throttles` alarms of the function go. */
+  readonly alarmTopic: ITopic;
+}
+
+/** What one function of the archive is; see {@link createArchiveFunction}. */
+export interface FunctionSpec {
+  /** The bundle's directory name under `functionsDir` (`<functionsDir>/<bundle>/index.mjs`). */
+  readonly bundle: FunctionBundle;
+  readonly description: string;
+  readonly timeout: Duration;
   readonly environment: Readonly<Record<string, string>>;
   /** The role's statements, beside writing to its own log group. */
   readonly statements: readonly PolicyStatement[];
+  /** What its `Errors` alarm says has happened. */
+  readonly errorsAlarm: string;
+  /** Why the function has no Lambda dead-letter queue (cdk-nag `Serverless-LambdaDLQ`). */
+  readonly noDeadLetterQueue: string;
 }
+
+export type ArchiveFunctionProps = FunctionDefaults & FunctionSpec;
 
 /** One function of the archive, with the role and the log group made for it alone. */
 export interface ArchiveFunction {
   readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  /** Its `Errors` and `Throttles` alarms. */
+  readonly alarms: readonly Alarm[];
 }
 
 /**
@@ -45,10 +73,12 @@ const NO_TRACING_REASON =
  * prebuilt bundle (Node.js 24, arm64), its own role holding exactly
  * `statements` (no managed or inline policy) and its own log group, encrypted
  * with `logKey` and retained when the stack is deleted (who archived or read
- * which room is evidence worth keeping; the retention still ends it). No X-Ray
- * tracing (see the measured reason above).
+ * which room is evidence worth keeping; the retention still ends it), an alarm
+ * on its `Errors` and one on its `Throttles`. No X-Ray tracing (see the
+ * measured reason above), no Lambda dead-letter queue (with the reason given).
  *
- * Creates `<id>LogGroup`, `<id>Role` and `<id>` in `scope`.
+ * Creates `<id>LogGroup`, `<id>Role`, `<id>`, `<id>ErrorsAlarm` and
+ * `<id>ThrottlesAlarm` in `scope`.
  */
 export function createArchiveFunction(
   scope: Construct,
@@ -84,8 +114,24 @@ export function createArchiveFunction(
     logGroup,
     environment: { ...props.environment },
   });
-  Validations.of(fn).acknowledge({ id: 'Serverless-LambdaTracing', reason: NO_TRACING_REASON });
-  return { function: fn, role, logGroup };
+  Validations.of(fn).acknowledge(
+    { id: 'Serverless-LambdaTracing', reason: NO_TRACING_REASON },
+    { id: 'Serverless-LambdaDLQ', reason: props.noDeadLetterQueue },
+  );
+  const topic = props.alarmTopic;
+  const alarms = [
+    alarmAboveZero(scope, `${id}ErrorsAlarm`, {
+      metric: fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      description: props.errorsAlarm,
+      topic,
+    }),
+    alarmAboveZero(scope, `${id}ThrottlesAlarm`, {
+      metric: fn.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      description: `the ${props.bundle} function was throttled`,
+      topic,
+    }),
+  ];
+  return { function: fn, role, logGroup, alarms };
 }
 
 /**

@@ -1,0 +1,112 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { ArchiveSettings } from '../settings/resolve.js';
+
+/** The routes of the HTTP API, as `grantInvokeApi` takes them. */
+export const API_ROUTES = [
+  'POST /rooms/{room_id}/archive',
+  'GET /rooms/{room_id}/archive',
+  'GET /rooms/{room_id}/archive/versions',
+] as const;
+export type ApiRoute = (typeof API_ROUTES)[number];
+
+/** The HTTP API and its `$default` stage. */
+export interface ArchiveHttpApi {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+}
+
+/**
+ * The HTTP API (payload 2.0): `POST /rooms/{room_id}/archive` to the archiving
+ * function, the GET routes to the read-only retrieval function, IAM
+ * authorization unless `none` (with a warning), a throttled, auto-deployed
+ * `$default` stage with JSON access logs in their own log group. Creates
+ * `HttpApi`, its integrations, `HttpApiAccessLogGroup` and
+ * `HttpApiDefaultStage` in `scope`.
+ */
+export function buildHttpApi(
+  scope: Construct,
+  props: {
+    readonly settings: ArchiveSettings;
+    readonly archiveFunction: IFunction;
+    readonly retrievalFunction: IFunction;
+    readonly logKey: IKey;
+  },
+): ArchiveHttpApi {
+  const { settings } = props;
+  const api = new HttpApi(scope, 'HttpApi', {
+    description: 'HappyTalk archive: archive a room and read its transcript',
+    createDefaultStage: false,
+  });
+  const authorizer: IHttpRouteAuthorizer =
+    settings.httpApiAuthorization === 'iam' ? new HttpIamAuthorizer() : new HttpNoneAuthorizer();
+  if (settings.httpApiAuthorization === 'none') {
+    Validations.of(scope).addWarning(
+      'happytalk-archive:UnauthenticatedHttpApi',
+      'httpApiAuthorization is "none": anyone who knows the API URL and a room id can read its transcript',
+    );
+  }
+  api.addRoutes({
+    path: '/rooms/{room_id}/archive',
+    methods: [HttpMethod.POST],
+    integration: new HttpLambdaIntegration('HttpApiIntegration', props.archiveFunction, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    }),
+    authorizer,
+  });
+  const retrieval = new HttpLambdaIntegration('RetrievalIntegration', props.retrievalFunction, {
+    payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+  });
+  for (const path of ['/rooms/{room_id}/archive', '/rooms/{room_id}/archive/versions']) {
+    api.addRoutes({ path, methods: [HttpMethod.GET], integration: retrieval, authorizer });
+  }
+
+  const accessLogGroup = new LogGroup(scope, 'HttpApiAccessLogGroup', {
+    retention: settings.logRetention,
+    encryptionKey: props.logKey,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const stage = new HttpStage(scope, 'HttpApiDefaultStage', {
+    httpApi: api,
+    stageName: '$default',
+    autoDeploy: true,
+    throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+    accessLogSettings: {
+      destination: new LogGroupLogDestination(accessLogGroup),
+      format: AccessLogFormat.custom(
+        JSON.stringify({
+          requestId: '$context.requestId',
+          requestTime: '$context.requestTime',
+          ip: '$context.identity.sourceIp',
+          caller: '$context.identity.caller',
+          userArn: '$context.identity.userArn',
+          method: '$context.httpMethod',
+          routeKey: '$context.routeKey',
+          path: '$context.path',
+          status: '$context.status',
+          responseLength: '$context.responseLength',
+          latency: '$context.responseLatency',
+          integrationLatency: '$context.integrationLatency',
+          integrationError: '$context.integrationErrorMessage',
+          error: '$context.error.message',
+        }),
+      ),
+    },
+  });
+  return { api, stage };
+}
