@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { encodePhpJson, generateRoom, makeRoomId } from '../lib/simulator/index.js';
+import { encodePhpJson, generateRoom, makeRoomId } from '../dev/simulator/index.js';
 import { ROOT, runJsonChild } from './processes.js';
 import { mib, resultsTable, table } from './report.js';
 import { benchResult, median } from './results.js';

@@ -1,4 +1,4 @@
-import { generateRoom, makeRoomId } from '../lib/simulator/index.js';
+import { generateRoom, makeRoomId } from '../dev/simulator/index.js';
 import { ROOT, runJsonChild, TSX_IMPORT } from './processes.js';
 import { resultsTable } from './report.js';
 import { benchResult, percentile } from './results.js';

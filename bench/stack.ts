@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { startLocalSecretsManager } from '../dev/aws/secrets-manager.js';
+import { type SimRoom, type SimulatorOptions, startSimulator } from '../dev/simulator/index.js';
 import { CHAT_DATA_PATH } from '../lib/happytalk/schema.js';
-import { startLocalSecretsManager } from '../lib/local/secrets-manager.js';
-import { type SimRoom, type SimulatorOptions, startSimulator } from '../lib/simulator/index.js';
 import { LAMBDA_RUNTIME_ENVIRONMENT, ROOT, TSX_IMPORT } from './processes.js';
 
 export const BENCH_TOKEN = 'bench-token-7Qm2';

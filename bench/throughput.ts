@@ -1,4 +1,4 @@
-import { generateHistory, type SimRoom } from '../lib/simulator/index.js';
+import { generateHistory, type SimRoom } from '../dev/simulator/index.js';
 import { ROOT, runJsonChild, TSX_IMPORT } from './processes.js';
 import { resultsTable } from './report.js';
 import { benchResult, median } from './results.js';

@@ -6,11 +6,11 @@
  * asserts nothing (the benchmark proper, with floors, is `npm run bench`).
  */
 import { createHash } from 'node:crypto';
+import { DEVELOPMENT_SEED, generateEvalSet } from '../dev/redaction-eval/generator.js';
+import { encodePhpJson, generateRoom, makeRoomId } from '../dev/simulator/index.js';
 import { parseChatData } from '../lib/happytalk/client.js';
-import { DEVELOPMENT_SEED, generateEvalSet } from '../lib/redaction/eval/generator.js';
 import { Pseudonymizer } from '../lib/redaction/pseudonym.js';
 import { redactTranscript } from '../lib/redaction/redact.js';
-import { encodePhpJson, generateRoom, makeRoomId } from '../lib/simulator/index.js';
 import { transcriptOf } from '../lib/transcript/normalize.js';
 import type { Transcript } from '../lib/transcript/schema.js';
 

@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { evaluationMarkdown, runEvaluation } from '../lib/redaction/eval/report.js';
+import { evaluationMarkdown, runEvaluation } from '../dev/redaction-eval/report.js';
 
 const target = fileURLToPath(new URL('../docs/redaction-eval.md', import.meta.url));
 const evaluation = runEvaluation();

@@ -13,8 +13,8 @@ import {
   LOCAL_WATCH_INTERVAL_MS,
   type LocalApiAuth,
   startLocalStack,
-} from '../lib/local/stack.js';
-import { controlCompletePath, SAMPLE_ROOM_IDS, simulatorOptionsFromEnv } from '../lib/simulator/index.js';
+} from '../dev/local-stack.js';
+import { controlCompletePath, SAMPLE_ROOM_IDS, simulatorOptionsFromEnv } from '../dev/simulator/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);

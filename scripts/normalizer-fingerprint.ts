@@ -16,8 +16,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { generateHistory, type SimRoom, sampleRooms } from '../dev/simulator/index.js';
 import { parseChatData } from '../lib/happytalk/client.js';
-import { generateHistory, type SimRoom, sampleRooms } from '../lib/simulator/index.js';
 import { transcriptOf } from '../lib/transcript/normalize.js';
 import { ARCHIVER_VERSION } from '../lib/version.js';
 

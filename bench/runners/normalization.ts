@@ -1,7 +1,6 @@
 // Runs on the Lambda's Node.js with --expose-gc: the archive's transformation of a raw chat_data
 // response against JSON.parse + JSON.stringify of the same bytes, for rooms of several sizes.
 import { createHash } from 'node:crypto';
-import { parseChatData } from '../../lib/happytalk/client.js';
 import {
   encodePhpJson,
   generateRoom,
@@ -9,7 +8,8 @@ import {
   SAMPLE_ROOM_IDS,
   type SimRoom,
   sampleRooms,
-} from '../../lib/simulator/index.js';
+} from '../../dev/simulator/index.js';
+import { parseChatData } from '../../lib/happytalk/client.js';
 import { encodeTranscriptLine, transcriptOf } from '../../lib/transcript/normalize.js';
 
 interface Config {

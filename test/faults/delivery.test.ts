@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
-import { generateRoom } from '../../lib/simulator/index.js';
+import { generateRoom } from '../../dev/simulator/index.js';
 import { TEST_TOKEN } from '../support/stack.js';
 import {
   checkHygiene,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
-import type { SimulatorFault } from '../../lib/simulator/index.js';
+import type { SimulatorFault } from '../../dev/simulator/index.js';
 import { TEST_TOKEN } from '../support/stack.js';
 import {
   checkHygiene,

@@ -5,8 +5,8 @@ import type {
   Context,
   SQSBatchResponse,
 } from 'aws-lambda';
-import type { LocalS3 } from '../../lib/local/s3.js';
-import { generateRoom } from '../../lib/simulator/index.js';
+import type { LocalS3 } from '../../dev/aws/s3.js';
+import { generateRoom } from '../../dev/simulator/index.js';
 import {
   captureOutput,
   chatCompletedEvent,

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateRoom } from '../../lib/simulator/index.js';
+import { generateRoom } from '../../dev/simulator/index.js';
 import { TEST_SECRET_ID, TEST_TOKEN } from '../support/stack.js';
 import {
   checkHygiene,

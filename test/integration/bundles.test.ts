@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_ROOM_IDS } from '../../lib/simulator/index.js';
+import { SAMPLE_ROOM_IDS } from '../../dev/simulator/index.js';
 import { chatCompletedEvent, httpApiEvent, sqsEvent } from '../support/lambda.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 

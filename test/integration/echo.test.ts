@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOM_LIST_FAULT_KEY } from '../../lib/simulator/index.js';
+import { ROOM_LIST_FAULT_KEY } from '../../dev/simulator/index.js';
 import { chatCompletedEvent, httpApiEvent, sqsEvent } from '../support/lambda.js';
 import { startTestStack, TEST_SECRET_ID, TEST_TOKEN, type TestStack } from '../support/stack.js';
 

@@ -12,8 +12,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type LocalS3, startLocalS3 } from '../../dev/aws/s3.js';
 import { createS3Client } from '../../lib/aws.js';
-import { type LocalS3, startLocalS3 } from '../../lib/local/s3.js';
 
 const BUCKET = 'local-s3-test';
 let directory: string;

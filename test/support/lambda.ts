@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
 
-export { lambdaContext } from '../../lib/local/lambda-context.js';
+export { lambdaContext } from '../../dev/aws/lambda-context.js';
 
 /** An API Gateway HTTP API (payload 2.0) event for one of the archive routes. */
 export function httpApiEvent(

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { type LocalApiAuth, type LocalStack, startLocalStack } from '../../lib/local/stack.js';
+import { type LocalApiAuth, type LocalStack, startLocalStack } from '../../dev/local-stack.js';
 import { captureOutput } from './lambda.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { lambdaContext } from '../../lib/local/lambda-context.js';
+import { lambdaContext } from '../../dev/aws/lambda-context.js';
 import { sqsRecord } from './lambda.js';
 
 /** One invocation the event source made, as Lambda would report it. */

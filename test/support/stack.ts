@@ -7,11 +7,11 @@ import {
   ListObjectVersionsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { type LocalS3, startLocalS3 } from '../../dev/aws/s3.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../dev/aws/secrets-manager.js';
+import { type LocalSqs, startLocalSqs } from '../../dev/aws/sqs.js';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../../dev/simulator/index.js';
 import { createS3Client } from '../../lib/aws.js';
-import { type LocalS3, startLocalS3 } from '../../lib/local/s3.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../../lib/local/secrets-manager.js';
-import { type LocalSqs, startLocalSqs } from '../../lib/local/sqs.js';
-import { type Simulator, type SimulatorOptions, startSimulator } from '../../lib/simulator/index.js';
 
 export const TEST_TOKEN = 'test-token-Zq8Xv1Lw';
 export const TEST_SECRET_ID = 'happytalk/archive-token';

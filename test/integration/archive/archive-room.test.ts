@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateRoom, SAMPLE_ROOM_IDS } from '../../../dev/simulator/index.js';
 import { type ArchiveService, createArchiveService } from '../../../lib/archive/service.js';
 import { createSecretsManagerClient } from '../../../lib/aws.js';
 import { readArchiveConfig } from '../../../lib/config.js';
 import { InvalidRoomIdError } from '../../../lib/errors.js';
 import { OverDateError, RoomNotFoundError } from '../../../lib/happytalk/errors.js';
 import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
-import { generateRoom, SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
 import { TranscriptSchema } from '../../../lib/transcript/schema.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
 

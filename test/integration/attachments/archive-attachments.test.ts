@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  rehostImages,
+  SAMPLE_ROOM_IDS,
+  type SimRoom,
+  sampleRooms,
+  simRoomId,
+  simulatorImage,
+} from '../../../dev/simulator/index.js';
 import { type ArchiveService, createArchiveService } from '../../../lib/archive/service.js';
 import { S3ArchiveStore } from '../../../lib/archive/store.js';
 import type { AddressLookup } from '../../../lib/attachments/download.js';
@@ -9,14 +17,6 @@ import { readArchiveConfig } from '../../../lib/config.js';
 import { parseChatData } from '../../../lib/happytalk/client.js';
 import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
 import { verifyRoom } from '../../../lib/retrieval/verify.js';
-import {
-  rehostImages,
-  SAMPLE_ROOM_IDS,
-  type SimRoom,
-  sampleRooms,
-  simRoomId,
-  simulatorImage,
-} from '../../../lib/simulator/index.js';
 import { transcriptOf } from '../../../lib/transcript/normalize.js';
 import { type Transcript, TranscriptSchema } from '../../../lib/transcript/schema.js';
 import { startTestStack, TEST_BUCKET, TEST_TOKEN, type TestStack } from '../../support/stack.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Simulator, simulatorImage, startSimulator } from '../../../dev/simulator/index.js';
 import { type AddressLookup, AttachmentDownloader } from '../../../lib/attachments/download.js';
 import { AttachmentDownloadError, AttachmentRefusedError } from '../../../lib/attachments/errors.js';
-import { type Simulator, simulatorImage, startSimulator } from '../../../lib/simulator/index.js';
 
 const TOKEN = 'sim-token-Hq8Lw';
 const PATH = '/data/chat_data/2024_03_13/a87ff679a2f3e71d9181a67b7542122c_w.png';

@@ -9,7 +9,7 @@ import {
   simRoomId,
   simulatorImage,
   startSimulator,
-} from '../../../lib/simulator/index.js';
+} from '../../../dev/simulator/index.js';
 
 const PATH = '/data/chat_data/2022_03_25/5d41402abc4b2a76b9719d911017c592_w.png';
 let simulator: Simulator;

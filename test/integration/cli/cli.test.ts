@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateRoom, SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
+import { generateRoom, SAMPLE_ROOM_IDS } from '../../../dev/simulator/index.js';
 import { runCliCaptured } from '../../support/cli.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 

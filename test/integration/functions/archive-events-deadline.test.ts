@@ -1,12 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateHistory } from '../../../dev/simulator/index.js';
+import { simRoomId } from '../../../dev/simulator/rooms.js';
 import {
   roomDeadlineEnvironment,
   roomDeadlineFor,
   roomWorstCaseMs,
 } from '../../../lib/happytalk/deadline.js';
-import { generateHistory } from '../../../lib/simulator/index.js';
-import { simRoomId } from '../../../lib/simulator/rooms.js';
 import { captureOutput, chatCompletedEvent } from '../../support/lambda.js';
 import { driveEventSource } from '../../support/sqs-event-source.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';

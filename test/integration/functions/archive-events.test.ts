@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateRoom, SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
+import { generateRoom, SAMPLE_ROOM_IDS } from '../../../dev/simulator/index.js';
 import { captureOutput, chatCompletedEvent, lambdaContext, sqsEvent } from '../../support/lambda.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
@@ -243,7 +243,7 @@ describe('archive-events with rooms that are not final yet', () => {
 
   it('waits within a direct invocation, then archives the room as it is', async () => {
     const roomId = 'openRoomDirect';
-    const { generateRoom } = await import('../../../lib/simulator/index.js');
+    const { generateRoom } = await import('../../../dev/simulator/index.js');
     stack.simulator.addRoom(generateRoom({ roomId, messageCount: 2, status: '0' }));
 
     const result = await handler(chatCompletedEvent({ room_id: roomId }), lambdaContext());

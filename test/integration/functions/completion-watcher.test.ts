@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ROOM_LIST_FAULT_KEY } from '../../../lib/simulator/index.js';
+import { ROOM_LIST_FAULT_KEY } from '../../../dev/simulator/index.js';
 import { WATCHER_STATE_KEY } from '../../../lib/watch/state.js';
 import type { WatchPassReport } from '../../../lib/watch/watcher.js';
 import { captureOutput, lambdaContext } from '../../support/lambda.js';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
+import { SAMPLE_ROOM_IDS } from '../../../dev/simulator/index.js';
 import { captureOutput, httpApiEvent, lambdaContext } from '../../support/lambda.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
+import { SAMPLE_ROOM_IDS } from '../../../dev/simulator/index.js';
 import { TRANSCRIPT_VIEW_CSP } from '../../../lib/view/transcript-html.js';
 import { captureOutput, httpApiEvent, lambdaContext } from '../../support/lambda.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';

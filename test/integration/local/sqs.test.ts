@@ -4,8 +4,8 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type LocalSqs, type LocalSqsRecord, startLocalSqs } from '../../../dev/aws/sqs.js';
 import { createSqsClient } from '../../../lib/aws.js';
-import { type LocalSqs, type LocalSqsRecord, startLocalSqs } from '../../../lib/local/sqs.js';
 
 let sqs: LocalSqs;
 

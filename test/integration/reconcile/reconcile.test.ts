@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateHistory, generateRoom, makeRoomId, type SimRoom } from '../../../dev/simulator/index.js';
 import { archiveRoom } from '../../../lib/archive/archive-room.js';
 import { S3ArchiveStore } from '../../../lib/archive/store.js';
 import { createSecretsManagerClient, createSqsClient } from '../../../lib/aws.js';
@@ -8,7 +9,6 @@ import { HappyTalkClient } from '../../../lib/happytalk/client.js';
 import { addDays, localDay } from '../../../lib/happytalk/room-list.js';
 import type { Logger } from '../../../lib/logger.js';
 import { createReconciler, readReconcileConfig } from '../../../lib/reconcile/service.js';
-import { generateHistory, generateRoom, makeRoomId, type SimRoom } from '../../../lib/simulator/index.js';
 import { captureOutput, lambdaContext } from '../../support/lambda.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 

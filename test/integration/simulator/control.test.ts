@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateRoom, SAMPLE_ROOM_IDS } from '../../../lib/simulator/rooms.js';
-import { type Simulator, startSimulator } from '../../../lib/simulator/server.js';
+import { generateRoom, SAMPLE_ROOM_IDS } from '../../../dev/simulator/rooms.js';
+import { type Simulator, startSimulator } from '../../../dev/simulator/server.js';
 import { askRoom, TOKEN } from './helpers.js';
 
 function control(simulator: Simulator, path: string, method: string, body?: unknown): Promise<Response> {

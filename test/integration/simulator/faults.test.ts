@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SimulatorConfigError } from '../../../dev/simulator/errors.js';
+import type { SimulatorFault } from '../../../dev/simulator/faults.js';
+import { encodePhpJson } from '../../../dev/simulator/php-json.js';
+import { SAMPLE_ROOM_IDS, sampleRooms } from '../../../dev/simulator/rooms.js';
+import { type Simulator, startSimulator } from '../../../dev/simulator/server.js';
 import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
-import { SimulatorConfigError } from '../../../lib/simulator/errors.js';
-import type { SimulatorFault } from '../../../lib/simulator/faults.js';
-import { encodePhpJson } from '../../../lib/simulator/php-json.js';
-import { SAMPLE_ROOM_IDS, sampleRooms } from '../../../lib/simulator/rooms.js';
-import { type Simulator, startSimulator } from '../../../lib/simulator/server.js';
 import { askRoom, readJson, TOKEN } from './helpers.js';
 
 const ROOM = SAMPLE_ROOM_IDS.completed;

@@ -1,5 +1,5 @@
+import type { Simulator } from '../../../dev/simulator/server.js';
 import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
-import type { Simulator } from '../../../lib/simulator/server.js';
 
 export const TOKEN = 'test-token-5f2a';
 

@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { StaticCredentialsProvider } from '../../../lib/credentials/provider.js';
-import { HappyTalkRoomListClient } from '../../../lib/happytalk/room-list.js';
 import {
   controlCompletePath,
   generateLiveRooms,
@@ -8,7 +6,9 @@ import {
   SAMPLE_ROOM_IDS,
   type Simulator,
   startSimulator,
-} from '../../../lib/simulator/index.js';
+} from '../../../dev/simulator/index.js';
+import { StaticCredentialsProvider } from '../../../lib/credentials/provider.js';
+import { HappyTalkRoomListClient } from '../../../lib/happytalk/room-list.js';
 import { askRoom, TOKEN } from './helpers.js';
 
 // 2024-06-12 09:00 in Seoul.

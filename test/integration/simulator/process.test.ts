@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_ROOM_IDS } from '../../../dev/simulator/rooms.js';
 import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
-import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/rooms.js';
 import { TOKEN } from './helpers.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -62,7 +62,7 @@ describe('simulator process', () => {
 
   it('runs main.ts: prints its URL and the sample room ids, serves, and stops on SIGTERM', async () => {
     // Prepare
-    const child = runTs('lib/simulator/main.ts', { SIMULATOR_PORT: '0', SIMULATOR_TOKEN: 'main-token' });
+    const child = runTs('dev/simulator/main.ts', { SIMULATOR_PORT: '0', SIMULATOR_TOKEN: 'main-token' });
 
     try {
       // Act
@@ -88,7 +88,7 @@ describe('simulator process', () => {
 
   it('fails fast on a bad SIMULATOR_PORT, naming it', async () => {
     // Prepare
-    const child = runTs('lib/simulator/main.ts', { SIMULATOR_PORT: 'eighty' });
+    const child = runTs('dev/simulator/main.ts', { SIMULATOR_PORT: 'eighty' });
     let stderr = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {

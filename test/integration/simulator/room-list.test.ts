@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { StaticCredentialsProvider } from '../../../lib/credentials/provider.js';
-import { HappyTalkClient } from '../../../lib/happytalk/client.js';
-import { OverDateError } from '../../../lib/happytalk/errors.js';
-import { CHAT_ROOM_LISTS_PATH, HappyTalkRoomListClient } from '../../../lib/happytalk/room-list.js';
 import {
   generateHistory,
   ROOM_LIST_FAULT_KEY,
   type Simulator,
   startSimulator,
-} from '../../../lib/simulator/index.js';
+} from '../../../dev/simulator/index.js';
+import { StaticCredentialsProvider } from '../../../lib/credentials/provider.js';
+import { HappyTalkClient } from '../../../lib/happytalk/client.js';
+import { OverDateError } from '../../../lib/happytalk/errors.js';
+import { CHAT_ROOM_LISTS_PATH, HappyTalkRoomListClient } from '../../../lib/happytalk/room-list.js';
 import { readJson, TOKEN } from './helpers.js';
 
 const HISTORY = generateHistory({ from: '2024-03-01', days: 3, roomsPerDay: 30, seed: 2 });

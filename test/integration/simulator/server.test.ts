@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateRoom, SAMPLE_ROOM_IDS, sampleRooms } from '../../../dev/simulator/rooms.js';
+import { type Simulator, startSimulator } from '../../../dev/simulator/server.js';
 import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
-import { generateRoom, SAMPLE_ROOM_IDS, sampleRooms } from '../../../lib/simulator/rooms.js';
-import { type Simulator, startSimulator } from '../../../lib/simulator/server.js';
 import { SPEC_EXAMPLE_ROOM } from '../../fixtures/spec-example.js';
 import { askRoom, postChatData, readJson, TOKEN } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_ROOM_IDS } from '../../../dev/simulator/index.js';
 import { signExecuteApiRequest } from '../../../lib/sigv4.js';
-import { SAMPLE_ROOM_IDS } from '../../../lib/simulator/index.js';
 import { useLocalStack } from '../../support/local-stack.js';
 
 const local = useLocalStack({ apiAuth: 'iam' });

@@ -4,7 +4,7 @@ import {
   type LiveRoomPlan,
   ROOM_LIST_FAULT_KEY,
   seoulDatetime,
-} from '../../../lib/simulator/index.js';
+} from '../../../dev/simulator/index.js';
 import type { WatchPassReport } from '../../../lib/watch/watcher.js';
 import { MINUTE, percentile, startWatchWorld, type WatchWorld } from './support.js';
 

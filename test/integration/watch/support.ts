@@ -4,13 +4,13 @@
  * and records every version written.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { LocalS3 } from '../../../dev/aws/s3.js';
+import type { LiveRoomPlan } from '../../../dev/simulator/index.js';
 import { archiveRoom } from '../../../lib/archive/archive-room.js';
 import { createArchiveService } from '../../../lib/archive/service.js';
 import type { IndexRecord, S3Port } from '../../../lib/archive/store.js';
 import { createS3Client, createSecretsManagerClient } from '../../../lib/aws.js';
 import { readArchiveConfig } from '../../../lib/config.js';
-import type { LocalS3 } from '../../../lib/local/s3.js';
-import type { LiveRoomPlan } from '../../../lib/simulator/index.js';
 import { createCompletionWatcher, readWatchSettings } from '../../../lib/watch/service.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { simulatorImage } from '../../../dev/simulator/index.js';
 import { AttachmentDownloadError, AttachmentRefusedError } from '../../../lib/attachments/errors.js';
 import { parseHostAllowlist } from '../../../lib/attachments/host-allowlist.js';
 import {
@@ -15,7 +16,6 @@ import {
   redirectTarget,
   sniffImageType,
 } from '../../../lib/attachments/policy.js';
-import { simulatorImage } from '../../../lib/simulator/index.js';
 
 const deployed: DownloadPolicy = {
   allowlist: parseHostAllowlist('*.happytalk.io'),

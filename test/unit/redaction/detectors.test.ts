@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { fullWidth } from '../../../dev/redaction-eval/values.js';
 import { type DetectOptions, detectPii, resolveOverlaps } from '../../../lib/redaction/detect.js';
 import { hasBusinessCheckDigit } from '../../../lib/redaction/detectors/business-number.js';
 import { cardNetworkOf } from '../../../lib/redaction/detectors/card.js';
 import { isCompactTimestamp, passesLuhn } from '../../../lib/redaction/detectors/context.js';
 import { hasRrnCheckDigit, isKoreanBarcode, isRrnBirthDate } from '../../../lib/redaction/detectors/rrn.js';
-import { fullWidth } from '../../../lib/redaction/eval/values.js';
 
 /** What was found, as [type, the text it covers]. */
 function found(text: string, options?: DetectOptions): [string, string][] {

@@ -1,18 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { cardNetworkOf } from '../../../lib/redaction/detectors/card.js';
-import { passesLuhn } from '../../../lib/redaction/detectors/context.js';
-import { hasRrnCheckDigit, isRrnBirthDate } from '../../../lib/redaction/detectors/rrn.js';
-import { evaluate, valueAt } from '../../../lib/redaction/eval/evaluate.js';
+import { evaluate, valueAt } from '../../../dev/redaction-eval/evaluate.js';
 import {
   DEVELOPMENT_SEED,
   type EvalCase,
   generateEvalSet,
   HELD_OUT_SEED,
   singleMessageCase,
-} from '../../../lib/redaction/eval/generator.js';
-import { parseMarkedLine } from '../../../lib/redaction/eval/handwritten.js';
-import { BUDGETS, evaluationMarkdown, runEvaluation } from '../../../lib/redaction/eval/report.js';
+} from '../../../dev/redaction-eval/generator.js';
+import { parseMarkedLine } from '../../../dev/redaction-eval/handwritten.js';
+import { BUDGETS, evaluationMarkdown, runEvaluation } from '../../../dev/redaction-eval/report.js';
+import { cardNetworkOf } from '../../../lib/redaction/detectors/card.js';
+import { passesLuhn } from '../../../lib/redaction/detectors/context.js';
+import { hasRrnCheckDigit, isRrnBirthDate } from '../../../lib/redaction/detectors/rrn.js';
 import { matchTextOf } from '../../../lib/redaction/text.js';
 
 /** The labelled values of a set, by type, full-width forms folded. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { DOCUMENTED_V2_TEMPLATE } from '../../../dev/simulator/index.js';
 import type { TranscriptIndexRecord, UnprocessableIndexRecord } from '../../../lib/archive/store.js';
 import { parseChatData } from '../../../lib/happytalk/client.js';
-import { DOCUMENTED_V2_TEMPLATE } from '../../../lib/simulator/index.js';
 import { transcriptOf } from '../../../lib/transcript/normalize.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
 import type { FakeArchive } from './fake-archive.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { simulatorOptionsFromEnv } from '../../../lib/simulator/config.js';
-import { SimulatorConfigError } from '../../../lib/simulator/errors.js';
+import { simulatorOptionsFromEnv } from '../../../dev/simulator/config.js';
+import { SimulatorConfigError } from '../../../dev/simulator/errors.js';
 
 describe('simulatorOptionsFromEnv', () => {
   it('defaults to 127.0.0.1:8787 with no latency', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultTable } from '../../../lib/simulator/faults.js';
+import { FaultTable } from '../../../dev/simulator/faults.js';
 
 describe('FaultTable', () => {
   it('applies a room fault only to that room', () => {

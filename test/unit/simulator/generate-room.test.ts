@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidSimRoomError } from '../../../lib/simulator/errors.js';
-import { DOCUMENTED_CHAT_FIELDS, generateRoom } from '../../../lib/simulator/rooms.js';
+import { InvalidSimRoomError } from '../../../dev/simulator/errors.js';
+import { DOCUMENTED_CHAT_FIELDS, generateRoom } from '../../../dev/simulator/rooms.js';
 
 const ROOM_ID = 'GenR00mAbCdEfGhIjKlMnOpQrStUv';
 

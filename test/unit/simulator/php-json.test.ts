@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodePhpJson } from '../../../lib/simulator/php-json.js';
+import { encodePhpJson } from '../../../dev/simulator/php-json.js';
 
 describe('encodePhpJson', () => {
   it('escapes Korean as lowercase \\uXXXX', () => {

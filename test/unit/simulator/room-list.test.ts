@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { generateHistory } from '../../../lib/simulator/history.js';
+import { generateHistory } from '../../../dev/simulator/history.js';
 import {
   type RoomListResult,
   readRoomListRequest,
   roomListAnswer,
-} from '../../../lib/simulator/room-list.js';
-import { generateRoom, makeRoomId, type SimRoom } from '../../../lib/simulator/rooms.js';
+} from '../../../dev/simulator/room-list.js';
+import { generateRoom, makeRoomId, type SimRoom } from '../../../dev/simulator/rooms.js';
 
 const TODAY = '2024-03-20';
 

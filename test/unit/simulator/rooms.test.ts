@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidSimRoomError } from '../../../lib/simulator/errors.js';
+import { InvalidSimRoomError } from '../../../dev/simulator/errors.js';
 import {
   DOCUMENTED_CHAT_FIELDS,
   DOCUMENTED_MESSAGE_FIELDS,
@@ -10,7 +10,7 @@ import {
   type SimRoom,
   sampleRooms,
   simRoomId,
-} from '../../../lib/simulator/rooms.js';
+} from '../../../dev/simulator/rooms.js';
 
 const ROOM_ID = /^[A-Za-z0-9]{30}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
-import { chatDataEndpoint, HAPPYTALK_PROD_BASE_URL, parseChatData } from '../../../lib/happytalk/client.js';
 import {
   SAMPLE_ROOM_IDS,
   type SampleRoomName,
   type SimRoom,
   sampleRooms,
-} from '../../../lib/simulator/index.js';
+} from '../../../dev/simulator/index.js';
+import { chatDataEndpoint, HAPPYTALK_PROD_BASE_URL, parseChatData } from '../../../lib/happytalk/client.js';
 import { transcriptOf } from '../../../lib/transcript/normalize.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
 import type { ImageAttachment } from '../../../lib/view/transcript-html.js';

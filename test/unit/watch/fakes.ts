@@ -3,6 +3,14 @@
  * simulator's own listing rules (sorting, paging, overDate) without a server,
  * an index in memory, and a watcher state with S3's conditional-write rules.
  */
+
+import { type SimRoom, seoulDatetime } from '../../../dev/simulator/index.js';
+import {
+  type QueryWindow,
+  readRoomListRequest,
+  roomListAnswer,
+  seoulToday,
+} from '../../../dev/simulator/room-list.js';
 import type { IndexRecord } from '../../../lib/archive/store.js';
 import { HappyTalkUnavailableError } from '../../../lib/happytalk/errors.js';
 import {
@@ -11,13 +19,6 @@ import {
   type RoomListSource,
   roomListFields,
 } from '../../../lib/happytalk/room-list.js';
-import { type SimRoom, seoulDatetime } from '../../../lib/simulator/index.js';
-import {
-  type QueryWindow,
-  readRoomListRequest,
-  roomListAnswer,
-  seoulToday,
-} from '../../../lib/simulator/room-list.js';
 import type { StoredWatcherState, WatcherState, WatcherStateStore } from '../../../lib/watch/state.js';
 
 export const OPEN = '0000-00-00 00:00:00';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { QueryWindow } from '../../../dev/simulator/room-list.js';
 import type { ArchiveSummary } from '../../../lib/archive/archive-room.js';
 import { StorageUnavailableError } from '../../../lib/archive/errors.js';
 import {
@@ -9,7 +10,6 @@ import {
 import { FinalStatuses } from '../../../lib/happytalk/finality.js';
 import type { Logger } from '../../../lib/logger.js';
 import type { ArchiveRequestSink } from '../../../lib/queue/archive-requests.js';
-import type { QueryWindow } from '../../../lib/simulator/room-list.js';
 import { type WatchDeps, type WatchTarget, watchPass } from '../../../lib/watch/watcher.js';
 import { FakeRoomList, MemoryIndex, MemoryStateStore, room } from './fakes.js';
 

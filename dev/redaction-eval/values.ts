@@ -4,7 +4,7 @@
  * its issuer's rules, and every hard negative is a realistic number of
  * another kind that a careless detector would take for one.
  */
-import { createRandom, type RandomSource, randomHex } from '../../simulator/random.js';
+import { createRandom, type RandomSource, randomHex } from '../simulator/random.js';
 
 /** A seeded source of choices. Never `Math.random`: the same seed gives the same set everywhere. */
 export class Dice {

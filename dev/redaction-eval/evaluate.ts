@@ -9,8 +9,8 @@
  * - Leak rate: the share of transcripts where some letter or digit of a P0
  *   span is left unmasked (by a finding of any type).
  */
-import { explainTranscript, type Finding } from '../redact.js';
-import { ENTITY_TYPES, type EntityType, tierOf } from '../types.js';
+import { explainTranscript, type Finding } from '../../lib/redaction/redact.js';
+import { ENTITY_TYPES, type EntityType, tierOf } from '../../lib/redaction/types.js';
 import type { EvalCase, LabelledSpan } from './generator.js';
 
 export interface TypeScore {

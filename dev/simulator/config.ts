@@ -3,7 +3,7 @@ import { type GenerateHistoryOptions, generateHistory } from './history.js';
 import { sampleRooms } from './rooms.js';
 import type { SimulatorEncoding, SimulatorOptions } from './server.js';
 
-/** The port `npx tsx lib/simulator/main.ts` listens on when `SIMULATOR_PORT` is not set. */
+/** The port `npx tsx dev/simulator/main.ts` listens on when `SIMULATOR_PORT` is not set. */
 export const DEFAULT_SIMULATOR_PORT = 8787;
 
 function integerVariable(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {

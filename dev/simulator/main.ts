@@ -1,10 +1,10 @@
 /**
  * Runs the HappyTalk simulator until SIGINT or SIGTERM:
- * `npx tsx lib/simulator/main.ts`. Configured by environment variables (see
+ * `npx tsx dev/simulator/main.ts`. Configured by environment variables (see
  * `simulatorOptionsFromEnv`); prints one line with its URL and the sample room ids.
  */
-import { CHAT_DATA_PATH } from '../happytalk/schema.js';
-import type { Logger } from '../logger.js';
+import { CHAT_DATA_PATH } from '../../lib/happytalk/schema.js';
+import type { Logger } from '../../lib/logger.js';
 import { simulatorOptionsFromEnv } from './config.js';
 import { SAMPLE_ROOM_IDS } from './rooms.js';
 import { startSimulator } from './server.js';

@@ -2,8 +2,8 @@
  * `npm run eval:redaction`: the redactor scored on the shipped sets, checked
  * against its budgets, written as `docs/redaction-eval.md`.
  */
-import { REDACTOR_VERSION } from '../redact.js';
-import { type EntityType, tierOf } from '../types.js';
+import { REDACTOR_VERSION } from '../../lib/redaction/redact.js';
+import { type EntityType, tierOf } from '../../lib/redaction/types.js';
 import { type EvalResult, evaluate } from './evaluate.js';
 import {
   DEFAULT_TRANSCRIPTS_PER_SET,
@@ -150,7 +150,7 @@ export function evaluationMarkdown(evaluation: Evaluation): string {
     '# Redaction: evaluation',
     '',
     `Written by \`npm run eval:redaction\` (redactor ${REDACTOR_VERSION}); do not edit by hand. The sets and`,
-    'the scoring are in `lib/redaction/eval/`.',
+    'the scoring are in `dev/redaction-eval/`.',
     '',
     '## How it is measured',
     '',

@@ -6,8 +6,9 @@
  * hard negatives (order, tracking, coupon and product numbers, amounts,
  * timestamps, representative numbers, delivery dates) that must survive.
  */
-import type { Transcript } from '../../transcript/schema.js';
-import type { EntityType } from '../types.js';
+
+import type { EntityType } from '../../lib/redaction/types.js';
+import type { Transcript } from '../../lib/transcript/schema.js';
 import {
   account,
   amount,

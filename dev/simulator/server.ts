@@ -6,9 +6,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { z } from 'zod';
-import { CHAT_ROOM_LISTS_PATH } from '../happytalk/room-list.js';
-import { CHAT_DATA_PATH } from '../happytalk/schema.js';
-import { type Logger, silentLogger } from '../logger.js';
+import { CHAT_ROOM_LISTS_PATH } from '../../lib/happytalk/room-list.js';
+import { CHAT_DATA_PATH } from '../../lib/happytalk/schema.js';
+import { type Logger, silentLogger } from '../../lib/logger.js';
 import { InvalidSimRoomError, SimulatorConfigError } from './errors.js';
 import { MAINTENANCE_PAGE, PHP_FATAL_ERROR, statusFaultAnswer, WRONG_SHAPE_BODY } from './fault-answers.js';
 import { FaultTable, type SimulatorFault, SimulatorFaultSchema } from './faults.js';

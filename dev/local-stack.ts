@@ -3,7 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { verifyExecuteApiSignature } from '../sigv4.js';
+import { verifyExecuteApiSignature } from '../lib/sigv4.js';
+import { SECURITY_HEADERS } from '../lib/view/security-headers.js';
+import { type LocalCaller, toHttpApiEvent } from './aws/http-api-adapter.js';
+import { lambdaContext } from './aws/lambda-context.js';
+import { type LocalS3, startLocalS3 } from './aws/s3.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from './aws/secrets-manager.js';
+import { type LocalSqs, startLocalSqs } from './aws/sqs.js';
 import {
   generateLiveRooms,
   type LiveRoomPlan,
@@ -11,13 +17,7 @@ import {
   type Simulator,
   type SimulatorOptions,
   startSimulator,
-} from '../simulator/index.js';
-import { SECURITY_HEADERS } from '../view/security-headers.js';
-import { type LocalCaller, toHttpApiEvent } from './http-api-adapter.js';
-import { lambdaContext } from './lambda-context.js';
-import { type LocalS3, startLocalS3 } from './s3.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from './secrets-manager.js';
-import { type LocalSqs, startLocalSqs } from './sqs.js';
+} from './simulator/index.js';
 
 export const LOCAL_BUCKET = 'happytalk-archive-local';
 export const LOCAL_SECRET_ID = 'happytalk-archive/token';
@@ -149,10 +149,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     { handler: archiveEvents },
     { handler: completionWatcher },
   ] = (await Promise.all([
-    import('../../functions/http-api.js'),
-    import('../../functions/retrieval-api.js'),
-    import('../../functions/archive-events.js'),
-    import('../../functions/completion-watcher.js'),
+    import('../functions/http-api.js'),
+    import('../functions/retrieval-api.js'),
+    import('../functions/archive-events.js'),
+    import('../functions/completion-watcher.js'),
   ])) as unknown as [
     { handler: HttpHandler },
     { handler: HttpHandler },

@@ -1,4 +1,4 @@
-import { DOCUMENTED_CHAT_FIELDS } from '../happytalk/schema.js';
+import { DOCUMENTED_CHAT_FIELDS } from '../../lib/happytalk/schema.js';
 import { InvalidSimRoomError } from './errors.js';
 import { encodePhpJson } from './php-json.js';
 import {
@@ -11,7 +11,7 @@ import {
   seedFromText,
 } from './random.js';
 
-export { DOCUMENTED_CHAT_FIELDS, DOCUMENTED_MESSAGE_FIELDS } from '../happytalk/schema.js';
+export { DOCUMENTED_CHAT_FIELDS, DOCUMENTED_MESSAGE_FIELDS } from '../../lib/happytalk/schema.js';
 
 /**
  * One element of `data` in a `chat_data` answer, in HappyTalk's raw shape:

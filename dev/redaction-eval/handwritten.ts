@@ -3,7 +3,7 @@
  * generator does not use, written before the detectors were, to check that
  * the figures are not an artefact of the generator's own templates.
  */
-import { ENTITY_TYPES, type EntityType } from '../types.js';
+import { ENTITY_TYPES, type EntityType } from '../../lib/redaction/types.js';
 import type { LabelledText } from './generator.js';
 
 export const HANDWRITTEN_LINES: readonly string[] = [
