@@ -1,6 +1,6 @@
 import { SimulatorConfigError } from './errors.js';
 import { type GenerateHistoryOptions, generateHistory } from './history.js';
-import { sampleRooms } from './rooms.js';
+import { sampleRooms } from './sample-rooms.js';
 import type { SimulatorEncoding, SimulatorOptions } from './server.js';
 
 /** The port `npx tsx dev/simulator/main.ts` listens on when `SIMULATOR_PORT` is not set. */

@@ -1,6 +1,7 @@
 import { InvalidSimRoomError } from './errors.js';
+import { generateRoom, makeRoomId, type TemplateFormat } from './generate-room.js';
 import { createRandom, randomInt } from './random.js';
-import { generateRoom, makeRoomId, type SimRoom, type TemplateFormat } from './rooms.js';
+import type { SimRoom } from './room-records.js';
 
 /** Options of {@link generateHistory}. */
 export interface GenerateHistoryOptions {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { z } from 'zod';
-import type { SimRoom } from './rooms.js';
+import type { SimRoom } from './room-records.js';
 
 /** Where HappyTalk serves the files of image messages, and where the simulator does too. */
 export const IMAGE_PATH_PREFIX = '/data/chat_data/';

@@ -10,6 +10,7 @@ export {
   type SimulatorFaultKind,
   SimulatorFaultSchema,
 } from './faults.js';
+export { type GenerateRoomOptions, generateRoom, makeRoomId, type TemplateFormat } from './generate-room.js';
 export { type GenerateHistoryOptions, generateHistory, TEMPLATE_V2_DEADLINE } from './history.js';
 export {
   IMAGE_PATH_PREFIX,
@@ -35,18 +36,12 @@ export {
   DOCUMENTED_CHAT_FIELDS,
   DOCUMENTED_MESSAGE_FIELDS,
   DOCUMENTED_V2_TEMPLATE,
-  type GenerateRoomOptions,
-  generateRoom,
-  makeRoomId,
   OPEN_ROOM_COMPLATE_DATE,
   OPEN_ROOM_STATUSES,
-  SAMPLE_ROOM_IDS,
-  type SampleRoomName,
   type SimRoom,
-  sampleRooms,
   simRoomId,
-  type TemplateFormat,
-} from './rooms.js';
+} from './room-records.js';
+export { SAMPLE_ROOM_IDS, type SampleRoomName, sampleRooms } from './sample-rooms.js';
 export {
   CONTROL_FAULTS_PATH,
   CONTROL_ROOMS_PATH,

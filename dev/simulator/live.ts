@@ -5,8 +5,9 @@
  * fake clock, a whole day of HappyTalk plays out in a test.
  */
 import { InvalidSimRoomError } from './errors.js';
+import { generateRoom, makeRoomId } from './generate-room.js';
 import { createRandom, pick, randomInt } from './random.js';
-import { generateRoom, makeRoomId, OPEN_ROOM_STATUSES, type SimRoom } from './rooms.js';
+import { OPEN_ROOM_STATUSES, type SimRoom } from './room-records.js';
 
 /** One room that opens at `registeredAt` and finishes at `finishesAt`. */
 export interface LiveRoomPlan {

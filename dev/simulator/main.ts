@@ -6,7 +6,7 @@
 import { CHAT_DATA_PATH } from '../../lib/happytalk/schema.js';
 import type { Logger } from '../../lib/logger.js';
 import { simulatorOptionsFromEnv } from './config.js';
-import { SAMPLE_ROOM_IDS } from './rooms.js';
+import { SAMPLE_ROOM_IDS } from './sample-rooms.js';
 import { startSimulator } from './server.js';
 
 function writeStderr(level: string, message: string, extra?: Record<string, unknown>): void {

@@ -3,7 +3,7 @@
  * rooms it serves, and the query window that answers `-504 overDate`.
  */
 import { SimulatorConfigError } from './errors.js';
-import type { SimRoom } from './rooms.js';
+import type { SimRoom } from './room-records.js';
 
 /** The simulator's stand-in for HappyTalk's undocumented query limits. */
 export interface QueryWindow {

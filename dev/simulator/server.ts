@@ -12,6 +12,7 @@ import { type Logger, silentLogger } from '../../lib/logger.js';
 import { InvalidSimRoomError, SimulatorConfigError } from './errors.js';
 import { MAINTENANCE_PAGE, PHP_FATAL_ERROR, statusFaultAnswer, WRONG_SHAPE_BODY } from './fault-answers.js';
 import { FaultTable, type SimulatorFault, SimulatorFaultSchema } from './faults.js';
+import { generateRoom, makeRoomId } from './generate-room.js';
 import {
   type Answer,
   BodyTooLargeError,
@@ -48,7 +49,8 @@ import {
   seoulToday,
   validQueryWindow,
 } from './room-list.js';
-import { generateRoom, makeRoomId, type SimRoom, sampleRooms, simRoomId } from './rooms.js';
+import { type SimRoom, simRoomId } from './room-records.js';
+import { sampleRooms } from './sample-rooms.js';
 
 /** How the simulator serializes JSON answers. */
 export type SimulatorEncoding = 'php' | 'utf8';

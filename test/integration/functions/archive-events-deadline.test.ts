@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateHistory } from '../../../dev/simulator/index.js';
-import { simRoomId } from '../../../dev/simulator/rooms.js';
+import { simRoomId } from '../../../dev/simulator/room-records.js';
 import {
   roomDeadlineEnvironment,
   roomDeadlineFor,

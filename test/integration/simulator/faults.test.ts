@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatorConfigError } from '../../../dev/simulator/errors.js';
 import type { SimulatorFault } from '../../../dev/simulator/faults.js';
 import { encodePhpJson } from '../../../dev/simulator/php-json.js';
-import { SAMPLE_ROOM_IDS, sampleRooms } from '../../../dev/simulator/rooms.js';
+import { SAMPLE_ROOM_IDS, sampleRooms } from '../../../dev/simulator/sample-rooms.js';
 import { type Simulator, startSimulator } from '../../../dev/simulator/server.js';
 import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
 import { askRoom, readJson, TOKEN } from './helpers.js';

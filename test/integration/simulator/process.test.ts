@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_ROOM_IDS } from '../../../dev/simulator/rooms.js';
+import { SAMPLE_ROOM_IDS } from '../../../dev/simulator/sample-rooms.js';
 import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
 import { TOKEN } from './helpers.js';
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateRoom, SAMPLE_ROOM_IDS, sampleRooms } from '../../../dev/simulator/rooms.js';
+import { generateRoom } from '../../../dev/simulator/generate-room.js';
+import { SAMPLE_ROOM_IDS, sampleRooms } from '../../../dev/simulator/sample-rooms.js';
 import { type Simulator, startSimulator } from '../../../dev/simulator/server.js';
 import { CHAT_DATA_PATH } from '../../../lib/happytalk/schema.js';
 import { SPEC_EXAMPLE_ROOM } from '../../fixtures/spec-example.js';

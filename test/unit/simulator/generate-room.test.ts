@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidSimRoomError } from '../../../dev/simulator/errors.js';
-import { DOCUMENTED_CHAT_FIELDS, generateRoom } from '../../../dev/simulator/rooms.js';
+import { generateRoom } from '../../../dev/simulator/generate-room.js';
+import { DOCUMENTED_CHAT_FIELDS } from '../../../dev/simulator/room-records.js';
 
 const ROOM_ID = 'GenR00mAbCdEfGhIjKlMnOpQrStUv';
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { generateRoom, makeRoomId } from '../../../dev/simulator/generate-room.js';
 import { generateHistory } from '../../../dev/simulator/history.js';
 import {
   type RoomListResult,
   readRoomListRequest,
   roomListAnswer,
 } from '../../../dev/simulator/room-list.js';
-import { generateRoom, makeRoomId, type SimRoom } from '../../../dev/simulator/rooms.js';
+import type { SimRoom } from '../../../dev/simulator/room-records.js';
 
 const TODAY = '2024-03-20';
 

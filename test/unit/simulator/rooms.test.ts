@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidSimRoomError } from '../../../dev/simulator/errors.js';
+import { makeRoomId } from '../../../dev/simulator/generate-room.js';
 import {
   DOCUMENTED_CHAT_FIELDS,
   DOCUMENTED_MESSAGE_FIELDS,
   DOCUMENTED_V2_TEMPLATE,
-  makeRoomId,
-  SAMPLE_ROOM_IDS,
-  type SampleRoomName,
   type SimRoom,
-  sampleRooms,
   simRoomId,
-} from '../../../dev/simulator/rooms.js';
+} from '../../../dev/simulator/room-records.js';
+import { SAMPLE_ROOM_IDS, type SampleRoomName, sampleRooms } from '../../../dev/simulator/sample-rooms.js';
 
 const ROOM_ID = /^[A-Za-z0-9]{30}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
