@@ -1,34 +1,11 @@
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { CHAT_ROOM_LISTS_PATH } from '../../lib/happytalk/room-list.js';
 import { CHAT_DATA_PATH } from '../../lib/happytalk/schema.js';
 import { type Logger, silentLogger } from '../../lib/logger.js';
 import { InvalidSimRoomError, SimulatorConfigError } from './errors.js';
-import { MAINTENANCE_PAGE, PHP_FATAL_ERROR, statusFaultAnswer, WRONG_SHAPE_BODY } from './fault-answers.js';
 import { FaultTable, type SimulatorFault, SimulatorFaultSchema } from './faults.js';
-import { generateRoom, makeRoomId } from './generate-room.js';
-import {
-  type Answer,
-  BodyTooLargeError,
-  baseUrl,
-  headerValue,
-  isRecord,
-  jsonAnswer,
-  listen,
-  methodNotAllowed,
-  parseJsonBody,
-  readBody,
-  requestPath,
-  send,
-  sendTruncated,
-  textAnswer,
-} from './http.js';
+import { BodyTooLargeError, baseUrl, listen, requestPath, send, textAnswer } from './http.js';
 import {
   IMAGE_PATH_PREFIX,
   type ImageFault,
@@ -36,21 +13,30 @@ import {
   ImageFaultTable,
   type RecordedImageRequest,
   type SimulatorImage,
-  simulatorImage,
 } from './images.js';
 import { finishRoom, type LiveRoomPlan, openLiveRoom } from './live.js';
 import { encodePhpJson } from './php-json.js';
-import {
-  type QueryWindow,
-  type RecordedRoomListRequest,
-  readRoomListRequest,
-  roomListAnswer,
-  roomOutsideQueryWindow,
-  seoulToday,
-  validQueryWindow,
-} from './room-list.js';
+import { type QueryWindow, type RecordedRoomListRequest, validQueryWindow } from './room-list.js';
 import { type SimRoom, simRoomId } from './room-records.js';
 import { sampleRooms } from './sample-rooms.js';
+import { serveChatData } from './serve-chat-data.js';
+import {
+  CONTROL_FAULTS_PATH,
+  CONTROL_ROOMS_PATH,
+  completionRoomOf,
+  serveCompleteControl,
+  serveFaultControl,
+  serveRoomControl,
+} from './serve-control.js';
+import { serveImage, validImagePath } from './serve-images.js';
+import { serveRoomList } from './serve-room-list.js';
+import type { RecordedRequest, ResolvedOptions, SimulatorState } from './state.js';
+
+export { CONTROL_FAULTS_PATH, CONTROL_ROOMS_PATH, controlCompletePath } from './serve-control.js';
+export { ROOM_LIST_FAULT_KEY } from './serve-room-list.js';
+export type { RecordedRequest } from './state.js';
+
+const DEFAULT_TOKEN = 'local-dev-token';
 
 /** How the simulator serializes JSON answers. */
 export type SimulatorEncoding = 'php' | 'utf8';
@@ -86,27 +72,6 @@ export interface SimulatorOptions {
   clock?: () => Date;
   /** Rooms that open and finish as `clock` passes their times (see `generateLiveRooms`). */
   liveRooms?: readonly LiveRoomPlan[];
-}
-
-/**
- * One request the simulator received on the `chat_data` path. The token is
- * never recorded, only whether one was sent; secret-bearing headers
- * (`HT-Client-Secret`, `Authorization`, `Cookie`, and any header containing the
- * token) are recorded as `[REDACTED]`.
- */
-export interface RecordedRequest {
-  /** The `room_id` asked for; undefined when missing or when the body did not parse. */
-  roomId: string | undefined;
-  /** When the request arrived. */
-  at: Date;
-  /** The HTTP method. */
-  method: string;
-  /** The `Content-Type` header, if any. */
-  contentType: string | undefined;
-  /** Whether the body carried a non-empty `token`. */
-  tokenPresent: boolean;
-  /** Request headers, lowercase names, secrets redacted. */
-  headers: Readonly<Record<string, string>>;
 }
 
 /** A running simulator; see {@link startSimulator}. */
@@ -151,61 +116,6 @@ export interface Simulator {
   setImageFault(path: string, fault: ImageFault | undefined): void;
 }
 
-/** The fault key of room list requests (`'*'` applies to them too when it is not set). */
-export const ROOM_LIST_FAULT_KEY = '@chat_room_lists';
-
-/** Control API path to set (`POST {room_id, fault}`, fault null clears) or clear (`DELETE`) faults. */
-export const CONTROL_FAULTS_PATH = '/__simulator/faults';
-/** Control API path to list (`GET`) or add (`POST` a {@link SimRoom}) rooms. */
-export const CONTROL_ROOMS_PATH = '/__simulator/rooms';
-
-/** `POST /__simulator/rooms/{room_id}/complete`: finishes an open room now (the path of a room id). */
-export const controlCompletePath = (roomId: string): string =>
-  `${CONTROL_ROOMS_PATH}/${encodeURIComponent(roomId)}/complete`;
-const COMPLETE_ROOM_PATH = /^\/__simulator\/rooms\/([^/]+)\/complete$/;
-
-const DEFAULT_TOKEN = 'local-dev-token';
-const CHAT_DATA_BODY_LIMIT = 64 * 1024;
-const CONTROL_BODY_LIMIT = 128 * 1024 * 1024;
-const REDACTED = '[REDACTED]';
-const SECRET_HEADERS = new Set(['ht-client-secret', 'authorization', 'proxy-authorization', 'cookie']);
-
-interface ResolvedOptions {
-  host: string;
-  port: number;
-  token: string;
-  clientId: string | undefined;
-  clientSecret: string | undefined;
-  latencyMs: number;
-  encode: (value: unknown) => string;
-  logger: Logger;
-  queryWindow: QueryWindow;
-  today: string | undefined;
-  clock: () => Date;
-}
-
-/** Faults that answer something other than the normal answer. */
-type AnsweringFault = Exclude<SimulatorFault, { kind: 'delay' | 'reset' | 'truncate' }>;
-
-interface PendingSleep {
-  timer: NodeJS.Timeout;
-  wake: () => void;
-}
-
-const FaultControlSchema = z.strictObject({
-  room_id: z.string().min(1),
-  fault: SimulatorFaultSchema.nullable(),
-});
-
-const CompleteRoomSchema = z.strictObject({
-  status: z.union([z.literal('2'), z.literal('4'), z.literal(2), z.literal(4)]).optional(),
-});
-
-const SimRoomSchema = z.looseObject({
-  chat: z.looseObject({ id: z.union([z.string().min(1), z.number()]) }),
-  message: z.array(z.record(z.string(), z.unknown())),
-});
-
 function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -245,47 +155,15 @@ function validToday(today: string): string {
   return today;
 }
 
-function isFormContentType(contentType: string | undefined): boolean {
-  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
-}
-
-/** The request's fields; undefined for a malformed JSON body. Valid JSON that is not an object has no fields. */
-function parseChatDataFields(
-  body: Buffer,
-  contentType: string | undefined,
-): Record<string, unknown> | undefined {
-  if (isFormContentType(contentType)) {
-    return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
-  }
-  const parsed = parseJsonBody(body);
-  if (parsed === undefined) {
-    return undefined;
-  }
-  return isRecord(parsed) ? parsed : {};
-}
-
-function roomIdField(value: unknown): string | undefined {
-  if (typeof value === 'string' && value !== '') {
-    return value;
-  }
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    return String(value);
-  }
-  return undefined;
+interface PendingSleep {
+  timer: NodeJS.Timeout;
+  wake: () => void;
 }
 
 class RunningSimulator implements Simulator {
   readonly #server: Server;
-  readonly #options: ResolvedOptions;
-  readonly #rooms = new Map<string, SimRoom>();
-  readonly #successBodies = new Map<string, Buffer>();
-  readonly #faults = new FaultTable();
-  readonly #requests: RecordedRequest[] = [];
-  readonly #roomListRequests: RecordedRoomListRequest[] = [];
+  readonly #state: SimulatorState;
   readonly #pendingSleeps = new Set<PendingSleep>();
-  readonly #images = new Map<string, { body: Buffer; contentType: string }>();
-  readonly #imageFaults = new ImageFaultTable();
-  readonly #imageRequests: RecordedImageRequest[] = [];
   /** Live rooms not finished yet, in registration order. */
   #live: LiveRoomPlan[] = [];
   #closing: Promise<void> | undefined;
@@ -293,7 +171,19 @@ class RunningSimulator implements Simulator {
 
   constructor(server: Server, options: ResolvedOptions) {
     this.#server = server;
-    this.#options = options;
+    this.#state = {
+      options,
+      rooms: new Map(),
+      successBodies: new Map(),
+      faults: new FaultTable(),
+      requests: [],
+      roomListRequests: [],
+      images: new Map(),
+      imageFaults: new ImageFaultTable(),
+      imageRequests: [],
+      sleep: (ms) => this.#sleep(ms),
+      closing: () => this.#closing !== undefined,
+    };
     server.on('request', this.#handleRequest);
   }
 
@@ -302,20 +192,24 @@ class RunningSimulator implements Simulator {
   }
 
   get url(): string {
-    return baseUrl(this.#options.host, this.#port);
+    return baseUrl(this.#state.options.host, this.#port);
   }
 
   async listen(): Promise<void> {
-    const address = await listen(this.#server, this.#options.host, this.#options.port);
+    const address = await listen(this.#server, this.#state.options.host, this.#state.options.port);
     this.#port = address.port;
   }
 
   get requests(): readonly RecordedRequest[] {
-    return this.#requests;
+    return this.#state.requests;
   }
 
   get roomListRequests(): readonly RecordedRoomListRequest[] {
-    return this.#roomListRequests;
+    return this.#state.roomListRequests;
+  }
+
+  get imageRequests(): readonly RecordedImageRequest[] {
+    return this.#state.imageRequests;
   }
 
   close(): Promise<void> {
@@ -328,13 +222,13 @@ class RunningSimulator implements Simulator {
     if (!Array.isArray(room.message)) {
       throw new InvalidSimRoomError(`room ${roomId} must have a message array`);
     }
-    this.#rooms.set(roomId, structuredClone(room));
-    this.#successBodies.delete(roomId);
+    this.#state.rooms.set(roomId, structuredClone(room));
+    this.#state.successBodies.delete(roomId);
   }
 
   removeRoom(roomId: string): boolean {
-    this.#successBodies.delete(roomId);
-    return this.#rooms.delete(roomId);
+    this.#state.successBodies.delete(roomId);
+    return this.#state.rooms.delete(roomId);
   }
 
   addLiveRooms(plans: readonly LiveRoomPlan[]): void {
@@ -346,9 +240,9 @@ class RunningSimulator implements Simulator {
 
   completeRoom(roomId: string, options: { status?: string; at?: Date } = {}): SimRoom {
     this.#advanceLive();
-    const room = this.#rooms.get(roomId);
+    const room = this.#state.rooms.get(roomId);
     if (room === undefined) throw new InvalidSimRoomError(`no room ${roomId} in the simulator`);
-    const finished = finishRoom(room, options.status ?? '2', options.at ?? this.#options.clock());
+    const finished = finishRoom(room, options.status ?? '2', options.at ?? this.#state.options.clock());
     this.addRoom(finished);
     this.#live = this.#live.filter((plan) => plan.roomId !== roomId);
     return structuredClone(finished);
@@ -357,15 +251,15 @@ class RunningSimulator implements Simulator {
   /** Opens the live rooms whose registration time has come, and finishes the ones whose end has. */
   #advanceLive(): void {
     if (this.#live.length === 0) return;
-    const now = this.#options.clock().getTime();
+    const now = this.#state.options.clock().getTime();
     const pending: LiveRoomPlan[] = [];
     for (const plan of this.#live) {
       if (plan.registeredAt.getTime() > now) {
         pending.push(plan);
         continue;
       }
-      if (!this.#rooms.has(plan.roomId)) this.addRoom(openLiveRoom(plan));
-      const room = this.#rooms.get(plan.roomId);
+      if (!this.#state.rooms.has(plan.roomId)) this.addRoom(openLiveRoom(plan));
+      const room = this.#state.rooms.get(plan.roomId);
       if (plan.finishesAt === undefined || plan.finishesAt.getTime() > now || room === undefined) {
         pending.push(plan);
         continue;
@@ -376,38 +270,34 @@ class RunningSimulator implements Simulator {
   }
 
   setFault(roomId: string, fault: SimulatorFault | undefined): void {
-    this.#faults.set(roomId, fault === undefined ? undefined : validFault(fault));
+    this.#state.faults.set(roomId, fault === undefined ? undefined : validFault(fault));
   }
 
   clearFaults(): void {
-    this.#faults.clear();
-    this.#imageFaults.clear();
+    this.#state.faults.clear();
+    this.#state.imageFaults.clear();
   }
 
   resetRequests(): void {
-    this.#requests.length = 0;
-    this.#roomListRequests.length = 0;
-    this.#imageRequests.length = 0;
-  }
-
-  get imageRequests(): readonly RecordedImageRequest[] {
-    return this.#imageRequests;
+    this.#state.requests.length = 0;
+    this.#state.roomListRequests.length = 0;
+    this.#state.imageRequests.length = 0;
   }
 
   setImage(path: string, image: SimulatorImage | undefined): void {
     const valid = validImagePath(path);
     if (image === undefined) {
-      this.#images.delete(valid);
+      this.#state.images.delete(valid);
       return;
     }
     const body = typeof image.body === 'string' ? Buffer.from(image.body, 'utf8') : Buffer.from(image.body);
-    this.#images.set(valid, { body, contentType: image.contentType ?? 'image/png' });
+    this.#state.images.set(valid, { body, contentType: image.contentType ?? 'image/png' });
   }
 
   setImageFault(path: string, fault: ImageFault | undefined): void {
     const key = path === '*' ? path : validImagePath(path);
     if (fault === undefined) {
-      this.#imageFaults.set(key, undefined);
+      this.#state.imageFaults.set(key, undefined);
       return;
     }
     const parsed = ImageFaultSchema.safeParse(fault);
@@ -416,7 +306,7 @@ class RunningSimulator implements Simulator {
         cause: parsed.error,
       });
     }
-    this.#imageFaults.set(key, parsed.data);
+    this.#state.imageFaults.set(key, parsed.data);
   }
 
   readonly #handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
@@ -453,68 +343,25 @@ class RunningSimulator implements Simulator {
     });
   }
 
+  /** Each endpoint by its path: images, chat_data, chat_room_lists, and the control API. */
   async #route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const state = this.#state;
     const path = requestPath(request);
-    if (path.startsWith(IMAGE_PATH_PREFIX)) return this.#serveImage(request, response, path);
+    if (path.startsWith(IMAGE_PATH_PREFIX)) return serveImage(state, request, response, path);
     this.#advanceLive();
-    const completing = COMPLETE_ROOM_PATH.exec(path);
-    if (completing?.[1] !== undefined) return this.#serveCompleteControl(request, response, completing[1]);
+    const completing = completionRoomOf(path);
+    if (completing !== undefined) return serveCompleteControl(this, state, request, response, completing);
     switch (path) {
       case CHAT_DATA_PATH:
-        return this.#serveChatData(request, response);
+        return serveChatData(state, request, response);
       case CHAT_ROOM_LISTS_PATH:
-        return this.#serveRoomList(request, response);
+        return serveRoomList(state, request, response);
       case CONTROL_FAULTS_PATH:
-        return this.#serveFaultControl(request, response);
+        return serveFaultControl(this, request, response);
       case CONTROL_ROOMS_PATH:
-        return this.#serveRoomControl(request, response);
+        return serveRoomControl(this, state, request, response);
       default:
         return send(response, textAnswer(404, 'Not Found'));
-    }
-  }
-
-  /** `GET|HEAD /data/chat_data/…`: the registered bytes or a generated PNG, unless a fault says otherwise. */
-  async #serveImage(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
-    this.#imageRequests.push({
-      path,
-      at: new Date(),
-      method: request.method ?? '',
-      headers: this.#safeHeaders(request.headers),
-    });
-    if (request.method !== 'GET' && request.method !== 'HEAD')
-      return send(response, methodNotAllowed('GET, HEAD'));
-    const fault = this.#imageFaults.take(path);
-    if (fault?.kind === 'delay') await this.#sleep(fault.ms);
-    if (this.#closing !== undefined || response.destroyed) return;
-    const image = this.#images.get(path) ?? { body: simulatorImage(path), contentType: 'image/png' };
-    const head = request.method === 'HEAD';
-    const answer = (status: number, headers: Record<string, string>, body: Buffer): void => {
-      response.writeHead(status, { ...headers, 'Content-Length': String(body.length) });
-      response.end(head ? undefined : body);
-    };
-    switch (fault?.kind) {
-      case undefined:
-      case 'delay':
-        return answer(200, { 'Content-Type': image.contentType }, image.body);
-      case 'status':
-        return send(response, textAnswer(fault.status, `HTTP ${fault.status}`));
-      case 'content-type':
-        return answer(
-          200,
-          { 'Content-Type': fault.contentType },
-          fault.body === undefined ? image.body : Buffer.from(fault.body, 'utf8'),
-        );
-      case 'redirect':
-        return answer(fault.status ?? 302, { Location: fault.location }, Buffer.alloc(0));
-      case 'redirect-loop':
-        return answer(302, { Location: path }, Buffer.alloc(0));
-      case 'reset':
-        response.destroy();
-        return;
-      case 'huge':
-        return sendHugeImage(response, fault.bytes, fault.contentLength !== false, head);
-      case 'trickle':
-        return trickleImage(response, image, fault.intervalMs);
     }
   }
 
@@ -523,376 +370,11 @@ class RunningSimulator implements Simulator {
       send(response, textAnswer(413, 'Payload Too Large', { Connection: 'close' }));
       return;
     }
-    this.#options.logger.error('simulator request failed', {
+    this.#state.options.logger.error('simulator request failed', {
       error: error instanceof Error ? error.message : String(error),
     });
     send(response, textAnswer(500, 'Internal Server Error'));
   }
-
-  async #serveChatData(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method !== 'POST') {
-      this.#record(request, undefined, false);
-      return send(response, methodNotAllowed('POST'));
-    }
-    const contentType = headerValue(request.headers['content-type']);
-    const requestBody = await readBody(request, CHAT_DATA_BODY_LIMIT);
-    const fields = parseChatDataFields(requestBody, contentType);
-    if (fields === undefined) {
-      this.#record(request, undefined, false);
-      return send(response, textAnswer(400, 'Bad Request: malformed JSON body'));
-    }
-    const roomId = roomIdField(fields.room_id);
-    this.#record(request, roomId, typeof fields.token === 'string' && fields.token !== '');
-    const fault = this.#faults.take(roomId);
-    await this.#sleep(this.#options.latencyMs);
-    if (fault?.kind === 'delay') {
-      await this.#sleep(fault.ms);
-    }
-    if (this.#closing !== undefined || response.destroyed) {
-      return;
-    }
-    const answer = this.#chatDataAnswer(request, fields.token, roomId);
-    if (fault === undefined || fault.kind === 'delay') {
-      return send(response, answer);
-    }
-    if (fault.kind === 'reset') {
-      response.destroy();
-      return;
-    }
-    if (fault.kind === 'truncate') {
-      return sendTruncated(response, answer);
-    }
-    return send(response, this.#faultAnswer(fault, roomId, echoOf(request, requestBody)));
-  }
-
-  #chatDataAnswer(request: IncomingMessage, token: unknown, roomId: string | undefined): Answer {
-    if (token !== this.#options.token) {
-      return this.#failAnswer(-501, 'token');
-    }
-    if (!this.#credentialsMatch(request.headers)) {
-      return this.#failAnswer(-502, 'unAuthorized');
-    }
-    const body = roomId === undefined ? undefined : this.#successBody(roomId);
-    if (body === undefined) return this.#failAnswer(-503, 'room');
-    const regDate = roomId === undefined ? undefined : this.#rooms.get(roomId)?.chat.reg_date;
-    if (roomOutsideQueryWindow(this.#options.queryWindow, this.#today(), regDate)) {
-      return this.#failAnswer(-504, 'overDate');
-    }
-    return jsonAnswer(200, body);
-  }
-
-  #today(): string {
-    return this.#options.today ?? seoulToday(this.#options.clock());
-  }
-
-  /** `chat_room_lists`: the same parsing, faults, latency and credential checks as `chat_data`. */
-  async #serveRoomList(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method !== 'POST') return send(response, methodNotAllowed('POST'));
-    const contentType = headerValue(request.headers['content-type']);
-    const requestBody = await readBody(request, CHAT_DATA_BODY_LIMIT);
-    const fields = parseChatDataFields(requestBody, contentType);
-    if (fields === undefined) return send(response, textAnswer(400, 'Bad Request: malformed JSON body'));
-    const fault = this.#faults.take(ROOM_LIST_FAULT_KEY);
-    await this.#sleep(this.#options.latencyMs);
-    if (fault?.kind === 'delay') await this.#sleep(fault.ms);
-    if (this.#closing !== undefined || response.destroyed) return;
-    const parsed = readRoomListRequest(fields, this.#today());
-    let answer: Answer;
-    let outcome: 'success' | number;
-    if (fields.token !== this.#options.token) {
-      [answer, outcome] = [this.#failAnswer(-501, 'token'), -501];
-    } else if (!this.#credentialsMatch(request.headers)) {
-      [answer, outcome] = [this.#failAnswer(-502, 'unAuthorized'), -502];
-    } else if (parsed === undefined) {
-      // Undocumented: HappyTalk's answer to a malformed date is unknown; the simulator says which field.
-      [answer, outcome] = [this.#failAnswer(-500, 'date'), -500];
-    } else {
-      const result = roomListAnswer(parsed, this.#rooms.values(), this.#options.queryWindow, this.#today());
-      outcome = result.kind === 'success' ? 'success' : result.code;
-      answer =
-        result.kind === 'success'
-          ? jsonAnswer(200, this.#options.encode(result.body))
-          : this.#failAnswer(result.code, result.message);
-    }
-    this.#roomListRequests.push({
-      at: new Date(),
-      sdate: parsed?.sdate,
-      edate: parsed?.edate,
-      page: parsed?.page ?? 1,
-      limit: parsed?.limit ?? 10,
-      status: parsed?.status ?? 99,
-      tokenPresent: typeof fields.token === 'string' && fields.token !== '',
-      answer: outcome,
-    });
-    if (fault === undefined || fault.kind === 'delay') return send(response, answer);
-    if (fault.kind === 'reset') {
-      response.destroy();
-      return;
-    }
-    if (fault.kind === 'truncate') return sendTruncated(response, answer);
-    return send(response, this.#faultAnswer(fault, undefined, echoOf(request, requestBody)));
-  }
-
-  #credentialsMatch(headers: IncomingHttpHeaders): boolean {
-    const { clientId, clientSecret } = this.#options;
-    const idMatches = clientId === undefined || headerValue(headers['ht-client-id']) === clientId;
-    const secretMatches =
-      clientSecret === undefined || headerValue(headers['ht-client-secret']) === clientSecret;
-    return idMatches && secretMatches;
-  }
-
-  #failAnswer(code: number, message: string): Answer {
-    return jsonAnswer(200, this.#options.encode({ result: 'fail', code, message }));
-  }
-
-  /** The encoded success answer for a room, cached: large rooms are encoded once. */
-  #successBody(roomId: string): Buffer | undefined {
-    const cached = this.#successBodies.get(roomId);
-    if (cached !== undefined) {
-      return cached;
-    }
-    const room = this.#rooms.get(roomId);
-    if (room === undefined) {
-      return undefined;
-    }
-    const body = Buffer.from(this.#options.encode({ result: 'success', data: [room] }), 'utf8');
-    this.#successBodies.set(roomId, body);
-    return body;
-  }
-
-  /** The answer a fault replaces the normal answer with; `echo` is the request as an echoing upstream repeats it. */
-  #faultAnswer(fault: AnsweringFault, roomId: string | undefined, echo: string): Answer {
-    switch (fault.kind) {
-      case 'status':
-        return statusFaultAnswer(fault);
-      case 'html':
-        return {
-          status: 200,
-          headers: { 'Content-Type': 'text/html; charset=UTF-8' },
-          body: MAINTENANCE_PAGE,
-        };
-      case 'not-json':
-        return jsonAnswer(200, PHP_FATAL_ERROR);
-      case 'wrong-shape':
-        return jsonAnswer(200, WRONG_SHAPE_BODY);
-      case 'fail':
-        return this.#failAnswer(fault.code, fault.message);
-      case 'empty-data':
-        return jsonAnswer(200, this.#options.encode({ result: 'success', data: [] }));
-      case 'other-room':
-        return jsonAnswer(200, this.#options.encode({ result: 'success', data: [this.#otherRoom(roomId)] }));
-      case 'redirect':
-        return {
-          status: fault.status ?? 302,
-          headers: { Location: fault.location, 'Content-Type': 'text/html; charset=utf-8' },
-          body: `<html><body>Moved to <a href="${fault.location}">here</a></body></html>\n`,
-        };
-      case 'echo':
-        return this.#echoAnswer(fault, roomId, [echo, fault.note ?? ''].join(' '));
-    }
-  }
-
-  #echoAnswer(
-    fault: Extract<SimulatorFault, { kind: 'echo' }>,
-    roomId: string | undefined,
-    echo: string,
-  ): Answer {
-    switch (fault.as ?? 'fail') {
-      case 'fail':
-        return jsonAnswer(
-          fault.status ?? 200,
-          this.#options.encode({ result: 'fail', code: -599, message: echo }),
-        );
-      case 'page':
-        return {
-          status: fault.status ?? 500,
-          headers: { 'Content-Type': 'text/html; charset=utf-8' },
-          body: `<html><body><h1>Error</h1><pre>${echo}</pre></body></html>\n`,
-        };
-      case 'success': {
-        const room = (roomId === undefined ? undefined : this.#rooms.get(roomId)) ?? this.#otherRoom(roomId);
-        const echoed = { ...room, chat: { ...room.chat, title: echo } };
-        return jsonAnswer(fault.status ?? 200, this.#options.encode({ result: 'success', data: [echoed] }));
-      }
-    }
-  }
-
-  /** The first room that is not `roomId`; a generated one when there is none. */
-  #otherRoom(roomId: string | undefined): SimRoom {
-    for (const [id, room] of this.#rooms) {
-      if (id !== roomId) {
-        return room;
-      }
-    }
-    return generateRoom({ roomId: makeRoomId('other-room'), messageCount: 3 });
-  }
-
-  #record(request: IncomingMessage, roomId: string | undefined, tokenPresent: boolean): void {
-    this.#requests.push({
-      roomId,
-      at: new Date(),
-      method: request.method ?? '',
-      contentType: headerValue(request.headers['content-type']),
-      tokenPresent,
-      headers: this.#safeHeaders(request.headers),
-    });
-  }
-
-  #safeHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-    const safe: Record<string, string> = {};
-    for (const [name, raw] of Object.entries(headers)) {
-      const value = headerValue(raw);
-      if (value === undefined) {
-        continue;
-      }
-      safe[name] = SECRET_HEADERS.has(name) || value.includes(this.#options.token) ? REDACTED : value;
-    }
-    return safe;
-  }
-
-  async #serveFaultControl(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method === 'DELETE') {
-      this.clearFaults();
-      return send(response, jsonAnswer(200, '{"ok":true}'));
-    }
-    if (request.method !== 'POST') {
-      return send(response, methodNotAllowed('POST, DELETE'));
-    }
-    const parsed = FaultControlSchema.safeParse(parseJsonBody(await readBody(request, CONTROL_BODY_LIMIT)));
-    if (!parsed.success) {
-      return send(response, controlError(`invalid fault request: ${z.prettifyError(parsed.error)}`));
-    }
-    this.setFault(parsed.data.room_id, parsed.data.fault ?? undefined);
-    return send(response, jsonAnswer(200, '{"ok":true}'));
-  }
-
-  async #serveRoomControl(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method === 'GET') {
-      return send(response, jsonAnswer(200, JSON.stringify({ rooms: this.#roomSummaries() })));
-    }
-    if (request.method !== 'POST') {
-      return send(response, methodNotAllowed('GET, POST'));
-    }
-    const parsed = SimRoomSchema.safeParse(parseJsonBody(await readBody(request, CONTROL_BODY_LIMIT)));
-    if (!parsed.success) {
-      return send(response, controlError(`invalid room: ${z.prettifyError(parsed.error)}`));
-    }
-    this.addRoom(parsed.data);
-    return send(response, jsonAnswer(201, JSON.stringify({ id: simRoomId(parsed.data) })));
-  }
-
-  /** `POST /__simulator/rooms/{room_id}/complete` with an optional `{"status": "2" | "4"}`. */
-  async #serveCompleteControl(request: IncomingMessage, response: ServerResponse, encodedId: string) {
-    if (request.method !== 'POST') return send(response, methodNotAllowed('POST'));
-    const body = await readBody(request, CHAT_DATA_BODY_LIMIT);
-    const parsed = CompleteRoomSchema.safeParse(body.byteLength === 0 ? {} : parseJsonBody(body));
-    if (!parsed.success) {
-      return send(response, controlError(`invalid completion: ${z.prettifyError(parsed.error)}`));
-    }
-    let roomId: string;
-    try {
-      roomId = decodeURIComponent(encodedId);
-    } catch {
-      return send(response, controlError('the room id is not valid percent-encoding'));
-    }
-    if (!this.#rooms.has(roomId)) {
-      return send(response, jsonAnswer(404, JSON.stringify({ error: `no room ${roomId}` })));
-    }
-    let finished: SimRoom;
-    try {
-      finished = this.completeRoom(roomId, {
-        status: String(parsed.data.status ?? '2'),
-      });
-    } catch (error) {
-      if (!(error instanceof InvalidSimRoomError)) throw error;
-      return send(response, jsonAnswer(409, JSON.stringify({ error: error.message })));
-    }
-    return send(
-      response,
-      jsonAnswer(
-        200,
-        JSON.stringify({
-          id: roomId,
-          status: finished.chat.status,
-          complate_date: finished.chat.complate_date,
-        }),
-      ),
-    );
-  }
-
-  #roomSummaries(): { id: string; status: unknown; message_count: number }[] {
-    return [...this.#rooms].map(([id, room]) => ({
-      id,
-      status: room.chat.status ?? null,
-      message_count: room.message.length,
-    }));
-  }
-}
-
-/** A request as an echoing upstream repeats it: its headers (secrets included) and its body (the token). */
-function echoOf(request: IncomingMessage, body: Buffer): string {
-  return `${JSON.stringify(request.headers)} ${body.toString('utf8')}`;
-}
-
-function validImagePath(path: string): string {
-  if (!path.startsWith(IMAGE_PATH_PREFIX) || path.includes('?') || path.includes('#')) {
-    throw new SimulatorConfigError(
-      `an image path starts with ${IMAGE_PATH_PREFIX}, received ${JSON.stringify(path)}`,
-    );
-  }
-  return path;
-}
-
-const HUGE_CHUNK = Buffer.alloc(64 * 1024);
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** A PNG signature then zeros, `bytes` in all, written as fast as the client reads, until it hangs up. */
-async function sendHugeImage(
-  response: ServerResponse,
-  bytes: number,
-  contentLength: boolean,
-  head: boolean,
-): Promise<void> {
-  response.writeHead(200, {
-    'Content-Type': 'image/png',
-    ...(contentLength ? { 'Content-Length': String(bytes) } : {}),
-  });
-  if (head) {
-    response.end();
-    return;
-  }
-  let left = bytes - PNG_SIGNATURE.length;
-  response.write(PNG_SIGNATURE);
-  while (left > 0 && !response.destroyed) {
-    const chunk = HUGE_CHUNK.subarray(0, Math.min(left, HUGE_CHUNK.length));
-    left -= chunk.length;
-    if (!response.write(chunk)) {
-      await new Promise<void>((resolve) => {
-        response.once('drain', resolve);
-        response.once('close', resolve);
-      });
-    }
-  }
-  if (!response.destroyed) response.end();
-}
-
-/** The headers, then one byte of the image every `intervalMs` (from the start again), until the client hangs up. */
-function trickleImage(
-  response: ServerResponse,
-  image: { body: Buffer; contentType: string },
-  intervalMs: number,
-): void {
-  response.writeHead(200, { 'Content-Type': image.contentType });
-  let offset = 0;
-  const timer = setInterval(() => {
-    if (response.destroyed || image.body.length === 0) {
-      clearInterval(timer);
-      return;
-    }
-    response.write(image.body.subarray(offset % image.body.length, (offset % image.body.length) + 1));
-    offset += 1;
-  }, intervalMs).unref();
-  response.once('close', () => clearInterval(timer));
 }
 
 function validFault(fault: SimulatorFault): SimulatorFault {
@@ -903,10 +385,6 @@ function validFault(fault: SimulatorFault): SimulatorFault {
     });
   }
   return parsed.data;
-}
-
-function controlError(message: string): Answer {
-  return jsonAnswer(400, JSON.stringify({ error: message }));
 }
 
 /**
