@@ -7,7 +7,7 @@ import { verifyExecuteApiSignature } from '../lib/sigv4.js';
 import { SECURITY_HEADERS } from '../lib/view/security-headers.js';
 import { type LocalCaller, toHttpApiEvent } from './aws/http-api-adapter.js';
 import { lambdaContext } from './aws/lambda-context.js';
-import { type LocalS3, startLocalS3 } from './aws/s3.js';
+import { type LocalS3, startLocalS3 } from './aws/s3/index.js';
 import { type LocalSecretsManager, startLocalSecretsManager } from './aws/secrets-manager.js';
 import { type LocalSqs, startLocalSqs } from './aws/sqs.js';
 import {

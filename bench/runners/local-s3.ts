@@ -1,6 +1,6 @@
 // The local S3 (s3rver behind its versioning front) in a process of its own, as S3 is a service apart: in the bench's process its work would
 // queue behind the simulator's. Prints its endpoint, and stops when its stdin closes.
-import { startLocalS3 } from '../../dev/aws/s3.js';
+import { startLocalS3 } from '../../dev/aws/s3/index.js';
 
 const { directory, bucket } = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as {
   directory: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { S3Fault } from '../../dev/aws/s3.js';
+import type { S3Fault } from '../../dev/aws/s3/index.js';
 import { TEST_SECRET_ID, TEST_TOKEN } from '../support/stack.js';
 import {
   checkHygiene,

@@ -5,7 +5,7 @@ import type {
   Context,
   SQSBatchResponse,
 } from 'aws-lambda';
-import type { LocalS3 } from '../../dev/aws/s3.js';
+import type { LocalS3 } from '../../dev/aws/s3/index.js';
 import { generateRoom } from '../../dev/simulator/index.js';
 import {
   captureOutput,
@@ -45,7 +45,7 @@ type EventsHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 /**
  * The real handlers, in this process, against the simulator, the local S3
- * (versioned, conditional writes, fault injection: `lib/local/s3.ts`), and
+ * (versioned, conditional writes, fault injection: `dev/aws/s3/`), and
  * loopback Secrets Manager and SQS endpoints. Everything the process writes is
  * captured, to check that no secret leaks.
  */

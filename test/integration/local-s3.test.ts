@@ -12,7 +12,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalS3, startLocalS3 } from '../../dev/aws/s3.js';
+import { type LocalS3, startLocalS3 } from '../../dev/aws/s3/index.js';
 import { createS3Client } from '../../lib/aws.js';
 
 const BUCKET = 'local-s3-test';

@@ -7,7 +7,7 @@ import {
   ListObjectVersionsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { type LocalS3, startLocalS3 } from '../../dev/aws/s3.js';
+import { type LocalS3, startLocalS3 } from '../../dev/aws/s3/index.js';
 import { type LocalSecretsManager, startLocalSecretsManager } from '../../dev/aws/secrets-manager.js';
 import { type LocalSqs, startLocalSqs } from '../../dev/aws/sqs.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../dev/simulator/index.js';

@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalS3 } from '../../../dev/aws/s3.js';
+import type { LocalS3 } from '../../../dev/aws/s3/index.js';
 import { generateHistory, SAMPLE_ROOM_IDS, type SimRoom, simRoomId } from '../../../dev/simulator/index.js';
 import type { ReindexResult } from '../../../lib/reindex/reindex.js';
 import type { RoomVerification } from '../../../lib/retrieval/verify.js';

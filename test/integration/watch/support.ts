@@ -4,7 +4,7 @@
  * and records every version written.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { LocalS3 } from '../../../dev/aws/s3.js';
+import type { LocalS3 } from '../../../dev/aws/s3/index.js';
 import type { LiveRoomPlan } from '../../../dev/simulator/index.js';
 import { archiveRoom } from '../../../lib/archive/archive-room.js';
 import { createArchiveService } from '../../../lib/archive/service.js';
