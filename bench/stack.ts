@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startLocalSecretsManager } from '../dev/aws/secrets-manager.js';
-import { type SimRoom, type SimulatorOptions, startSimulator } from '../dev/simulator/index.js';
+import type { SimRoom, SimulatorOptions } from '../dev/simulator/index.js';
+import { startStandIns } from '../dev/stand-ins.js';
 import { CHAT_DATA_PATH } from '../lib/happytalk/schema.js';
 import { LAMBDA_RUNTIME_ENVIRONMENT, ROOT, TSX_IMPORT } from './processes.js';
 
@@ -15,7 +15,7 @@ const PRIME_CONCURRENCY = 16;
 /** The loopback stand-ins the measured code calls, all on 127.0.0.1 (the local S3 in a process of its own). */
 export interface BenchStack {
   /** The environment a function bundle or the archive service runs with against this stack. */
-  readonly env: Record<string, string>;
+  readonly env: Readonly<Record<string, string>>;
   readonly chatDataUrl: string;
   /** Asks the simulator for each room once, so that its encoding is cached before anything is timed. */
   prime(roomIds: readonly string[]): Promise<void>;
@@ -28,39 +28,29 @@ export async function startBenchStack(options: {
   simulator?: Omit<SimulatorOptions, 'rooms' | 'token'>;
 }): Promise<BenchStack> {
   const directory = await mkdtemp(join(options.workDir, 's3-'));
-  const [simulator, s3, secrets] = await Promise.all([
-    startSimulator({ ...options.simulator, token: BENCH_TOKEN, rooms: options.rooms, host: '127.0.0.1' }),
-    startSeparateS3(directory),
-    startLocalSecretsManager({
-      host: '127.0.0.1',
-      secrets: { [BENCH_SECRET_ID]: JSON.stringify({ token: BENCH_TOKEN }) },
-    }),
-  ]);
-  const chatDataUrl = `${simulator.url}${CHAT_DATA_PATH}`;
-  return {
-    chatDataUrl,
+  const s3 = await startSeparateS3(directory);
+  const standIns = await startStandIns({
+    token: BENCH_TOKEN,
+    secretId: BENCH_SECRET_ID,
+    bucket: BENCH_BUCKET,
+    s3: { endpoint: s3.endpoint },
+    simulator: { ...options.simulator, rooms: options.rooms, host: '127.0.0.1' },
     env: {
       ...LAMBDA_RUNTIME_ENVIRONMENT,
-      ARCHIVE_BUCKET: BENCH_BUCKET,
-      // The generated rooms' images are on static.happytalk.io: the benchmark stays on loopback.
-      ATTACHMENT_ARCHIVING: 'off',
-      HAPPYTALK_SECRET_ID: BENCH_SECRET_ID,
-      HAPPYTALK_BASE_URL: simulator.url,
-      HAPPYTALK_TIMEZONE: 'Asia/Seoul',
       HAPPYTALK_TIMEOUT_MS: '120000',
       HAPPYTALK_MAX_ATTEMPTS: '1',
       ARCHIVE_DLQ_URL: 'http://127.0.0.1:9/000000000000/archive-dlq',
       ARCHIVE_QUEUE_URL: 'http://127.0.0.1:9/000000000000/archive-queue',
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-      AWS_REGION: 'ap-northeast-2',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_EC2_METADATA_DISABLED: 'true',
       POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
       POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchiveBench',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     },
+  });
+  const chatDataUrl = `${standIns.simulator.url}${CHAT_DATA_PATH}`;
+  return {
+    chatDataUrl,
+    env: standIns.env,
     async prime(roomIds) {
       // A few at a time: the simulator's latency applies to these requests too.
       for (let start = 0; start < roomIds.length; start += PRIME_CONCURRENCY) {
@@ -77,7 +67,7 @@ export async function startBenchStack(options: {
       }
     },
     async close() {
-      await Promise.all([simulator.close(), s3.close(), secrets.close()]);
+      await Promise.all([standIns.close(), s3.close()]);
       await rm(directory, { recursive: true, force: true });
     },
   };

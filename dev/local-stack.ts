@@ -1,28 +1,33 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { verifyExecuteApiSignature } from '../lib/sigv4.js';
-import { SECURITY_HEADERS } from '../lib/view/security-headers.js';
-import { type LocalCaller, toHttpApiEvent } from './aws/http-api-adapter.js';
+import { archiveEventsRuntime, createArchiveEventsHandler } from '../functions/handlers/archive-events.js';
+import {
+  completionWatcherRuntime,
+  createCompletionWatcherHandler,
+} from '../functions/handlers/completion-watcher.js';
+import { createHttpApiHandler, httpApiRuntime } from '../functions/handlers/http-api.js';
+import { createRetrievalApiHandler, retrievalRuntime } from '../functions/handlers/retrieval-api.js';
+import { type LocalApiAuth, startLocalHttpApi } from './aws/http-api.js';
 import { lambdaContext } from './aws/lambda-context.js';
-import { type LocalS3, startLocalS3 } from './aws/s3/index.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from './aws/secrets-manager.js';
-import { type LocalSqs, startLocalSqs } from './aws/sqs.js';
+import type { LocalS3 } from './aws/s3/index.js';
+import type { LocalSecretsManager } from './aws/secrets-manager.js';
+import type { LocalSqs } from './aws/sqs.js';
 import {
   generateLiveRooms,
   type LiveRoomPlan,
   makeRoomId,
   type Simulator,
   type SimulatorOptions,
-  startSimulator,
 } from './simulator/index.js';
+import { STAND_IN_AWS, startStandIns } from './stand-ins.js';
+
+export type { LocalApiAuth } from './aws/http-api.js';
 
 export const LOCAL_BUCKET = 'happytalk-archive-local';
 export const LOCAL_SECRET_ID = 'happytalk-archive/token';
 /** The archive queue of the local stack: the watcher sends to it, `archive-events` consumes it. */
 export const LOCAL_ARCHIVE_QUEUE = 'happytalk-archive-queue';
+const LOCAL_DEAD_LETTER_QUEUE = 'happytalk-archive-dlq';
 /**
  * A room registered when the local stack starts that stays open until it is
  * completed through the simulator's control API (the README's demo).
@@ -31,7 +36,6 @@ export const LOCAL_DEMO_ROOM_ID = makeRoomId('local-demo');
 /** How often `npm start` runs the completion watcher. */
 export const LOCAL_WATCH_INTERVAL_MS = 30_000;
 const LOCAL_TOKEN = 'local-dev-token';
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface LocalStackOptions {
   /** Where the local S3 keeps the bucket and the env file is written (default `.local`). */
@@ -61,9 +65,6 @@ export interface LocalStackOptions {
   readonly liveRooms?: boolean;
 }
 
-/** See {@link LocalStackOptions.apiAuth}. */
-export type LocalApiAuth = 'optional' | 'iam';
-
 export interface LocalStack {
   readonly apiUrl: string;
   readonly simulator: Simulator;
@@ -78,109 +79,75 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-type Handler<E, R> = (event: E, context: Context) => Promise<R>;
-type HttpHandler = Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
-
 /**
  * The whole archive on loopback, without an AWS account or a HappyTalk token:
- * the HappyTalk simulator, the local S3 (versioned, conditional writes) with the
- * archive bucket, a Secrets Manager holding the simulator's token, an SQS
- * endpoint (the archive queue, feeding `archive-events`, and dead letters), an
- * HTTP server that feeds the real Lambda handlers: `POST|GET /rooms/{room_id}/archive`
- * as HTTP API v2 events, and `POST /events` (an EventBridge event as the body)
- * into `archive-events`; and the `completion-watcher` handler run every
- * `watchIntervalMs`.
+ * the stand-ins ({@link startStandIns}: the HappyTalk simulator, the local S3,
+ * a Secrets Manager holding the simulator's token, an SQS endpoint), the
+ * handlers of the functions built for their environment, a local HTTP API
+ * (`POST|GET /rooms/{room_id}/archive`, `GET /rooms/{room_id}/archive/versions`
+ * as HTTP API v2 events, `POST /events` into `archive-events`), the archive
+ * queue feeding `archive-events` as the event source mapping does, and the
+ * `completion-watcher` handler run every `watchIntervalMs`.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const ports = options.ports ?? {};
   const watchIntervalMs = options.watchIntervalMs ?? LOCAL_WATCH_INTERVAL_MS;
-  await mkdir(join(options.directory, 's3'), { recursive: true });
-  const startedAt = new Date();
-  const liveRooms = options.liveRooms === false ? [] : localLiveRooms(startedAt);
-  const [simulator, s3, secretsManager, sqs] = await Promise.all([
-    startSimulator({
-      token: LOCAL_TOKEN,
+  const liveRooms = options.liveRooms === false ? [] : localLiveRooms(new Date());
+  const token = options.simulator?.token ?? LOCAL_TOKEN;
+  const standIns = await startStandIns({
+    token,
+    secretId: LOCAL_SECRET_ID,
+    bucket: LOCAL_BUCKET,
+    s3: { directory: join(options.directory, 's3'), ...(ports.s3 === undefined ? {} : { port: ports.s3 }) },
+    simulator: {
       ...options.simulator,
       liveRooms: [...liveRooms, ...(options.simulator?.liveRooms ?? [])],
       port: ports.simulator ?? 0,
-    }),
-    startLocalS3({ directory: join(options.directory, 's3'), bucket: LOCAL_BUCKET, port: ports.s3 ?? 0 }),
-    startLocalSecretsManager({ port: ports.secretsManager ?? 0 }),
-    startLocalSqs({ port: ports.sqs ?? 0 }),
-  ]);
-  secretsManager.setSecret(
-    LOCAL_SECRET_ID,
-    JSON.stringify({ token: options.simulator?.token ?? LOCAL_TOKEN }),
-  );
-
-  const awsEnv = {
-    AWS_REGION: 'ap-northeast-2',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-  };
-  const cliEnv = {
-    HAPPYTALK_BASE_URL: simulator.url,
-    HAPPYTALK_TOKEN: options.simulator?.token ?? LOCAL_TOKEN,
-    ARCHIVE_BUCKET: LOCAL_BUCKET,
-    HAPPYTALK_TIMEZONE: 'Asia/Seoul',
-    ATTACHMENT_ARCHIVING: 'off',
-    ...awsEnv,
-  };
-  // The functions read their configuration from process.env at import, as in Lambda.
-  Object.assign(process.env, {
-    ...awsEnv,
-    ARCHIVE_BUCKET: LOCAL_BUCKET,
-    HAPPYTALK_SECRET_ID: LOCAL_SECRET_ID,
-    HAPPYTALK_BASE_URL: simulator.url,
-    HAPPYTALK_TIMEZONE: 'Asia/Seoul',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-    ARCHIVE_DLQ_URL: sqs.queueUrl('happytalk-archive-dlq'),
-    ARCHIVE_QUEUE_URL: sqs.queueUrl(LOCAL_ARCHIVE_QUEUE),
-    WATCH_INTERVAL_SECONDS: String(Math.max(1, Math.round(watchIntervalMs / 1000))),
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    // The sample rooms' images are on static.happytalk.io, which the local stack does not reach.
-    ATTACHMENT_ARCHIVING: 'off',
+    },
+    ...(ports.secretsManager === undefined ? {} : { secretsManagerPort: ports.secretsManager }),
+    sqs: {
+      ...(ports.sqs === undefined ? {} : { port: ports.sqs }),
+      archiveQueue: LOCAL_ARCHIVE_QUEUE,
+      deadLetterQueue: LOCAL_DEAD_LETTER_QUEUE,
+    },
+    env: { WATCH_INTERVAL_SECONDS: String(Math.max(1, Math.round(watchIntervalMs / 1000))) },
   });
-  const [
-    { handler: httpApi },
-    { handler: retrievalApi },
-    { handler: archiveEvents },
-    { handler: completionWatcher },
-  ] = (await Promise.all([
-    import('../functions/http-api.js'),
-    import('../functions/retrieval-api.js'),
-    import('../functions/archive-events.js'),
-    import('../functions/completion-watcher.js'),
-  ])) as unknown as [
-    { handler: HttpHandler },
-    { handler: HttpHandler },
-    { handler: Handler<unknown, unknown> },
-    { handler: Handler<unknown, unknown> },
-  ];
+  const { simulator, s3, secretsManager, sqs, env } = standIns;
+  if (s3 === undefined || sqs === undefined) throw new Error('the local stack runs its own S3 and SQS');
+
+  const archiveEvents = createArchiveEventsHandler(archiveEventsRuntime(env));
+  const completionWatcher = createCompletionWatcherHandler(completionWatcherRuntime(env));
   // The deployed event source mapping: the archive queue feeds archive-events, failures come back.
   sqs.subscribe(LOCAL_ARCHIVE_QUEUE, (event) => archiveEvents(event, lambdaContext('archive-events')), {
     visibilityTimeoutMs: 30_000,
-    deadLetterQueue: 'happytalk-archive-dlq',
+    deadLetterQueue: LOCAL_DEAD_LETTER_QUEUE,
   });
   const watch = watchLoop(() => completionWatcher({}, lambdaContext('completion-watcher')), watchIntervalMs);
-
-  const authorize = (request: IncomingMessage, body: Buffer) =>
-    authorizeCaller(request, body, {
-      mode: options.apiAuth ?? 'optional',
-      region: awsEnv.AWS_REGION,
-      credentials: { accessKeyId: awsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: awsEnv.AWS_SECRET_ACCESS_KEY },
-    });
-  const server = createServer((request, response) => {
-    serve(request, response, { archive: httpApi, retrieval: retrievalApi }, archiveEvents, authorize).catch(
-      (error: unknown) => {
-        sendJson(response, 500, { error: { code: 'LOCAL_STACK', message: String(error) } });
-      },
-    );
+  const api = await startLocalHttpApi({
+    functions: {
+      'http-api': createHttpApiHandler(httpApiRuntime(env)),
+      'retrieval-api': createRetrievalApiHandler(retrievalRuntime(env)),
+    },
+    events: archiveEvents,
+    auth: options.apiAuth ?? 'optional',
+    region: STAND_IN_AWS.AWS_REGION,
+    credentials: {
+      accessKeyId: STAND_IN_AWS.AWS_ACCESS_KEY_ID,
+      secretAccessKey: STAND_IN_AWS.AWS_SECRET_ACCESS_KEY,
+    },
+    ...(ports.api === undefined ? {} : { port: ports.api }),
   });
-  const apiUrl = await listen(server, ports.api ?? 0);
 
+  // The CLI takes the simulator's token directly; it reaches the local S3, not the other endpoints.
+  const cliEnv: Record<string, string> = {
+    HAPPYTALK_BASE_URL: simulator.url,
+    HAPPYTALK_TOKEN: token,
+    ARCHIVE_BUCKET: LOCAL_BUCKET,
+    HAPPYTALK_TIMEZONE: env.HAPPYTALK_TIMEZONE ?? 'Asia/Seoul',
+    ATTACHMENT_ARCHIVING: 'off',
+    ...STAND_IN_AWS,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+  };
   const envFile = join(options.directory, 'stack.env');
   await writeFile(
     envFile,
@@ -190,7 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   );
 
   return {
-    apiUrl,
+    apiUrl: api.url,
     simulator,
     s3,
     secretsManager,
@@ -200,11 +167,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     watchNow: watch.now,
     async close() {
       await watch.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await Promise.all([simulator.close(), s3.close(), secretsManager.close(), sqs.close()]);
+      await api.close();
+      await standIns.close();
     },
   };
 }
@@ -255,106 +219,4 @@ function watchLoop(
       await running;
     },
   };
-}
-
-async function serve(
-  request: IncomingMessage,
-  response: ServerResponse,
-  api: { archive: HttpHandler; retrieval: HttpHandler },
-  archiveEvents: Handler<unknown, unknown>,
-  authorize: (request: IncomingMessage, body: Buffer) => Promise<LocalCaller | 'anonymous' | 'refused'>,
-): Promise<void> {
-  const body = await readBody(request);
-  if (body === undefined)
-    return sendJson(response, 413, { error: { code: 'BODY_TOO_LARGE', message: '1 MiB max' } });
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  if (url.pathname === '/events' && request.method === 'POST') {
-    let event: unknown;
-    try {
-      event = JSON.parse(body.toString('utf8'));
-    } catch {
-      return sendJson(response, 400, {
-        error: { code: 'INVALID_REQUEST', message: 'the event is not JSON' },
-      });
-    }
-    try {
-      return sendJson(response, 200, await archiveEvents(event, lambdaContext('archive-events')));
-    } catch (error) {
-      // Lambda would retry this asynchronous invocation; locally the caller sees why.
-      return sendJson(response, 503, { error: { code: 'RETRYABLE', message: (error as Error).message } });
-    }
-  }
-  const caller = await authorize(request, body);
-  // API Gateway answers a refused IAM authorization itself, before any route or function.
-  if (caller === 'refused') return sendJson(response, 403, { message: 'Forbidden' });
-  const event = toHttpApiEvent(request, body, caller === 'anonymous' ? undefined : caller);
-  if (!event) {
-    return sendJson(response, 404, {
-      error: {
-        code: 'ROUTE_NOT_FOUND',
-        message:
-          'try POST|GET /rooms/{room_id}/archive, GET /rooms/{room_id}/archive/versions or POST /events',
-      },
-    });
-  }
-  const result =
-    event.requestContext.http.method === 'POST'
-      ? await api.archive(event, lambdaContext('http-api'))
-      : await api.retrieval(event, lambdaContext('retrieval-api'));
-  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-  response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
-}
-
-/** The caller of an API request, as the IAM authorization of {@link LocalStackOptions.apiAuth} decides. */
-async function authorizeCaller(
-  request: IncomingMessage,
-  body: Buffer,
-  options: {
-    mode: LocalApiAuth;
-    region: string;
-    credentials: { accessKeyId: string; secretAccessKey: string };
-  },
-): Promise<LocalCaller | 'anonymous' | 'refused'> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  if (headers.authorization === undefined) return options.mode === 'iam' ? 'refused' : 'anonymous';
-  const verdict = await verifyExecuteApiSignature(
-    {
-      method: request.method ?? 'GET',
-      url: new URL(request.url ?? '/', `http://${headers.host ?? 'localhost'}`),
-      headers,
-      body,
-    },
-    { region: options.region, credentials: options.credentials },
-  );
-  return verdict.ok ? { accessKeyId: verdict.accessKeyId } : 'refused';
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).byteLength;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** The local stack's own answers carry the headers the deployed API sends. */
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(body));
-}
-
-function listen(server: Server, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const { port: actual } = server.address() as AddressInfo;
-      resolve(`http://127.0.0.1:${actual}`);
-    });
-  });
 }

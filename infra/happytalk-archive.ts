@@ -10,6 +10,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { ApiRoute } from '../functions/routes.js';
 import { roomDeadlineEnvironment } from '../lib/happytalk/deadline.js';
 import { buildAlarmTopic } from './parts/alarms.js';
 import { ArchiveAnalytics } from './parts/analytics.js';
@@ -17,7 +18,7 @@ import { createArchiveFunction, type FunctionDefaults } from './parts/archive-fu
 import { buildCompletionWatcher, type CompletionWatcher } from './parts/completion-watcher.js';
 import { buildEventQueues, routeEvents } from './parts/event-intake.js';
 import * as grants from './parts/grants.js';
-import { type ApiRoute, buildHttpApi } from './parts/http-api.js';
+import { buildHttpApi } from './parts/http-api.js';
 import {
   ARCHIVE_PREFIXES,
   acknowledgePrefixWildcards,
@@ -33,8 +34,8 @@ import type { HappyTalkArchiveProps } from './props.js';
 import { resolveSettings } from './settings/resolve.js';
 import { defaultGlueDatabaseName } from './settings/validators.js';
 
+export { API_ROUTE_KEYS as API_ROUTES, type ApiRoute } from '../functions/routes.js';
 export { FUNCTION_BUNDLES } from './parts/archive-function.js';
-export { API_ROUTES, type ApiRoute } from './parts/http-api.js';
 export { ARCHIVE_PREFIXES } from './parts/permissions.js';
 export * from './props.js';
 export { defaultGlueDatabaseName } from './settings/validators.js';
@@ -214,8 +215,7 @@ export class HappyTalkArchive extends Construct {
 
     const api = buildHttpApi(this, {
       settings,
-      archiveFunction: this.httpApiFunction,
-      retrievalFunction: this.retrievalFunction,
+      functions: { 'http-api': this.httpApiFunction, 'retrieval-api': this.retrievalFunction },
       logKey: this.key,
     });
     this.httpApi = api.api;

@@ -17,13 +17,34 @@ import type { Environment } from './config.js';
 export function createS3Client(env: Environment = process.env, config: S3ClientConfig = {}): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
   return new S3Client({
-    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...clientBasics(env),
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     ...(endpoint && isLoopbackEndpoint(endpoint)
       ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
       : {}),
     ...config,
   });
+}
+
+/**
+ * The region and, when `env` names them, the keys every client uses: the keys
+ * of `env` itself (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+ * `AWS_SESSION_TOKEN`, which is where Lambda puts the role's), so that a client
+ * made for an environment other than the process's (the local stack, a test)
+ * signs with that environment's keys. Without them, the SDK's default chain.
+ */
+function clientBasics(env: Environment): {
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+} {
+  const { AWS_REGION: region, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  const sessionToken = env.AWS_SESSION_TOKEN;
+  return {
+    ...(region ? { region } : {}),
+    ...(accessKeyId && secretAccessKey
+      ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } }
+      : {}),
+  };
 }
 
 /**
@@ -46,7 +67,7 @@ export function isLoopbackEndpoint(endpoint: string): boolean {
 export function createSecretsManagerClient(env: Environment = process.env): SecretsManagerClient {
   const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER || env.AWS_ENDPOINT_URL;
   return new SecretsManagerClient({
-    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...clientBasics(env),
     ...(endpoint ? { endpoint } : {}),
   });
 }
@@ -55,7 +76,7 @@ export function createSecretsManagerClient(env: Environment = process.env): Secr
 export function createSqsClient(env: Environment = process.env): SQSClient {
   const endpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL;
   return new SQSClient({
-    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    ...clientBasics(env),
     ...(endpoint ? { endpoint } : {}),
   });
 }

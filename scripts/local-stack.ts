@@ -4,7 +4,8 @@
  * Ports: LOCAL_API_PORT (3000), SIMULATOR_PORT (8787), LOCAL_S3_PORT (4569),
  * LOCAL_SECRETS_MANAGER_PORT (4584), LOCAL_SQS_PORT (4576). LOCAL_API_AUTH=iam
  * makes the HTTP API refuse unsigned requests, as API Gateway's IAM
- * authorization does (signatures are always checked).
+ * authorization does (signatures are always checked). The functions' EMF
+ * metrics stay off the console: `npm start` sets POWERTOOLS_METRICS_DISABLED.
  */
 import { fileURLToPath } from 'node:url';
 import {

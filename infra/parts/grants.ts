@@ -9,9 +9,9 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { API_ROUTE_KEYS, type ApiRoute, routeParts } from '../../functions/routes.js';
 import { ArchiveConfigError } from '../errors.js';
 import { type ArchiveAnalytics, MESSAGES_VIEW, ROOMS_TABLE } from './analytics.js';
-import { API_ROUTES, type ApiRoute } from './http-api.js';
 import { ARCHIVE_PREFIXES, acknowledgePrefixWildcards, objectsUnder, viaService } from './permissions.js';
 
 /** The resources of the archive the grants name. */
@@ -117,19 +117,19 @@ export function grantEnqueue(archive: GrantableArchive, grantee: IGrantable): Gr
 export function grantInvokeApi(
   archive: GrantableArchive,
   grantee: IGrantable,
-  routes: readonly ApiRoute[] = API_ROUTES,
+  routes: readonly ApiRoute[] = API_ROUTE_KEYS,
 ): Grant {
-  const unknown = routes.filter((route) => !API_ROUTES.includes(route));
+  const unknown = routes.filter((route) => !API_ROUTE_KEYS.includes(route));
   if (unknown.length > 0 || routes.length === 0) {
     throw new ArchiveConfigError(
-      `grantInvokeApi routes must be some of ${API_ROUTES.map((r) => `"${r}"`).join(', ')}, got ${JSON.stringify(routes)}`,
+      `grantInvokeApi routes must be some of ${API_ROUTE_KEYS.map((r) => `"${r}"`).join(', ')}, got ${JSON.stringify(routes)}`,
     );
   }
   return Grant.addToPrincipal({
     grantee,
     actions: ['execute-api:Invoke'],
     resourceArns: routes.map((route) => {
-      const [method, path] = route.split(' ') as [string, string];
+      const { method, path } = routeParts(route);
       return archive.httpApi.arnForExecuteApi(method, path.replace(/\{[^}]+\}/g, '*'), '$default');
     }),
   });

@@ -2,7 +2,7 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
-  HttpMethod,
+  type HttpMethod,
   HttpNoneAuthorizer,
   HttpStage,
   type IHttpRouteAuthorizer,
@@ -15,15 +15,14 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { API_ROUTE_KEYS, API_ROUTES, type ApiRoute, routeParts } from '../../functions/routes.js';
 import type { ArchiveSettings } from '../settings/resolve.js';
 
-/** The routes of the HTTP API, as `grantInvokeApi` takes them. */
-export const API_ROUTES = [
-  'POST /rooms/{room_id}/archive',
-  'GET /rooms/{room_id}/archive',
-  'GET /rooms/{room_id}/archive/versions',
-] as const;
-export type ApiRoute = (typeof API_ROUTES)[number];
+/** The integration of each function behind the API, by its construct id. */
+const INTEGRATION_IDS: Readonly<Record<(typeof API_ROUTES)[ApiRoute], string>> = {
+  'http-api': 'HttpApiIntegration',
+  'retrieval-api': 'RetrievalIntegration',
+};
 
 /** The HTTP API and its `$default` stage. */
 export interface ArchiveHttpApi {
@@ -32,8 +31,9 @@ export interface ArchiveHttpApi {
 }
 
 /**
- * The HTTP API (payload 2.0): `POST /rooms/{room_id}/archive` to the archiving
- * function, the GET routes to the read-only retrieval function, IAM
+ * The HTTP API (payload 2.0): each route of functions/routes.ts to its
+ * function (`POST /rooms/{room_id}/archive` to the archiving function, the GET
+ * routes to the read-only retrieval function), IAM
  * authorization unless `none` (with a warning), a throttled, auto-deployed
  * `$default` stage with JSON access logs in their own log group. Creates
  * `HttpApi`, its integrations, `HttpApiAccessLogGroup` and
@@ -43,8 +43,8 @@ export function buildHttpApi(
   scope: Construct,
   props: {
     readonly settings: ArchiveSettings;
-    readonly archiveFunction: IFunction;
-    readonly retrievalFunction: IFunction;
+    /** The function behind each route. */
+    readonly functions: Readonly<Record<(typeof API_ROUTES)[ApiRoute], IFunction>>;
     readonly logKey: IKey;
   },
 ): ArchiveHttpApi {
@@ -61,19 +61,17 @@ export function buildHttpApi(
       'httpApiAuthorization is "none": anyone who knows the API URL and a room id can read its transcript',
     );
   }
-  api.addRoutes({
-    path: '/rooms/{room_id}/archive',
-    methods: [HttpMethod.POST],
-    integration: new HttpLambdaIntegration('HttpApiIntegration', props.archiveFunction, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-    }),
-    authorizer,
-  });
-  const retrieval = new HttpLambdaIntegration('RetrievalIntegration', props.retrievalFunction, {
-    payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-  });
-  for (const path of ['/rooms/{room_id}/archive', '/rooms/{room_id}/archive/versions']) {
-    api.addRoutes({ path, methods: [HttpMethod.GET], integration: retrieval, authorizer });
+  const integrations = new Map<string, HttpLambdaIntegration>();
+  for (const route of API_ROUTE_KEYS) {
+    const name = API_ROUTES[route];
+    const integration =
+      integrations.get(name) ??
+      new HttpLambdaIntegration(INTEGRATION_IDS[name], props.functions[name], {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      });
+    integrations.set(name, integration);
+    const { method, path } = routeParts(route);
+    api.addRoutes({ path, methods: [method as HttpMethod], integration, authorizer });
   }
 
   const accessLogGroup = new LogGroup(scope, 'HttpApiAccessLogGroup', {

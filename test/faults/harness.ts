@@ -1,12 +1,10 @@
 import { appendFileSync } from 'node:fs';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-  SQSBatchResponse,
-} from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 import type { LocalS3 } from '../../dev/aws/s3/index.js';
 import { generateRoom } from '../../dev/simulator/index.js';
+import { archiveEventsRuntime, createArchiveEventsHandler } from '../../functions/handlers/archive-events.js';
+import { createHttpApiHandler, httpApiRuntime } from '../../functions/handlers/http-api.js';
+import { createRetrievalApiHandler, retrievalRuntime } from '../../functions/handlers/retrieval-api.js';
 import {
   captureOutput,
   chatCompletedEvent,
@@ -36,12 +34,6 @@ export function recordRow(row: ScenarioRow): void {
   const file = process.env.FAULTS_REPORT;
   if (file) appendFileSync(file, `${JSON.stringify(row)}\n`);
 }
-
-type HttpHandler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
-type EventsHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 /**
  * The real handlers, in this process, against the simulator, the local S3
@@ -91,24 +83,18 @@ let counter = 0;
 export async function startFaultHarness(): Promise<FaultHarness> {
   const stack = await startTestStack();
   const front = stack.s3;
-  Object.assign(process.env, stack.env, {
+  const env = {
+    ...stack.env,
     HAPPYTALK_TIMEOUT_MS: '400',
     HAPPYTALK_MAX_ATTEMPTS: '3',
     HAPPYTALK_RETRY_BUDGET_MS: '3000',
     HAPPYTALK_SECRET_MAX_AGE_MS: '1',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-  });
+  };
   const output = captureOutput();
   const responses: string[] = [];
-  const { handler: httpHandler } = (await import('../../functions/http-api.js')) as unknown as {
-    handler: HttpHandler;
-  };
-  const { handler: retrievalHandler } = (await import('../../functions/retrieval-api.js')) as unknown as {
-    handler: HttpHandler;
-  };
-  const { handler: eventsHandler } = (await import('../../functions/archive-events.js')) as unknown as {
-    handler: EventsHandler;
-  };
+  const httpHandler = createHttpApiHandler(httpApiRuntime(env));
+  const retrievalHandler = createRetrievalApiHandler(retrievalRuntime(env));
+  const eventsHandler = createArchiveEventsHandler(archiveEventsRuntime(env));
 
   return {
     stack,

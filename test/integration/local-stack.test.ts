@@ -11,8 +11,11 @@ import { captureOutput } from '../support/lambda.js';
 let directory: string;
 let stack: LocalStack;
 let output: ReturnType<typeof captureOutput>;
+/** The process's environment before the stack started: the stack configures its handlers, not the process. */
+let environmentBefore: Record<string, string | undefined>;
 
 beforeAll(async () => {
+  environmentBefore = { ...process.env };
   directory = await mkdtemp(join(tmpdir(), 'happytalk-archive-local-'));
   // The watcher every 300 ms instead of 30 s: the same path, sooner.
   stack = await startLocalStack({ directory, watchIntervalMs: 300 });
@@ -26,6 +29,24 @@ afterAll(async () => {
 });
 
 describe('the local stack', () => {
+  it("leaves the process's environment as it found it: its handlers are built for their own", () => {
+    // Assess
+    expect({ ...process.env }).toEqual(environmentBefore);
+  });
+
+  it('answers 404 with the routes it has for a path that is no route', async () => {
+    const response = await fetch(`${stack.apiUrl}/rooms/abc/archive/versions`, { method: 'POST' });
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error: {
+        code: 'ROUTE_NOT_FOUND',
+        message:
+          'try POST /rooms/{room_id}/archive, GET /rooms/{room_id}/archive, GET /rooms/{room_id}/archive/versions or POST /events',
+      },
+    });
+  });
+
   it('archives through the HTTP API and reads the transcript back', async () => {
     const room = SAMPLE_ROOM_IDS.completed;
 

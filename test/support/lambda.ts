@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
 
+import { ROUTE, routeParts, routePath } from '../../functions/routes.js';
+
 export { lambdaContext } from '../../dev/aws/lambda-context.js';
 
-/** An API Gateway HTTP API (payload 2.0) event for one of the archive routes. */
+/**
+ * An API Gateway HTTP API (payload 2.0) event for one of the archive routes
+ * (functions/routes.ts): by default the route of `method` on
+ * `/rooms/{room_id}/archive`, or `options.routeKey`; the path is the route's
+ * for `roomId`.
+ */
 export function httpApiEvent(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   roomId: string | undefined,
@@ -15,10 +22,11 @@ export function httpApiEvent(
     query?: Record<string, string>;
   } = {},
 ): APIGatewayProxyEventV2 {
-  const rawPath = `/rooms/${encodeURIComponent(roomId ?? '')}/archive`;
+  const routeKey = options.routeKey ?? `${method} ${routeParts(ROUTE.archive).path}`;
+  const rawPath = routePath(routeKey, roomId ?? '');
   return {
     version: '2.0',
-    routeKey: options.routeKey ?? `${method} /rooms/{room_id}/archive`,
+    routeKey,
     rawPath,
     rawQueryString: '',
     headers: { host: 'api.example.com', ...options.headers },
@@ -31,7 +39,7 @@ export function httpApiEvent(
       domainPrefix: 'api',
       http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
       requestId: randomUUID(),
-      routeKey: options.routeKey ?? `${method} /rooms/{room_id}/archive`,
+      routeKey,
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),

@@ -7,10 +7,11 @@ import {
   ListObjectVersionsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { type LocalS3, startLocalS3 } from '../../dev/aws/s3/index.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../../dev/aws/secrets-manager.js';
-import { type LocalSqs, startLocalSqs } from '../../dev/aws/sqs.js';
-import { type Simulator, type SimulatorOptions, startSimulator } from '../../dev/simulator/index.js';
+import type { LocalS3 } from '../../dev/aws/s3/index.js';
+import type { LocalSecretsManager } from '../../dev/aws/secrets-manager.js';
+import type { LocalSqs } from '../../dev/aws/sqs.js';
+import type { Simulator, SimulatorOptions } from '../../dev/simulator/index.js';
+import { startStandIns } from '../../dev/stand-ins.js';
 import { createS3Client } from '../../lib/aws.js';
 
 export const TEST_TOKEN = 'test-token-Zq8Xv1Lw';
@@ -26,7 +27,7 @@ export interface TestStack {
   readonly s3Client: S3Client;
   readonly dlqUrl: string;
   /** The environment a function or the CLI runs with against this stack. */
-  readonly env: Record<string, string>;
+  readonly env: Readonly<Record<string, string>>;
   listKeys(prefix?: string): Promise<string[]>;
   getObject(key: string): Promise<{ body: Buffer; contentType?: string; metadata?: Record<string, string> }>;
   /** Every version of every object of the bucket, as `key metadata-JSON bytes` lines: what the archive holds. */
@@ -36,36 +37,24 @@ export interface TestStack {
 
 export async function startTestStack(options: { simulator?: SimulatorOptions } = {}): Promise<TestStack> {
   const directory = await mkdtemp(join(tmpdir(), 'happytalk-archive-s3-'));
-  const [simulator, s3, secrets, sqs] = await Promise.all([
-    startSimulator({ token: TEST_TOKEN, ...options.simulator }),
-    startLocalS3({ directory, bucket: TEST_BUCKET }),
-    startLocalSecretsManager({ secrets: { [TEST_SECRET_ID]: JSON.stringify({ token: TEST_TOKEN }) } }),
-    startLocalSqs(),
-  ]);
-  const dlqUrl = sqs.queueUrl('archive-dlq');
-  const env: Record<string, string> = {
-    ARCHIVE_BUCKET: TEST_BUCKET,
-    HAPPYTALK_SECRET_ID: TEST_SECRET_ID,
-    HAPPYTALK_BASE_URL: simulator.url,
-    HAPPYTALK_TIMEZONE: 'Asia/Seoul',
-    HAPPYTALK_TIMEOUT_MS: '2000',
-    HAPPYTALK_MAX_ATTEMPTS: '3',
-    HAPPYTALK_RETRY_BUDGET_MS: '5000',
-    ARCHIVE_DLQ_URL: dlqUrl,
-    // Where reconciliation queues the rooms it finds missing.
-    ARCHIVE_QUEUE_URL: sqs.queueUrl('archive-queue'),
-    COMPLETION_MAX_ATTEMPTS: '3',
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-    AWS_REGION: 'ap-northeast-2',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchiveTest',
-    // The rooms' images are on static.happytalk.io: never reached from tests. test/integration/attachments
-    // turns archiving on against images the simulator serves on loopback.
-    ATTACHMENT_ARCHIVING: 'off',
-  };
+  const standIns = await startStandIns({
+    token: TEST_TOKEN,
+    secretId: TEST_SECRET_ID,
+    bucket: TEST_BUCKET,
+    s3: { directory },
+    ...(options.simulator ? { simulator: options.simulator } : {}),
+    sqs: { archiveQueue: 'archive-queue', deadLetterQueue: 'archive-dlq' },
+    env: {
+      HAPPYTALK_TIMEOUT_MS: '2000',
+      HAPPYTALK_MAX_ATTEMPTS: '3',
+      HAPPYTALK_RETRY_BUDGET_MS: '5000',
+      COMPLETION_MAX_ATTEMPTS: '3',
+      POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchiveTest',
+    },
+  });
+  const { simulator, s3, secretsManager: secrets, sqs, env } = standIns;
+  if (s3 === undefined || sqs === undefined) throw new Error('the test stack runs its own S3 and SQS');
+  const dlqUrl = env.ARCHIVE_DLQ_URL ?? '';
   const s3Client = createS3Client(env);
   return {
     simulator,
@@ -103,7 +92,7 @@ export async function startTestStack(options: { simulator?: SimulatorOptions } =
     },
     async close() {
       s3Client.destroy();
-      await Promise.all([simulator.close(), s3.close(), secrets.close(), sqs.close()]);
+      await standIns.close();
       await rm(directory, { recursive: true, force: true });
     },
   };

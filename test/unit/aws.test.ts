@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { PutObjectCommand, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createS3Client, isLoopbackEndpoint } from '../../lib/aws.js';
 
@@ -88,6 +88,43 @@ describe('createS3Client', () => {
     // Assess
     expect(host).toBe('127.0.0.1');
     expect(Object.keys(headers).filter((name) => INTEGRITY_HEADERS.test(name))).toEqual([]);
+  });
+});
+
+describe('the clients of an environment', () => {
+  /** The Authorization and session token headers of a GetObject signed by a client built for `env`. */
+  async function signedHeaders(env: Record<string, string>): Promise<Record<string, string>> {
+    const { handler, requests } = capturingHandler();
+    const client = createS3Client(env, { requestHandler: handler });
+    await client.send(new GetObjectCommand({ Bucket: 'archive-bucket', Key: 'index/rooms/room.json' }));
+    return requests[0]?.headers ?? {};
+  }
+
+  it("sign with that environment's keys, not the process's", async () => {
+    // Act
+    const headers = await signedHeaders({
+      AWS_REGION: 'ap-northeast-2',
+      AWS_ACCESS_KEY_ID: 'AKIDOFTHEENVIRONMENT',
+      AWS_SECRET_ACCESS_KEY: 'its-secret',
+      AWS_SESSION_TOKEN: 'its-session-token',
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569',
+    });
+
+    // Assess
+    expect(headers.authorization).toContain('Credential=AKIDOFTHEENVIRONMENT/');
+    expect(headers['x-amz-security-token']).toBe('its-session-token');
+  });
+
+  it("take the SDK's default chain when the environment names no keys", async () => {
+    // Act: the process's own keys are vitest's (S3RVER)
+    const headers = await signedHeaders({
+      AWS_REGION: 'ap-northeast-2',
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569',
+    });
+
+    // Assess
+    expect(headers.authorization).toContain(`Credential=${process.env.AWS_ACCESS_KEY_ID}/`);
+    expect(headers['x-amz-security-token']).toBeUndefined();
   });
 });
 

@@ -3,6 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateHistory } from '../../../dev/simulator/index.js';
 import { simRoomId } from '../../../dev/simulator/room-records.js';
 import {
+  archiveEventsRuntime,
+  createArchiveEventsHandler,
+} from '../../../functions/handlers/archive-events.js';
+import {
   roomDeadlineEnvironment,
   roomDeadlineFor,
   roomWorstCaseMs,
@@ -32,9 +36,9 @@ let output: ReturnType<typeof captureOutput>;
 beforeAll(async () => {
   stack = await startTestStack({ simulator: { rooms: DAYS.flat() } });
   const { HAPPYTALK_MAX_ATTEMPTS: _attempts, ...env } = stack.env;
-  Object.assign(process.env, env, roomDeadlineEnvironment(DEADLINE));
-  delete process.env.HAPPYTALK_MAX_ATTEMPTS;
-  ({ handler } = (await import('../../../functions/archive-events.js')) as unknown as { handler: Handler });
+  handler = createArchiveEventsHandler(
+    archiveEventsRuntime({ ...env, ...roomDeadlineEnvironment(DEADLINE) }),
+  );
 });
 
 afterAll(async () => {

@@ -1,6 +1,10 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateRoom, SAMPLE_ROOM_IDS } from '../../../dev/simulator/index.js';
+import {
+  archiveEventsRuntime,
+  createArchiveEventsHandler,
+} from '../../../functions/handlers/archive-events.js';
 import { captureOutput, chatCompletedEvent, lambdaContext, sqsEvent } from '../../support/lambda.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
@@ -12,8 +16,7 @@ let output: ReturnType<typeof captureOutput>;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  Object.assign(process.env, stack.env);
-  ({ handler } = (await import('../../../functions/archive-events.js')) as unknown as { handler: Handler });
+  handler = createArchiveEventsHandler(archiveEventsRuntime(stack.env));
 });
 
 afterAll(async () => {

@@ -1,6 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ROOM_LIST_FAULT_KEY } from '../../../dev/simulator/index.js';
+import {
+  completionWatcherRuntime,
+  createCompletionWatcherHandler,
+} from '../../../functions/handlers/completion-watcher.js';
 import { WATCHER_STATE_KEY } from '../../../lib/watch/state.js';
 import type { WatchPassReport } from '../../../lib/watch/watcher.js';
 import { captureOutput, lambdaContext } from '../../support/lambda.js';
@@ -31,13 +35,9 @@ beforeAll(async () => {
       ],
     },
   });
-  Object.assign(process.env, stack.env, {
-    WATCH_INTERVAL_SECONDS: '300',
-    HAPPYTALK_MAX_ATTEMPTS: '1',
-  });
-  ({ handler } = (await import('../../../functions/completion-watcher.js')) as unknown as {
-    handler: Handler;
-  });
+  handler = createCompletionWatcherHandler(
+    completionWatcherRuntime({ ...stack.env, WATCH_INTERVAL_SECONDS: '300', HAPPYTALK_MAX_ATTEMPTS: '1' }),
+  );
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ROOM_IDS } from '../../../dev/simulator/index.js';
+import { createHttpApiHandler, httpApiRuntime } from '../../../functions/handlers/http-api.js';
 import { captureOutput, httpApiEvent, lambdaContext } from '../../support/lambda.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
@@ -15,8 +16,7 @@ let output: ReturnType<typeof captureOutput>;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  Object.assign(process.env, stack.env, { HAPPYTALK_SECRET_MAX_AGE_MS: '1' });
-  ({ handler } = (await import('../../../functions/http-api.js')) as unknown as { handler: Handler });
+  handler = createHttpApiHandler(httpApiRuntime({ ...stack.env, HAPPYTALK_SECRET_MAX_AGE_MS: '1' }));
 });
 
 afterAll(async () => {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ROOM_IDS } from '../../../dev/simulator/index.js';
+import { createHttpApiHandler, httpApiRuntime } from '../../../functions/handlers/http-api.js';
+import { createRetrievalApiHandler, retrievalRuntime } from '../../../functions/handlers/retrieval-api.js';
 import { TRANSCRIPT_VIEW_CSP } from '../../../lib/view/transcript-html.js';
 import { captureOutput, httpApiEvent, lambdaContext } from '../../support/lambda.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
@@ -18,16 +20,10 @@ let output: ReturnType<typeof captureOutput>;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  Object.assign(process.env, stack.env, {
-    RETRIEVAL_INLINE_MAX_BYTES: '6000',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-  });
-  ({ handler: archive } = (await import('../../../functions/http-api.js')) as unknown as {
-    handler: Handler;
-  });
-  ({ handler: retrieve } = (await import('../../../functions/retrieval-api.js')) as unknown as {
-    handler: Handler;
-  });
+  archive = createHttpApiHandler(httpApiRuntime(stack.env));
+  retrieve = createRetrievalApiHandler(
+    retrievalRuntime({ ...stack.env, RETRIEVAL_INLINE_MAX_BYTES: '6000' }),
+  );
   for (const roomId of [SAMPLE_ROOM_IDS.completed, SAMPLE_ROOM_IDS.specExample]) {
     await archive(httpApiEvent('POST', roomId), lambdaContext());
   }
@@ -133,6 +129,22 @@ describe('GET /rooms/{room_id}/archive', () => {
     const fetched = await fetch(url);
     expect(fetched.status).toBe(200);
     expect(JSON.parse(await fetched.text()).room_id).toBe(roomId);
+  });
+
+  it('keeps the limits of its own environment beside a handler built for another in the same process', async () => {
+    // Prepare: the handler of this file presigns above 6000 bytes; this one, the default 4 MiB
+    const roomId = SAMPLE_ROOM_IDS.completed;
+    const other = createRetrievalApiHandler(retrievalRuntime(stack.env));
+
+    // Act
+    const inline = await other(httpApiEvent('GET', roomId), lambdaContext());
+    const { text } = await get(roomId);
+
+    // Assess
+    expect(inline.statusCode).toBe(200);
+    const transcript = JSON.parse(Buffer.from(inline.body ?? '', 'base64').toString('utf8'));
+    expect(transcript).toMatchObject({ room_id: roomId, schema_version: 1 });
+    expect(JSON.parse(text)).toMatchObject({ room_id: roomId, format: 'json', url: expect.any(String) });
   });
 
   it.each([

@@ -1,6 +1,6 @@
-import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateHistory, generateRoom, makeRoomId, type SimRoom } from '../../../dev/simulator/index.js';
+import { createReconcileHandler, reconcileRuntime } from '../../../functions/handlers/reconcile.js';
 import { archiveRoom } from '../../../lib/archive/archive-room.js';
 import { S3ArchiveStore } from '../../../lib/archive/store.js';
 import { createSecretsManagerClient, createSqsClient } from '../../../lib/aws.js';
@@ -33,6 +33,8 @@ const RECENT = [0, 1, 2].map((index) =>
 
 let stack: TestStack;
 let queueUrl: string;
+/** The reconcile function's environment against the stack. */
+let env: Record<string, string>;
 
 function id(room: SimRoom): string {
   return String(room.chat.id);
@@ -67,7 +69,7 @@ async function archive(rooms: readonly SimRoom[]): Promise<void> {
 beforeAll(async () => {
   stack = await startTestStack({ simulator: { rooms: [...HISTORY, ...RECENT] } });
   queueUrl = stack.sqs.queueUrl('archive-queue');
-  Object.assign(process.env, stack.env, { ARCHIVE_QUEUE_URL: queueUrl, RECONCILE_GRACE_MINUTES: '0' });
+  env = { ...stack.env, ARCHIVE_QUEUE_URL: queueUrl, RECONCILE_GRACE_MINUTES: '0' };
 });
 
 afterAll(async () => {
@@ -112,7 +114,7 @@ describe('reconciliation', () => {
       error: () => {},
     };
     const reconciler = createReconciler(
-      { ...readReconcileConfig(process.env), graceMinutes: 30 },
+      { ...readReconcileConfig(env), graceMinutes: 30 },
       {
         s3: stack.s3Client,
         secretsManager: createSecretsManagerClient(stack.env),
@@ -164,9 +166,7 @@ describe('the reconcile function', () => {
     const output = captureOutput();
     let report: unknown;
     try {
-      const { handler } = (await import('../../../functions/reconcile.js')) as unknown as {
-        handler: (event: unknown, context: Context) => Promise<unknown>;
-      };
+      const handler = createReconcileHandler(reconcileRuntime(env));
       await archive(RECENT.slice(0, 1));
       stack.sqs.messages.length = 0;
 

@@ -1,0 +1,66 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { createS3Client, createSecretsManagerClient, lazySqsClient } from '../../lib/aws.js';
+import type { Environment } from '../../lib/config.js';
+import { ArchiveError } from '../../lib/errors.js';
+import type { ReconcileReport } from '../../lib/reconcile/reconcile.js';
+import { createReconciler, readReconcileConfig } from '../../lib/reconcile/service.js';
+import { createObservability } from '../commons/runtime.js';
+
+/** What `reconcile` runs with. */
+export interface ReconcileRuntime {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly reconciler: { run(): Promise<ReconcileReport> };
+}
+
+/** What `reconcile` runs with, from its environment (the archive's settings, `ARCHIVE_QUEUE_URL`, `RECONCILE_*`). */
+export function reconcileRuntime(env: Environment): ReconcileRuntime {
+  const { logger, metrics } = createObservability(env);
+  const reconciler = createReconciler(readReconcileConfig(env), {
+    s3: createS3Client(env),
+    secretsManager: createSecretsManagerClient(env),
+    sqs: lazySqsClient(env),
+    logger,
+  });
+  return { logger, metrics, reconciler };
+}
+
+/** The metric the gap alarm watches: rooms found missing from the archive, or archived before completion. */
+export const GAPS_METRIC = 'GapsFound';
+
+/** Some gaps could not be sent to the archive queue: the run fails, so it is retried and alarms. */
+export class ReconcileIncompleteError extends ArchiveError {
+  readonly code = 'RECONCILE_INCOMPLETE';
+  readonly retryable = true;
+}
+
+/**
+ * Runs one reconciliation (the scheduled event's content is not used: the
+ * window trails the current time) and records `RoomsChecked`, `GapsFound`,
+ * `GapsEnqueued` and `ReconcileDaysRefused`.
+ */
+export function createReconcileHandler({ logger, metrics, reconciler }: ReconcileRuntime) {
+  async function handleSchedule(_event: unknown, _context: Context): Promise<ReconcileReport> {
+    const report = await reconciler.run();
+    metrics.addMetric('RoomsChecked', MetricUnit.Count, report.listed);
+    metrics.addMetric(GAPS_METRIC, MetricUnit.Count, report.gaps);
+    metrics.addMetric('GapsEnqueued', MetricUnit.Count, report.enqueued);
+    metrics.addMetric('ReconcileDaysRefused', MetricUnit.Count, report.failed_windows.length);
+    if (report.enqueue_failures.length > 0) {
+      throw new ReconcileIncompleteError(
+        `${report.enqueue_failures.length} of ${report.gaps} gaps could not be sent to the archive queue`,
+      );
+    }
+    return report;
+  }
+
+  return middy<unknown, ReconcileReport>(handleSchedule)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+}
