@@ -11,10 +11,17 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ApiRoute } from '../functions/routes.js';
-import { roomDeadlineEnvironment } from '../lib/happytalk/deadline.js';
+import { FinalStatuses } from '../lib/contract/environment.js';
+import { functionEnvironment } from '../lib/contract/function-environments.js';
+import { POWERTOOLS } from '../lib/contract/observability.js';
+import { roomDeadlineVariables } from '../lib/happytalk/deadline.js';
 import { buildAlarmTopic } from './parts/alarms.js';
 import { ArchiveAnalytics } from './parts/analytics.js';
-import { createArchiveFunction, type FunctionDefaults } from './parts/archive-function.js';
+import {
+  createArchiveFunction,
+  type FunctionDefaults,
+  type SharedVariables,
+} from './parts/archive-function.js';
 import { buildCompletionWatcher, type CompletionWatcher } from './parts/completion-watcher.js';
 import { buildEventQueues, routeEvents } from './parts/event-intake.js';
 import * as grants from './parts/grants.js';
@@ -118,15 +125,16 @@ export class HappyTalkArchive extends Construct {
       logKey: this.key,
       alarmTopic: this.alarmTopic,
     };
-    const commonEnvironment: Record<string, string> = {
+    // Each function's environment is written by the contract (lib/contract/environment.ts) from values.
+    const shared: SharedVariables = {
       ARCHIVE_BUCKET: this.bucket.bucketName,
       HAPPYTALK_SECRET_ID: this.secretId,
       HAPPYTALK_BASE_URL: settings.happytalkBaseUrl,
       HAPPYTALK_TIMEZONE: settings.happytalkTimezone,
-      HAPPYTALK_FINAL_STATUSES: settings.finalStatuses.join(','),
-      POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
-      POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchive',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
+      HAPPYTALK_FINAL_STATUSES: new FinalStatuses(settings.finalStatuses),
+      POWERTOOLS_SERVICE_NAME: POWERTOOLS.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: POWERTOOLS.metricsNamespace,
+      POWERTOOLS_LOG_LEVEL: POWERTOOLS.logLevel,
       NODE_OPTIONS: '--enable-source-maps',
     };
     // The archiving functions write their prefixes, read them back (every version), list the bucket,
@@ -155,12 +163,12 @@ export class HappyTalkArchive extends Construct {
       bundle: 'retrieval-api',
       description: 'HappyTalk archive retrieval API: reads transcripts, raw answers and versions (read-only)',
       timeout: settings.httpApiTimeout,
-      environment: {
-        ARCHIVE_BUCKET: this.bucket.bucketName,
-        POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment: functionEnvironment('retrieval-api', {
+        ARCHIVE_BUCKET: shared.ARCHIVE_BUCKET,
+        POWERTOOLS_SERVICE_NAME: shared.POWERTOOLS_SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: shared.POWERTOOLS_LOG_LEVEL,
+        NODE_OPTIONS: shared.NODE_OPTIONS,
+      }),
       statements: [],
       errorsAlarm: 'the retrieval-api function failed',
       noDeadLetterQueue: INVOKED_SYNCHRONOUSLY,
@@ -174,7 +182,10 @@ export class HappyTalkArchive extends Construct {
       bundle: 'http-api',
       description: 'HappyTalk archive HTTP API: archives a room on POST',
       timeout: settings.httpApiTimeout,
-      environment: { ...commonEnvironment, ...roomDeadlineEnvironment(settings.httpApiRoomDeadline) },
+      environment: functionEnvironment('http-api', {
+        ...shared,
+        ...roomDeadlineVariables(settings.httpApiRoomDeadline),
+      }),
       statements: archivingStatements(),
       errorsAlarm: 'the http-api function failed',
       noDeadLetterQueue: INVOKED_SYNCHRONOUSLY,
@@ -191,14 +202,14 @@ export class HappyTalkArchive extends Construct {
       bundle: 'archive-events',
       description: 'HappyTalk archive: archives the rooms named by "chat completed" events from the queue',
       timeout: settings.archiveEventsTimeout,
-      environment: {
-        ...commonEnvironment,
-        ...roomDeadlineEnvironment(settings.archiveEventsRoomDeadline),
+      environment: functionEnvironment('archive-events', {
+        ...shared,
+        ...roomDeadlineVariables(settings.archiveEventsRoomDeadline),
         ARCHIVE_DLQ_URL: this.deadLetterQueue.queueUrl,
         // Deliveries of an event for a room not yet final before it is archived as it is;
         // one below maxReceiveCount, so that the last delivery archives instead of dead-lettering.
-        COMPLETION_MAX_ATTEMPTS: String(Math.max(1, Math.min(4, settings.maxReceiveCount - 1))),
-      },
+        COMPLETION_MAX_ATTEMPTS: Math.max(1, Math.min(4, settings.maxReceiveCount - 1)),
+      }),
       statements: [
         ...archivingStatements(),
         // Permanent failures (unknown room, malformed event) go straight to the DLQ with their reason.
@@ -228,7 +239,7 @@ export class HappyTalkArchive extends Construct {
       key: this.key,
       queue: this.queue,
       secret: token,
-      environment: commonEnvironment,
+      shared,
       schedule: settings.reconcileSchedule,
       windowDays: settings.reconcileWindowDays,
       gapAlarmDays: settings.reconcileGapAlarmDays,
@@ -238,13 +249,11 @@ export class HappyTalkArchive extends Construct {
       overlap: settings.completionWatchOverlap,
       lookbackDays: settings.completionWatchLookbackDays,
       defaults,
-      environment: commonEnvironment,
+      shared,
       bucket: this.bucket,
       key: this.key,
       secret: token,
       queue: this.queue,
-      metricsNamespace: commonEnvironment.POWERTOOLS_METRICS_NAMESPACE ?? 'HappyTalkArchive',
-      serviceName: commonEnvironment.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive',
     });
     this.alarms = [
       ...queues.alarms,

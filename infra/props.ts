@@ -1,5 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { HAPPYTALK_BASE_URLS as HAPPYTALK_HOSTS } from '../lib/contract/environment.js';
 
 export type HappyTalkEnvironment = 'prod' | 'dev';
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
@@ -10,10 +11,7 @@ export const OBJECT_LOCK_MODES: readonly ObjectLockMode[] = ['GOVERNANCE', 'COMP
 export const HTTP_API_AUTHORIZATIONS: readonly HttpApiAuthorization[] = ['iam', 'none'];
 
 /** The HappyTalk host each environment calls. */
-export const HAPPYTALK_BASE_URLS: Readonly<Record<HappyTalkEnvironment, string>> = {
-  prod: 'https://customer.happytalk.io',
-  dev: 'https://patch-customer.happytalk.io',
-};
+export const HAPPYTALK_BASE_URLS: Readonly<Record<HappyTalkEnvironment, string>> = HAPPYTALK_HOSTS;
 
 /**
  * Settings of {@link HappyTalkArchive}. Every property is optional; the defaults

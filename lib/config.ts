@@ -1,19 +1,21 @@
+/**
+ * The archive's configuration, read from its environment variables through
+ * the contract's parsers (lib/contract/environment.ts): what the functions and
+ * the CLI build their services from.
+ */
 import {
-  DEFAULT_ATTACHMENT_BUDGET_MS,
-  DEFAULT_ATTACHMENT_CONCURRENCY,
-  DEFAULT_MAX_ATTACHMENTS_PER_ROOM,
-} from './attachments/archive-attachments.js';
-import { DEFAULT_ATTACHMENT_HOST_ALLOWLIST, parseHostAllowlist } from './attachments/host-allowlist.js';
-import {
-  ATTACHMENT_CONTENT_TYPES,
-  DEFAULT_ATTACHMENT_TIMEOUT_MS,
-  DEFAULT_MAX_ATTACHMENT_BYTES,
-  DEFAULT_MAX_ATTACHMENT_REDIRECTS,
-} from './attachments/policy.js';
+  ARCHIVE_ENVIRONMENT,
+  ATTACHMENT_ENVIRONMENT,
+  BUCKET_ENVIRONMENT,
+  CREDENTIALS_ENVIRONMENT,
+  type EnvironmentOf,
+  type EnvironmentText,
+  FINAL_STATUSES_ENVIRONMENT,
+  readEnvironment,
+  UPSTREAM_ENVIRONMENT,
+} from './contract/environment.js';
 import { ConfigurationError } from './errors.js';
-import { chatDataEndpoint, HAPPYTALK_PROD_BASE_URL } from './happytalk/client.js';
-import { FinalStatuses, parseFinalStatuses } from './happytalk/finality.js';
-import { assertTimeZone, DEFAULT_TIME_ZONE } from './transcript/time.js';
+import type { FinalStatuses } from './happytalk/finality.js';
 
 /** Where the HappyTalk credentials come from. */
 export type CredentialsSource =
@@ -67,7 +69,10 @@ export interface AttachmentConfig {
   readonly budgetMs: number;
 }
 
-export type Environment = Readonly<Record<string, string | undefined>>;
+export type Environment = EnvironmentText;
+
+/** The archive's variables, read. */
+export type ArchiveVariables = EnvironmentOf<typeof ARCHIVE_ENVIRONMENT>;
 
 /**
  * Reads and validates the archive's configuration from environment variables,
@@ -77,12 +82,21 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  *   set (the CLI and the local stack; never the Lambda functions)
  */
 export function readArchiveConfig(env: Environment, options: { allowLocalToken: boolean }): ArchiveConfig {
+  return archiveConfigOf(readEnvironment(ARCHIVE_ENVIRONMENT, env), options);
+}
+
+/** The configuration of the archive's variables once read (a function reads them with the rest of its own). */
+export function archiveConfigOf(
+  variables: ArchiveVariables,
+  options: { allowLocalToken: boolean },
+): ArchiveConfig {
   return {
-    bucket: readBucket(env),
-    ...readUpstreamConfig(env),
-    credentials: readCredentialsSource(env, options),
-    attachments: readAttachmentConfig(env),
-    finalStatuses: readFinalStatuses(env),
+    bucket: variables.ARCHIVE_BUCKET,
+    baseUrl: variables.HAPPYTALK_BASE_URL,
+    timeZone: variables.HAPPYTALK_TIMEZONE,
+    credentials: credentialsSourceOf(variables, options),
+    attachments: attachmentConfigOf(variables),
+    finalStatuses: variables.HAPPYTALK_FINAL_STATUSES,
   };
 }
 
@@ -93,35 +107,8 @@ export function readArchiveConfig(env: Environment, options: { allowLocalToken: 
  * @throws ConfigurationError naming the variable when the list is not valid
  */
 export function readFinalStatuses(env: Environment): FinalStatuses {
-  const text = nonEmpty(env.HAPPYTALK_FINAL_STATUSES);
-  return text === undefined ? new FinalStatuses() : parseFinalStatuses(text, 'HAPPYTALK_FINAL_STATUSES');
+  return readEnvironment(FINAL_STATUSES_ENVIRONMENT, env).HAPPYTALK_FINAL_STATUSES;
 }
-
-/**
- * An optional whole-number variable from `min` to `max`, `fallback` when unset.
- *
- * @throws ConfigurationError naming the variable when it is not such a number
- */
-export function readInteger(
-  env: Environment,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = nonEmpty(env[name]);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigurationError(
-      `${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(raw)}`,
-    );
-  }
-  return value;
-}
-
-const MAX_ATTACHMENT_BYTES_SETTING = 256 * 1024 * 1024;
-const MAX_DURATION_MS_SETTING = 900_000;
 
 /**
  * The attachment step's settings (see {@link AttachmentConfig}), validated.
@@ -129,85 +116,55 @@ const MAX_DURATION_MS_SETTING = 900_000;
  * @throws ConfigurationError naming the variable that is malformed or out of range
  */
 export function readAttachmentConfig(env: Environment): AttachmentConfig {
-  const archiving = nonEmpty(env.ATTACHMENT_ARCHIVING)?.toLowerCase() ?? 'on';
-  if (archiving !== 'on' && archiving !== 'off') {
-    throw new ConfigurationError(
-      `ATTACHMENT_ARCHIVING must be "on" or "off", received ${JSON.stringify(env.ATTACHMENT_ARCHIVING)}`,
-    );
-  }
-  const allowlistText = nonEmpty(env.ATTACHMENT_HOST_ALLOWLIST);
-  const hostAllowlist = allowlistText
-    ? allowlistText
-        .split(',')
-        .map((pattern) => pattern.trim())
-        .filter((pattern) => pattern !== '')
-    : [...DEFAULT_ATTACHMENT_HOST_ALLOWLIST];
-  try {
-    parseHostAllowlist(hostAllowlist);
-  } catch (error) {
-    throw new ConfigurationError(`ATTACHMENT_HOST_ALLOWLIST: ${(error as Error).message}`);
-  }
-  const contentTypesText = nonEmpty(env.ATTACHMENT_CONTENT_TYPES);
-  const contentTypes = contentTypesText
-    ? contentTypesText
-        .split(',')
-        .map((type) => type.trim().toLowerCase())
-        .filter((type) => type !== '')
-    : [...ATTACHMENT_CONTENT_TYPES];
-  const refused = contentTypes.find((type) => !ATTACHMENT_CONTENT_TYPES.includes(type));
-  if (refused !== undefined || contentTypes.length === 0) {
-    throw new ConfigurationError(
-      `ATTACHMENT_CONTENT_TYPES must list some of ${ATTACHMENT_CONTENT_TYPES.join(', ')}, received ${JSON.stringify(env.ATTACHMENT_CONTENT_TYPES)}`,
-    );
-  }
-  const integer = (name: string, fallback: number, min: number, max: number): number =>
-    readInteger(env, name, fallback, min, max);
+  return attachmentConfigOf(readEnvironment(ATTACHMENT_ENVIRONMENT, env));
+}
+
+function attachmentConfigOf(variables: EnvironmentOf<typeof ATTACHMENT_ENVIRONMENT>): AttachmentConfig {
   return {
-    enabled: archiving === 'on',
-    hostAllowlist,
-    maxBytes: integer('ATTACHMENT_MAX_BYTES', DEFAULT_MAX_ATTACHMENT_BYTES, 1, MAX_ATTACHMENT_BYTES_SETTING),
-    timeoutMs: integer('ATTACHMENT_TIMEOUT_MS', DEFAULT_ATTACHMENT_TIMEOUT_MS, 1, MAX_DURATION_MS_SETTING),
-    maxRedirects: integer('ATTACHMENT_MAX_REDIRECTS', DEFAULT_MAX_ATTACHMENT_REDIRECTS, 0, 10),
-    contentTypes,
-    maxPerRoom: integer('ATTACHMENT_MAX_PER_ROOM', DEFAULT_MAX_ATTACHMENTS_PER_ROOM, 1, 1000),
-    concurrency: integer('ATTACHMENT_CONCURRENCY', DEFAULT_ATTACHMENT_CONCURRENCY, 1, 32),
-    budgetMs: integer('ATTACHMENT_BUDGET_MS', DEFAULT_ATTACHMENT_BUDGET_MS, 1, MAX_DURATION_MS_SETTING),
+    enabled: variables.ATTACHMENT_ARCHIVING,
+    hostAllowlist: variables.ATTACHMENT_HOST_ALLOWLIST,
+    maxBytes: variables.ATTACHMENT_MAX_BYTES,
+    timeoutMs: variables.ATTACHMENT_TIMEOUT_MS,
+    maxRedirects: variables.ATTACHMENT_MAX_REDIRECTS,
+    contentTypes: variables.ATTACHMENT_CONTENT_TYPES,
+    maxPerRoom: variables.ATTACHMENT_MAX_PER_ROOM,
+    concurrency: variables.ATTACHMENT_CONCURRENCY,
+    budgetMs: variables.ATTACHMENT_BUDGET_MS,
   };
 }
 
 /** The settings needed to call HappyTalk and normalize, without S3. */
 export function readUpstreamConfig(env: Environment): { baseUrl: string; timeZone: string } {
-  const baseUrl = nonEmpty(env.HAPPYTALK_BASE_URL) ?? HAPPYTALK_PROD_BASE_URL;
-  chatDataEndpoint(baseUrl);
-  const timeZone = nonEmpty(env.HAPPYTALK_TIMEZONE) ?? DEFAULT_TIME_ZONE;
-  try {
-    assertTimeZone(timeZone);
-  } catch (error) {
-    throw new ConfigurationError(`HAPPYTALK_TIMEZONE: ${(error as Error).message}`);
-  }
-  return { baseUrl, timeZone };
+  const variables = readEnvironment(UPSTREAM_ENVIRONMENT, env);
+  return { baseUrl: variables.HAPPYTALK_BASE_URL, timeZone: variables.HAPPYTALK_TIMEZONE };
 }
 
 /** `ARCHIVE_BUCKET`, checked against S3's bucket naming rules. */
 export function readBucket(env: Environment): string {
-  const bucket = nonEmpty(env.ARCHIVE_BUCKET);
-  if (!bucket) throw new ConfigurationError('ARCHIVE_BUCKET is not set: name the archive bucket');
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new ConfigurationError(`ARCHIVE_BUCKET ${JSON.stringify(bucket)} is not a valid S3 bucket name`);
-  }
-  return bucket;
+  return readEnvironment(BUCKET_ENVIRONMENT, env).ARCHIVE_BUCKET;
 }
 
+/** Where the HappyTalk credentials are: `HAPPYTALK_SECRET_ID`, or (local use only) `HAPPYTALK_TOKEN`. */
 export function readCredentialsSource(
   env: Environment,
   options: { allowLocalToken: boolean },
 ): CredentialsSource {
-  const secretId = nonEmpty(env.HAPPYTALK_SECRET_ID);
+  return credentialsSourceOf(readEnvironment(CREDENTIALS_ENVIRONMENT, env), options);
+}
+
+type CredentialVariables = Pick<
+  ArchiveVariables,
+  'HAPPYTALK_SECRET_ID' | 'HAPPYTALK_TOKEN' | 'HAPPYTALK_CLIENT_ID' | 'HAPPYTALK_CLIENT_SECRET'
+>;
+
+function credentialsSourceOf(
+  variables: CredentialVariables,
+  options: { allowLocalToken: boolean },
+): CredentialsSource {
+  const { HAPPYTALK_SECRET_ID: secretId, HAPPYTALK_TOKEN: token } = variables;
   if (secretId) return { kind: 'secret', secretId };
-  const token = nonEmpty(env.HAPPYTALK_TOKEN);
   if (token && options.allowLocalToken) {
-    const clientId = nonEmpty(env.HAPPYTALK_CLIENT_ID);
-    const clientSecret = nonEmpty(env.HAPPYTALK_CLIENT_SECRET);
+    const { HAPPYTALK_CLIENT_ID: clientId, HAPPYTALK_CLIENT_SECRET: clientSecret } = variables;
     return { kind: 'token', token, ...(clientId && clientSecret ? { clientId, clientSecret } : {}) };
   }
   throw new ConfigurationError(
@@ -215,9 +172,4 @@ export function readCredentialsSource(
       ? 'HAPPYTALK_SECRET_ID is not set (or, for local use, HAPPYTALK_TOKEN): say where the HappyTalk token is'
       : 'HAPPYTALK_SECRET_ID is not set: name the Secrets Manager secret that holds the HappyTalk token',
   );
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
 }

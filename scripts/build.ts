@@ -9,14 +9,9 @@
 import { chmod, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { FUNCTION_NAMES, type FunctionName } from '../lib/contract/functions.js';
 
-export const FUNCTION_NAMES = [
-  'http-api',
-  'retrieval-api',
-  'archive-events',
-  'reconcile',
-  'completion-watcher',
-] as const;
+export { FUNCTION_NAMES } from '../lib/contract/functions.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -47,7 +42,7 @@ export function lambdaBundleOptions(entryPoint: string, outfile: string): BuildO
 
 /** One bundle written by {@link buildFunctions}. */
 export interface BuiltFunction {
-  readonly name: (typeof FUNCTION_NAMES)[number];
+  readonly name: FunctionName;
   readonly outfile: string;
   /** What went into the bundle, when asked for. */
   readonly metafile?: Metafile;

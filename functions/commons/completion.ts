@@ -1,8 +1,6 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import type { Environment } from '../../lib/config.js';
 import { ConfigurationError } from '../../lib/errors.js';
-import { optionalInteger } from './runtime.js';
 
 /**
  * How long an event for a room that is not final yet (waiting or in progress)
@@ -15,17 +13,18 @@ export interface CompletionPolicy {
   readonly baseDelaySeconds: number;
 }
 
+/** The longest visibility timeout a retry is given (the base delay's bound too: `COMPLETION_BASE_DELAY_SECONDS`). */
 const MAX_VISIBILITY_SECONDS = 15 * 60;
 
-export function readCompletionPolicy(env: Environment): CompletionPolicy {
-  const maxAttempts = optionalInteger(env, 'COMPLETION_MAX_ATTEMPTS') ?? 4;
-  const baseDelaySeconds = optionalInteger(env, 'COMPLETION_BASE_DELAY_SECONDS') ?? 30;
-  if (baseDelaySeconds > MAX_VISIBILITY_SECONDS) {
-    throw new ConfigurationError(
-      `COMPLETION_BASE_DELAY_SECONDS must be at most ${MAX_VISIBILITY_SECONDS}, received ${baseDelaySeconds}`,
-    );
-  }
-  return { maxAttempts, baseDelaySeconds };
+/** The policy of `COMPLETION_MAX_ATTEMPTS` and `COMPLETION_BASE_DELAY_SECONDS`, read by the contract. */
+export function completionPolicyOf(variables: {
+  readonly COMPLETION_MAX_ATTEMPTS: number;
+  readonly COMPLETION_BASE_DELAY_SECONDS: number;
+}): CompletionPolicy {
+  return {
+    maxAttempts: variables.COMPLETION_MAX_ATTEMPTS,
+    baseDelaySeconds: variables.COMPLETION_BASE_DELAY_SECONDS,
+  };
 }
 
 /** The delay before delivery `attempt + 1`: doubling from the base, capped, with jitter in its upper half. */

@@ -8,14 +8,15 @@ import type { ArchiveRoomOptions, ArchiveSummary } from '../../lib/archive/archi
 import { RoomNotFinalError } from '../../lib/archive/errors.js';
 import { lazySqsClient } from '../../lib/aws.js';
 import type { Environment } from '../../lib/config.js';
+import { ARCHIVE_EVENTS_ENVIRONMENT, readEnvironment } from '../../lib/contract/environment.js';
 import type { DeadLetterSink } from '../../lib/dead-letter.js';
 import { ArchiveError, describeValue } from '../../lib/errors.js';
 import {
   type CompletionPolicy,
   completionDelaySeconds,
+  completionPolicyOf,
   delayRedelivery,
   deliveryAttempt,
-  readCompletionPolicy,
 } from '../commons/completion.js';
 import { createDeadLetterSink } from '../commons/dead-letters.js';
 import { loggableError } from '../commons/errors.js';
@@ -34,12 +35,13 @@ export interface ArchiveEventsRuntime extends FunctionRuntime {
  * `COMPLETION_*` policy; its SQS client is created on first use.
  */
 export function archiveEventsRuntime(env: Environment): ArchiveEventsRuntime {
+  const variables = readEnvironment(ARCHIVE_EVENTS_ENVIRONMENT, env);
   const sqs = lazySqsClient(env);
   return {
-    ...createFunctionRuntime(env, { completionLag: true }),
+    ...createFunctionRuntime(variables, env, { completionLag: true }),
     sqs,
-    deadLetters: createDeadLetterSink(env, sqs),
-    completion: readCompletionPolicy(env),
+    deadLetters: createDeadLetterSink(variables.ARCHIVE_DLQ_URL, sqs),
+    completion: completionPolicyOf(variables),
   };
 }
 

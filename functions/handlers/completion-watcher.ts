@@ -7,10 +7,12 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createS3Client, createSecretsManagerClient, lazySqsClient } from '../../lib/aws.js';
 import type { Environment } from '../../lib/config.js';
+import { COMPLETION_WATCHER_ENVIRONMENT, readEnvironment } from '../../lib/contract/environment.js';
+import { METRIC } from '../../lib/contract/observability.js';
 import { SqsArchiveRequestQueue } from '../../lib/queue/archive-requests.js';
-import { createCompletionWatcher, readWatchConfig } from '../../lib/watch/service.js';
+import { createCompletionWatcher, watchConfigOf } from '../../lib/watch/service.js';
 import type { WatchPassReport } from '../../lib/watch/watcher.js';
-import { createObservability, readClientTuning } from '../commons/runtime.js';
+import { clientTuningOf, createObservability } from '../commons/runtime.js';
 
 /** What `completion-watcher` runs with. */
 export interface CompletionWatcherRuntime {
@@ -24,8 +26,9 @@ export interface CompletionWatcherRuntime {
  * settings, `ARCHIVE_QUEUE_URL`, `WATCH_*`, the HappyTalk client's tuning).
  */
 export function completionWatcherRuntime(env: Environment): CompletionWatcherRuntime {
-  const { logger, metrics } = createObservability(env);
-  const config = readWatchConfig(env);
+  const variables = readEnvironment(COMPLETION_WATCHER_ENVIRONMENT, env);
+  const { logger, metrics } = createObservability(variables);
+  const config = watchConfigOf(variables);
   const watcher = createCompletionWatcher(config, {
     s3: createS3Client(env),
     secretsManager: createSecretsManagerClient(env),
@@ -40,14 +43,11 @@ export function completionWatcherRuntime(env: Environment): CompletionWatcherRun
     // The first run comes at most one interval after the schedule was created (a rate schedule
     // without a start date starts at once): one interval back is the deployment, or earlier.
     firstWatermark: (now) => new Date(now.getTime() - config.intervalSeconds * 1000),
-    client: readClientTuning(env),
+    client: clientTuningOf(variables),
     logger,
   });
   return { logger, metrics, watcher };
 }
-
-/** The metric the lag alarm watches: now less the watermark, after each pass. */
-export const LAG_METRIC = 'WatcherLagSeconds';
 
 /**
  * Runs one pass of the completion watcher (the scheduled event's content is
@@ -63,9 +63,11 @@ export const LAG_METRIC = 'WatcherLagSeconds';
 export function createCompletionWatcherHandler({ logger, metrics, watcher }: CompletionWatcherRuntime) {
   async function handleSchedule(_event: unknown, _context: Context): Promise<WatchPassReport> {
     const report = await watcher.runPass();
-    metrics.addMetric('RoomsSeen', MetricUnit.Count, report.seen);
-    metrics.addMetric('RoomsEnqueued', MetricUnit.Count, report.enqueued);
-    if (report.lag_seconds !== null) metrics.addMetric(LAG_METRIC, MetricUnit.Seconds, report.lag_seconds);
+    metrics.addMetric(METRIC.roomsSeen, MetricUnit.Count, report.seen);
+    metrics.addMetric(METRIC.roomsEnqueued, MetricUnit.Count, report.enqueued);
+    if (report.lag_seconds !== null) {
+      metrics.addMetric(METRIC.watcherLag, MetricUnit.Seconds, report.lag_seconds);
+    }
     return report;
   }
 

@@ -3,6 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Environment } from '../../lib/config.js';
+import { HTTP_API_ENVIRONMENT, readEnvironment } from '../../lib/contract/environment.js';
 import { validateRoomId } from '../../lib/room-id.js';
 import { loggableError, toPublicError } from '../commons/errors.js';
 import { errorResponse, jsonResponse } from '../commons/http.js';
@@ -16,7 +17,7 @@ type Result = APIGatewayProxyStructuredResultV2;
 
 /** What `http-api` runs with, from its environment (read and checked once, at the cold start). */
 export function httpApiRuntime(env: Environment): FunctionRuntime {
-  return createFunctionRuntime(env);
+  return createFunctionRuntime(readEnvironment(HTTP_API_ENVIRONMENT, env), env);
 }
 
 /**

@@ -7,9 +7,11 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createS3Client, createSecretsManagerClient, lazySqsClient } from '../../lib/aws.js';
 import type { Environment } from '../../lib/config.js';
+import { RECONCILE_ENVIRONMENT, readEnvironment } from '../../lib/contract/environment.js';
+import { METRIC } from '../../lib/contract/observability.js';
 import { ArchiveError } from '../../lib/errors.js';
 import type { ReconcileReport } from '../../lib/reconcile/reconcile.js';
-import { createReconciler, readReconcileConfig } from '../../lib/reconcile/service.js';
+import { createReconciler, reconcileConfigOf } from '../../lib/reconcile/service.js';
 import { createObservability } from '../commons/runtime.js';
 
 /** What `reconcile` runs with. */
@@ -21,8 +23,9 @@ export interface ReconcileRuntime {
 
 /** What `reconcile` runs with, from its environment (the archive's settings, `ARCHIVE_QUEUE_URL`, `RECONCILE_*`). */
 export function reconcileRuntime(env: Environment): ReconcileRuntime {
-  const { logger, metrics } = createObservability(env);
-  const reconciler = createReconciler(readReconcileConfig(env), {
+  const variables = readEnvironment(RECONCILE_ENVIRONMENT, env);
+  const { logger, metrics } = createObservability(variables);
+  const reconciler = createReconciler(reconcileConfigOf(variables), {
     s3: createS3Client(env),
     secretsManager: createSecretsManagerClient(env),
     sqs: lazySqsClient(env),
@@ -30,9 +33,6 @@ export function reconcileRuntime(env: Environment): ReconcileRuntime {
   });
   return { logger, metrics, reconciler };
 }
-
-/** The metric the gap alarm watches: rooms found missing from the archive, or archived before completion. */
-export const GAPS_METRIC = 'GapsFound';
 
 /** Some gaps could not be sent to the archive queue: the run fails, so it is retried and alarms. */
 export class ReconcileIncompleteError extends ArchiveError {
@@ -48,10 +48,10 @@ export class ReconcileIncompleteError extends ArchiveError {
 export function createReconcileHandler({ logger, metrics, reconciler }: ReconcileRuntime) {
   async function handleSchedule(_event: unknown, _context: Context): Promise<ReconcileReport> {
     const report = await reconciler.run();
-    metrics.addMetric('RoomsChecked', MetricUnit.Count, report.listed);
-    metrics.addMetric(GAPS_METRIC, MetricUnit.Count, report.gaps);
-    metrics.addMetric('GapsEnqueued', MetricUnit.Count, report.enqueued);
-    metrics.addMetric('ReconcileDaysRefused', MetricUnit.Count, report.failed_windows.length);
+    metrics.addMetric(METRIC.roomsChecked, MetricUnit.Count, report.listed);
+    metrics.addMetric(METRIC.gapsFound, MetricUnit.Count, report.gaps);
+    metrics.addMetric(METRIC.gapsEnqueued, MetricUnit.Count, report.enqueued);
+    metrics.addMetric(METRIC.reconcileDaysRefused, MetricUnit.Count, report.failed_windows.length);
     if (report.enqueue_failures.length > 0) {
       throw new ReconcileIncompleteError(
         `${report.enqueue_failures.length} of ${report.gaps} gaps could not be sent to the archive queue`,

@@ -4,16 +4,18 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { isUnprocessable, S3ArchiveStore, transcriptKeyBeside } from '../../lib/archive/store.js';
+import { isUnprocessable, S3ArchiveStore } from '../../lib/archive/store.js';
 import { createS3Client } from '../../lib/aws.js';
-import { type Environment, readBucket } from '../../lib/config.js';
+import type { Environment } from '../../lib/config.js';
+import { RETRIEVAL_API_ENVIRONMENT, readEnvironment } from '../../lib/contract/environment.js';
+import { keyBeside } from '../../lib/contract/keys.js';
 import { ArchiveError } from '../../lib/errors.js';
 import { getRoom, ROOM_FORMATS, type RoomFormat } from '../../lib/retrieval/get.js';
 import { listTranscriptVersions } from '../../lib/retrieval/versions.js';
 import { validateRoomId } from '../../lib/room-id.js';
 import { loggableError, toPublicError } from '../commons/errors.js';
 import { errorResponse, jsonResponse } from '../commons/http.js';
-import { createObservability, optionalInteger } from '../commons/runtime.js';
+import { createObservability } from '../commons/runtime.js';
 import { ROUTE } from '../routes.js';
 
 /** What `retrieval-api` runs with: read-only access to the archive, and its limits. */
@@ -32,14 +34,15 @@ export interface RetrievalRuntime {
  * (default 60).
  */
 export function retrievalRuntime(env: Environment): RetrievalRuntime {
-  const { logger } = createObservability(env);
+  const variables = readEnvironment(RETRIEVAL_API_ENVIRONMENT, env);
+  const { logger } = createObservability(variables);
   const s3 = createS3Client(env);
   return {
     logger,
     s3,
-    store: new S3ArchiveStore({ client: s3, bucket: readBucket(env) }),
-    inlineMaxBytes: optionalInteger(env, 'RETRIEVAL_INLINE_MAX_BYTES') ?? 4 * 1024 * 1024,
-    urlTtlSeconds: optionalInteger(env, 'RETRIEVAL_URL_TTL_SECONDS') ?? 60,
+    store: new S3ArchiveStore({ client: s3, bucket: variables.ARCHIVE_BUCKET }),
+    inlineMaxBytes: variables.RETRIEVAL_INLINE_MAX_BYTES,
+    urlTtlSeconds: variables.RETRIEVAL_URL_TTL_SECONDS,
   };
 }
 
@@ -147,7 +150,8 @@ async function presignedIfLarge(
   const index = await store.readIndex(roomId);
   if (!index) return undefined;
   if (isUnprocessable(index) && format !== 'raw' && versionId === undefined) return undefined;
-  const key = format === 'raw' ? index.raw_key : (index.transcript_key ?? transcriptKeyBeside(index.raw_key));
+  const key =
+    format === 'raw' ? index.raw_key : (index.transcript_key ?? keyBeside(index.raw_key, 'transcripts'));
   const pinned = isUnprocessable(index) ? undefined : index.transcript_version_id;
   const version = versionId ?? (format === 'raw' ? index.raw_version_id : pinned);
   const head = await store.headObject(key, version);

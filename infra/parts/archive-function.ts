@@ -7,18 +7,32 @@ import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk
 import { CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct, IConstruct } from 'constructs';
+import type { FunctionEnvironment } from '../../lib/contract/function-environments.js';
+import { FUNCTION_NAMES, type FunctionName } from '../../lib/contract/functions.js';
 import { ALARM_PERIOD, alarmAboveZero } from './alarms.js';
 
 /** The bundles `npm run build` writes, one directory each under `functionsDir`. */
-export const FUNCTION_BUNDLES = [
-  'http-api',
-  'retrieval-api',
-  'archive-events',
-  'reconcile',
-  'completion-watcher',
-] as const;
+export const FUNCTION_BUNDLES = FUNCTION_NAMES;
 
-export type FunctionBundle = (typeof FUNCTION_BUNDLES)[number];
+export type FunctionBundle = FunctionName;
+
+/**
+ * The variables every archiving function is given alike: the bucket, the
+ * token secret, HappyTalk's host, zone and final statuses, Powertools and
+ * Node.js options (each function's own come beside them).
+ */
+export type SharedVariables = Pick<
+  FunctionEnvironment<'http-api'>,
+  | 'ARCHIVE_BUCKET'
+  | 'HAPPYTALK_SECRET_ID'
+  | 'HAPPYTALK_BASE_URL'
+  | 'HAPPYTALK_TIMEZONE'
+  | 'HAPPYTALK_FINAL_STATUSES'
+  | 'POWERTOOLS_SERVICE_NAME'
+  | 'POWERTOOLS_METRICS_NAMESPACE'
+  | 'POWERTOOLS_LOG_LEVEL'
+  | 'NODE_OPTIONS'
+>;
 
 /** What every function of one archive shares; see {@link createArchiveFunction}. */
 export interface FunctionDefaults {

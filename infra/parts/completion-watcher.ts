@@ -10,7 +10,10 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createArchiveFunction, type FunctionDefaults } from './archive-function.js';
+import { functionEnvironment } from '../../lib/contract/function-environments.js';
+import { PREFIX } from '../../lib/contract/keys.js';
+import { METRIC } from '../../lib/contract/observability.js';
+import { createArchiveFunction, type FunctionDefaults, type SharedVariables } from './archive-function.js';
 import {
   ARCHIVE_PREFIXES,
   acknowledgePrefixWildcards,
@@ -21,11 +24,8 @@ import {
   type TokenSecretAccess,
 } from './permissions.js';
 
-/** The metric the watcher records after each pass and the lag alarm watches (`functions/completion-watcher.ts`). */
-export const WATCHER_LAG_METRIC = 'WatcherLagSeconds';
-
-/** Where the watcher keeps its watermark in the archive bucket (`lib/watch/state.ts`). */
-export const WATCHER_STATE_PREFIX = 'state/';
+/** Where the watcher keeps its watermark in the archive bucket (lib/contract/keys.ts). */
+const WATCHER_STATE_PREFIX = PREFIX.state;
 
 export interface CompletionWatchScheduleProps {
   /** The `completion-watcher` function, built like the archive's other functions. */
@@ -78,7 +78,7 @@ export class CompletionWatchSchedule extends Construct {
 
     this.lagMetric = new Metric({
       namespace: props.metricsNamespace,
-      metricName: WATCHER_LAG_METRIC,
+      metricName: METRIC.watcherLag,
       dimensionsMap: { service: props.serviceName },
       statistic: 'Maximum',
       period: interval,
@@ -154,13 +154,11 @@ export function buildCompletionWatcher(
     readonly overlap: Duration;
     readonly lookbackDays: number;
     readonly defaults: FunctionDefaults;
-    readonly environment: Readonly<Record<string, string>>;
+    readonly shared: SharedVariables;
     readonly bucket: Bucket;
     readonly key: IKey;
     readonly secret: TokenSecretAccess;
     readonly queue: Queue;
-    readonly metricsNamespace: string;
-    readonly serviceName: string;
   },
 ): CompletionWatcher | undefined {
   const { interval, bucket } = props;
@@ -171,13 +169,13 @@ export function buildCompletionWatcher(
     description:
       'HappyTalk archive completion watcher: lists the rooms finished lately and queues the ones not archived',
     timeout: Duration.minutes(5),
-    environment: {
-      ...props.environment,
+    environment: functionEnvironment('completion-watcher', {
+      ...props.shared,
       ARCHIVE_QUEUE_URL: props.queue.queueUrl,
-      WATCH_INTERVAL_SECONDS: String(interval.toSeconds()),
-      WATCH_OVERLAP_MINUTES: String(props.overlap.toMinutes()),
-      WATCH_LOOKBACK_DAYS: String(props.lookbackDays),
-    },
+      WATCH_INTERVAL_SECONDS: interval.toSeconds(),
+      WATCH_OVERLAP_MINUTES: props.overlap.toMinutes(),
+      WATCH_LOOKBACK_DAYS: props.lookbackDays,
+    }),
     statements: [
       new PolicyStatement({
         actions: ['s3:GetObject'],
@@ -202,8 +200,8 @@ export function buildCompletionWatcher(
     interval,
     bucket,
     alarmTopic: props.defaults.alarmTopic,
-    metricsNamespace: props.metricsNamespace,
-    serviceName: props.serviceName,
+    metricsNamespace: props.shared.POWERTOOLS_METRICS_NAMESPACE,
+    serviceName: props.shared.POWERTOOLS_SERVICE_NAME,
   });
   return { function: built.function, schedule, alarms: built.alarms };
 }

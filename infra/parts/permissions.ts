@@ -8,14 +8,10 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
+import { ARCHIVE_PREFIXES } from '../../lib/contract/keys.js';
 
-/** Key prefixes the functions write; `lib/archive/keys.ts` decides what goes under each. */
-export const ARCHIVE_PREFIXES = {
-  raw: 'raw/',
-  transcripts: 'transcripts/',
-  index: 'index/',
-  attachments: 'attachments/',
-} as const;
+/** Key prefixes the functions write (lib/contract/keys.ts decides what goes under each). */
+export { ARCHIVE_PREFIXES };
 
 export type ArchivePrefix = (typeof ARCHIVE_PREFIXES)[keyof typeof ARCHIVE_PREFIXES];
 

@@ -8,8 +8,11 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { functionEnvironment } from '../../lib/contract/function-environments.js';
+import { PREFIX } from '../../lib/contract/keys.js';
+import { METRIC } from '../../lib/contract/observability.js';
 import { ALARM_PERIOD, alarmAboveZero } from './alarms.js';
-import { createArchiveFunction, type FunctionDefaults } from './archive-function.js';
+import { createArchiveFunction, type FunctionDefaults, type SharedVariables } from './archive-function.js';
 import {
   acknowledgePrefixWildcards,
   keyThroughS3Statement,
@@ -18,9 +21,6 @@ import {
   secretStatements,
   type TokenSecretAccess,
 } from './permissions.js';
-
-/** The metric `reconcile` records and the gap alarm watches (`functions/reconcile.ts`). */
-export const GAPS_METRIC = 'GapsFound';
 
 export interface ArchiveReconciliationProps {
   /** What every function of the archive shares (bundles, memory, logs, the alarm topic). */
@@ -31,8 +31,8 @@ export interface ArchiveReconciliationProps {
   readonly queue: Queue;
   /** The secret holding the HappyTalk token, as the IAM policy names it. */
   readonly secret: TokenSecretAccess;
-  /** The environment every function of the archive shares (bucket, secret, HappyTalk host, Powertools). */
-  readonly environment: Readonly<Record<string, string>>;
+  /** The variables every function of the archive shares (bucket, secret, HappyTalk host, Powertools). */
+  readonly shared: SharedVariables;
   /** When to run: an EventBridge `cron(...)` or `rate(...)` expression (UTC). */
   readonly schedule: string;
   /** Days of the trailing window, today included. */
@@ -67,14 +67,17 @@ export class ArchiveReconciliation extends Construct {
       description:
         'HappyTalk archive reconciliation: lists the rooms completed lately and queues the ones not archived',
       timeout: Duration.minutes(5),
-      environment: {
-        ...props.environment,
+      environment: functionEnvironment('reconcile', {
+        ...props.shared,
         ARCHIVE_QUEUE_URL: props.queue.queueUrl,
-        RECONCILE_WINDOW_DAYS: String(props.windowDays),
-      },
+        RECONCILE_WINDOW_DAYS: props.windowDays,
+      }),
       statements: [
         // It reads the index only: whether a room is archived, and what HappyTalk said when it was.
-        new PolicyStatement({ actions: ['s3:GetObject'], resources: objectsUnder(props.bucket, ['index/']) }),
+        new PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: objectsUnder(props.bucket, [PREFIX.index]),
+        }),
         // A room not archived yet has no index: that is a 404 rather than a 403.
         listBucketStatement(props.bucket),
         keyThroughS3Statement(props.key, ['kms:Decrypt']),
@@ -108,10 +111,10 @@ export class ArchiveReconciliation extends Construct {
     });
 
     this.gapsMetric = new Metric({
-      namespace: props.environment.POWERTOOLS_METRICS_NAMESPACE ?? 'HappyTalkArchive',
-      metricName: GAPS_METRIC,
+      namespace: props.shared.POWERTOOLS_METRICS_NAMESPACE,
+      metricName: METRIC.gapsFound,
       // Powertools Metrics adds the service as a dimension of every metric.
-      dimensionsMap: { service: props.environment.POWERTOOLS_SERVICE_NAME ?? 'happytalk-archive' },
+      dimensionsMap: { service: props.shared.POWERTOOLS_SERVICE_NAME },
       statistic: 'Sum',
       period: Duration.days(1),
     });
@@ -143,7 +146,7 @@ export class ArchiveReconciliation extends Construct {
   private acknowledgeNagFindings(props: ArchiveReconciliationProps, role: Role): void {
     acknowledgePrefixWildcards(role, props.bucket, [
       {
-        prefix: 'index/',
+        prefix: PREFIX.index,
         reason:
           'Reconciliation reads index/rooms/<room_id>.json for each room HappyTalk lists, ids known only at ' +
           'run time: objects under index/ are the narrowest resource that covers them (read only).',

@@ -7,7 +7,7 @@
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { FinalStatuses } from '../../lib/happytalk/finality.js';
+import { FinalStatuses } from '../../lib/contract/environment.js';
 import { ArchiveConfigError } from '../errors.js';
 
 /** How a prop's value is checked and defaulted. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AttachmentArchiver, AttachmentStepResult } from '../attachments/archive-attachments.js';
+import { type ArchiveKeys, archiveKeys, partitionDate } from '../contract/keys.js';
 import type { ChatDataSource, FetchedRoom } from '../happytalk/client.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import { type Logger, silentLogger } from '../logger.js';
@@ -15,7 +16,6 @@ import {
 } from '../transcript/unprocessable.js';
 import { ARCHIVER_VERSION } from '../version.js';
 import { RoomNotFinalError } from './errors.js';
-import { type ArchiveKeys, archiveKeys, partitionDate } from './keys.js';
 import {
   type ArchiveStore,
   type IndexRecord,

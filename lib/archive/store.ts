@@ -9,9 +9,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { AttachmentStore } from '../attachments/archive-attachments.js';
-import { attachmentKey } from '../attachments/keys.js';
+import { attachmentKey, indexKey } from '../contract/keys.js';
 import { CorruptArchiveError, StorageAccessError, StorageUnavailableError } from './errors.js';
-import { indexKey } from './keys.js';
 
 /**
  * `index/rooms/<room_id>.json`: what was archived last for a room. Either a
@@ -82,11 +81,6 @@ export interface UnprocessableIndexRecord {
 /** Whether the index is of an unprocessable answer (no transcript). */
 export function isUnprocessable(index: IndexRecord): index is UnprocessableIndexRecord {
   return index.status === 'unprocessable';
-}
-
-/** The transcript key beside a raw key (same partition and room): where a transcript of it is, or would be. */
-export function transcriptKeyBeside(rawKey: string): string {
-  return rawKey.replace(/^raw\//, 'transcripts/');
 }
 
 /**

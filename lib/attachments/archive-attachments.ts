@@ -1,16 +1,10 @@
 import PQueue from 'p-queue';
+import { ATTACHMENT_DEFAULTS } from '../contract/environment.js';
 import { ArchiveError, ConfigurationError } from '../errors.js';
 import type { Attachment, Message, Transcript } from '../transcript/schema.js';
 import type { DownloadedAttachment } from './download.js';
 import { AttachmentError } from './errors.js';
 import { ATTACHMENT_WARNING_PREFIX, isAttachmentWarning } from './warnings.js';
-
-/** Attachments downloaded per room and archive by default; the others wait for the next archive. */
-export const DEFAULT_MAX_ATTACHMENTS_PER_ROOM = 50;
-/** Downloads run at once by default. */
-export const DEFAULT_ATTACHMENT_CONCURRENCY = 4;
-/** Time for the whole attachment step of one room by default, in ms. */
-export const DEFAULT_ATTACHMENT_BUDGET_MS = 15_000;
 
 /** Where attachments are written: content-addressed, once. */
 export interface AttachmentStore {
@@ -78,9 +72,12 @@ export class AttachmentArchiver {
   constructor(options: AttachmentArchiverOptions) {
     this.#source = options.source;
     this.#store = options.store;
-    this.#maxPerRoom = positiveInteger('maxPerRoom', options.maxPerRoom ?? DEFAULT_MAX_ATTACHMENTS_PER_ROOM);
-    this.#concurrency = positiveInteger('concurrency', options.concurrency ?? DEFAULT_ATTACHMENT_CONCURRENCY);
-    this.#budgetMs = positiveInteger('budgetMs', options.budgetMs ?? DEFAULT_ATTACHMENT_BUDGET_MS);
+    this.#maxPerRoom = positiveInteger('maxPerRoom', options.maxPerRoom ?? ATTACHMENT_DEFAULTS.maxPerRoom);
+    this.#concurrency = positiveInteger(
+      'concurrency',
+      options.concurrency ?? ATTACHMENT_DEFAULTS.concurrency,
+    );
+    this.#budgetMs = positiveInteger('budgetMs', options.budgetMs ?? ATTACHMENT_DEFAULTS.budgetMs);
   }
 
   /**

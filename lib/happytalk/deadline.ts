@@ -1,4 +1,8 @@
-import { DEFAULT_ATTACHMENT_BUDGET_MS } from '../attachments/archive-attachments.js';
+import {
+  ATTACHMENT_DEFAULTS,
+  type EnvironmentOf,
+  type HTTP_API_ENVIRONMENT,
+} from '../contract/environment.js';
 
 /**
  * How long archiving one room may take, in parts: the HappyTalk call with its
@@ -36,7 +40,7 @@ export const TRANSPORT_DEFAULTS: Pick<RoomDeadline, 'requestTimeoutMs' | 'maxBac
  */
 export const DEFAULT_ROOM_DEADLINE: RoomDeadline = {
   ...TRANSPORT_DEFAULTS,
-  attachmentBudgetMs: DEFAULT_ATTACHMENT_BUDGET_MS,
+  attachmentBudgetMs: ATTACHMENT_DEFAULTS.budgetMs,
   storageMarginMs: 1_000,
 };
 
@@ -84,13 +88,22 @@ export function roomDeadlineFor(
   };
 }
 
-/** The environment variables the functions read a {@link RoomDeadline} from. */
-export function roomDeadlineEnvironment(deadline: RoomDeadline): Record<string, string> {
+/** The variables of an archiving function that give it a {@link RoomDeadline} (lib/contract/environment.ts). */
+export function roomDeadlineVariables(
+  deadline: RoomDeadline,
+): Pick<
+  EnvironmentOf<typeof HTTP_API_ENVIRONMENT>,
+  | 'HAPPYTALK_TIMEOUT_MS'
+  | 'HAPPYTALK_MAX_DELAY_MS'
+  | 'HAPPYTALK_RETRY_BUDGET_MS'
+  | 'ATTACHMENT_BUDGET_MS'
+  | 'ROOM_STORAGE_MARGIN_MS'
+> {
   return {
-    HAPPYTALK_TIMEOUT_MS: String(deadline.requestTimeoutMs),
-    HAPPYTALK_MAX_DELAY_MS: String(deadline.maxBackoffMs),
-    HAPPYTALK_RETRY_BUDGET_MS: String(deadline.retryBudgetMs),
-    ATTACHMENT_BUDGET_MS: String(deadline.attachmentBudgetMs),
-    ROOM_STORAGE_MARGIN_MS: String(deadline.storageMarginMs),
+    HAPPYTALK_TIMEOUT_MS: deadline.requestTimeoutMs,
+    HAPPYTALK_MAX_DELAY_MS: deadline.maxBackoffMs,
+    HAPPYTALK_RETRY_BUDGET_MS: deadline.retryBudgetMs,
+    ATTACHMENT_BUDGET_MS: deadline.attachmentBudgetMs,
+    ROOM_STORAGE_MARGIN_MS: deadline.storageMarginMs,
   };
 }

@@ -3,6 +3,10 @@ import type { CredentialsProvider, HappyTalkCredentials } from '../credentials/p
 import { ConfigurationError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { TRANSPORT_DEFAULTS } from './deadline.js';
+import { HAPPYTALK_PROD_BASE_URL, happyTalkEndpoint } from './endpoint.js';
+
+export { HAPPYTALK_DEV_BASE_URL, HAPPYTALK_PROD_BASE_URL, happyTalkEndpoint } from './endpoint.js';
+
 import {
   HappyTalkAuthError,
   HappyTalkEchoError,
@@ -11,10 +15,6 @@ import {
   HappyTalkRequestError,
   HappyTalkUnavailableError,
 } from './errors.js';
-
-/** HappyTalk's production host; the development host is {@link HAPPYTALK_DEV_BASE_URL}. */
-export const HAPPYTALK_PROD_BASE_URL = 'https://customer.happytalk.io';
-export const HAPPYTALK_DEV_BASE_URL = 'https://patch-customer.happytalk.io';
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 4). */
@@ -54,28 +54,6 @@ export interface HappyTalkCall<T> {
   readonly attempts: number;
   /** Time spent in the successful attempt, in ms. */
   readonly latencyMs: number;
-}
-
-/**
- * The URL of a HappyTalk API path below a base URL, refusing anything but
- * http(s) without credentials, query or fragment.
- */
-export function happyTalkEndpoint(baseUrl: string, path: string): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new ConfigurationError(`invalid HappyTalk base URL ${JSON.stringify(baseUrl)}: not a URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError(`invalid HappyTalk base URL ${JSON.stringify(baseUrl)}: use https`);
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new ConfigurationError(
-      `invalid HappyTalk base URL ${JSON.stringify(url.origin)}: no credentials, query or fragment`,
-    );
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}${path}`;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { S3ArchiveStore, type S3Port } from '../archive/store.js';
-import { type ArchiveConfig, type Environment, readArchiveConfig, readInteger } from '../config.js';
+import { type ArchiveConfig, archiveConfigOf, type Environment } from '../config.js';
+import { type EnvironmentOf, RECONCILE_ENVIRONMENT, readEnvironment } from '../contract/environment.js';
 import { credentialsProviderFor } from '../credentials/from-config.js';
 import type { SecretsManagerPort } from '../credentials/provider.js';
-import { ConfigurationError } from '../errors.js';
 import type { HappyTalkClientOptions } from '../happytalk/client.js';
 import { HappyTalkRoomListClient } from '../happytalk/room-list.js';
 import type { Logger } from '../logger.js';
@@ -25,13 +25,16 @@ export interface ReconcileConfig extends ArchiveConfig {
  * `RECONCILE_GRACE_MINUTES`, failing fast with the name of a bad variable.
  */
 export function readReconcileConfig(env: Environment): ReconcileConfig {
-  const queueUrl = env.ARCHIVE_QUEUE_URL?.trim();
-  if (!queueUrl) throw new ConfigurationError('ARCHIVE_QUEUE_URL is not set: name the archive queue URL');
+  return reconcileConfigOf(readEnvironment(RECONCILE_ENVIRONMENT, env));
+}
+
+/** The reconciliation's configuration of its variables once read. */
+export function reconcileConfigOf(variables: EnvironmentOf<typeof RECONCILE_ENVIRONMENT>): ReconcileConfig {
   return {
-    ...readArchiveConfig(env, { allowLocalToken: false }),
-    queueUrl,
-    windowDays: readInteger(env, 'RECONCILE_WINDOW_DAYS', 2, 1, 31),
-    graceMinutes: readInteger(env, 'RECONCILE_GRACE_MINUTES', 30, 0, 1440),
+    ...archiveConfigOf(variables, { allowLocalToken: false }),
+    queueUrl: variables.ARCHIVE_QUEUE_URL,
+    windowDays: variables.RECONCILE_WINDOW_DAYS,
+    graceMinutes: variables.RECONCILE_GRACE_MINUTES,
   };
 }
 

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { backOff } from 'exponential-backoff';
 import { CorruptArchiveError } from '../archive/errors.js';
-import { indexKey } from '../archive/keys.js';
 import {
   type IndexRecord,
   isUnprocessable,
@@ -10,24 +9,18 @@ import {
   parseIndex,
   type StoredObject,
   type TranscriptIndexRecord,
-  transcriptKeyBeside,
   type UnprocessableIndexRecord,
 } from '../archive/store.js';
 import { isNotFinalWarning } from '../archive/warnings.js';
 import { attachmentWarningPath, rawIndexById } from '../attachments/archive-attachments.js';
 import { ATTACHMENT_WARNING_PREFIX, isAttachmentWarning } from '../attachments/warnings.js';
+import { indexKey, keyBeside, parseArchiveKey } from '../contract/keys.js';
 import { ArchiveError } from '../errors.js';
 import { parseChatData } from '../happytalk/client.js';
 import type { DateRange } from '../retrieval/date-range.js';
 import { RoomNotArchivedError } from '../retrieval/errors.js';
 import type { ArchiveReader } from '../retrieval/reader.js';
-import {
-  DEFAULT_CONCURRENCY,
-  mapInOrder,
-  objectsOf,
-  parsePartitionedKey,
-  parseTranscriptLine,
-} from '../retrieval/scan.js';
+import { DEFAULT_CONCURRENCY, mapInOrder, objectsOf, parseTranscriptLine } from '../retrieval/scan.js';
 import { transcriptDifferences } from '../retrieval/verify.js';
 import { encodeTranscriptLine, transcriptOf } from '../transcript/normalize.js';
 import type { Attachment, Transcript, Warning } from '../transcript/schema.js';
@@ -149,7 +142,7 @@ export async function* reindexRange(
   const rooms = new Set<string>();
   for await (const page of objectsOf(store, 'raw', range)) {
     for (const object of page) {
-      const location = parsePartitionedKey(object.key);
+      const location = parseArchiveKey(object.key);
       if (location) rooms.add(location.roomId);
     }
   }
@@ -326,7 +319,7 @@ class RoomReindex {
     }
     keepArchiveAdditions(derived, {}, parsed.room.message ?? [], this.#options.attachmentsEnabled ?? false);
     const pending = derived.warnings.filter(isAttachmentWarning).length;
-    const transcriptKey = transcriptKeyBeside(index.raw_key);
+    const transcriptKey = keyBeside(index.raw_key, 'transcripts');
     const result = {
       room_id: roomId,
       status: 'reindexed' as const,

@@ -1,3 +1,4 @@
+import { attachmentKey } from '../contract/keys.js';
 import type { Transcript } from '../transcript/schema.js';
 
 /**
@@ -13,8 +14,6 @@ export interface AttachmentRef {
   readonly sha256: string;
   readonly contentType: string | null;
 }
-
-export const ATTACHMENTS_PREFIX = 'attachments/';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 // A plain key below attachments/: no empty, `.` or `..` segment, no control characters.
@@ -45,8 +44,7 @@ export function attachmentRefsOf(transcript: Transcript): { refs: AttachmentRef[
       }
       refs.push({
         message: index,
-        key:
-          typeof key === 'string' && SAFE_ATTACHMENT_KEY.test(key) ? key : `${ATTACHMENTS_PREFIX}${sha256}`,
+        key: typeof key === 'string' && SAFE_ATTACHMENT_KEY.test(key) ? key : attachmentKey(sha256),
         sha256,
         contentType: typeof contentType === 'string' ? contentType : null,
       });

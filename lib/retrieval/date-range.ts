@@ -60,13 +60,6 @@ export function daysOf(range: DateRange): string[] {
   return days;
 }
 
-/** The Hive-style partition of a day, as the archive's keys have it: `year=YYYY/month=MM/day=DD/`. */
-export function partitionOf(day: string): string {
-  const match = DAY.exec(day);
-  if (!match) throw new InvalidDateRangeError(`invalid day ${JSON.stringify(day)}: expected YYYY-MM-DD`);
-  return `year=${match[1]}/month=${match[2]}/day=${match[3]}/`;
-}
-
 /** Days since 1970-01-01 of a calendar day `YYYY-MM-DD`. */
 function dayNumber(flag: string, value: string): number {
   const match = DAY.exec(value);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, constants, lstat, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { keyBeside } from '../contract/keys.js';
 import { ARCHIVER_VERSION } from '../version.js';
 import { attachmentRefsOf } from './attachments.js';
 import type { DateRange } from './date-range.js';
@@ -329,7 +330,7 @@ async function exportRoom(
 ): Promise<ExportedRoom> {
   const { transcript, location } = read;
   const roomId = location.roomId;
-  const rawKey = `raw/${location.key.slice('transcripts/'.length)}`;
+  const rawKey = keyBeside(location.key, 'raw');
   const files: ManifestFile[] = [];
   const missingAttachments: MissingAttachment[] = [];
   const problems: ExportProblem[] = [];

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CorruptArchiveError } from '../archive/errors.js';
-import {
-  type IndexRecord,
-  isUnprocessable,
-  type StoredObject,
-  transcriptKeyBeside,
-} from '../archive/store.js';
+import { type IndexRecord, isUnprocessable, type StoredObject } from '../archive/store.js';
+import { keyBeside } from '../contract/keys.js';
 import { type ImageAttachment, renderTranscriptHtml } from '../view/transcript-html.js';
 import { attachmentRefsOf } from './attachments.js';
 import { RoomNotArchivedError, RoomUnprocessableError, UnknownVersionError } from './errors.js';
@@ -91,7 +87,7 @@ async function readPointed(
         `(${index.reason}); the raw format gives its bytes`,
     );
   }
-  const key = raw ? index.raw_key : (index.transcript_key ?? transcriptKeyBeside(index.raw_key));
+  const key = raw ? index.raw_key : (index.transcript_key ?? keyBeside(index.raw_key, 'transcripts'));
   const pinned = isUnprocessable(index) ? undefined : index.transcript_version_id;
   const versionId = options.versionId ?? (raw ? index.raw_version_id : pinned);
   const object = await reader.readObject(key, versionId);

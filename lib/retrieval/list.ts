@@ -1,9 +1,10 @@
 import { CorruptArchiveError } from '../archive/errors.js';
 import { isUnprocessable, type ListedObject, type UnprocessableIndexRecord } from '../archive/store.js';
+import { parseArchiveKey } from '../contract/keys.js';
 import type { Transcript } from '../transcript/schema.js';
 import type { DateRange } from './date-range.js';
 import type { ArchiveReader } from './reader.js';
-import { objectsOf, parsePartitionedKey, type ScanOptions, scanTranscripts } from './scan.js';
+import { objectsOf, type ScanOptions, scanTranscripts } from './scan.js';
 
 /** Which rooms to keep: every field given must equal the transcript's. */
 export interface RoomFilter {
@@ -130,7 +131,7 @@ export async function rawObjectsByRoom(
   const raws = new Map<string, ListedObject>();
   for await (const page of objectsOf(reader, 'raw', range)) {
     for (const object of page) {
-      const location = parsePartitionedKey(object.key);
+      const location = parseArchiveKey(object.key);
       if (location) raws.set(location.roomId, object);
     }
   }

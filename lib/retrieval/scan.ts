@@ -1,32 +1,15 @@
 import PQueue from 'p-queue';
 import type { ListedObject } from '../archive/store.js';
+import {
+  type ArchiveKey,
+  type PartitionedArea,
+  PREFIX,
+  parseArchiveKey,
+  partitionPrefix,
+} from '../contract/keys.js';
 import { type Transcript, TranscriptSchema } from '../transcript/schema.js';
-import { type DateRange, daysOf, partitionOf } from './date-range.js';
+import { type DateRange, daysOf } from './date-range.js';
 import type { ArchiveReader } from './reader.js';
-
-/** The two date-partitioned areas of the archive. */
-export type ArchiveArea = 'raw' | 'transcripts';
-
-/** A key of a date-partitioned area: `<area>/year=YYYY/month=MM/day=DD/<room_id>.json`. */
-export interface PartitionedKey {
-  readonly area: ArchiveArea;
-  /** `YYYY-MM-DD`. */
-  readonly day: string;
-  readonly roomId: string;
-  readonly key: string;
-}
-
-const PARTITIONED_KEY =
-  /^(raw|transcripts)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/([A-Za-z0-9_-]{1,128})\.json$/;
-
-/** Reads a partitioned key; undefined for any other key (stray objects are skipped, never guessed at). */
-export function parsePartitionedKey(key: string): PartitionedKey | undefined {
-  const match = PARTITIONED_KEY.exec(key);
-  if (!match) return undefined;
-  const [, area, year, month, day, roomId] = match;
-  if (area === undefined || roomId === undefined) return undefined;
-  return { area: area as ArchiveArea, day: `${year}-${month}-${day}`, roomId, key };
-}
 
 /** How many days are listed at once. */
 const LISTING_CONCURRENCY = 4;
@@ -38,16 +21,16 @@ const LISTING_CONCURRENCY = 4;
  */
 export async function* objectsOf(
   reader: ArchiveReader,
-  area: ArchiveArea,
+  area: PartitionedArea,
   range: DateRange | undefined,
 ): AsyncGenerator<readonly ListedObject[]> {
   if (range === undefined) {
-    yield* reader.listObjects(`${area}/`);
+    yield* reader.listObjects(PREFIX[area]);
     return;
   }
   yield* mapInOrder(daysOf(range), LISTING_CONCURRENCY, async (day) => {
     const objects: ListedObject[] = [];
-    for await (const page of reader.listObjects(`${area}/${partitionOf(day)}`)) objects.push(...page);
+    for await (const page of reader.listObjects(partitionPrefix(area, day))) objects.push(...page);
     return objects;
   });
 }
@@ -56,14 +39,14 @@ export async function* objectsOf(
 export type TranscriptRead =
   | {
       readonly kind: 'transcript';
-      readonly location: PartitionedKey;
+      readonly location: ArchiveKey;
       /** The stored line, byte for byte. */
       readonly body: Uint8Array;
       readonly transcript: Transcript;
       /** When the transcript was written. */
       readonly lastModified?: Date;
     }
-  | { readonly kind: 'unreadable'; readonly location: PartitionedKey; readonly reason: string };
+  | { readonly kind: 'unreadable'; readonly location: ArchiveKey; readonly reason: string };
 
 /** How far a scan is: keys listed so far, and transcripts read. */
 export interface ScanProgress {
@@ -92,10 +75,10 @@ export async function* scanTranscripts(
   options: ScanOptions = {},
 ): AsyncGenerator<TranscriptRead> {
   const progress = { listed: 0, read: 0 };
-  async function* locations(): AsyncGenerator<PartitionedKey> {
+  async function* locations(): AsyncGenerator<ArchiveKey> {
     for await (const page of objectsOf(reader, 'transcripts', range)) {
       const keys = page.flatMap((object) => {
-        const location = parsePartitionedKey(object.key);
+        const location = parseArchiveKey(object.key);
         return location ? [location] : [];
       });
       progress.listed += keys.length;
@@ -103,7 +86,7 @@ export async function* scanTranscripts(
       yield* keys;
     }
   }
-  const read = async (location: PartitionedKey): Promise<TranscriptRead> => {
+  const read = async (location: ArchiveKey): Promise<TranscriptRead> => {
     const object = await reader.readObject(location.key);
     progress.read += 1;
     options.onProgress?.({ ...progress });

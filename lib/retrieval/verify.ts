@@ -8,6 +8,7 @@ import {
 } from '../archive/store.js';
 import { isNotFinalWarning } from '../archive/warnings.js';
 import { isAttachmentWarning } from '../attachments/warnings.js';
+import { keyBeside, parseArchiveKey } from '../contract/keys.js';
 import { describeValue } from '../errors.js';
 import { parseChatData } from '../happytalk/client.js';
 import { transcriptOf } from '../transcript/normalize.js';
@@ -17,13 +18,7 @@ import { ARCHIVER_VERSION } from '../version.js';
 import { compareArchiverVersion } from '../version-order.js';
 import type { DateRange } from './date-range.js';
 import type { ArchiveReader } from './reader.js';
-import {
-  DEFAULT_CONCURRENCY,
-  mapInOrder,
-  objectsOf,
-  parsePartitionedKey,
-  parseTranscriptLine,
-} from './scan.js';
+import { DEFAULT_CONCURRENCY, mapInOrder, objectsOf, parseTranscriptLine } from './scan.js';
 
 /**
  * The checks `verify` runs on a room, by the name its mismatches carry:
@@ -165,7 +160,7 @@ export async function* verifyRange(
   for (const area of ['raw', 'transcripts'] as const) {
     for await (const page of objectsOf(reader, area, range)) {
       for (const object of page) {
-        const location = parsePartitionedKey(object.key);
+        const location = parseArchiveKey(object.key);
         if (!location) continue;
         const found = rooms.get(location.roomId) ?? { raw: [], transcripts: [] };
         found[area === 'raw' ? 'raw' : 'transcripts'].push(location.key);
@@ -379,12 +374,10 @@ function checkPartners(
 ): void {
   if (!found) return;
   if (found.transcripts.length === 0) {
-    for (const key of found.raw)
-      mismatch('transcript.present', key.replace(/^raw\//, 'transcripts/'), 'missing');
+    for (const key of found.raw) mismatch('transcript.present', keyBeside(key, 'transcripts'), 'missing');
   }
   if (found.raw.length === 0) {
-    for (const key of found.transcripts)
-      mismatch('raw.present', key.replace(/^transcripts\//, 'raw/'), 'missing');
+    for (const key of found.transcripts) mismatch('raw.present', keyBeside(key, 'raw'), 'missing');
   }
 }
 

@@ -1,5 +1,6 @@
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { type S3Port, transcriptKeyBeside } from '../archive/store.js';
+import type { S3Port } from '../archive/store.js';
+import { keyBeside } from '../contract/keys.js';
 import { RoomNotArchivedError } from './errors.js';
 import type { ArchiveReader } from './reader.js';
 
@@ -37,7 +38,7 @@ export async function listTranscriptVersions(
   const index = await reader.readIndex(roomId);
   if (!index) throw new RoomNotArchivedError(`room ${roomId} is not archived in ${reader.bucket}`);
   // An unprocessable answer has no transcript; earlier transcripts of the room stay beside its raw object.
-  const key = index.transcript_key ?? transcriptKeyBeside(index.raw_key);
+  const key = index.transcript_key ?? keyBeside(index.raw_key, 'transcripts');
   const listed = await listVersionIds(s3, reader.bucket, key);
   const versions = await Promise.all(
     (listed ?? [{ versionId: undefined, latest: true }])

@@ -1,8 +1,13 @@
 import { S3ArchiveStore, type S3Port } from '../archive/store.js';
-import { type ArchiveConfig, type Environment, readArchiveConfig, readInteger } from '../config.js';
+import { type ArchiveConfig, archiveConfigOf, type Environment } from '../config.js';
+import {
+  COMPLETION_WATCHER_ENVIRONMENT,
+  type EnvironmentOf,
+  readEnvironment,
+  WATCH_ENVIRONMENT,
+} from '../contract/environment.js';
 import { credentialsProviderFor } from '../credentials/from-config.js';
 import type { SecretsManagerPort } from '../credentials/provider.js';
-import { ConfigurationError } from '../errors.js';
 import type { HappyTalkClientOptions } from '../happytalk/client.js';
 import { HappyTalkRoomListClient } from '../happytalk/room-list.js';
 import type { Logger } from '../logger.js';
@@ -27,10 +32,19 @@ export interface WatchConfig extends ArchiveConfig, WatchSettings {
 
 /** Reads the `WATCH_*` settings, failing fast with the name of a bad variable. */
 export function readWatchSettings(env: Environment): WatchSettings {
+  return watchSettingsOf(readEnvironment(WATCH_ENVIRONMENT, env));
+}
+
+/** The `WATCH_*` variables once read. */
+export function watchSettingsOf(variables: {
+  readonly WATCH_INTERVAL_SECONDS: number;
+  readonly WATCH_OVERLAP_MINUTES: number;
+  readonly WATCH_LOOKBACK_DAYS: number;
+}): WatchSettings {
   return {
-    intervalSeconds: readInteger(env, 'WATCH_INTERVAL_SECONDS', 300, 1, 86_400),
-    overlapMinutes: readInteger(env, 'WATCH_OVERLAP_MINUTES', 10, 0, 1440),
-    lookbackDays: readInteger(env, 'WATCH_LOOKBACK_DAYS', 7, 1, 31),
+    intervalSeconds: variables.WATCH_INTERVAL_SECONDS,
+    overlapMinutes: variables.WATCH_OVERLAP_MINUTES,
+    lookbackDays: variables.WATCH_LOOKBACK_DAYS,
   };
 }
 
@@ -40,9 +54,16 @@ export function readWatchSettings(env: Environment): WatchSettings {
  * settings, failing fast with the name of a bad variable.
  */
 export function readWatchConfig(env: Environment): WatchConfig {
-  const queueUrl = env.ARCHIVE_QUEUE_URL?.trim();
-  if (!queueUrl) throw new ConfigurationError('ARCHIVE_QUEUE_URL is not set: name the archive queue URL');
-  return { ...readArchiveConfig(env, { allowLocalToken: false }), ...readWatchSettings(env), queueUrl };
+  return watchConfigOf(readEnvironment(COMPLETION_WATCHER_ENVIRONMENT, env));
+}
+
+/** The deployed watcher's configuration of its variables once read. */
+export function watchConfigOf(variables: EnvironmentOf<typeof COMPLETION_WATCHER_ENVIRONMENT>): WatchConfig {
+  return {
+    ...archiveConfigOf(variables, { allowLocalToken: false }),
+    ...watchSettingsOf(variables),
+    queueUrl: variables.ARCHIVE_QUEUE_URL,
+  };
 }
 
 export interface CompletionWatcherOptions {

@@ -1,8 +1,9 @@
 import { CorruptArchiveError } from '../archive/errors.js';
 import type { S3ArchiveStore } from '../archive/store.js';
+import { WATCHER_STATE_KEY } from '../contract/keys.js';
 
 /** Where the completion watcher keeps its watermark, in the archive bucket. */
-export const WATCHER_STATE_KEY = 'state/completion-watcher.json';
+export { WATCHER_STATE_KEY };
 
 /** The watcher's state object. */
 export interface WatcherState {

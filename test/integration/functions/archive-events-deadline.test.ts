@@ -6,11 +6,8 @@ import {
   archiveEventsRuntime,
   createArchiveEventsHandler,
 } from '../../../functions/handlers/archive-events.js';
-import {
-  roomDeadlineEnvironment,
-  roomDeadlineFor,
-  roomWorstCaseMs,
-} from '../../../lib/happytalk/deadline.js';
+import { functionEnvironment } from '../../../lib/contract/function-environments.js';
+import { roomDeadlineFor, roomDeadlineVariables, roomWorstCaseMs } from '../../../lib/happytalk/deadline.js';
 import { captureOutput, chatCompletedEvent } from '../../support/lambda.js';
 import { driveEventSource } from '../../support/sqs-event-source.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
@@ -37,7 +34,10 @@ beforeAll(async () => {
   stack = await startTestStack({ simulator: { rooms: DAYS.flat() } });
   const { HAPPYTALK_MAX_ATTEMPTS: _attempts, ...env } = stack.env;
   handler = createArchiveEventsHandler(
-    archiveEventsRuntime({ ...env, ...roomDeadlineEnvironment(DEADLINE) }),
+    archiveEventsRuntime({
+      ...env,
+      ...functionEnvironment('archive-events', roomDeadlineVariables(DEADLINE)),
+    }),
   );
 });
 

@@ -4,7 +4,6 @@ import {
   MAX_RANGE_DAYS,
   parseDateRange,
   parseOptionalDateRange,
-  partitionOf,
 } from '../../../lib/retrieval/date-range.js';
 import { InvalidDateRangeError } from '../../../lib/retrieval/errors.js';
 
@@ -70,11 +69,5 @@ describe('daysOf', () => {
     ]);
     expect(daysOf({ from: '2023-12-31', to: '2024-01-01' })).toEqual(['2023-12-31', '2024-01-01']);
     expect(daysOf({ from: '2024-01-01', to: '2024-12-31' })).toHaveLength(366);
-  });
-});
-
-describe('partitionOf', () => {
-  it("is the day's Hive-style partition, as the archive's keys have it", () => {
-    expect(partitionOf('2024-03-09')).toBe('year=2024/month=03/day=09/');
   });
 });

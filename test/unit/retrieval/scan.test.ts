@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachmentRefsOf } from '../../../lib/retrieval/attachments.js';
-import {
-  mapInOrder,
-  parsePartitionedKey,
-  parseTranscriptLine,
-  scanTranscripts,
-} from '../../../lib/retrieval/scan.js';
+import { mapInOrder, parseTranscriptLine, scanTranscripts } from '../../../lib/retrieval/scan.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
 import { FakeArchive } from './fake-archive.js';
 import { archive, EXAMPLE, ROOM_ID, TRANSCRIPT_KEY, transcriptFor } from './room-fixture.js';
@@ -49,27 +44,6 @@ describe('mapInOrder', () => {
 
     await expect(run()).rejects.toThrow('two failed');
     expect(seen).toEqual([1]);
-  });
-});
-
-describe('parsePartitionedKey', () => {
-  it('reads the area, the day and the room of a partitioned key', () => {
-    expect(parsePartitionedKey('raw/year=2024/month=03/day=09/Room_1-x.json')).toEqual({
-      area: 'raw',
-      day: '2024-03-09',
-      roomId: 'Room_1-x',
-      key: 'raw/year=2024/month=03/day=09/Room_1-x.json',
-    });
-  });
-
-  it.each([
-    'index/rooms/r1.json',
-    'transcripts/year=2024/month=03/r1.json',
-    'transcripts/year=2024/month=03/day=09/r 1.json',
-    'transcripts/year=2024/month=03/day=09/r1.json.bak',
-    'attachments/abc',
-  ])('skips %j', (key) => {
-    expect(parsePartitionedKey(key)).toBeUndefined();
   });
 });
 
