@@ -1,7 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from '@smithy/types';
+import { sha256Hex } from './shared/hash.js';
 
 /** The service name API Gateway's IAM authorization signs for. */
 export const EXECUTE_API = 'execute-api';
@@ -81,7 +82,7 @@ export async function verifyExecuteApiSignature(
     return refuse('signature expired or dated in the future');
   }
   const payloadHash = request.headers['x-amz-content-sha256'];
-  if (payloadHash !== undefined && payloadHash !== createHash('sha256').update(request.body).digest('hex')) {
+  if (payloadHash !== undefined && payloadHash !== sha256Hex(request.body)) {
     return refuse('x-amz-content-sha256 is not the hash of the body');
   }
   const headers: Record<string, string> = {};

@@ -5,12 +5,12 @@
  * on the evaluation set's rooms (dense with personal data). Prints medians;
  * asserts nothing (the benchmark proper, with floors, is `npm run bench`).
  */
-import { createHash } from 'node:crypto';
 import { DEVELOPMENT_SEED, generateEvalSet } from '../dev/redaction-eval/generator.js';
 import { encodePhpJson, generateRoom, makeRoomId } from '../dev/simulator/index.js';
 import { parseChatData } from '../lib/happytalk/client.js';
 import { Pseudonymizer } from '../lib/redaction/pseudonym.js';
 import { redactTranscript } from '../lib/redaction/redact.js';
+import { sha256Hex } from '../lib/shared/hash.js';
 import { transcriptOf } from '../lib/transcript/normalize.js';
 import type { Transcript } from '../lib/transcript/schema.js';
 
@@ -64,7 +64,7 @@ for (const messages of [1_000, 10_000, 100_000]) {
   let transcript: Transcript | undefined;
   const normalizeMs = time(() => {
     const parsed = parseChatData(bytes, roomId);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sha256 = sha256Hex(bytes);
     transcript = transcriptOf({ ...parsed, endpoint: ENDPOINT, fetchedAt: new Date(), sha256 }, { roomId });
     return JSON.stringify(transcript).length;
   });

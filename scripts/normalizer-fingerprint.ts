@@ -18,6 +18,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generateHistory, type SimRoom, sampleRooms } from '../dev/simulator/index.js';
 import { parseChatData } from '../lib/happytalk/client.js';
+import { sha256Hex } from '../lib/shared/hash.js';
 import { transcriptOf } from '../lib/transcript/normalize.js';
 import { ARCHIVER_VERSION } from '../lib/version.js';
 
@@ -55,7 +56,7 @@ export function normalizerFingerprint(): NormalizerFingerprint {
         ...parseChatData(bytes),
         endpoint: 'https://customer.happytalk.io/user/api/chat_data/format/json',
         fetchedAt: new Date('2026-01-01T00:00:00.000Z'),
-        sha256: createHash('sha256').update(bytes).digest('hex'),
+        sha256: sha256Hex(bytes),
       },
       { timeZone: 'Asia/Seoul' },
     );

@@ -1,6 +1,5 @@
 // Runs on the Lambda's Node.js with --expose-gc: the archive's transformation of a raw chat_data
 // response against JSON.parse + JSON.stringify of the same bytes, for rooms of several sizes.
-import { createHash } from 'node:crypto';
 import {
   encodePhpJson,
   generateRoom,
@@ -10,6 +9,7 @@ import {
   sampleRooms,
 } from '../../dev/simulator/index.js';
 import { parseChatData } from '../../lib/happytalk/client.js';
+import { sha256Hex } from '../../lib/shared/hash.js';
 import { encodeTranscriptLine, transcriptOf } from '../../lib/transcript/normalize.js';
 
 interface Config {
@@ -34,7 +34,7 @@ let sink = 0;
 /** What archiving does to the bytes HappyTalk returned, up to the transcript line it writes. */
 function archiveTransformation(bytes: Uint8Array, roomId: string): string {
   const parsed = parseChatData(bytes, roomId);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = sha256Hex(bytes);
   const transcript = transcriptOf(
     { ...parsed, endpoint: ENDPOINT, fetchedAt: new Date(), sha256 },
     { roomId, timeZone: 'Asia/Seoul' },
@@ -45,7 +45,7 @@ function archiveTransformation(bytes: Uint8Array, roomId: string): string {
 /** The same, with the transcript serialized by encodeTranscriptLine (UTF-8 bytes, a slice of messages at a time). */
 function archiveTransformationEncoded(bytes: Uint8Array, roomId: string): Uint8Array {
   const parsed = parseChatData(bytes, roomId);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = sha256Hex(bytes);
   const transcript = transcriptOf(
     { ...parsed, endpoint: ENDPOINT, fetchedAt: new Date(), sha256 },
     { roomId, timeZone: 'Asia/Seoul' },

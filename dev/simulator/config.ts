@@ -1,3 +1,4 @@
+import { parseWholeNumber } from '../../lib/shared/integer.js';
 import { SimulatorConfigError } from './errors.js';
 import { type GenerateHistoryOptions, generateHistory } from './history.js';
 import { sampleRooms } from './sample-rooms.js';
@@ -11,8 +12,8 @@ function integerVariable(env: NodeJS.ProcessEnv, name: string, min: number, max:
   if (raw === undefined || raw.trim() === '') {
     return undefined;
   }
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
+  const value = parseWholeNumber(raw);
+  if (value === undefined || value < min || value > max) {
     throw new SimulatorConfigError(`${name} must be an integer from ${min} to ${max}, received "${raw}"`);
   }
   return value;

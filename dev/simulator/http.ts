@@ -42,11 +42,6 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
   return Buffer.concat(chunks);
 }
 
-/** Whether `value` is a plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The parsed JSON body, or undefined when it is not JSON. An empty body is `{}`. */
 export function parseJsonBody(body: Buffer): unknown {
   const text = body.toString('utf8');

@@ -2,6 +2,8 @@
  * The simulator's `chat_room_lists`: filtering, sorting and paging of the
  * rooms it serves, and the query window that answers `-504 overDate`.
  */
+
+import { localDay } from '../../lib/shared/calendar.js';
 import { SimulatorConfigError } from './errors.js';
 import type { SimRoom } from './room-records.js';
 
@@ -62,12 +64,7 @@ export function validQueryWindow(window: QueryWindow | undefined): QueryWindow {
 
 /** `YYYY-MM-DD` in Asia/Seoul, HappyTalk's clock. */
 export function seoulToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Seoul',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  return localDay(now, 'Asia/Seoul');
 }
 
 function isDay(value: string): boolean {

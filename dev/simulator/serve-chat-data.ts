@@ -1,12 +1,12 @@
 /** The `chat_data` endpoint: one room's transcript, as `chat_data.md` documents it, or a fault. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isRecord } from '../../lib/shared/records.js';
 import { MAINTENANCE_PAGE, PHP_FATAL_ERROR, statusFaultAnswer, WRONG_SHAPE_BODY } from './fault-answers.js';
 import type { SimulatorFault } from './faults.js';
 import { generateRoom, makeRoomId } from './generate-room.js';
 import {
   type Answer,
   headerValue,
-  isRecord,
   jsonAnswer,
   methodNotAllowed,
   parseJsonBody,

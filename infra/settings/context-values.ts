@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
+import { parseWholeNumber } from '../../lib/contract/environment.js';
 import { ArchiveConfigError } from '../errors.js';
 
 /** Reads one context value (`value`, under `key`) into a prop value; undefined when unset. */
@@ -29,7 +30,8 @@ export const wholeNumber: ContextValue<number> = (value, key) => {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   const raw = typeof value === 'string' ? value.trim() : value;
   if (raw === undefined || raw === null || raw === '') return undefined;
-  if (typeof raw === 'string' && /^[+-]?\d+$/.test(raw)) return Number(raw);
+  const parsed = typeof raw === 'string' ? parseWholeNumber(raw) : undefined;
+  if (parsed !== undefined) return parsed;
   throw new ArchiveConfigError(`context "${key}" must be a whole number, got ${JSON.stringify(value)}`);
 };
 

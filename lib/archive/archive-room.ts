@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { AttachmentArchiver, AttachmentStepResult } from '../attachments/archive-attachments.js';
 import { type ArchiveKeys, archiveKeys, partitionDate } from '../contract/keys.js';
 import type { ChatDataSource, FetchedRoom } from '../happytalk/client.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { validateRoomId } from '../room-id.js';
+import { sha256Hex } from '../shared/hash.js';
+import { isRecord } from '../shared/records.js';
 import { encodeTranscriptLine } from '../transcript/normalize.js';
 import type { Transcript } from '../transcript/schema.js';
 import { TRANSCRIPT_SCHEMA_VERSION } from '../transcript/schema-version.js';
@@ -140,7 +141,7 @@ export async function archiveRoom(
   if (options.requireFinalStatus && !final) {
     throw new RoomNotFinalError(`room ${id} is not final yet (HappyTalk status ${status})`, status);
   }
-  const sha256 = createHash('sha256').update(fetched.bytes).digest('hex');
+  const sha256 = sha256Hex(fetched.bytes);
 
   if (previous !== undefined && !isUnprocessable(previous) && previous.sha256 === sha256) {
     if (deps.attachments && (previous.attachments_pending ?? 0) > 0) {
@@ -369,10 +370,6 @@ function storedTranscript(body: string, sha256: string): Transcript | undefined 
         (Array.isArray(message.attachments) && message.attachments.every(isRecord))),
   );
   return messagesFit ? (parsed as Transcript) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function summarize(index: TranscriptIndexRecord, status: ArchiveSummary['status']): ArchiveSummary {

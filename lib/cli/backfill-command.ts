@@ -20,6 +20,7 @@ import { HappyTalkClient } from '../happytalk/client.js';
 import { HappyTalkRoomListClient, parseDay } from '../happytalk/room-list.js';
 import type { Logger } from '../logger.js';
 import { SqsArchiveRequestQueue } from '../queue/archive-requests.js';
+import { parseWholeNumber } from '../shared/integer.js';
 
 /** What the backfill command needs from the program around it. */
 export interface BackfillCommandContext {
@@ -232,8 +233,8 @@ function day(flag: string) {
 /** A commander parser of a whole number of at least `min`. */
 export function integer(flag: string, min: number) {
   return (value: string): number => {
-    const number = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || number < min) {
+    const number = parseWholeNumber(value);
+    if (number === undefined || number < min) {
       throw new InvalidArgumentError(`${flag} must be a whole number of at least ${min}`);
     }
     return number;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 import { Command, CommanderError } from 'commander';
@@ -8,6 +7,7 @@ import { type Environment, readArchiveConfig, readUpstreamConfig } from '../conf
 import { ArchiveError } from '../errors.js';
 import { chatDataEndpoint, parseChatData } from '../happytalk/client.js';
 import { validateRoomId } from '../room-id.js';
+import { sha256Hex } from '../shared/hash.js';
 import { normalizeProcessable } from '../transcript/unprocessable.js';
 import { ARCHIVER_VERSION } from '../version.js';
 import { registerBackfillCommand } from './backfill-command.js';
@@ -94,7 +94,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
           ...parseChatData(bytes, roomId),
           endpoint: chatDataEndpoint(baseUrl),
           fetchedAt,
-          sha256: createHash('sha256').update(bytes).digest('hex'),
+          sha256: sha256Hex(bytes),
         };
         const transcript = normalizeProcessable(parsed, { ...(roomId ? { roomId } : {}), timeZone });
         io.stdout(`${JSON.stringify(transcript, null, options.pretty ? 2 : undefined)}\n`);

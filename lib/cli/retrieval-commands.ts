@@ -11,6 +11,7 @@ import { listRooms, type RoomRow, type UnprocessableRoom } from '../retrieval/li
 import { DEFAULT_CONCURRENCY } from '../retrieval/scan.js';
 import { type RoomVerification, type VerifyProgress, verifyRange, verifyRooms } from '../retrieval/verify.js';
 import { validateRoomId } from '../room-id.js';
+import { parseWholeNumber } from '../shared/integer.js';
 import { ARCHIVER_VERSION } from '../version.js';
 
 /** What the retrieval commands need from the program around them. */
@@ -439,8 +440,8 @@ export function rangeOrUsageError<T extends DateRange | undefined>(command: Comm
 
 export function concurrencyOption(what: string): Option {
   return new Option('--concurrency <n>', what).default(DEFAULT_CONCURRENCY).argParser((value: string) => {
-    const number = Number(value);
-    if (!/^\d+$/.test(value.trim()) || number < 1 || number > 64) {
+    const number = parseWholeNumber(value);
+    if (number === undefined || number < 1 || number > 64) {
       throw new InvalidArgumentError('--concurrency must be a whole number from 1 to 64');
     }
     return number;

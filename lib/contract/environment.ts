@@ -24,6 +24,8 @@ import { assertTimeZone, DEFAULT_TIME_ZONE } from '../transcript/time.js';
 import { POWERTOOLS } from './observability.js';
 
 export { FinalStatuses } from '../happytalk/finality.js';
+/** The one rule a setting that is a whole number is read by (the stack's context values too). */
+export { parseWholeNumber } from '../shared/integer.js';
 
 /** The HappyTalk host of each environment (`HAPPYTALK_BASE_URL`'s usual values). */
 export const HAPPYTALK_BASE_URLS = { prod: HAPPYTALK_PROD_BASE_URL, dev: HAPPYTALK_DEV_BASE_URL } as const;

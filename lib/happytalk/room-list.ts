@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { ConfigurationError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
+import { addDays, calendarDay, daysBetween } from '../shared/calendar.js';
 import { describeFailAnswer, describeShapeIssue, documentedFailCode, parseAnswerJson } from './answer.js';
 import type { HappyTalkClientOptions } from './client.js';
 import {
@@ -105,8 +106,6 @@ const RoomListSuccessSchema = z.looseObject({
 });
 
 const RoomListResponseSchema = z.discriminatedUnion('result', [RoomListSuccessSchema, ChatDataFailSchema]);
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
  * Client of HappyTalk's `chat_room_lists` API, with the error handling and
@@ -230,15 +229,7 @@ function text(value: string | number | null | undefined): string | null {
 }
 
 function checkDate(name: string, value: string): string {
-  const match = DATE.exec(value);
-  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (
-    !match ||
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day
-  ) {
+  if (!calendarDay(value)) {
     throw new ConfigurationError(`${name} must be a date YYYY-MM-DD, received ${JSON.stringify(value)}`);
   }
   return value;
@@ -247,28 +238,6 @@ function checkDate(name: string, value: string): string {
 /** `YYYY-MM-DD` checked to be a real calendar date. */
 export function parseDay(name: string, value: string): string {
   return checkDate(name, value);
-}
-
-/** The day `days` after `day` (negative: before). */
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-/** Days from `from` to `to`, both included. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
-}
-
-/** Today's date in `timeZone`, `YYYY-MM-DD`. */
-export function localDay(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
 }
 
 /** A range of days, both ends included. */

@@ -3,16 +3,15 @@ import type { IndexRecord } from '../archive/store.js';
 import { ConfigurationError } from '../errors.js';
 import type { FinalStatuses } from '../happytalk/finality.js';
 import {
-  addDays,
   type DayWindow,
   type ListedRoom,
   listRooms,
-  localDay,
   ROOM_LIST_STATUSES,
   type RoomListSource,
 } from '../happytalk/room-list.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { ArchiveRequestSink, QueueFailure } from '../queue/archive-requests.js';
+import { addDays, localDay } from '../shared/calendar.js';
 import { dateTimeConverter, INVALID_DATETIME } from '../transcript/time.js';
 import { GAP_DECISIONS, type ReconcileDecision, roomCheck } from './decision.js';
 

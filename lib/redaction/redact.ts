@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/records.js';
 import type { Transcript } from '../transcript/schema.js';
 import { type DetectOptions, detectPii } from './detect.js';
 import { InvalidTranscriptError } from './errors.js';
@@ -570,8 +571,4 @@ function isFromCustomer(message: Transcript['messages'][number]): boolean {
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

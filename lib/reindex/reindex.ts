@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { backOff } from 'exponential-backoff';
 import { CorruptArchiveError } from '../archive/errors.js';
@@ -22,6 +21,8 @@ import { RoomNotArchivedError } from '../retrieval/errors.js';
 import type { ArchiveReader } from '../retrieval/reader.js';
 import { DEFAULT_CONCURRENCY, mapInOrder, objectsOf, parseTranscriptLine } from '../retrieval/scan.js';
 import { transcriptDifferences } from '../retrieval/verify.js';
+import { sha256Hex } from '../shared/hash.js';
+import { isRecord } from '../shared/records.js';
 import { encodeTranscriptLine, transcriptOf } from '../transcript/normalize.js';
 import type { Attachment, Transcript, Warning } from '../transcript/schema.js';
 import { TRANSCRIPT_SCHEMA_VERSION } from '../transcript/schema-version.js';
@@ -386,7 +387,7 @@ class RoomReindex {
         `index of room ${this.#roomId} points at ${index.raw_key}, which is missing`,
       );
     }
-    const sha256 = createHash('sha256').update(raw.body).digest('hex');
+    const sha256 = sha256Hex(raw.body);
     if (sha256 !== index.sha256) {
       throw new RawIntegrityError(
         `raw object of room ${this.#roomId} has SHA-256 ${sha256}, not the indexed ${index.sha256}: run verify`,
@@ -597,8 +598,4 @@ function withoutReindexedAt(json: unknown): unknown {
   if (!isRecord(json) || !isRecord(json.source)) return json;
   const { reindexed_at: _reindexed, ...source } = json.source;
   return { ...json, source };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import { calendarDay } from '../shared/calendar.js';
 import { InvalidDateRangeError } from './errors.js';
 
 /** Days from `from` to `to`, both included, `YYYY-MM-DD` (HappyTalk local dates, as the partitions are). */
@@ -9,7 +10,6 @@ export interface DateRange {
 /** The longest range a retrieval command reads by default: a year, leap day included. */
 export const MAX_RANGE_DAYS = 366;
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
 /**
@@ -62,19 +62,7 @@ export function daysOf(range: DateRange): string[] {
 
 /** Days since 1970-01-01 of a calendar day `YYYY-MM-DD`. */
 function dayNumber(flag: string, value: string): number {
-  const match = DAY.exec(value);
-  if (match) {
-    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    const ms = Date.UTC(year, month - 1, day);
-    const date = new Date(ms);
-    if (
-      year >= 1 &&
-      date.getUTCFullYear() === year &&
-      date.getUTCMonth() === month - 1 &&
-      date.getUTCDate() === day
-    ) {
-      return ms / MS_PER_DAY;
-    }
-  }
+  const day = calendarDay(value);
+  if (day) return Date.UTC(day.year, day.month - 1, day.day) / MS_PER_DAY;
   throw new InvalidDateRangeError(`${flag} ${JSON.stringify(value)} is not a calendar date YYYY-MM-DD`);
 }

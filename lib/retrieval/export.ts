@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { chmod, constants, lstat, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyBeside } from '../contract/keys.js';
+import { sha256Hex } from '../shared/hash.js';
 import { ARCHIVER_VERSION } from '../version.js';
 import { attachmentRefsOf } from './attachments.js';
 import type { DateRange } from './date-range.js';
@@ -336,7 +336,7 @@ async function exportRoom(
   const problems: ExportProblem[] = [];
   const write = async (path: string, bytes: Uint8Array) => {
     await createFile(join(outDir, ...path.split('/')), bytes, force);
-    files.push({ path, sha256: sha256Of(bytes), size: bytes.byteLength });
+    files.push({ path, sha256: sha256Hex(bytes), size: bytes.byteLength });
   };
   // The room's folder is the export's own: with force, an earlier one (or whatever is there) is replaced.
   await createDirectory(join(outDir, roomId), force);
@@ -350,7 +350,7 @@ async function exportRoom(
     problems.push({ subject: roomId, problem: `raw object ${rawKey} is missing` });
   } else {
     await write(`${roomId}/raw.json`, raw.body);
-    const sha256 = sha256Of(raw.body);
+    const sha256 = sha256Hex(raw.body);
     if (sha256 !== transcript.source.sha256) {
       const later = await unprocessableRoom(reader, roomId);
       problems.push({
@@ -381,7 +381,7 @@ async function exportRoom(
       missingAttachments.push({ room_id: roomId, key: ref.key, sha256: ref.sha256 });
       continue;
     }
-    const sha256 = sha256Of(object.body);
+    const sha256 = sha256Hex(object.body);
     if (sha256 !== ref.sha256) {
       problems.push({
         subject: roomId,
@@ -409,10 +409,6 @@ async function exportRoom(
     missingAttachments,
     problems,
   };
-}
-
-function sha256Of(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function compareText(a: string, b: string): number {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { CorruptArchiveError } from '../archive/errors.js';
 import { type IndexRecord, isUnprocessable, type StoredObject } from '../archive/store.js';
 import { keyBeside } from '../contract/keys.js';
+import { sha256Hex } from '../shared/hash.js';
 import { type ImageAttachment, renderTranscriptHtml } from '../view/transcript-html.js';
 import { attachmentRefsOf } from './attachments.js';
 import { RoomNotArchivedError, RoomUnprocessableError, UnknownVersionError } from './errors.js';
@@ -114,7 +114,7 @@ async function imagesOf(
     const url = transcript.messages[ref.message]?.image_url;
     if (!url || images.has(url) || !ref.contentType?.startsWith('image/')) continue;
     const object = await reader.readObject(ref.key);
-    if (!object || createHash('sha256').update(object.body).digest('hex') !== ref.sha256) continue;
+    if (!object || sha256Hex(object.body) !== ref.sha256) continue;
     images.set(url, { contentType: ref.contentType, bytes: object.body });
   }
   return images;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { CorruptArchiveError } from '../archive/errors.js';
 import {
   type IndexRecord,
@@ -11,6 +10,8 @@ import { isAttachmentWarning } from '../attachments/warnings.js';
 import { keyBeside, parseArchiveKey } from '../contract/keys.js';
 import { describeValue } from '../errors.js';
 import { parseChatData } from '../happytalk/client.js';
+import { sha256Hex } from '../shared/hash.js';
+import { isRecord } from '../shared/records.js';
 import { transcriptOf } from '../transcript/normalize.js';
 import type { Transcript } from '../transcript/schema.js';
 import { encodeProcessable, normalizeProcessable } from '../transcript/unprocessable.js';
@@ -246,7 +247,7 @@ export async function verifyRoom(
   if (!raw) {
     mismatch('raw.present', describeObject(index.raw_key, index.raw_version_id), 'missing');
   } else {
-    rawSha256 = createHash('sha256').update(raw.body).digest('hex');
+    rawSha256 = sha256Hex(raw.body);
     if (rawSha256 !== index.sha256) mismatch('raw.sha256', index.sha256, rawSha256);
     const metadata = raw.metadata.sha256;
     if (metadata !== rawSha256)
@@ -334,7 +335,7 @@ async function checkLatest(
       mismatch(check, sha256, head.metadata.sha256 ?? '(no sha256 metadata)');
     } else if (check === 'index.latest-raw' && pinned !== undefined && head.versionId !== pinned) {
       const latest = await reader.readObject(key);
-      const latestSha256 = latest ? createHash('sha256').update(latest.body).digest('hex') : undefined;
+      const latestSha256 = latest ? sha256Hex(latest.body) : undefined;
       if (latestSha256 !== sha256) {
         mismatch(
           check,
@@ -544,8 +545,4 @@ function compare(expected: unknown, found: unknown, path: string, out: Differenc
   if (expected !== found) {
     out.push({ path: path || '(root)', expected: describeValue(expected), found: describeValue(found) });
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

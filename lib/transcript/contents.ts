@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/records.js';
 import type { Button, Link } from './schema.js';
 
 /**
@@ -184,10 +185,6 @@ class ContentsReader {
   #issue(path: string, value: unknown, reason: string): void {
     this.#issues.push({ path, value, reason });
   }
-}
-
-function isRecord(value: unknown): value is Record_ {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function listOf(value: unknown): readonly unknown[] {

@@ -5,6 +5,7 @@ import {
   type RawChat,
   type RawRoom,
 } from '../happytalk/schema.js';
+import { isRecord } from '../shared/records.js';
 import { ARCHIVER_VERSION } from '../version.js';
 import {
   CHANNEL_CODES,
@@ -455,10 +456,6 @@ function kindOf(value: unknown): string {
     return 'null';
   }
   return Array.isArray(value) ? 'array' : typeof value;
-}
-
-function isRecord(value: unknown): value is RawRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The fields of `record` the spec does not name, verbatim and in their order. */

@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/records.js';
 import { SENDER_CODES } from '../transcript/codes.js';
 import type { Button, Code, Link, Message, Transcript } from '../transcript/schema.js';
 import { html, type SafeHtml } from './html.js';
@@ -416,10 +417,6 @@ function messageBody(
     parts.push(html`<p class="none">(내용 없음)</p>`);
   }
   return html`${parts}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringOf(value: unknown): string | null {

@@ -4,11 +4,9 @@ import type { IndexRecord } from '../archive/store.js';
 import { ArchiveError, ConfigurationError, FATAL_ERROR_CODES } from '../errors.js';
 import type { FinalStatuses } from '../happytalk/finality.js';
 import {
-  addDays,
   type DayWindow,
   type ListedRoom,
   listRooms,
-  localDay,
   ROOM_LIST_MAX_LIMIT,
   ROOM_LIST_STATUSES,
   type RoomListSource,
@@ -16,6 +14,7 @@ import {
 import { type Logger, silentLogger } from '../logger.js';
 import type { ArchiveRequestSink } from '../queue/archive-requests.js';
 import { GAP_DECISIONS, type ReconcileDecision, roomCheck } from '../reconcile/decision.js';
+import { addDays, localDay } from '../shared/calendar.js';
 import type { StoredWatcherState, WatcherStateStore } from './state.js';
 
 /** Where the rooms the archive lacks go: the archive queue, or archived right here (the CLI). */

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sha256Hex } from '../../../lib/shared/hash.js';
 import type { S3FaultRule, StoredVersion } from './index.js';
 import { S3rverUpstream } from './upstream.js';
 import type { VersionStore } from './version-store.js';
@@ -177,7 +177,7 @@ export class S3Front {
       key,
       versionId: record.versionId,
       sha256: fields.metadata['x-amz-meta-sha256'],
-      bodySha256: createHash('sha256').update(body).digest('hex'),
+      bodySha256: sha256Hex(body),
     });
     return record.versionId;
   }

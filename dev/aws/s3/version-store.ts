@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256Hex } from '../../../lib/shared/hash.js';
 
 /** One version of an object (or a delete marker), as the local S3 keeps it on disk. */
 export interface VersionRecord {
@@ -103,7 +104,7 @@ export class VersionStore {
 }
 
 function keyFolder(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return sha256Hex(key);
 }
 
 function fileStem(record: VersionRecord): string {

@@ -6,9 +6,9 @@ import { S3ArchiveStore } from '../../../lib/archive/store.js';
 import { createSecretsManagerClient, createSqsClient } from '../../../lib/aws.js';
 import { StaticCredentialsProvider } from '../../../lib/credentials/provider.js';
 import { HappyTalkClient } from '../../../lib/happytalk/client.js';
-import { addDays, localDay } from '../../../lib/happytalk/room-list.js';
 import type { Logger } from '../../../lib/logger.js';
 import { createReconciler, readReconcileConfig } from '../../../lib/reconcile/service.js';
+import { addDays, localDay } from '../../../lib/shared/calendar.js';
 import { captureOutput, lambdaContext } from '../../support/lambda.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 

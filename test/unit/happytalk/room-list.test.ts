@@ -8,8 +8,6 @@ import {
   OverDateError,
 } from '../../../lib/happytalk/errors.js';
 import {
-  addDays,
-  daysBetween,
   HappyTalkRoomListClient,
   type ListedRoom,
   listRooms,
@@ -19,6 +17,7 @@ import {
   type RoomListQuery,
   type RoomListSource,
 } from '../../../lib/happytalk/room-list.js';
+import { addDays, daysBetween } from '../../../lib/shared/calendar.js';
 
 const TOKEN = 'tok-SECRET-1234567890';
 const encoder = new TextEncoder();
