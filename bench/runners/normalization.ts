@@ -10,7 +10,8 @@ import {
 } from '../../dev/simulator/index.js';
 import { parseChatData } from '../../lib/happytalk/client.js';
 import { sha256Hex } from '../../lib/shared/hash.js';
-import { encodeTranscriptLine, transcriptOf } from '../../lib/transcript/normalize.js';
+import { encodeTranscriptLine } from '../../lib/transcript/line-encoder.js';
+import { transcriptOf } from '../../lib/transcript/normalize.js';
 
 interface Config {
   sizes: number[];

@@ -6,7 +6,7 @@ import { type Logger, silentLogger } from '../logger.js';
 import { validateRoomId } from '../room-id.js';
 import { sha256Hex } from '../shared/hash.js';
 import { isRecord } from '../shared/records.js';
-import { encodeTranscriptLine } from '../transcript/normalize.js';
+import { encodeTranscriptLine } from '../transcript/line-encoder.js';
 import type { Transcript } from '../transcript/schema.js';
 import { TRANSCRIPT_SCHEMA_VERSION } from '../transcript/schema-version.js';
 import { DEFAULT_TIME_ZONE } from '../transcript/time.js';

@@ -23,7 +23,8 @@ import { DEFAULT_CONCURRENCY, mapInOrder, objectsOf, parseTranscriptLine } from 
 import { transcriptDifferences } from '../retrieval/verify.js';
 import { sha256Hex } from '../shared/hash.js';
 import { isRecord } from '../shared/records.js';
-import { encodeTranscriptLine, transcriptOf } from '../transcript/normalize.js';
+import { encodeTranscriptLine } from '../transcript/line-encoder.js';
+import { transcriptOf } from '../transcript/normalize.js';
 import type { Attachment, Transcript, Warning } from '../transcript/schema.js';
 import { TRANSCRIPT_SCHEMA_VERSION } from '../transcript/schema-version.js';
 import {

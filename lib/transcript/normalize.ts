@@ -18,6 +18,14 @@ import {
   STATUS_CODES,
 } from './codes.js';
 import { readRichContents } from './contents.js';
+import {
+  compareIds,
+  countBySender,
+  firstSentAt,
+  lastSentAt,
+  secondsBetween,
+  sortMessages,
+} from './message-order.js';
 import type { Code, Message, Transcript, Warning } from './schema.js';
 import { TRANSCRIPT_SCHEMA_VERSION } from './schema-version.js';
 import { type DateTimeConverter, dateTimeConverter, INVALID_DATETIME } from './time.js';
@@ -152,10 +160,7 @@ const MESSAGE_FIELDS: ReadonlySet<string> = new Set(DOCUMENTED_MESSAGE_FIELDS);
 const ROOM_FIELDS: ReadonlySet<string> = new Set(['chat', 'message']);
 const SCORE = /^[+-]?\d+(?:\.\d+)?$/;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const DIGITS = /^\d+$/;
-const DIGIT_ZERO = 48;
 const CHAT_SCOPE = -1;
-const UNKNOWN_SENDER = 'unknown';
 
 type RawRecord = Readonly<Record<string, unknown>>;
 
@@ -473,215 +478,4 @@ function unknownFields(record: RawRecord, known: ReadonlySet<string>): Record<st
     }
   }
   return extra;
-}
-
-/** Orders by sent_at instant, then id, then raw position (see normalizeRoom). */
-function sortMessages(messages: Message[]): Message[] {
-  for (let index = 1; index < messages.length; index++) {
-    const previous = messages[index - 1];
-    const current = messages[index];
-    if (previous !== undefined && current !== undefined && compareMessages(previous, current) > 0) {
-      // Array.prototype.sort is stable: equal keys keep the raw order.
-      return messages.sort(compareMessages);
-    }
-  }
-  return messages;
-}
-
-function compareMessages(a: Message, b: Message): number {
-  return compareSentAt(a.sent_at, b.sent_at) || compareIds(a.id, b.id);
-}
-
-function compareSentAt(a: string | null, b: string | null): number {
-  if (a === null || b === null) {
-    return a === b ? 0 : a === null ? 1 : -1;
-  }
-  // Times with the same offset compare as text; only those around a DST change need parsing.
-  if (sameOffset(a, b)) {
-    return a === b ? 0 : a < b ? -1 : 1;
-  }
-  return Date.parse(a) - Date.parse(b);
-}
-
-const OFFSET_START = 'YYYY-MM-DDTHH:MM:SS'.length;
-
-function sameOffset(a: string, b: string): boolean {
-  if (a.length !== b.length) {
-    return false;
-  }
-  for (let index = OFFSET_START; index < a.length; index++) {
-    if (a.charCodeAt(index) !== b.charCodeAt(index)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function compareIds(a: string, b: string): number {
-  const aIsNumber = DIGITS.test(a);
-  const bIsNumber = DIGITS.test(b);
-  if (aIsNumber !== bIsNumber) {
-    return aIsNumber ? -1 : 1;
-  }
-  const byNumber = aIsNumber ? compareDigits(a, b) : 0;
-  if (byNumber !== 0 || a === b) {
-    return byNumber;
-  }
-  return a < b ? -1 : 1;
-}
-
-/** Compares two digit strings by their value, however long, without converting them to numbers. */
-function compareDigits(a: string, b: string): number {
-  const startA = significantStart(a);
-  const startB = significantStart(b);
-  const lengthDifference = a.length - startA - (b.length - startB);
-  if (lengthDifference !== 0) {
-    return lengthDifference;
-  }
-  for (let offset = 0; startA + offset < a.length; offset++) {
-    const difference = a.charCodeAt(startA + offset) - b.charCodeAt(startB + offset);
-    if (difference !== 0) {
-      return difference;
-    }
-  }
-  return 0;
-}
-
-// The index of the first significant digit: leading zeros skipped, the last digit kept.
-function significantStart(digits: string): number {
-  let start = 0;
-  while (start < digits.length - 1 && digits.charCodeAt(start) === DIGIT_ZERO) {
-    start++;
-  }
-  return start;
-}
-
-function countBySender(messages: readonly Message[]): Record<string, number> {
-  const counts = new Map<string, number>();
-  for (const message of messages) {
-    const sender = message.sender?.name ?? message.sender?.code ?? UNKNOWN_SENDER;
-    counts.set(sender, (counts.get(sender) ?? 0) + 1);
-  }
-  return Object.fromEntries(counts);
-}
-
-// Messages without sent_at sort last, so the first and last with one are the earliest and latest.
-function firstSentAt(messages: readonly Message[]): string | null {
-  return messages[0]?.sent_at ?? null;
-}
-
-function lastSentAt(messages: readonly Message[]): string | null {
-  for (let index = messages.length - 1; index >= 0; index--) {
-    const sentAt = messages[index]?.sent_at;
-    if (sentAt != null) {
-      return sentAt;
-    }
-  }
-  return null;
-}
-
-function secondsBetween(start: string | null, end: string | null): number | null {
-  if (start === null || end === null) {
-    return null;
-  }
-  return (Date.parse(end) - Date.parse(start)) / 1000;
-}
-
-/** Messages serialized per `JSON.stringify` call by {@link encodeTranscriptLine}. */
-const MESSAGES_PER_SLICE = 512;
-// Room for the first slice; the buffer is then sized for the whole room from what that slice took.
-const BYTES_PER_MESSAGE_GUESS = 1024;
-const SIZE_MARGIN = 1.05;
-// The most UTF-8 bytes one UTF-16 code unit takes (a surrogate pair, 2 units, takes 4).
-const MAX_UTF8_BYTES_PER_UNIT = 3;
-
-/**
- * The transcript as it is archived, as UTF-8 bytes: its JSON and a newline,
- * byte for byte what `JSON.stringify` gives, encoded.
- *
- * The JSON of a large room is a UTF-16 string twice its length when it holds
- * Korean text (76 million characters, 145 MiB, for a 50 MB response), built in
- * one piece by `JSON.stringify`, and then encoded to UTF-8 again by each pass
- * the S3 client makes over a string body (length, payload hash or checksum,
- * socket). Here the messages are serialized a slice at a time into one UTF-8
- * buffer: that is the only copy that lives, and the time per message stays the
- * same however large the room. A room of one slice or less takes the plain way.
- */
-export function encodeTranscriptLine(transcript: Transcript): Uint8Array {
-  const { messages } = transcript;
-  if (messages.length <= MESSAGES_PER_SLICE) {
-    return Buffer.from(`${JSON.stringify(transcript)}\n`, 'utf8');
-  }
-  const output = new Utf8Writer(BYTES_PER_MESSAGE_GUESS * MESSAGES_PER_SLICE);
-  output.write('{');
-  let separator = '';
-  // The keys in their order, as JSON.stringify writes them; only the messages are written in slices.
-  for (const [key, value] of Object.entries(transcript)) {
-    if (key === 'messages') {
-      output.write(`${separator}"messages":[`);
-      writeMessages(output, messages);
-      output.write(']');
-    } else {
-      const json = JSON.stringify(value);
-      if (json === undefined) {
-        continue;
-      }
-      output.write(`${separator}${JSON.stringify(key)}:${json}`);
-    }
-    separator = ',';
-  }
-  output.write('}\n');
-  return output.bytes();
-}
-
-function writeMessages(output: Utf8Writer, messages: readonly Message[]): void {
-  for (let start = 0; start < messages.length; start += MESSAGES_PER_SLICE) {
-    const json = JSON.stringify(messages.slice(start, start + MESSAGES_PER_SLICE));
-    const before = output.length;
-    output.write(start === 0 ? json.slice(1, -1) : `,${json.slice(1, -1)}`);
-    if (start === 0) {
-      const perMessage = (output.length - before) / MESSAGES_PER_SLICE;
-      output.reserve(
-        output.length + Math.ceil(perMessage * (messages.length - MESSAGES_PER_SLICE) * SIZE_MARGIN),
-      );
-    }
-  }
-}
-
-/** A UTF-8 buffer that grows (by copying) only when a write may not fit. */
-class Utf8Writer {
-  #buffer: Buffer;
-  #length = 0;
-
-  constructor(capacity: number) {
-    this.#buffer = Buffer.allocUnsafe(capacity);
-  }
-
-  get length(): number {
-    return this.#length;
-  }
-
-  reserve(capacity: number): void {
-    if (capacity <= this.#buffer.length) {
-      return;
-    }
-    const larger = Buffer.allocUnsafe(capacity);
-    this.#buffer.copy(larger, 0, 0, this.#length);
-    this.#buffer = larger;
-  }
-
-  write(text: string): void {
-    // Counting the exact bytes means a pass over the text: only when the worst case may not fit.
-    if (text.length * MAX_UTF8_BYTES_PER_UNIT > this.#buffer.length - this.#length) {
-      const needed = this.#length + Buffer.byteLength(text, 'utf8');
-      if (needed > this.#buffer.length) {
-        this.reserve(Math.max(needed, Math.ceil(this.#buffer.length * 1.5)));
-      }
-    }
-    this.#length += this.#buffer.write(text, this.#length, 'utf8');
-  }
-
-  bytes(): Uint8Array {
-    return this.#buffer.subarray(0, this.#length);
-  }
 }

@@ -1,12 +1,8 @@
 import { ArchiveError } from '../errors.js';
 import { MAX_NESTING_DEPTH, nestingDepthOf } from '../happytalk/answer.js';
 import { InvalidTimeZoneError } from './errors.js';
-import {
-  encodeTranscriptLine,
-  type NormalizeRoomOptions,
-  type ParsedResponse,
-  transcriptOf,
-} from './normalize.js';
+import { encodeTranscriptLine } from './line-encoder.js';
+import { type NormalizeRoomOptions, type ParsedResponse, transcriptOf } from './normalize.js';
 import type { Transcript } from './schema.js';
 
 export { MAX_NESTING_DEPTH };
