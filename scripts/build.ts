@@ -69,14 +69,14 @@ export async function buildFunctions(
 export const CLI_OUTFILE = `${root}bin/happytalk-archive.mjs`;
 
 /**
- * Builds the CLI: lib/cli/main.ts and the project's own modules in one ESM
+ * Builds the CLI: cli/main.ts and the project's own modules in one ESM
  * file for Node.js 20, every package left to `node_modules` (so it runs with
  * the runtime dependencies of an installed package, and nothing of
  * devDependencies), executable, with a shebang.
  */
 export async function buildCli(outfile = CLI_OUTFILE): Promise<string> {
   await build({
-    entryPoints: [`${root}lib/cli/main.ts`],
+    entryPoints: [`${root}cli/main.ts`],
     outfile,
     bundle: true,
     packages: 'external',

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/program.js';
 import { LOCAL_DEMO_ROOM_ID, type LocalStack, startLocalStack } from '../../dev/local-stack.js';
 import { controlCompletePath, SAMPLE_ROOM_IDS } from '../../dev/simulator/index.js';
-import { runCli } from '../../lib/cli/program.js';
 import { TRANSCRIPT_VIEW_CSP } from '../../lib/view/transcript-html.js';
 import { captureOutput } from '../support/lambda.js';
 

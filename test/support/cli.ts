@@ -1,4 +1,4 @@
-import { type CliIo, runCli } from '../../lib/cli/program.js';
+import { type CliIo, runCli } from '../../cli/program.js';
 
 /** What one run of the CLI printed, and its exit code. */
 export interface CliRun {

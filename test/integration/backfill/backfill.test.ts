@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from '../../../cli/program.js';
 import { generateHistory, type SimRoom } from '../../../dev/simulator/index.js';
-import { type CliIo, runCli } from '../../../lib/cli/program.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from '../../../cli/program.js';
 import { ROOM_LIST_FAULT_KEY } from '../../../dev/simulator/index.js';
-import { type CliIo, runCli } from '../../../lib/cli/program.js';
 import { WATCHER_STATE_KEY } from '../../../lib/watch/state.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 

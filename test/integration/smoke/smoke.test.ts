@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../cli/program.js';
 import { LOCAL_BUCKET } from '../../../dev/local-stack.js';
 import { SAMPLE_ROOM_IDS } from '../../../dev/simulator/index.js';
-import { runCli } from '../../../lib/cli/program.js';
 import { signExecuteApiRequest } from '../../../lib/sigv4.js';
 import { runCliCaptured } from '../../support/cli.js';
 import { useLocalStack } from '../../support/local-stack.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvFile } from '../../../lib/cli/program.js';
+import { parseEnvFile } from '../../../cli/program.js';
 
 describe('parseEnvFile', () => {
   it('reads an env file as Node.js does: comments, export, quotes, and no inline comment in a value', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../lib/cli/program.js';
-import { runSmokeChecks, type SmokeResult, type SmokeServices } from '../../../lib/cli/smoke.js';
+import { runCli } from '../../../cli/program.js';
+import { runSmokeChecks, type SmokeResult, type SmokeServices } from '../../../cli/smoke.js';
 import type { ArchiveReader } from '../../../lib/retrieval/reader.js';
 
 const OUTPUTS = {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../../../lib/cli/program.js';
+import { type CliIo, runCli } from '../../../cli/program.js';
 import { ConfigurationError } from '../../../lib/errors.js';
 import { InvalidRedactionKeyError } from '../../../lib/redaction/errors.js';
 import { parseRedactionKeySecret, readRedactionKeySource } from '../../../lib/redaction/key.js';

@@ -1,7 +1,7 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../../../lib/cli/program.js';
+import { type CliIo, runCli } from '../../../cli/program.js';
 
 const s3 = mockClient(S3Client);
 

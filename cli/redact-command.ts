@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { createSecretsManagerClient } from '../aws.js';
-import type { Environment } from '../config.js';
-import { InvalidTranscriptError } from '../redaction/errors.js';
-import { loadPseudonymizer, readRedactionKeySource } from '../redaction/key.js';
-import { explainTranscript, MASK_STYLES, type MaskStyle, redactTranscript } from '../redaction/redact.js';
-import { type Transcript, TranscriptSchema } from '../transcript/schema.js';
+import { createSecretsManagerClient } from '../lib/aws.js';
+import type { Environment } from '../lib/config.js';
+import { InvalidTranscriptError } from '../lib/redaction/errors.js';
+import { loadPseudonymizer, readRedactionKeySource } from '../lib/redaction/key.js';
+import { explainTranscript, MASK_STYLES, type MaskStyle, redactTranscript } from '../lib/redaction/redact.js';
+import { type Transcript, TranscriptSchema } from '../lib/transcript/schema.js';
 
 /** What `redact` needs from the program around it. */
 export interface RedactCommandContext {

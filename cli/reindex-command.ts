@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
-import { readAttachmentConfig, readUpstreamConfig } from '../config.js';
-import { type ReindexProgress, type ReindexResult, reindexRange, reindexRooms } from '../reindex/reindex.js';
-import { parseOptionalDateRange } from '../retrieval/date-range.js';
-import { ARCHIVER_VERSION } from '../version.js';
+import { readAttachmentConfig, readUpstreamConfig } from '../lib/config.js';
+import {
+  type ReindexProgress,
+  type ReindexResult,
+  reindexRange,
+  reindexRooms,
+} from '../lib/reindex/reindex.js';
+import { parseOptionalDateRange } from '../lib/retrieval/date-range.js';
+import { ARCHIVER_VERSION } from '../lib/version.js';
 import {
   concurrencyOption,
   plural,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { ArchiveReader } from '../retrieval/reader.js';
-import { verifyRoom } from '../retrieval/verify.js';
-import { signExecuteApiRequest } from '../sigv4.js';
+import type { ArchiveReader } from '../lib/retrieval/reader.js';
+import { verifyRoom } from '../lib/retrieval/verify.js';
+import { signExecuteApiRequest } from '../lib/sigv4.js';
 
 /** The outputs of the stack a smoke check reads (infra/archive-stack.ts). */
 export const SMOKE_OUTPUTS = {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { S3ArchiveStore } from '../archive/store.js';
-import { createS3Client } from '../aws.js';
-import { type Environment, readUpstreamConfig } from '../config.js';
-import { validateRoomId } from '../room-id.js';
+import { S3ArchiveStore } from '../lib/archive/store.js';
+import { createS3Client } from '../lib/aws.js';
+import { type Environment, readUpstreamConfig } from '../lib/config.js';
+import { validateRoomId } from '../lib/room-id.js';
 import { formatSmokeResult, runSmokeChecks, type SmokeServices } from './smoke.js';
 
 /** What `smoke` needs from the program around it. */

@@ -1,18 +1,23 @@
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { S3ArchiveStore } from '../archive/store.js';
-import { createS3Client } from '../aws.js';
-import { type Environment, readBucket, readUpstreamConfig } from '../config.js';
-import { type DateRange, parseDateRange, parseOptionalDateRange } from '../retrieval/date-range.js';
-import { InvalidDateRangeError } from '../retrieval/errors.js';
-import { exportCustomer } from '../retrieval/export.js';
-import { getRoom, ROOM_FORMATS, type RoomFormat } from '../retrieval/get.js';
-import { listRooms, type RoomRow, type UnprocessableRoom } from '../retrieval/list.js';
-import { DEFAULT_CONCURRENCY } from '../retrieval/scan.js';
-import { type RoomVerification, type VerifyProgress, verifyRange, verifyRooms } from '../retrieval/verify.js';
-import { validateRoomId } from '../room-id.js';
-import { parseWholeNumber } from '../shared/integer.js';
-import { ARCHIVER_VERSION } from '../version.js';
+import { S3ArchiveStore } from '../lib/archive/store.js';
+import { createS3Client } from '../lib/aws.js';
+import { type Environment, readBucket, readUpstreamConfig } from '../lib/config.js';
+import { type DateRange, parseDateRange, parseOptionalDateRange } from '../lib/retrieval/date-range.js';
+import { InvalidDateRangeError } from '../lib/retrieval/errors.js';
+import { exportCustomer } from '../lib/retrieval/export.js';
+import { getRoom, ROOM_FORMATS, type RoomFormat } from '../lib/retrieval/get.js';
+import { listRooms, type RoomRow, type UnprocessableRoom } from '../lib/retrieval/list.js';
+import { DEFAULT_CONCURRENCY } from '../lib/retrieval/scan.js';
+import {
+  type RoomVerification,
+  type VerifyProgress,
+  verifyRange,
+  verifyRooms,
+} from '../lib/retrieval/verify.js';
+import { validateRoomId } from '../lib/room-id.js';
+import { parseWholeNumber } from '../lib/shared/integer.js';
+import { ARCHIVER_VERSION } from '../lib/version.js';
 
 /** What the retrieval commands need from the program around them. */
 export interface RetrievalCommandContext {

@@ -1,26 +1,26 @@
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
-import { archiveRoom } from '../archive/archive-room.js';
-import { S3ArchiveStore } from '../archive/store.js';
-import { createS3Client, createSecretsManagerClient, createSqsClient } from '../aws.js';
-import { type BackfillProgressEvent, type BackfillTarget, backfill } from '../backfill/backfill.js';
-import { type CheckpointScope, FileCheckpoint } from '../backfill/checkpoint.js';
+import { archiveRoom } from '../lib/archive/archive-room.js';
+import { S3ArchiveStore } from '../lib/archive/store.js';
+import { createS3Client, createSecretsManagerClient, createSqsClient } from '../lib/aws.js';
+import { type BackfillProgressEvent, type BackfillTarget, backfill } from '../lib/backfill/backfill.js';
+import { type CheckpointScope, FileCheckpoint } from '../lib/backfill/checkpoint.js';
 import {
   type Environment,
   readBucket,
   readCredentialsSource,
   readFinalStatuses,
   readUpstreamConfig,
-} from '../config.js';
-import { credentialsProviderFor } from '../credentials/from-config.js';
-import type { CredentialsProvider } from '../credentials/provider.js';
-import { ConfigurationError } from '../errors.js';
-import { HappyTalkClient } from '../happytalk/client.js';
-import { HappyTalkRoomListClient, parseDay } from '../happytalk/room-list.js';
-import type { Logger } from '../logger.js';
-import { SqsArchiveRequestQueue } from '../queue/archive-requests.js';
-import { parseWholeNumber } from '../shared/integer.js';
+} from '../lib/config.js';
+import { credentialsProviderFor } from '../lib/credentials/from-config.js';
+import type { CredentialsProvider } from '../lib/credentials/provider.js';
+import { ConfigurationError } from '../lib/errors.js';
+import { HappyTalkClient } from '../lib/happytalk/client.js';
+import { HappyTalkRoomListClient, parseDay } from '../lib/happytalk/room-list.js';
+import type { Logger } from '../lib/logger.js';
+import { SqsArchiveRequestQueue } from '../lib/queue/archive-requests.js';
+import { parseWholeNumber } from '../lib/shared/integer.js';
 
 /** What the backfill command needs from the program around it. */
 export interface BackfillCommandContext {

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, InvalidArgumentError } from 'commander';
-import { createArchiveService } from '../archive/service.js';
-import { createS3Client, createSecretsManagerClient, createSqsClient } from '../aws.js';
-import { type Environment, readArchiveConfig } from '../config.js';
-import type { Logger } from '../logger.js';
-import { SqsArchiveRequestQueue } from '../queue/archive-requests.js';
-import { createCompletionWatcher, readWatchSettings } from '../watch/service.js';
-import type { WatchPassReport, WatchTarget } from '../watch/watcher.js';
+import { createArchiveService } from '../lib/archive/service.js';
+import { createS3Client, createSecretsManagerClient, createSqsClient } from '../lib/aws.js';
+import { type Environment, readArchiveConfig } from '../lib/config.js';
+import type { Logger } from '../lib/logger.js';
+import { SqsArchiveRequestQueue } from '../lib/queue/archive-requests.js';
+import { createCompletionWatcher, readWatchSettings } from '../lib/watch/service.js';
+import type { WatchPassReport, WatchTarget } from '../lib/watch/watcher.js';
 import { integer, queueUrlOf } from './backfill-command.js';
 
 /** What the watch command needs from the program around it. */
