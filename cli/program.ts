@@ -1,22 +1,36 @@
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 import { Command, CommanderError } from 'commander';
-import { createArchiveService } from '../lib/archive/service.js';
-import { createS3Client, createSecretsManagerClient } from '../lib/aws.js';
-import { type Environment, readArchiveConfig, readUpstreamConfig } from '../lib/config.js';
-import { ArchiveError } from '../lib/errors.js';
-import { chatDataEndpoint, parseChatData } from '../lib/happytalk/client.js';
-import { validateRoomId } from '../lib/room-id.js';
-import { sha256Hex } from '../lib/shared/hash.js';
-import { normalizeProcessable } from '../lib/transcript/unprocessable.js';
+import type { Environment } from '../lib/config.js';
 import { ARCHIVER_VERSION } from '../lib/version.js';
-import { registerBackfillCommand } from './backfill-command.js';
+import { registerArchiveCommand } from './commands/archive.js';
+import { registerBackfillCommand } from './commands/backfill.js';
+import { registerExportCommand } from './commands/export.js';
+import { registerGetCommand } from './commands/get.js';
+import { registerListCommand } from './commands/list.js';
+import { registerNormalizeCommand } from './commands/normalize.js';
+import { registerRedactCommand } from './commands/redact.js';
+import { registerReindexCommand } from './commands/reindex.js';
+import { registerSmokeCommand } from './commands/smoke.js';
+import { registerVerifyCommand } from './commands/verify.js';
+import { registerWatchCommand } from './commands/watch.js';
+import type { CommandContext } from './context.js';
 import { createStderrLogger } from './logger.js';
-import { registerRedactCommand } from './redact-command.js';
-import { registerReindexCommand } from './reindex-command.js';
-import { registerRetrievalCommands } from './retrieval-commands.js';
-import { registerSmokeCommand, type SmokeCommandContext } from './smoke-command.js';
-import { registerWatchCommand } from './watch-command.js';
+
+/** Every command, one file each (cli/commands/), in the order `--help` lists them. */
+const COMMANDS: readonly ((program: Command, context: CommandContext) => void)[] = [
+  registerNormalizeCommand,
+  registerArchiveCommand,
+  registerListCommand,
+  registerGetCommand,
+  registerVerifyCommand,
+  registerExportCommand,
+  registerReindexCommand,
+  registerBackfillCommand,
+  registerWatchCommand,
+  registerRedactCommand,
+  registerSmokeCommand,
+];
 
 /** Where the CLI reads and writes; replaced in tests. */
 export interface CliIo {
@@ -27,7 +41,7 @@ export interface CliIo {
   /** Where progress bars are drawn (stderr when it is a terminal); none in tests. */
   readonly progress?: NodeJS.WriteStream;
   /** The AWS calls of `smoke`; the SDK's clients unless replaced (tests). */
-  readonly smokeServices?: SmokeCommandContext['services'];
+  readonly smokeServices?: CommandContext['smokeServices'];
   /** Ends `watch` after the pass running (default: SIGINT or SIGTERM). */
   readonly signal?: AbortSignal;
 }
@@ -72,108 +86,20 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
           process.env[key] = value;
       }
     });
-  const logger = () => createStderrLogger(program.opts<{ verbose?: boolean }>().verbose ? 'info' : 'warn');
-
-  program
-    .command('normalize')
-    .description('Normalize a raw chat_data response (FILE, or stdin) and print the transcript JSON.')
-    .argument('[file]', 'a file holding the raw response; stdin when omitted or -')
-    .option('--room-id <id>', 'the room to pick when the response holds several')
-    .option('--fetched-at <iso>', 'the time the response was fetched (default: now)')
-    .option('--pretty', 'indent the output')
-    .action(
-      async (
-        file: string | undefined,
-        options: { roomId?: string; fetchedAt?: string; pretty?: boolean },
-      ) => {
-        const { baseUrl, timeZone } = readUpstreamConfig(env);
-        const bytes = file && file !== '-' ? new Uint8Array(await readFile(file)) : await io.readStdin();
-        const roomId = options.roomId === undefined ? undefined : validateRoomId(options.roomId);
-        const fetchedAt = options.fetchedAt ? parseTime(options.fetchedAt) : new Date();
-        const parsed = {
-          ...parseChatData(bytes, roomId),
-          endpoint: chatDataEndpoint(baseUrl),
-          fetchedAt,
-          sha256: sha256Hex(bytes),
-        };
-        const transcript = normalizeProcessable(parsed, { ...(roomId ? { roomId } : {}), timeZone });
-        io.stdout(`${JSON.stringify(transcript, null, options.pretty ? 2 : undefined)}\n`);
-      },
-    );
-
-  program
-    .command('archive')
-    .description('Fetch rooms from HappyTalk and archive them to S3; one JSON summary line per room.')
-    .argument('<room_id...>', 'one or more HappyTalk room ids')
-    .action(async (roomIds: string[]) => {
-      const config = readArchiveConfig(env, { allowLocalToken: true });
-      const service = createArchiveService(config, {
-        s3: createS3Client(env),
-        ...(config.credentials.kind === 'secret' ? { secretsManager: createSecretsManagerClient(env) } : {}),
-        logger: logger(),
-      });
-      for (const roomId of roomIds) {
-        try {
-          io.stdout(`${JSON.stringify(await service.archive(roomId))}\n`);
-        } catch (error) {
-          // One room failing never stops the others; a foreign error is named by its class only.
-          exitCode = 1;
-          const failure =
-            error instanceof ArchiveError
-              ? { code: error.code, message: error.message }
-              : { code: 'INTERNAL', message: `room ${roomId}: unexpected ${errorName(error)}` };
-          io.stdout(`${JSON.stringify({ room_id: roomId, status: 'failed', error: failure })}\n`);
-          io.stderr(`happytalk-archive: ${failure.message}\n`);
-        }
-      }
-    });
-
-  const commandContext = {
-    env,
-    stdout: (chunk: string | Uint8Array) => io.stdout(chunk),
-    stderr: (chunk: string) => io.stderr(chunk),
-    progress: io.progress,
-    setExitCode: (code: number) => {
-      exitCode = code;
-    },
-  };
-  registerRetrievalCommands(program, commandContext);
-  registerReindexCommand(program, commandContext);
-
-  registerBackfillCommand(program, {
+  const context: CommandContext = {
     env,
     stdout: (chunk) => io.stdout(chunk),
+    stderr: (chunk) => io.stderr(chunk),
+    readStdin: () => io.readStdin(),
     progress: io.progress,
-    logger,
-    setExitCode: (code) => {
-      exitCode = code;
-    },
-  });
-
-  registerWatchCommand(program, {
-    env,
-    stdout: (chunk) => io.stdout(chunk),
-    logger,
+    logger: () => createStderrLogger(program.opts<{ verbose?: boolean }>().verbose ? 'info' : 'warn'),
     setExitCode: (code) => {
       exitCode = code;
     },
     ...(io.signal ? { signal: io.signal } : {}),
-  });
-
-  registerRedactCommand(program, {
-    env,
-    stdout: (chunk) => io.stdout(chunk),
-    readStdin: () => io.readStdin(),
-  });
-
-  registerSmokeCommand(program, {
-    env,
-    stdout: (chunk) => io.stdout(chunk),
-    setExitCode: (code) => {
-      exitCode = code;
-    },
-    ...(io.smokeServices ? { services: io.smokeServices } : {}),
-  });
+    ...(io.smokeServices ? { smokeServices: io.smokeServices } : {}),
+  };
+  for (const register of COMMANDS) register(program, context);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -185,16 +111,6 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     io.stderr(`happytalk-archive: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
-}
-
-function parseTime(value: string): Date {
-  const time = new Date(value);
-  if (Number.isNaN(time.getTime())) throw new Error(`--fetched-at ${JSON.stringify(value)} is not a date`);
-  return time;
 }
 
 /**

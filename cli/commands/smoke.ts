@@ -1,19 +1,10 @@
 import type { Command } from 'commander';
-import { S3ArchiveStore } from '../lib/archive/store.js';
-import { createS3Client } from '../lib/aws.js';
-import { type Environment, readUpstreamConfig } from '../lib/config.js';
-import { validateRoomId } from '../lib/room-id.js';
-import { formatSmokeResult, runSmokeChecks, type SmokeServices } from './smoke.js';
-
-/** What `smoke` needs from the program around it. */
-export interface SmokeCommandContext {
-  /** The environment, filled from `--env-file` before the action runs. */
-  readonly env: Environment;
-  readonly stdout: (chunk: string) => void;
-  readonly setExitCode: (code: number) => void;
-  /** The AWS calls; by default the SDK's clients with the caller's credentials. */
-  readonly services?: (env: Environment) => Promise<SmokeServices>;
-}
+import { S3ArchiveStore } from '../../lib/archive/store.js';
+import { createS3Client } from '../../lib/aws.js';
+import { type Environment, readUpstreamConfig } from '../../lib/config.js';
+import { validateRoomId } from '../../lib/room-id.js';
+import type { CommandContext } from '../context.js';
+import { formatSmokeResult, runSmokeChecks, type SmokeServices } from '../smoke.js';
 
 interface SmokeFlags {
   stack?: string;
@@ -24,7 +15,7 @@ interface SmokeFlags {
 }
 
 /** `smoke`: the post-deploy check of a stack (see {@link runSmokeChecks}). */
-export function registerSmokeCommand(program: Command, context: SmokeCommandContext): void {
+export function registerSmokeCommand(program: Command, context: CommandContext): void {
   program
     .command('smoke')
     .description(
@@ -42,7 +33,7 @@ export function registerSmokeCommand(program: Command, context: SmokeCommandCont
         command.error('smoke needs --stack, or --api-url and --bucket', { exitCode: 2 });
       }
       const roomId = flags.roomId === undefined ? undefined : validateRoomId(flags.roomId);
-      const services = await (context.services ?? awsSmokeServices)(context.env);
+      const services = await (context.smokeServices ?? awsSmokeServices)(context.env);
       const results = await runSmokeChecks(
         {
           ...(flags.stack === undefined ? {} : { stackName: flags.stack }),

@@ -1,21 +1,16 @@
 import type { Command } from 'commander';
-import { readAttachmentConfig, readUpstreamConfig } from '../lib/config.js';
+import { readAttachmentConfig, readUpstreamConfig } from '../../lib/config.js';
 import {
   type ReindexProgress,
   type ReindexResult,
   reindexRange,
   reindexRooms,
-} from '../lib/reindex/reindex.js';
-import { parseOptionalDateRange } from '../lib/retrieval/date-range.js';
-import { ARCHIVER_VERSION } from '../lib/version.js';
-import {
-  concurrencyOption,
-  plural,
-  progressBar,
-  type RetrievalCommandContext,
-  roomsOrRange,
-  storeOf,
-} from './retrieval-commands.js';
+} from '../../lib/reindex/reindex.js';
+import { parseOptionalDateRange } from '../../lib/retrieval/date-range.js';
+import { ARCHIVER_VERSION } from '../../lib/version.js';
+import type { CommandContext } from '../context.js';
+import { concurrencyOption, roomsOrRange } from '../options.js';
+import { plural, progressBar, storeOf } from '../output.js';
 
 interface ReindexFlags {
   from?: string;
@@ -30,7 +25,7 @@ interface ReindexFlags {
  * from their archived raw bytes with this archiver, and writes those that
  * change. The work is in `lib/reindex/`; this parses flags and prints.
  */
-export function registerReindexCommand(program: Command, context: RetrievalCommandContext): void {
+export function registerReindexCommand(program: Command, context: CommandContext): void {
   program
     .command('reindex')
     .description(

@@ -1,24 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, InvalidArgumentError } from 'commander';
-import { createArchiveService } from '../lib/archive/service.js';
-import { createS3Client, createSecretsManagerClient, createSqsClient } from '../lib/aws.js';
-import { type Environment, readArchiveConfig } from '../lib/config.js';
-import type { Logger } from '../lib/logger.js';
-import { SqsArchiveRequestQueue } from '../lib/queue/archive-requests.js';
-import { createCompletionWatcher, readWatchSettings } from '../lib/watch/service.js';
-import type { WatchPassReport, WatchTarget } from '../lib/watch/watcher.js';
-import { integer, queueUrlOf } from './backfill-command.js';
-
-/** What the watch command needs from the program around it. */
-export interface WatchCommandContext {
-  /** The environment, filled from `--env-file` before the action runs. */
-  readonly env: Environment;
-  readonly stdout: (chunk: string) => void;
-  readonly logger: () => Logger;
-  readonly setExitCode: (code: number) => void;
-  /** Ends the loop after the pass running; default: SIGINT or SIGTERM. */
-  readonly signal?: AbortSignal;
-}
+import { createArchiveService } from '../../lib/archive/service.js';
+import { createS3Client, createSecretsManagerClient, createSqsClient } from '../../lib/aws.js';
+import { readArchiveConfig } from '../../lib/config.js';
+import { SqsArchiveRequestQueue } from '../../lib/queue/archive-requests.js';
+import { createCompletionWatcher, readWatchSettings } from '../../lib/watch/service.js';
+import type { WatchPassReport, WatchTarget } from '../../lib/watch/watcher.js';
+import type { CommandContext } from '../context.js';
+import { integer, queueUrlOf } from '../options.js';
 
 interface WatchFlags {
   once?: boolean;
@@ -34,7 +23,7 @@ interface WatchFlags {
  * archive bucket). Archives the rooms itself, or sends them to the archive
  * queue with `--via-queue`; one JSON line per pass; exit 1 if a pass failed.
  */
-export function registerWatchCommand(program: Command, context: WatchCommandContext): void {
+export function registerWatchCommand(program: Command, context: CommandContext): void {
   program
     .command('watch')
     .description(

@@ -1,19 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { createSecretsManagerClient } from '../lib/aws.js';
-import type { Environment } from '../lib/config.js';
-import { InvalidTranscriptError } from '../lib/redaction/errors.js';
-import { loadPseudonymizer, readRedactionKeySource } from '../lib/redaction/key.js';
-import { explainTranscript, MASK_STYLES, type MaskStyle, redactTranscript } from '../lib/redaction/redact.js';
-import { type Transcript, TranscriptSchema } from '../lib/transcript/schema.js';
-
-/** What `redact` needs from the program around it. */
-export interface RedactCommandContext {
-  /** The environment, filled from `--env-file` before the action runs. */
-  readonly env: Environment;
-  readonly stdout: (chunk: string) => void;
-  readonly readStdin: () => Promise<Uint8Array>;
-}
+import { createSecretsManagerClient } from '../../lib/aws.js';
+import { InvalidTranscriptError } from '../../lib/redaction/errors.js';
+import { loadPseudonymizer, readRedactionKeySource } from '../../lib/redaction/key.js';
+import {
+  explainTranscript,
+  MASK_STYLES,
+  type MaskStyle,
+  redactTranscript,
+} from '../../lib/redaction/redact.js';
+import { type Transcript, TranscriptSchema } from '../../lib/transcript/schema.js';
+import type { CommandContext } from '../context.js';
 
 interface RedactFlags {
   explain?: boolean;
@@ -29,7 +26,7 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
  * it) in, its redacted copy out; `--explain` prints one JSON line per finding
  * instead (values masked). The work is in `lib/redaction/`.
  */
-export function registerRedactCommand(program: Command, context: RedactCommandContext): void {
+export function registerRedactCommand(program: Command, context: CommandContext): void {
   program
     .command('redact')
     .description(

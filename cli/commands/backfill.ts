@@ -1,37 +1,26 @@
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
-import { type Command, InvalidArgumentError } from 'commander';
-import { archiveRoom } from '../lib/archive/archive-room.js';
-import { S3ArchiveStore } from '../lib/archive/store.js';
-import { createS3Client, createSecretsManagerClient, createSqsClient } from '../lib/aws.js';
-import { type BackfillProgressEvent, type BackfillTarget, backfill } from '../lib/backfill/backfill.js';
-import { type CheckpointScope, FileCheckpoint } from '../lib/backfill/checkpoint.js';
+import type { Command } from 'commander';
+import { archiveRoom } from '../../lib/archive/archive-room.js';
+import { S3ArchiveStore } from '../../lib/archive/store.js';
+import { createS3Client, createSecretsManagerClient, createSqsClient } from '../../lib/aws.js';
+import { type BackfillProgressEvent, type BackfillTarget, backfill } from '../../lib/backfill/backfill.js';
+import { type CheckpointScope, FileCheckpoint } from '../../lib/backfill/checkpoint.js';
 import {
   type Environment,
   readBucket,
   readCredentialsSource,
   readFinalStatuses,
   readUpstreamConfig,
-} from '../lib/config.js';
-import { credentialsProviderFor } from '../lib/credentials/from-config.js';
-import type { CredentialsProvider } from '../lib/credentials/provider.js';
-import { ConfigurationError } from '../lib/errors.js';
-import { HappyTalkClient } from '../lib/happytalk/client.js';
-import { HappyTalkRoomListClient, parseDay } from '../lib/happytalk/room-list.js';
-import type { Logger } from '../lib/logger.js';
-import { SqsArchiveRequestQueue } from '../lib/queue/archive-requests.js';
-import { parseWholeNumber } from '../lib/shared/integer.js';
-
-/** What the backfill command needs from the program around it. */
-export interface BackfillCommandContext {
-  /** The environment, filled from `--env-file` before the action runs. */
-  readonly env: Environment;
-  readonly stdout: (chunk: string) => void;
-  /** Where the progress bar is drawn: a terminal, or nothing. */
-  readonly progress: NodeJS.WriteStream | undefined;
-  readonly logger: () => Logger;
-  readonly setExitCode: (code: number) => void;
-}
+} from '../../lib/config.js';
+import { credentialsProviderFor } from '../../lib/credentials/from-config.js';
+import type { CredentialsProvider } from '../../lib/credentials/provider.js';
+import { HappyTalkClient } from '../../lib/happytalk/client.js';
+import { HappyTalkRoomListClient } from '../../lib/happytalk/room-list.js';
+import type { Logger } from '../../lib/logger.js';
+import { SqsArchiveRequestQueue } from '../../lib/queue/archive-requests.js';
+import type { CommandContext } from '../context.js';
+import { day, integer, positiveNumber, queueUrlOf } from '../options.js';
+import { progressBar } from '../output.js';
 
 interface BackfillFlags {
   from: string;
@@ -52,7 +41,7 @@ export const CHECKPOINT_DIRECTORY = '.local/backfill';
  * and archives every room (or, with `--via-queue`, sends them to the archive
  * queue), resumable through a checkpoint; prints one JSON summary line.
  */
-export function registerBackfillCommand(program: Command, context: BackfillCommandContext): void {
+export function registerBackfillCommand(program: Command, context: CommandContext): void {
   program
     .command('backfill')
     .description(
@@ -85,7 +74,12 @@ export function registerBackfillCommand(program: Command, context: BackfillComma
       const { target, scope } = createTarget(env, flags, { credentials, baseUrl, timeZone, logger });
       const rooms = new HappyTalkRoomListClient({ credentials, baseUrl, logger });
       const checkpoint = await FileCheckpoint.open(flags.checkpoint ?? defaultCheckpointPath(scope), scope);
-      const bar = progressBar(context.progress);
+      const bar = progressBar(
+        context.progress,
+        'backfill {window} [{bar}] {value}/{total} rooms listed | archived {archived} updated {updated} ' +
+          'unchanged {unchanged} queued {enqueued} skipped {skipped} failed {failed}',
+        { etaBuffer: 50 },
+      );
       try {
         if (checkpoint.resumed > 0) {
           logger.info('backfill: resuming from the checkpoint', {
@@ -104,7 +98,14 @@ export function registerBackfillCommand(program: Command, context: BackfillComma
             ratePerSecond: flags.rate,
             ...(flags.maxWindowDays === undefined ? {} : { maxWindowDays: flags.maxWindowDays }),
           },
-          { rooms, target, checkpoint, logger, onProgress: bar.update },
+          {
+            rooms,
+            target,
+            checkpoint,
+            logger,
+            onProgress: ({ listed, processed, window = '', ...counts }: BackfillProgressEvent) =>
+              bar.update(processed, listed, { window, ...counts }),
+          },
         );
         bar.stop();
         context.stdout(`${JSON.stringify({ ...summary, checkpoint: checkpoint.path })}\n`);
@@ -167,86 +168,4 @@ export function defaultCheckpointPath(scope: CheckpointScope): string {
     .slice(0, 100);
   const statuses = scope.status === 'final' ? 'final' : `status${scope.status}`;
   return join(CHECKPOINT_DIRECTORY, `${target}-${scope.from}-${scope.to}-${statuses}.jsonl`);
-}
-
-/** `--via-queue`'s value: an http(s) SQS queue URL. */
-export function queueUrlOf(value: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
-    throw new ConfigurationError(`--via-queue must be an SQS queue URL, received ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-/** A progress bar on a terminal; nothing elsewhere (logs and the summary say the rest). */
-function progressBar(stream: NodeJS.WriteStream | undefined): {
-  update: (progress: BackfillProgressEvent) => void;
-  stop: () => void;
-} {
-  if (!stream?.isTTY) return { update: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar({
-    stream,
-    format:
-      'backfill {window} [{bar}] {value}/{total} rooms listed | archived {archived} updated {updated} ' +
-      'unchanged {unchanged} queued {enqueued} skipped {skipped} failed {failed}',
-    hideCursor: true,
-    clearOnComplete: false,
-    etaBuffer: 50,
-  });
-  let started = false;
-  let stopped = false;
-  return {
-    update: (progress) => {
-      if (stopped) return;
-      const { listed, processed, window = '', ...counts } = progress;
-      const payload = { window, ...counts };
-      if (!started) {
-        bar.start(Math.max(listed, 1), processed, payload);
-        started = true;
-        return;
-      }
-      bar.setTotal(Math.max(listed, 1));
-      bar.update(processed, payload);
-    },
-    stop: () => {
-      if (started && !stopped) bar.stop();
-      stopped = true;
-    },
-  };
-}
-
-function day(flag: string) {
-  return (value: string): string => {
-    try {
-      return parseDay(flag, value);
-    } catch {
-      throw new InvalidArgumentError(`${flag} must be a date YYYY-MM-DD`);
-    }
-  };
-}
-
-/** A commander parser of a whole number of at least `min`. */
-export function integer(flag: string, min: number) {
-  return (value: string): number => {
-    const number = parseWholeNumber(value);
-    if (number === undefined || number < min) {
-      throw new InvalidArgumentError(`${flag} must be a whole number of at least ${min}`);
-    }
-    return number;
-  };
-}
-
-function positiveNumber(flag: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
-      throw new InvalidArgumentError(`${flag} must be a number above 0`);
-    }
-    return number;
-  };
 }
