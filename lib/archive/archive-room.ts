@@ -18,12 +18,12 @@ import {
 import { ARCHIVER_VERSION } from '../version.js';
 import { RoomNotFinalError } from './errors.js';
 import {
-  type ArchiveStore,
   type IndexRecord,
   isUnprocessable,
   type TranscriptIndexRecord,
   type UnprocessableIndexRecord,
-} from './store.js';
+} from './index-record.js';
+import type { ArchiveStore } from './store.js';
 import { notFinalWarning } from './warnings.js';
 
 /** What archiving one room did. */

@@ -13,7 +13,8 @@ import {
   archiveRoom,
   type FetchObservation,
 } from './archive-room.js';
-import { S3ArchiveStore, type S3Port } from './store.js';
+import type { S3Port } from './s3-objects.js';
+import { S3ArchiveStore } from './store.js';
 
 export interface ArchiveServiceOptions {
   readonly s3: S3Port;

@@ -1,4 +1,4 @@
-import { type IndexRecord, isUnprocessable } from '../archive/store.js';
+import { type IndexRecord, isUnprocessable } from '../archive/index-record.js';
 import { ArchiveError } from '../errors.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import type { ListedRoom } from '../happytalk/room-list.js';

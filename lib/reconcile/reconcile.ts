@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { IndexRecord } from '../archive/store.js';
+import type { IndexRecord } from '../archive/index-record.js';
 import { ConfigurationError } from '../errors.js';
 import type { FinalStatuses } from '../happytalk/finality.js';
 import {

@@ -4,12 +4,11 @@ import { CorruptArchiveError } from '../archive/errors.js';
 import {
   type IndexRecord,
   isUnprocessable,
-  type ObjectHead,
   parseIndex,
-  type StoredObject,
   type TranscriptIndexRecord,
   type UnprocessableIndexRecord,
-} from '../archive/store.js';
+} from '../archive/index-record.js';
+import type { ObjectHead, StoredObject } from '../archive/s3-objects.js';
 import { isNotFinalWarning } from '../archive/warnings.js';
 import { attachmentWarningPath, rawIndexById } from '../attachments/archive-attachments.js';
 import { ATTACHMENT_WARNING_PREFIX, isAttachmentWarning } from '../attachments/warnings.js';

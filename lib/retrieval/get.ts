@@ -1,5 +1,6 @@
 import { CorruptArchiveError } from '../archive/errors.js';
-import { type IndexRecord, isUnprocessable, type StoredObject } from '../archive/store.js';
+import { type IndexRecord, isUnprocessable } from '../archive/index-record.js';
+import type { StoredObject } from '../archive/s3-objects.js';
 import { keyBeside } from '../contract/keys.js';
 import { sha256Hex } from '../shared/hash.js';
 import { type ImageAttachment, renderTranscriptHtml } from '../view/transcript-html.js';

@@ -1,5 +1,6 @@
 import { CorruptArchiveError } from '../archive/errors.js';
-import { isUnprocessable, type ListedObject, type UnprocessableIndexRecord } from '../archive/store.js';
+import { isUnprocessable, type UnprocessableIndexRecord } from '../archive/index-record.js';
+import type { ListedObject } from '../archive/s3-objects.js';
 import { parseArchiveKey } from '../contract/keys.js';
 import type { Transcript } from '../transcript/schema.js';
 import type { DateRange } from './date-range.js';

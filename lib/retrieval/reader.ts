@@ -1,4 +1,5 @@
-import type { IndexRecord, ListedObject, ObjectHead, StoredObject } from '../archive/store.js';
+import type { IndexRecord } from '../archive/index-record.js';
+import type { ListedObject, ObjectHead, StoredObject } from '../archive/s3-objects.js';
 
 /**
  * What retrieval reads the archive through: the index, listings and single

@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { ListedObject } from '../archive/store.js';
+import type { ListedObject } from '../archive/s3-objects.js';
 import {
   type ArchiveKey,
   type PartitionedArea,

@@ -1,10 +1,6 @@
 import { CorruptArchiveError } from '../archive/errors.js';
-import {
-  type IndexRecord,
-  isUnprocessable,
-  type ObjectHead,
-  type UnprocessableIndexRecord,
-} from '../archive/store.js';
+import { type IndexRecord, isUnprocessable, type UnprocessableIndexRecord } from '../archive/index-record.js';
+import type { ObjectHead } from '../archive/s3-objects.js';
 import { isNotFinalWarning } from '../archive/warnings.js';
 import { isAttachmentWarning } from '../attachments/warnings.js';
 import { keyBeside, parseArchiveKey } from '../contract/keys.js';

@@ -1,5 +1,5 @@
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import type { S3Port } from '../archive/store.js';
+import type { S3Port } from '../archive/s3-objects.js';
 import { keyBeside } from '../contract/keys.js';
 import { RoomNotArchivedError } from './errors.js';
 import type { ArchiveReader } from './reader.js';

@@ -1,4 +1,5 @@
-import { S3ArchiveStore, type S3Port } from '../archive/store.js';
+import type { S3Port } from '../archive/s3-objects.js';
+import { S3ArchiveStore } from '../archive/store.js';
 import { type ArchiveConfig, archiveConfigOf, type Environment } from '../config.js';
 import {
   COMPLETION_WATCHER_ENVIRONMENT,

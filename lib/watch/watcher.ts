@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import type { ArchiveSummary } from '../archive/archive-room.js';
-import type { IndexRecord } from '../archive/store.js';
+import type { IndexRecord } from '../archive/index-record.js';
 import { ArchiveError, ConfigurationError, FATAL_ERROR_CODES } from '../errors.js';
 import type { FinalStatuses } from '../happytalk/finality.js';
 import {

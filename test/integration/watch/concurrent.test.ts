@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLiveRooms } from '../../../dev/simulator/index.js';
-import type { S3Port } from '../../../lib/archive/store.js';
+import type { S3Port } from '../../../lib/archive/s3-objects.js';
 import { WATCHER_STATE_KEY } from '../../../lib/watch/state.js';
 import type { WatchPassReport } from '../../../lib/watch/watcher.js';
 import { MINUTE, startWatchWorld, type WatchWorld } from './support.js';

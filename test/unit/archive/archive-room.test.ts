@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type ArchivedRoom, type ArchiveRoomDeps, archiveRoom } from '../../../lib/archive/archive-room.js';
 import { RoomNotFinalError } from '../../../lib/archive/errors.js';
+import type { IndexRecord, TranscriptIndexRecord } from '../../../lib/archive/index-record.js';
 import type {
   ArchiveEntry,
   ArchiveStore,
-  IndexRecord,
-  TranscriptIndexRecord,
   UnprocessableEntry,
   WriteOutcome,
 } from '../../../lib/archive/store.js';

@@ -6,11 +6,8 @@ import {
   StorageAccessError,
   StorageUnavailableError,
 } from '../../../lib/archive/errors.js';
-import {
-  type IndexRecord,
-  S3ArchiveStore,
-  type UnprocessableIndexRecord,
-} from '../../../lib/archive/store.js';
+import type { IndexRecord, UnprocessableIndexRecord } from '../../../lib/archive/index-record.js';
+import { S3ArchiveStore } from '../../../lib/archive/store.js';
 
 const s3 = mockClient(S3Client);
 const store = new S3ArchiveStore({ client: new S3Client({ region: 'ap-northeast-2' }), bucket: 'archive' });

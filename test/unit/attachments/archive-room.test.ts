@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type ArchiveRoomDeps, archiveRoom } from '../../../lib/archive/archive-room.js';
-import type {
-  ArchiveEntry,
-  ArchiveStore,
-  IndexRecord,
-  TranscriptIndexRecord,
-  WriteOutcome,
-} from '../../../lib/archive/store.js';
+import type { IndexRecord, TranscriptIndexRecord } from '../../../lib/archive/index-record.js';
+import type { ArchiveEntry, ArchiveStore, WriteOutcome } from '../../../lib/archive/store.js';
 import {
   AttachmentArchiver,
   type AttachmentSource,

@@ -2,7 +2,8 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { StorageAccessError, StorageUnavailableError } from '../../../lib/archive/errors.js';
-import { type IndexRecord, S3ArchiveStore } from '../../../lib/archive/store.js';
+import type { IndexRecord } from '../../../lib/archive/index-record.js';
+import { S3ArchiveStore } from '../../../lib/archive/store.js';
 
 const s3 = mockClient(S3Client);
 const store = new S3ArchiveStore({ client: new S3Client({ region: 'ap-northeast-2' }), bucket: 'archive' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CorruptArchiveError, StorageUnavailableError } from '../../../lib/archive/errors.js';
-import type { IndexRecord } from '../../../lib/archive/store.js';
+import type { IndexRecord } from '../../../lib/archive/index-record.js';
 import { OverDateError } from '../../../lib/happytalk/errors.js';
 import { FinalStatuses } from '../../../lib/happytalk/finality.js';
 import type { ListedRoom, RoomListQuery, RoomListSource } from '../../../lib/happytalk/room-list.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TranscriptIndexRecord } from '../../../lib/archive/store.js';
+import type { TranscriptIndexRecord } from '../../../lib/archive/index-record.js';
 import { type ReindexOptions, reindexRange, reindexRoom } from '../../../lib/reindex/reindex.js';
 import { verifyRoom } from '../../../lib/retrieval/verify.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';

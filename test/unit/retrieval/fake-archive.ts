@@ -1,4 +1,5 @@
-import type { IndexRecord, ListedObject, ObjectHead, StoredObject } from '../../../lib/archive/store.js';
+import type { IndexRecord } from '../../../lib/archive/index-record.js';
+import type { ListedObject, ObjectHead, StoredObject } from '../../../lib/archive/s3-objects.js';
 import type { ArchiveReader } from '../../../lib/retrieval/reader.js';
 
 interface Version {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DOCUMENTED_V2_TEMPLATE } from '../../../dev/simulator/index.js';
-import type { TranscriptIndexRecord, UnprocessableIndexRecord } from '../../../lib/archive/store.js';
+import type { TranscriptIndexRecord, UnprocessableIndexRecord } from '../../../lib/archive/index-record.js';
 import { parseChatData } from '../../../lib/happytalk/client.js';
 import { transcriptOf } from '../../../lib/transcript/normalize.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';

@@ -11,7 +11,7 @@ import {
   roomListAnswer,
   seoulToday,
 } from '../../../dev/simulator/room-list.js';
-import type { IndexRecord } from '../../../lib/archive/store.js';
+import type { IndexRecord } from '../../../lib/archive/index-record.js';
 import { HappyTalkUnavailableError } from '../../../lib/happytalk/errors.js';
 import {
   parseRoomList,
