@@ -13,7 +13,7 @@ import { indexKey, keyBeside } from '../contract/keys.js';
 import { parseChatData } from '../happytalk/client.js';
 import { RoomNotArchivedError } from '../retrieval/errors.js';
 import { parseTranscriptLine } from '../retrieval/scan.js';
-import { transcriptDifferences } from '../retrieval/verify.js';
+import { transcriptDifferences } from '../retrieval/transcript-differences.js';
 import { sha256Hex } from '../shared/hash.js';
 import { encodeTranscriptLine } from '../transcript/line-encoder.js';
 import { transcriptOf } from '../transcript/normalize.js';

@@ -11,7 +11,7 @@ import {
 import type { DownloadedAttachment } from '../../../lib/attachments/download.js';
 import { AttachmentDownloadError } from '../../../lib/attachments/errors.js';
 import { type ChatDataSource, type FetchedRoom, parseChatData } from '../../../lib/happytalk/client.js';
-import { transcriptDifferences } from '../../../lib/retrieval/verify.js';
+import { transcriptDifferences } from '../../../lib/retrieval/transcript-differences.js';
 import { transcriptOf } from '../../../lib/transcript/normalize.js';
 import { TranscriptSchema } from '../../../lib/transcript/schema.js';
 import { rawChat, rawMessage } from '../transcript/builders.js';

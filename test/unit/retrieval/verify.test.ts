@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { transcriptDifferences, verifyRange, verifyRoom } from '../../../lib/retrieval/verify.js';
+import { transcriptDifferences } from '../../../lib/retrieval/transcript-differences.js';
+import { verifyRange, verifyRoom } from '../../../lib/retrieval/verify.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
 import { ARCHIVER_VERSION } from '../../../lib/version.js';
 import { FakeArchive } from './fake-archive.js';
