@@ -4,7 +4,7 @@
  * the figures are not an artefact of the generator's own templates.
  */
 import { ENTITY_TYPES, type EntityType } from '../../lib/redaction/types.js';
-import type { LabelledText } from './generator.js';
+import type { LabelledText } from './sentences.js';
 
 export const HANDWRITTEN_LINES: readonly string[] = [
   // Telephone numbers

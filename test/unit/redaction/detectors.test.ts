@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullWidth } from '../../../dev/redaction-eval/values.js';
+import { fullWidth } from '../../../dev/redaction-eval/values/dice.js';
 import { type DetectOptions, detectPii, resolveOverlaps } from '../../../lib/redaction/detect.js';
 import { hasBusinessCheckDigit } from '../../../lib/redaction/detectors/business-number.js';
 import { cardNetworkOf } from '../../../lib/redaction/detectors/card.js';
