@@ -1,12 +1,14 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { build, type Metafile } from 'esbuild';
+import { HAPPYTALK_BASE_URLS } from '../lib/contract/environment.js';
+import { POWERTOOLS } from '../lib/contract/observability.js';
 import { lambdaBundleOptions } from '../scripts/build.js';
 import { LAMBDA_RUNTIME_ENVIRONMENT, ROOT, runJsonChild } from './processes.js';
 import { kib, resultsTable, table } from './report.js';
 import { type BenchResult, benchResult, median, repeat } from './results.js';
 import type { SuiteContext, SuiteOutcome } from './suite.js';
 
-/** The environment of a deployed function (infra/happytalk-archive.ts), without any endpoint override. */
+/** The environment of a deployed function (as the stack writes it), without any endpoint override. */
 function deployedEnvironment(home: string): Record<string, string> {
   return {
     ...LAMBDA_RUNTIME_ENVIRONMENT,
@@ -14,15 +16,15 @@ function deployedEnvironment(home: string): Record<string, string> {
     ARCHIVE_BUCKET: 'happytalk-archive-bench',
     ATTACHMENT_ARCHIVING: 'off',
     HAPPYTALK_SECRET_ID: 'happytalk/archive-token',
-    HAPPYTALK_BASE_URL: 'https://customer.happytalk.io',
+    HAPPYTALK_BASE_URL: HAPPYTALK_BASE_URLS.prod,
     HAPPYTALK_TIMEZONE: 'Asia/Seoul',
     HAPPYTALK_TIMEOUT_MS: '8000',
     HAPPYTALK_RETRY_BUDGET_MS: '20000',
     ARCHIVE_DLQ_URL: 'https://sqs.ap-northeast-2.amazonaws.com/000000000000/archive-dlq',
     ARCHIVE_QUEUE_URL: 'https://sqs.ap-northeast-2.amazonaws.com/000000000000/archive-queue',
-    POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
-    POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchive',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
+    POWERTOOLS_SERVICE_NAME: POWERTOOLS.serviceName,
+    POWERTOOLS_METRICS_NAMESPACE: POWERTOOLS.metricsNamespace,
+    POWERTOOLS_LOG_LEVEL: POWERTOOLS.logLevel,
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: 'BENCH',
     AWS_SECRET_ACCESS_KEY: 'BENCH',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SimRoom, SimulatorOptions } from '../dev/simulator/index.js';
 import { startStandIns } from '../dev/stand-ins.js';
+import { POWERTOOLS } from '../lib/contract/observability.js';
 import { CHAT_DATA_PATH } from '../lib/happytalk/schema.js';
 import { LAMBDA_RUNTIME_ENVIRONMENT, ROOT, TSX_IMPORT } from './processes.js';
 
@@ -42,9 +43,9 @@ export async function startBenchStack(options: {
       ARCHIVE_DLQ_URL: 'http://127.0.0.1:9/000000000000/archive-dlq',
       ARCHIVE_QUEUE_URL: 'http://127.0.0.1:9/000000000000/archive-queue',
       AWS_EC2_METADATA_DISABLED: 'true',
-      POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
-      POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchiveBench',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_SERVICE_NAME: POWERTOOLS.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: `${POWERTOOLS.metricsNamespace}Bench`,
+      POWERTOOLS_LOG_LEVEL: POWERTOOLS.logLevel,
     },
   });
   const chatDataUrl = `${standIns.simulator.url}${CHAT_DATA_PATH}`;
