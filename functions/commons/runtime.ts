@@ -7,10 +7,14 @@ import type { EnvironmentOf, HTTP_API_ENVIRONMENT } from '../../lib/contract/env
 import { METRIC } from '../../lib/contract/observability.js';
 import { DEFAULT_ROOM_DEADLINE, roomWorstCaseMs } from '../../lib/happytalk/deadline.js';
 
-/** Everything a function needs, built once per execution environment. */
-export interface FunctionRuntime {
+/** The logger and metrics of a function, under its Powertools settings. */
+export interface Observability {
   readonly logger: Logger;
   readonly metrics: Metrics;
+}
+
+/** Everything a function needs, built once per execution environment. */
+export interface FunctionRuntime extends Observability {
   readonly archive: ArchiveService;
   /**
    * The longest one room can take with these settings (`roomWorstCaseMs` of
@@ -23,7 +27,7 @@ export interface FunctionRuntime {
 export function createObservability(variables: {
   readonly POWERTOOLS_SERVICE_NAME: string;
   readonly POWERTOOLS_METRICS_NAMESPACE?: string;
-}): { logger: Logger; metrics: Metrics } {
+}): Observability {
   const serviceName = variables.POWERTOOLS_SERVICE_NAME;
   return {
     logger: new Logger({ serviceName }),

@@ -1,6 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
@@ -12,12 +10,10 @@ import { METRIC } from '../../lib/contract/observability.js';
 import { SqsArchiveRequestQueue } from '../../lib/queue/archive-requests.js';
 import { createCompletionWatcher, watchConfigOf } from '../../lib/watch/service.js';
 import type { WatchPassReport } from '../../lib/watch/watcher.js';
-import { clientTuningOf, createObservability } from '../commons/runtime.js';
+import { clientTuningOf, createObservability, type Observability } from '../commons/runtime.js';
 
 /** What `completion-watcher` runs with. */
-export interface CompletionWatcherRuntime {
-  readonly logger: Logger;
-  readonly metrics: Metrics;
+export interface CompletionWatcherRuntime extends Observability {
   readonly watcher: { runPass(): Promise<WatchPassReport> };
 }
 

@@ -1,6 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
@@ -12,12 +10,10 @@ import { METRIC } from '../../lib/contract/observability.js';
 import { ArchiveError } from '../../lib/errors.js';
 import type { ReconcileReport } from '../../lib/reconcile/reconcile.js';
 import { createReconciler, reconcileConfigOf } from '../../lib/reconcile/service.js';
-import { createObservability } from '../commons/runtime.js';
+import { createObservability, type Observability } from '../commons/runtime.js';
 
 /** What `reconcile` runs with. */
-export interface ReconcileRuntime {
-  readonly logger: Logger;
-  readonly metrics: Metrics;
+export interface ReconcileRuntime extends Observability {
   readonly reconciler: { run(): Promise<ReconcileReport> };
 }
 
