@@ -3,16 +3,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   PutObjectCommand,
   type S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REQUEST_COUNTS_PATH } from '../../dev/aws/s3/front.js';
 import { type LocalS3, startLocalS3 } from '../../dev/aws/s3/index.js';
+import { MIN_PART_BYTES } from '../../dev/aws/s3/multipart.js';
 import { createS3Client } from '../../lib/aws.js';
 
 const BUCKET = 'local-s3-test';
@@ -240,5 +246,159 @@ describe('the local S3', () => {
     const latest = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'attachments/a' }));
     expect(latest.Metadata).toEqual({ sha256: sha256('image bytes'), 'linked-at': '2026-01-02' });
     expect(latest.VersionId).toBe(copied.VersionId);
+  });
+
+  describe('multipart uploads', () => {
+    /** Uploads `parts` as one multipart upload of `key`, completed under `conditions`. */
+    async function uploadInParts(
+      key: string,
+      parts: readonly Buffer[],
+      conditions: { IfNoneMatch?: string; IfMatch?: string } = {},
+    ) {
+      const { UploadId } = await client.send(
+        new CreateMultipartUploadCommand({
+          Bucket: BUCKET,
+          Key: key,
+          ContentType: 'application/json; charset=utf-8',
+          Metadata: { sha256: 'multipart' },
+        }),
+      );
+      const uploaded = [];
+      for (const [index, body] of parts.entries()) {
+        const { ETag } = await client.send(
+          new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: index + 1, Body: body }),
+        );
+        uploaded.push({ PartNumber: index + 1, ETag });
+      }
+      const complete = () =>
+        client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: BUCKET,
+            Key: key,
+            UploadId,
+            MultipartUpload: { Parts: uploaded },
+            ...conditions,
+          }),
+        );
+      return { uploadId: UploadId as string, complete };
+    }
+
+    const first = Buffer.alloc(MIN_PART_BYTES, 'a');
+    const last = Buffer.from('tail of the object');
+
+    it('assembles the parts into one object, kept as a version with the metadata of its creation', async () => {
+      // Prepare
+      const { complete } = await uploadInParts('big.json', [first, last], { IfNoneMatch: '*' });
+
+      // Act
+      const completed = await complete();
+      const { body, output } = await read('big.json');
+
+      // Assess
+      expect(body).toBe(Buffer.concat([first, last]).toString('utf8'));
+      expect(output.Metadata).toEqual({ sha256: 'multipart' });
+      expect(output.ContentType).toBe('application/json; charset=utf-8');
+      expect(completed.VersionId).toBe(output.VersionId);
+      expect(completed.ETag).toBe(output.ETag);
+      expect(s3.versions.filter((version) => version.key === 'big.json')).toHaveLength(1);
+    });
+
+    it('honours If-None-Match: * and If-Match on CompleteMultipartUpload, and keeps a refused upload until it is aborted', async () => {
+      // Prepare
+      const existing = await put('taken.json', 'first');
+      const refusedNew = await uploadInParts('taken.json', [last], { IfNoneMatch: '*' });
+      const refusedMatch = await uploadInParts('taken.json', [last], { IfMatch: '"not-the-etag"' });
+      const missing = await uploadInParts('absent.json', [last], { IfMatch: existing.ETag ?? '' });
+      const matching = await uploadInParts('taken.json', [last], { IfMatch: existing.ETag ?? '' });
+
+      // Act
+      const outcomes = [
+        await statusOf(refusedNew.complete()),
+        await statusOf(refusedMatch.complete()),
+        await statusOf(missing.complete()),
+        await statusOf(matching.complete()),
+      ];
+      const aborted = await statusOf(
+        client.send(
+          new AbortMultipartUploadCommand({
+            Bucket: BUCKET,
+            Key: 'taken.json',
+            UploadId: refusedNew.uploadId,
+          }),
+        ),
+      );
+      const abortedTwice = await statusOf(
+        client.send(
+          new AbortMultipartUploadCommand({
+            Bucket: BUCKET,
+            Key: 'taken.json',
+            UploadId: refusedNew.uploadId,
+          }),
+        ),
+      );
+
+      // Assess
+      expect(outcomes).toEqual([
+        { name: 'PreconditionFailed', status: 412 },
+        { name: 'PreconditionFailed', status: 412 },
+        { name: 'NoSuchKey', status: 404 },
+        { name: 'ok', status: 200 },
+      ]);
+      expect((await read('taken.json')).body).toBe('tail of the object');
+      expect(aborted).toEqual({ name: 'ok', status: 200 });
+      expect(abortedTwice).toEqual({ name: 'NoSuchUpload', status: 404 });
+    });
+
+    it('refuses a part below 5 MiB that is not the last, and parts named out of order', async () => {
+      // Prepare
+      const small = await uploadInParts('small.json', [last, last]);
+      const { UploadId } = await client.send(
+        new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'order.json' }),
+      );
+      const parts = [];
+      for (const PartNumber of [1, 2]) {
+        const { ETag } = await client.send(
+          new UploadPartCommand({ Bucket: BUCKET, Key: 'order.json', UploadId, PartNumber, Body: first }),
+        );
+        parts.push({ PartNumber, ETag });
+      }
+
+      // Act
+      const tooSmall = await statusOf(small.complete());
+      const outOfOrder = await statusOf(
+        client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: BUCKET,
+            Key: 'order.json',
+            UploadId,
+            MultipartUpload: { Parts: [...parts].reverse() },
+          }),
+        ),
+      );
+
+      // Assess
+      expect(tooSmall).toEqual({ name: 'EntityTooSmall', status: 400 });
+      expect(outOfOrder).toEqual({ name: 'InvalidPartOrder', status: 400 });
+      expect(await statusOf(read('small.json'))).toEqual({ name: 'NoSuchKey', status: 404 });
+    });
+  });
+
+  it('counts the requests it receives by operation, in process and over HTTP', async () => {
+    // Prepare
+    await put('counted.json', 'one');
+    await read('counted.json');
+    await statusOf(read('missing.json'));
+    await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'counted.json' }));
+
+    // Act
+    const overHttp = (await (await fetch(`${s3.endpoint}${REQUEST_COUNTS_PATH}`)).json()) as unknown;
+    const afterReset = (await (
+      await fetch(`${s3.endpoint}${REQUEST_COUNTS_PATH}`, { method: 'DELETE' })
+    ).json()) as unknown;
+
+    // Assess
+    expect(overHttp).toEqual({ GetObject: 2, HeadObject: 1, PutObject: 1 });
+    expect(afterReset).toEqual({});
+    expect(s3.requests.size).toBe(0);
   });
 });

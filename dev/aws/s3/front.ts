@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { sha256Hex } from '../../../lib/shared/hash.js';
 import type { S3FaultRule, StoredVersion } from './index.js';
+import { type MultipartRefusal, MultipartUploads, NO_SUCH_UPLOAD, operationOf } from './multipart.js';
 import { S3rverUpstream } from './upstream.js';
 import type { VersionStore } from './version-store.js';
 import {
@@ -14,13 +15,20 @@ import {
   readBody,
   sendAnswer,
   sendError,
+  xml,
 } from './wire.js';
+
+/** The front's own path (never a bucket's): the requests counted by operation (`GET`), reset by `DELETE`. */
+export const REQUEST_COUNTS_PATH = '/__local-s3/requests';
 
 /** The HTTP server between the clients and s3rver. */
 export class S3Front {
   readonly versions: StoredVersion[] = [];
   readonly rules: S3FaultRule[] = [];
   preconditionFailures = 0;
+  /** Requests received, by S3 operation (`PutObject`, `GetObject`, `UploadPart`, …), faults included. */
+  readonly requests = new Map<string, number>();
+  readonly #multipart = new MultipartUploads();
   readonly #upstream: S3rverUpstream;
   readonly #bucket: string;
   readonly #store: VersionStore;
@@ -58,8 +66,11 @@ export class S3Front {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://front');
+    if (url.pathname === REQUEST_COUNTS_PATH) return this.#serveRequestCounts(method, response);
     const [bucket = '', ...parts] = url.pathname.split('/').slice(1);
     const key = decodeURIComponent(parts.join('/'));
+    const operation = operationOf(method, key, url.searchParams, request.headers);
+    this.requests.set(operation, (this.requests.get(operation) ?? 0) + 1);
     const rule = this.rules.find(
       (candidate) =>
         (candidate.method === '*' || candidate.method === method) &&
@@ -107,10 +118,103 @@ export class S3Front {
     if (method === 'PUT' && copySource !== undefined && !url.searchParams.has('uploadId')) {
       return this.#exclusively(key, () => this.#copy(request, copySource, key, response));
     }
-    if (method === 'DELETE') {
+    if (operation === 'DeleteObject') {
       return this.#exclusively(key, () => this.#delete(key, versionId, response));
     }
+    if (bucket === this.#bucket && MULTIPART_OPERATIONS.has(operation)) {
+      return this.#multipartRequest(operation, request, url.searchParams, key, body, response);
+    }
     await this.#upstream.forward(request, body, response);
+  }
+
+  #serveRequestCounts(method: string, response: ServerResponse): void {
+    if (method === 'DELETE') this.requests.clear();
+    const body = JSON.stringify(
+      Object.fromEntries([...this.requests].sort(([a], [b]) => a.localeCompare(b))),
+    );
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
+    response.end(body);
+  }
+
+  /**
+   * A multipart upload, kept by the front; its completion is a write like a
+   * PutObject: one per key at a time, under its `If-None-Match: *` or
+   * `If-Match` (S3 honours both on CompleteMultipartUpload), recorded as a version.
+   */
+  async #multipartRequest(
+    operation: string,
+    request: IncomingMessage,
+    query: URLSearchParams,
+    key: string,
+    body: Buffer,
+    response: ServerResponse,
+  ): Promise<void> {
+    const uploadId = query.get('uploadId') ?? '';
+    const refuse = (refusal: MultipartRefusal) =>
+      sendError(response, refusal.status, refusal.code, refusal.message);
+    switch (operation) {
+      case 'CreateMultipartUpload': {
+        const created = this.#multipart.create(key, request.headers);
+        return sendXml(
+          response,
+          `<InitiateMultipartUploadResult xmlns="${S3_NAMESPACE}"><Bucket>${xml(this.#bucket)}</Bucket>` +
+            `<Key>${xml(key)}</Key><UploadId>${created}</UploadId></InitiateMultipartUploadResult>`,
+        );
+      }
+      case 'UploadPart': {
+        const etag = this.#multipart.uploadPart(uploadId, key, Number(query.get('partNumber')), body);
+        if (typeof etag !== 'string') return refuse(etag);
+        response.writeHead(200, { etag, 'content-length': '0' });
+        response.end();
+        return;
+      }
+      case 'AbortMultipartUpload': {
+        if (!this.#multipart.remove(uploadId, key)) return refuse(NO_SUCH_UPLOAD);
+        response.writeHead(204);
+        response.end();
+        return;
+      }
+      default:
+        return this.#exclusively(key, () => this.#complete(request, uploadId, key, body, response));
+    }
+  }
+
+  async #complete(
+    request: IncomingMessage,
+    uploadId: string,
+    key: string,
+    completion: Buffer,
+    response: ServerResponse,
+  ): Promise<void> {
+    const assembled = this.#multipart.assemble(uploadId, key, completion.toString('utf8'));
+    if ('status' in assembled)
+      return sendError(response, assembled.status, assembled.code, assembled.message);
+    const refusal = await this.#checkConditions(request, key);
+    if (refusal) return this.#refuseCondition(refusal, response);
+    const answer = await this.#upstream.call(
+      'PUT',
+      objectPath(this.#bucket, key),
+      assembled.headers,
+      assembled.body,
+    );
+    if (answer.status !== 200) return sendAnswer(response, answer);
+    this.#multipart.remove(uploadId, key);
+    await this.#untilStored(key, assembled.body.byteLength);
+    const etag = headerOf(answer.headers, 'etag');
+    const versionId = await this.#recordVersion(key, assembled.body, {
+      metadata: metadataOf(assembled.headers),
+      etag,
+      contentType: assembled.headers['content-type'],
+    });
+    response.setHeader('x-amz-version-id', versionId);
+    sendXml(
+      response,
+      `<CompleteMultipartUploadResult xmlns="${S3_NAMESPACE}"><Bucket>${xml(this.#bucket)}</Bucket>` +
+        `<Key>${xml(key)}</Key><ETag>${xml(etag ?? '')}</ETag></CompleteMultipartUploadResult>`,
+    );
   }
 
   /** One request on a key at a time: S3 serializes conditional writes, and its reads see whole writes. */
@@ -133,17 +237,7 @@ export class S3Front {
 
   async #put(request: IncomingMessage, body: Buffer, key: string, response: ServerResponse): Promise<void> {
     const refusal = await this.#checkConditions(request, key);
-    if (refusal) {
-      this.preconditionFailures += 1;
-      return refusal === 412
-        ? sendError(
-            response,
-            412,
-            'PreconditionFailed',
-            'At least one of the preconditions you specified did not hold.',
-          )
-        : sendError(response, 404, 'NoSuchKey', 'The specified key does not exist.');
-    }
+    if (refusal) return this.#refuseCondition(refusal, response);
     const answer = await this.#upstream.call(
       request.method ?? 'PUT',
       request.url ?? '/',
@@ -158,6 +252,20 @@ export class S3Front {
       contentType: headerOf(request.headers, 'content-type'),
     });
     sendAnswer(response, { ...answer, headers: { ...answer.headers, 'x-amz-version-id': versionId } });
+  }
+
+  #refuseCondition(refusal: number, response: ServerResponse): void {
+    this.preconditionFailures += 1;
+    if (refusal === 412) {
+      sendError(
+        response,
+        412,
+        'PreconditionFailed',
+        'At least one of the preconditions you specified did not hold.',
+      );
+    } else {
+      sendError(response, 404, 'NoSuchKey', 'The specified key does not exist.');
+    }
   }
 
   /** Keeps what a write left at `key` as its new latest version; answers its version id. */
@@ -320,4 +428,19 @@ export class S3Front {
     });
     response.end(head ? undefined : body);
   }
+}
+
+const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+const MULTIPART_OPERATIONS: ReadonlySet<string> = new Set([
+  'CreateMultipartUpload',
+  'UploadPart',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+]);
+
+function sendXml(response: ServerResponse, body: string): void {
+  const text = `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
+  response.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
 }

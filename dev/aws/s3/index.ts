@@ -33,8 +33,10 @@ export interface StoredVersion {
  * behaves like a versioned S3 bucket where it matters to the archive: s3rver
  * stores the objects, and a front before it
  *
- * - honours `If-None-Match: *` and `If-Match` on PutObject, one write per key
- *   at a time, as S3's conditional writes do (412 `PreconditionFailed`);
+ * - honours `If-None-Match: *` and `If-Match` on PutObject and on
+ *   CompleteMultipartUpload, one write per key at a time, as S3's conditional
+ *   writes do (412 `PreconditionFailed`); keeps multipart uploads itself, with
+ *   S3's rules on parts (every part but the last at least 5 MiB);
  * - makes a read of a key wait for a write of it in progress (S3 is strongly
  *   consistent; s3rver writes an object's bytes and metadata in two files);
  * - keeps every version of every object, with its metadata (under
@@ -45,7 +47,10 @@ export interface StoredVersion {
  *   markers, and DeleteObject adds a delete marker (or, with a `versionId`,
  *   removes that version);
  * - injects faults on demand (500, 503 SlowDown, 403, connection resets
- *   mid-upload, 412/409 races).
+ *   mid-upload, 412/409 races);
+ * - counts the requests it receives by S3 operation (`requests`; over HTTP,
+ *   `GET /__local-s3/requests`, and `DELETE` to start again from zero), which
+ *   is how the benchmark counts what each outcome costs.
  *
  * A CopyObject within the bucket is a new version too (the archive copies an
  * attachment onto itself to keep it longer), and honours
@@ -53,7 +58,7 @@ export interface StoredVersion {
  *
  * Objects written to s3rver's directory before the front existed have no
  * version: they are read as S3 reads objects written before versioning was
- * enabled (no version id). Multipart uploads are not versioned.
+ * enabled (no version id). A completed multipart upload is a version like a PutObject.
  */
 export interface LocalS3 {
   /** e.g. `http://127.0.0.1:4569`, for `AWS_ENDPOINT_URL_S3`. */
@@ -66,8 +71,10 @@ export interface LocalS3 {
   readonly rules: S3FaultRule[];
   /** PUTs refused by a condition (412) since the last reset. */
   preconditionFailures: number;
+  /** Requests received since the last reset, by S3 operation (`PutObject`, `GetObject`, …). */
+  readonly requests: ReadonlyMap<string, number>;
   addFault(rule: S3FaultRule): void;
-  /** Forgets this run's record of PUTs, the faults and the counter; the objects and their versions stay. */
+  /** Forgets this run's record of PUTs, the faults and the counters; the objects and their versions stay. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -101,6 +108,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     directory: options.directory,
     versions: front.versions,
     rules: front.rules,
+    requests: front.requests,
     get preconditionFailures() {
       return front.preconditionFailures;
     },
@@ -112,6 +120,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       front.versions.length = 0;
       front.rules.length = 0;
       front.preconditionFailures = 0;
+      front.requests.clear();
     },
     close: async () => {
       if (closed) return;
