@@ -263,7 +263,7 @@ describe('the local S3', () => {
           Metadata: { sha256: 'multipart' },
         }),
       );
-      const uploaded = [];
+      const uploaded: { PartNumber: number; ETag: string | undefined }[] = [];
       for (const [index, body] of parts.entries()) {
         const { ETag } = await client.send(
           new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: index + 1, Body: body }),
@@ -355,7 +355,7 @@ describe('the local S3', () => {
       const { UploadId } = await client.send(
         new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'order.json' }),
       );
-      const parts = [];
+      const parts: { PartNumber: number; ETag: string | undefined }[] = [];
       for (const PartNumber of [1, 2]) {
         const { ETag } = await client.send(
           new UploadPartCommand({ Bucket: BUCKET, Key: 'order.json', UploadId, PartNumber, Body: first }),
