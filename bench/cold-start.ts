@@ -1,6 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { build, type Metafile } from 'esbuild';
 import { HAPPYTALK_BASE_URLS } from '../lib/contract/environment.js';
+import { FUNCTION_NODE_OPTIONS, type FunctionName } from '../lib/contract/functions.js';
 import { POWERTOOLS } from '../lib/contract/observability.js';
 import { lambdaBundleOptions } from '../scripts/build.js';
 import { LAMBDA_RUNTIME_ENVIRONMENT, ROOT, runJsonChild } from './processes.js';
@@ -32,26 +33,40 @@ function deployedEnvironment(home: string): Record<string, string> {
   };
 }
 
-/** `NODE_OPTIONS` of the deployed functions, passed as flags. */
-const DEPLOYED_NODE_FLAGS = ['--enable-source-maps'];
+/** The flags of `NODE_OPTIONS` each variant runs with: Node.js's source-map support on, or off. */
+const VARIANTS = {
+  source_maps: ['--enable-source-maps'],
+  no_source_maps: [],
+} as const satisfies Record<string, readonly string[]>;
+
+type Variant = keyof typeof VARIANTS;
+
+/** The variant a deployed function runs as: its `NODE_OPTIONS` (lib/contract/functions.ts). */
+function deployedVariant(name: FunctionName): Variant {
+  return FUNCTION_NODE_OPTIONS[name].includes('--enable-source-maps') ? 'source_maps' : 'no_source_maps';
+}
 
 interface Sample {
   importMs: number;
   processMs: number;
+  cpuMs: number;
 }
 
 interface Target {
-  readonly name: string;
+  readonly name: 'floor' | FunctionName;
   readonly file: string;
   readonly metafile?: Metafile;
 }
 
+const COLD_START_BUDGET = 1.15;
+
 /**
  * Cold start: for each bundle, fresh `node` processes that import it (module
  * init), against a floor bundle that only constructs `S3Client` and
- * `SecretsManagerClient`, built with the same esbuild settings. Runs are
- * interleaved (floor, then each bundle, in a rotating order) so that a busy
- * machine slows both alike.
+ * `SecretsManagerClient`, built with the same esbuild settings; each with
+ * Node.js's source-map support on and off. Runs are interleaved (every
+ * bundle in both variants, in a rotating order, each round) so that a busy
+ * machine slows them alike; each figure is a median over the rounds.
  */
 export async function measureColdStart(context: SuiteContext): Promise<SuiteOutcome> {
   const floorFile = `${context.workDir}/cold-start-floor/index.mjs`;
@@ -67,52 +82,75 @@ export async function measureColdStart(context: SuiteContext): Promise<SuiteOutc
     file: bundle.outfile,
     ...(bundle.metafile ? { metafile: bundle.metafile } : {}),
   }));
-  const all = [floor, ...targets];
-  const samples = new Map<string, Sample[]>(all.map((target) => [target.name, []]));
+  const runs = [floor, ...targets].flatMap((target) =>
+    (Object.keys(VARIANTS) as Variant[]).map((variant) => ({ target, variant })),
+  );
+  const samples = new Map<string, Sample[]>(
+    runs.map(({ target, variant }) => [`${target.name} ${variant}`, []]),
+  );
 
-  const runs = context.smoke ? 1 : 25;
-  await repeat(
-    { runs, warmup: context.smoke ? 0 : 2, maxMs: context.smoke ? 30_000 : 90_000 },
+  const rounds = await repeat(
+    { runs: context.smoke ? 1 : 31, warmup: context.smoke ? 0 : 2, maxMs: context.smoke ? 30_000 : 150_000 },
     async (round) => {
-      const order = all.map((_, index) => all[(index + round) % all.length] as Target);
+      const order = runs.map((_, index) => runs[(index + round * 5) % runs.length] as (typeof runs)[number]);
       const roundSamples: [string, Sample][] = [];
-      for (const target of order) {
+      for (const { target, variant } of order) {
         const sample = await runJsonChild<Sample>(
           context.runtime.binary,
-          [...DEPLOYED_NODE_FLAGS, `${ROOT}bench/runners/cold-start.mjs`, target.file],
+          [...VARIANTS[variant], `${ROOT}bench/runners/cold-start.mjs`, target.file],
           { env: deployedEnvironment(home), timeoutMs: 30_000 },
         );
-        roundSamples.push([target.name, sample]);
+        roundSamples.push([`${target.name} ${variant}`, sample]);
       }
       return roundSamples;
     },
-  ).then((rounds) => {
-    for (const round of rounds) for (const [name, sample] of round) samples.get(name)?.push(sample);
-  });
+  );
+  for (const round of rounds) for (const [name, sample] of round) samples.get(name)?.push(sample);
+  const figure = (name: string, variant: Variant, field: keyof Sample) =>
+    median(samples.get(`${name} ${variant}`)?.map((sample) => sample[field]) ?? []);
 
-  const floorImport = median(samples.get('floor')?.map((s) => s.importMs) ?? []);
-  const floorProcess = median(samples.get('floor')?.map((s) => s.processMs) ?? []);
   const floorBytes = (await stat(floorFile)).size;
   const results: BenchResult[] = [];
   const sizeResults: BenchResult[] = [];
-  const processResults: BenchResult[] = [];
+  const otherResults: BenchResult[] = [];
   for (const target of targets) {
-    const own = samples.get(target.name) ?? [];
-    results.push(
+    if (target.name === 'floor') continue;
+    const deployed = deployedVariant(target.name);
+    const other: Variant = deployed === 'source_maps' ? 'no_source_maps' : 'source_maps';
+    for (const [prefix, field] of [
+      ['cold_start', 'importMs'],
+      ['cold_start_process', 'processMs'],
+    ] as const) {
+      results.push(
+        benchResult({
+          name: `${prefix}.${target.name}`,
+          value: figure(target.name, deployed, field),
+          unit: 'ms',
+          floor: figure('floor', deployed, field),
+          budget: { limit: COLD_START_BUDGET },
+        }),
+      );
+      otherResults.push(
+        benchResult({
+          name: `${prefix}.${target.name}.${other}`,
+          value: figure(target.name, other, field),
+          unit: 'ms',
+          floor: figure('floor', other, field),
+        }),
+      );
+    }
+    otherResults.push(
       benchResult({
-        name: `cold_start.${target.name}`,
-        value: median(own.map((s) => s.importMs)),
+        name: `cold_start_cpu.${target.name}`,
+        value: figure(target.name, deployed, 'cpuMs'),
         unit: 'ms',
-        floor: floorImport,
-        budget: { limit: 1.3 },
+        floor: figure('floor', deployed, 'cpuMs'),
       }),
-    );
-    processResults.push(
       benchResult({
-        name: `cold_start_process.${target.name}`,
-        value: median(own.map((s) => s.processMs)),
+        name: `cold_start.${target.name}.source_map_cost`,
+        value: figure(target.name, 'source_maps', 'importMs'),
         unit: 'ms',
-        floor: floorProcess,
+        floor: figure(target.name, 'no_source_maps', 'importMs'),
       }),
     );
     sizeResults.push(
@@ -126,25 +164,33 @@ export async function measureColdStart(context: SuiteContext): Promise<SuiteOutc
     );
   }
 
+  const deployedRows = targets
+    .filter((target): target is Target & { name: FunctionName } => target.name !== 'floor')
+    .map((target) => `\`${target.name}\`: ${FUNCTION_NODE_OPTIONS[target.name] || 'none'}`);
   const section = [
     '## 1. Cold start and bundle size',
     '',
-    `Each figure is the median of ${samples.get('floor')?.length ?? 0} fresh processes per bundle, run on ${context.runtime.label}`,
-    'with the deployed `NODE_OPTIONS` (`--enable-source-maps`) and the deployed environment variables (no endpoint',
-    'overrides; nothing is called). `cold_start.*` is the time `await import(bundle)` takes in a fresh process: module',
-    'init, with the configuration read and validated and every client constructed. The floor is a bundle built with the',
-    'same esbuild settings (`lambdaBundleOptions` in `scripts/build.ts`) that only imports and constructs `S3Client`',
-    'and `SecretsManagerClient` (`bench/floors/cold-start.ts`). Floor and bundles are run in turn, in a rotating',
-    "order, so that a busy machine slows them alike. `cold_start_process.*` (no budget) is the time from the process's",
-    'start to the end of the import, Node.js bootstrap included. `bundle_size.*` is the size of `index.mjs`.',
+    `Each figure is the median of ${rounds.length} fresh processes per bundle and variant, run on ${context.runtime.label}`,
+    'with the deployed environment variables (no endpoint overrides; nothing is called). `cold_start.*` is the time',
+    '`await import(bundle)` takes in a fresh process: module init, with the configuration read and validated and every',
+    "client constructed; `cold_start_process.*` is the time from the process's start to the end of the import, Node.js",
+    'bootstrap included. Both are budgeted, in the variant each function is deployed with (its `NODE_OPTIONS`:',
+    `${deployedRows.join('; ')}); the figures named \`.source_maps\` or \`.no_source_maps\` are the other variant, and`,
+    '`cold_start.<function>.source_map_cost` is the import with `--enable-source-maps` against the same import without',
+    'it. `cold_start_cpu.*` (no budget) is the CPU time (user and system) of the whole process, which a busy machine',
+    'disturbs less than the time on the clock. The floor is a bundle built with the same esbuild settings',
+    '(`lambdaBundleOptions` in `scripts/build.ts`) that only imports and constructs `S3Client` and',
+    '`SecretsManagerClient` (`bench/floors/cold-start.ts`), run with the same flags. Every bundle runs in both variants',
+    'in each round, in an order that rotates from round to round, so that a busy machine slows them alike.',
+    '`bundle_size.*` is the size of `index.mjs`.',
     '',
-    resultsTable([...results, ...sizeResults, ...processResults]),
+    resultsTable([...results, ...sizeResults, ...otherResults]),
     '',
     'What the bundles hold (bytes of minified output per package, largest first):',
     '',
     compositionTable([floor, ...targets]),
   ].join('\n');
-  return { results: [...results, ...sizeResults, ...processResults], section };
+  return { results: [...results, ...sizeResults, ...otherResults], section };
 }
 
 function compositionTable(targets: readonly Target[]): string {

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildFunctions } from '../scripts/build.js';
 import { measureColdStart } from './cold-start.js';
+import { measureCost } from './cost.js';
 import { measureMemory } from './memory.js';
 import { measureNormalization } from './normalization.js';
 import { measurePerRoom } from './per-room.js';
@@ -28,6 +29,7 @@ export const SUITES = {
   normalization: measureNormalization,
   memory: measureMemory,
   throughput: measureThroughput,
+  cost: measureCost,
 } as const satisfies Record<string, (context: SuiteContext) => Promise<SuiteOutcome>>;
 
 export type SuiteName = keyof typeof SUITES;

@@ -14,7 +14,7 @@ import type { SuiteContext, SuiteOutcome } from './suite.js';
 export async function measurePerRoom(context: SuiteContext): Promise<SuiteOutcome> {
   const messageCount = context.smoke ? 10 : 1_000;
   const warmup = context.smoke ? 1 : 15;
-  const runs = context.smoke ? 1 : 60;
+  const runs = context.smoke ? 1 : 80;
   const rooms = Array.from({ length: warmup + runs }, (_, index) =>
     generateRoom({ roomId: makeRoomId(`per-room-${index}`), messageCount, seed: index + 1 }),
   );
@@ -54,7 +54,7 @@ export async function measurePerRoom(context: SuiteContext): Promise<SuiteOutcom
       value: percentile(timings.handlerMs, 50),
       unit: 'ms',
       floor: percentile(timings.floorMs, 50),
-      budget: { limit: 1.25 },
+      budget: { limit: 1.15 },
     }),
     benchResult({
       name: 'per_room.p90',

@@ -6,4 +6,6 @@ const started = performance.now();
 const module = await import(pathToFileURL(process.argv[2]).href);
 const importMs = performance.now() - started;
 if (typeof module.handler !== 'function') throw new Error(`${process.argv[2]} exports no handler`);
-process.stdout.write(`\nBENCH ${JSON.stringify({ importMs, processMs: performance.now() })}\n`);
+const processMs = performance.now();
+const { user, system } = process.cpuUsage();
+process.stdout.write(`\nBENCH ${JSON.stringify({ importMs, processMs, cpuMs: (user + system) / 1000 })}\n`);

@@ -1,5 +1,6 @@
 // Runs on the Lambda's Node.js with --expose-gc: the archive's transformation of a raw chat_data
-// response against JSON.parse + JSON.stringify of the same bytes, for rooms of several sizes.
+// response against JSON.parse of the same bytes + JSON.stringify of a transcript of the same size and
+// shape (and against JSON.parse + JSON.stringify of the bytes alone), for rooms of several sizes.
 import {
   encodePhpJson,
   generateRoom,
@@ -54,9 +55,28 @@ function archiveTransformationEncoded(bytes: Uint8Array, roomId: string): Uint8A
   return encodeTranscriptLine(transcript);
 }
 
-/** The floor: the same bytes decoded, parsed and serialized again, and nothing else. */
+/** The old floor: the same bytes decoded, parsed and serialized again, and nothing else. */
 function parseAndStringify(bytes: Uint8Array): string {
   return `${JSON.stringify(JSON.parse(new TextDecoder().decode(bytes)))}\n`;
+}
+
+/**
+ * The floor: the unavoidable work of any correct normalizer, parsing the bytes
+ * HappyTalk sent and serializing a transcript of the size and shape this
+ * normalizer writes (`transcript`, computed before any timing).
+ */
+function parseAndStringifyTranscript(bytes: Uint8Array, transcript: unknown): string {
+  sink += (JSON.parse(new TextDecoder().decode(bytes)) as { data?: unknown[] }).data?.length ?? 0;
+  return `${JSON.stringify(transcript)}\n`;
+}
+
+/** The transcript of the room, as the floor serializes it (the fetch time fixed, as any run's would be). */
+function transcriptOfRoom(bytes: Uint8Array, roomId: string): unknown {
+  const parsed = parseChatData(bytes, roomId);
+  return transcriptOf(
+    { ...parsed, endpoint: ENDPOINT, fetchedAt: new Date(), sha256: sha256Hex(bytes) },
+    { roomId, timeZone: 'Asia/Seoul' },
+  );
 }
 
 /** encodeTranscriptLine must write exactly the line archiving writes today (checked on every size). */
@@ -133,12 +153,14 @@ for (const [messages, templates] of [
   assertSameLine(bytes, roomId);
   const subject = () => archiveTransformation(bytes, roomId);
   const encoded = () => archiveTransformationEncoded(bytes, roomId);
-  const floor = () => parseAndStringify(bytes);
+  const transcript = transcriptOfRoom(bytes, roomId);
+  const floor = () => parseAndStringifyTranscript(bytes, transcript);
+  const rawFloor = () => parseAndStringify(bytes);
   // Warm up (JIT) for at least `warmup` runs of each and `warmupMs`, at most 5,000 runs.
   const warmupStarted = performance.now();
   for (let index = 0; index < 5_000; index++) {
     if (index >= config.warmup && performance.now() - warmupStarted > config.warmupMs) break;
-    sink += floor().length + subject().length + encoded().length;
+    sink += floor().length + rawFloor().length + subject().length + encoded().length;
   }
   // Then enough iterations per sample to be measurable, the same count for both.
   const once = timeSample(subject, 1);
@@ -146,9 +168,11 @@ for (const [messages, templates] of [
   const subjectMs: number[] = [];
   const encodedMs: number[] = [];
   const floorMs: number[] = [];
+  const rawFloorMs: number[] = [];
   const started = performance.now();
   const order = [
     () => floorMs.push(timeSample(floor, iterations)),
+    () => rawFloorMs.push(timeSample(rawFloor, iterations)),
     () => subjectMs.push(timeSample(subject, iterations)),
     () => encodedMs.push(timeSample(encoded, iterations)),
   ];
@@ -157,6 +181,16 @@ for (const [messages, templates] of [
     for (let step = 0; step < order.length; step++) order[(index + step) % order.length]?.();
     if (performance.now() - started > config.maxMsPerSize) break;
   }
-  sizes.push({ messages, templates, bytes: bytes.byteLength, iterations, subjectMs, encodedMs, floorMs });
+  sizes.push({
+    messages,
+    templates,
+    bytes: bytes.byteLength,
+    transcriptBytes: Buffer.byteLength(JSON.stringify(transcript)),
+    iterations,
+    subjectMs,
+    encodedMs,
+    floorMs,
+    rawFloorMs,
+  });
 }
 process.stdout.write(`\nBENCH ${JSON.stringify({ sizes, sink: sink > 0 })}\n`);

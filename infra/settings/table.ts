@@ -65,6 +65,9 @@ const DEFAULT_FUNCTIONS_DIR = fileURLToPath(new URL('../../dist/functions/', imp
 
 type Props = Required<HappyTalkArchiveProps>;
 
+/** The memory of every function unless `memorySize` says otherwise, in MB (docs/PERFORMANCE.md says why). */
+export const DEFAULT_MEMORY_SIZE_MB = 768;
+
 /** The table. Durations are given in context as seconds (`…Seconds`) or minutes (`…Minutes`). */
 export const SETTINGS = {
   functionsDir: row('functionsDir', path, given(DEFAULT_FUNCTIONS_DIR)),
@@ -84,7 +87,7 @@ export const SETTINGS = {
   existingSecretName: row('existingSecretName', text, given<string>()),
   existingSecretArn: row('existingSecretArn', text, given<string>()),
   existingSecretKeyArn: row('existingSecretKeyArn', text, given<string>()),
-  memorySize: row('memorySize', wholeNumber, integer(768, 128, 10_240)),
+  memorySize: row('memorySize', wholeNumber, integer(DEFAULT_MEMORY_SIZE_MB, 128, 10_240)),
   httpApiTimeout: row('httpApiTimeoutSeconds', contextSeconds, seconds(29, 1, 29)),
   archiveEventsTimeout: row('archiveEventsTimeoutSeconds', contextSeconds, seconds(60, 1, 900)),
   logRetention: row('logRetentionDays', wholeNumber as ContextValue<RetentionDays>, logRetention),

@@ -12,3 +12,17 @@ export const FUNCTION_NAMES = [
 ] as const;
 
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/**
+ * `NODE_OPTIONS` of each deployed function (the stack sets it; the benchmark
+ * measures each function's cold start with it). `--enable-source-maps` makes
+ * stack traces name the TypeScript sources, at the price of reading the
+ * bundle's source map at every cold start: see docs/PERFORMANCE.md.
+ */
+export const FUNCTION_NODE_OPTIONS: Readonly<Record<FunctionName, string>> = {
+  'http-api': '--enable-source-maps',
+  'retrieval-api': '--enable-source-maps',
+  'archive-events': '--enable-source-maps',
+  reconcile: '--enable-source-maps',
+  'completion-watcher': '--enable-source-maps',
+};

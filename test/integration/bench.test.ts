@@ -30,7 +30,9 @@ describe('the benchmark in smoke mode', () => {
     expect([...prefixes].sort()).toEqual([
       'bundle_size',
       'cold_start',
+      'cold_start_cpu',
       'cold_start_process',
+      'cost',
       'memory',
       'normalization',
       'per_room',
@@ -38,17 +40,20 @@ describe('the benchmark in smoke mode', () => {
     ]);
   });
 
-  it('gives every figure a finite, positive value, floor and ratio, and budgets with whether they are met', () => {
+  it('gives every figure a finite value, floor and ratio (positive, or zero for a count), and budgets with whether they are met', () => {
     for (const result of output.results) {
       expect(Object.keys(result)).toEqual(
         result.budget === undefined ? [...FIELDS] : [...FIELDS, 'budget', 'met'],
       );
       expect(typeof result.name).toBe('string');
       expect(result.unit).toMatch(/\S/);
+      const countable = ['requests', 'calls'].includes(result.unit);
       for (const number of [result.value, result.floor, result.ratio]) {
         expect(Number.isFinite(number), `${result.name}: ${number}`).toBe(true);
-        expect(number, result.name).toBeGreaterThan(0);
+        if (countable) expect(number, result.name).toBeGreaterThanOrEqual(0);
+        else expect(number, result.name).toBeGreaterThan(0);
       }
+      expect(result.floor, result.name).toBeGreaterThan(0);
       expect(result.ratio).toBeCloseTo(result.value / result.floor, 10);
       if (result.budget !== undefined) {
         expect(result.budget).toBeGreaterThan(0);
@@ -68,12 +73,18 @@ describe('the benchmark in smoke mode', () => {
       expect.arrayContaining([
         'cold_start.http-api',
         'cold_start.archive-events',
+        'cold_start_process.http-api',
+        'cold_start_process.completion-watcher',
         'bundle_size.http-api',
         'bundle_size.archive-events',
         'per_room.p50',
         'normalization.linearity',
         'memory.peak_rss_over_idle',
         'throughput.rooms_per_second',
+        'cost.archived.s3_requests',
+        'cost.unchanged.s3_requests',
+        'cost.watcher.nothing_new.s3_requests',
+        'cost.watcher.nothing_new.cold.s3_requests',
       ]),
     );
     expect(budgeted.filter((name) => /^normalization\.\d+\.time_per_message$/.test(name))).toHaveLength(3);
@@ -95,6 +106,7 @@ describe('the benchmark in smoke mode', () => {
       '## 3. Normalization',
       '## 4. Memory',
       '## 5. Throughput',
+      '## 6. What each outcome costs',
     ]) {
       expect(report).toContain(heading);
     }
