@@ -47,9 +47,14 @@ function deployedVariant(name: FunctionName): Variant {
 }
 
 interface Sample {
+  /** `await import(bundle)` on the clock. */
   importMs: number;
+  /** From the process's start to the end of the import, on the clock. */
   processMs: number;
-  cpuMs: number;
+  /** The import's CPU time on the main thread. */
+  importCpuMs: number;
+  /** The whole process's CPU time (every thread) to the end of the import. */
+  processCpuMs: number;
 }
 
 interface Target {
@@ -117,9 +122,11 @@ export async function measureColdStart(context: SuiteContext): Promise<SuiteOutc
     if (target.name === 'floor') continue;
     const deployed = deployedVariant(target.name);
     const other: Variant = deployed === 'source_maps' ? 'no_source_maps' : 'source_maps';
+    // Budgeted: CPU time, which a busy machine does not stretch (it only slows it a little); on the
+    // clock, the same figures without a budget.
     for (const [prefix, field] of [
-      ['cold_start', 'importMs'],
-      ['cold_start_process', 'processMs'],
+      ['cold_start', 'importCpuMs'],
+      ['cold_start_process', 'processCpuMs'],
     ] as const) {
       results.push(
         benchResult({
@@ -139,18 +146,25 @@ export async function measureColdStart(context: SuiteContext): Promise<SuiteOutc
         }),
       );
     }
+    for (const [prefix, field] of [
+      ['cold_start', 'importMs'],
+      ['cold_start_process', 'processMs'],
+    ] as const) {
+      otherResults.push(
+        benchResult({
+          name: `${prefix}.${target.name}.wall`,
+          value: figure(target.name, deployed, field),
+          unit: 'ms',
+          floor: figure('floor', deployed, field),
+        }),
+      );
+    }
     otherResults.push(
       benchResult({
-        name: `cold_start_cpu.${target.name}`,
-        value: figure(target.name, deployed, 'cpuMs'),
-        unit: 'ms',
-        floor: figure('floor', deployed, 'cpuMs'),
-      }),
-      benchResult({
         name: `cold_start.${target.name}.source_map_cost`,
-        value: figure(target.name, 'source_maps', 'importMs'),
+        value: figure(target.name, 'source_maps', 'importCpuMs'),
         unit: 'ms',
-        floor: figure(target.name, 'no_source_maps', 'importMs'),
+        floor: figure(target.name, 'no_source_maps', 'importCpuMs'),
       }),
     );
     sizeResults.push(

@@ -30,7 +30,6 @@ describe('the benchmark in smoke mode', () => {
     expect([...prefixes].sort()).toEqual([
       'bundle_size',
       'cold_start',
-      'cold_start_cpu',
       'cold_start_process',
       'cost',
       'memory',
