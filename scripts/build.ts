@@ -6,6 +6,7 @@
  * only the runtime dependencies of package.json (`npm run build`, which
  * `prepare` runs after `npm ci` and before `npm pack`).
  */
+import { readFileSync } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
@@ -14,6 +15,16 @@ import { FUNCTION_NAMES, type FunctionName } from '../lib/contract/functions.js'
 export { FUNCTION_NAMES } from '../lib/contract/functions.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The package's version, defined at build time for lib/version.ts: a bundle
+ * holds the one string, not the whole package.json.
+ */
+const VERSION_DEFINE = {
+  __ARCHIVER_VERSION__: JSON.stringify(
+    (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string }).version,
+  ),
+};
 
 /**
  * The esbuild settings of every Lambda bundle, for one entry point. The
@@ -33,6 +44,7 @@ export function lambdaBundleOptions(entryPoint: string, outfile: string): BuildO
     legalComments: 'none',
     metafile: false,
     logLevel: 'warning',
+    define: VERSION_DEFINE,
     // Some bundled CommonJS dependencies call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
@@ -87,6 +99,7 @@ export async function buildCli(outfile = CLI_OUTFILE): Promise<string> {
     sourcemap: false,
     legalComments: 'none',
     logLevel: 'warning',
+    define: VERSION_DEFINE,
     banner: { js: '#!/usr/bin/env node' },
   });
   await chmod(outfile, 0o755);
