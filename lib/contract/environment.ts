@@ -6,9 +6,9 @@
  * builds each function's environment from the same schema
  * ({@link writeEnvironment}, lib/contract/function-environments.ts); the CLI
  * reads the archive's own variables through the same parsers (lib/config.ts).
- * One zod/mini schema per function: no classic zod here.
+ * A schema is a plain object of variables, each a parser and a writer: a
+ * bundle loads no schema library at its cold start.
  */
-import * as z from 'zod/mini';
 import { DEFAULT_ATTACHMENT_HOST_ALLOWLIST, parseHostAllowlist } from '../attachments/host-allowlist.js';
 import {
   DEFAULT_ATTACHMENT_TIMEOUT_MS,
@@ -47,17 +47,24 @@ const MAX_DURATION_MS = 900_000;
 /** How one variable's text is read; `undefined` when it is unset (or only white space). */
 type Parse<T> = (text: string | undefined) => T;
 
+/** One variable: how its text is read, and how a value is written (as `parse` reads it back). */
+export interface Variable<T> {
+  readonly parse: Parse<T>;
+  /** A method (not a function property), so that any variable is a `Variable<unknown>`. */
+  format(value: NonNullable<T>): string;
+}
+
+/** Some variables by name: what one function (or one part of the CLI) reads. */
+export type EnvironmentSchema = Readonly<Record<string, Variable<unknown>>>;
+
 /**
  * One variable, `name`: its text read by `parse` (which throws a
  * ConfigurationError naming it), a value written by `format`. Each variable is
  * a constant of its own, so that a bundle holds the parsers of its function's
  * variables only.
  */
-function variable<T>(parse: Parse<T>, format: (value: NonNullable<T>) => string = String) {
-  return z.codec(z.optional(z.string()), z.custom<T>(), {
-    decode: (text) => parse(text),
-    encode: (value) => (value === undefined || value === null ? undefined : format(value as NonNullable<T>)),
-  });
+function variable<T>(parse: Parse<T>, format: (value: NonNullable<T>) => string = String): Variable<T> {
+  return { parse, format };
 }
 
 /** The text, trimmed; undefined when unset or blank. */
@@ -266,20 +273,20 @@ const POWERTOOLS_LOG_LEVEL = /* @__PURE__ */ textOr(POWERTOOLS.logLevel);
 const NODE_OPTIONS = /* @__PURE__ */ text();
 
 /** The bucket alone. */
-export const BUCKET_ENVIRONMENT = /* @__PURE__ */ z.object({ ARCHIVE_BUCKET });
+export const BUCKET_ENVIRONMENT = { ARCHIVE_BUCKET };
 /** HappyTalk's host and zone alone: what normalizing needs, without S3. */
-export const UPSTREAM_ENVIRONMENT = /* @__PURE__ */ z.object({ HAPPYTALK_BASE_URL, HAPPYTALK_TIMEZONE });
+export const UPSTREAM_ENVIRONMENT = { HAPPYTALK_BASE_URL, HAPPYTALK_TIMEZONE };
 /** Where the HappyTalk credentials are. */
-export const CREDENTIALS_ENVIRONMENT = /* @__PURE__ */ z.object({
+export const CREDENTIALS_ENVIRONMENT = {
   HAPPYTALK_SECRET_ID,
   HAPPYTALK_TOKEN,
   HAPPYTALK_CLIENT_ID,
   HAPPYTALK_CLIENT_SECRET,
-});
+};
 /** The statuses of a finished room alone. */
-export const FINAL_STATUSES_ENVIRONMENT = /* @__PURE__ */ z.object({ HAPPYTALK_FINAL_STATUSES });
+export const FINAL_STATUSES_ENVIRONMENT = { HAPPYTALK_FINAL_STATUSES };
 /** The attachment step alone. */
-export const ATTACHMENT_ENVIRONMENT = /* @__PURE__ */ z.object(/* @__PURE__ */ attachmentVariables());
+export const ATTACHMENT_ENVIRONMENT = /* @__PURE__ */ attachmentVariables();
 
 function attachmentVariables() {
   return {
@@ -336,18 +343,17 @@ function archivingVariables() {
   };
 }
 
-type Shape = Record<string, z.ZodMiniType>;
 type None = Record<never, never>;
 
 /** The schema of the variables of these groups, in their order. */
 function schema<
-  A extends Shape,
-  B extends Shape = None,
-  C extends Shape = None,
-  D extends Shape = None,
-  E extends Shape = None,
->(a: A, b?: B, c?: C, d?: D, e?: E) {
-  return z.object(Object.assign({}, a, b, c, d, e) as A & B & C & D & E);
+  A extends EnvironmentSchema,
+  B extends EnvironmentSchema = None,
+  C extends EnvironmentSchema = None,
+  D extends EnvironmentSchema = None,
+  E extends EnvironmentSchema = None,
+>(a: A, b?: B, c?: C, d?: D, e?: E): A & B & C & D & E {
+  return Object.assign({}, a, b, c, d, e) as A & B & C & D & E;
 }
 
 // `/* @__PURE__ */` on each call, and no spread at the top level: a bundle keeps only the schemas
@@ -386,19 +392,29 @@ export const COMPLETION_WATCHER_ENVIRONMENT = /* @__PURE__ */ schema(
 );
 
 /** A schema of some variables: what it reads them into. */
-export type EnvironmentOf<S extends z.ZodMiniObject> = z.output<S>;
+export type EnvironmentOf<S extends EnvironmentSchema> = {
+  -readonly [K in keyof S]: S[K] extends Variable<infer T> ? T : never;
+};
 
 /** Process-like environment text: `process.env`, or a map of a test or the local stack. */
 export type EnvironmentText = Readonly<Record<string, string | undefined>>;
 
 /**
  * Reads the variables of `schema` from `env`, each by its parser, in the
- * schema's order (other variables are left alone).
+ * schema's order (other variables are left alone; one read as undefined is left out).
  *
  * @throws ConfigurationError naming the first variable that is missing or malformed
  */
-export function readEnvironment<S extends z.ZodMiniObject>(schema: S, env: EnvironmentText): z.output<S> {
-  return z.decode(schema, env as z.input<S>);
+export function readEnvironment<S extends EnvironmentSchema>(
+  schema: S,
+  env: EnvironmentText,
+): EnvironmentOf<S> {
+  const variables: Record<string, unknown> = {};
+  for (const [name, codec] of Object.entries(schema)) {
+    const value = codec.parse(env[name]);
+    if (value !== undefined) variables[name] = value;
+  }
+  return variables as EnvironmentOf<S>;
 }
 
 /**
@@ -407,17 +423,15 @@ export function readEnvironment<S extends z.ZodMiniObject>(schema: S, env: Envir
  * not set, so the function takes its default. A name the schema does not have
  * does not compile.
  */
-export function writeEnvironment<S extends z.ZodMiniObject>(
+export function writeEnvironment<S extends EnvironmentSchema>(
   schema: S,
-  values: Partial<z.output<S>>,
+  values: Partial<EnvironmentOf<S>>,
 ): Record<string, string> {
-  const shape = schema.shape as Record<string, z.ZodMiniType>;
   const environment: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) {
-    const codec = shape[name];
-    if (value === undefined || codec === undefined) continue;
-    const written = z.encode(codec, value) as string | undefined;
-    if (written !== undefined) environment[name] = written;
+    const codec = Object.hasOwn(schema, name) ? schema[name] : undefined;
+    if (value === undefined || value === null || codec === undefined) continue;
+    environment[name] = codec.format(value);
   }
   return environment;
 }
