@@ -57,7 +57,12 @@ export function registerBackfillCommand(program: Command, context: CommandContex
       'list this status alone instead of the finished rooms: 2 completed, 1 in progress, 99 every room, …',
       integer('--status', -2),
     )
-    .option('--concurrency <n>', 'rooms archived at once', integer('--concurrency', 1), 4)
+    .option(
+      '--concurrency <n>',
+      'HappyTalk requests in flight at once (rooms archived at once: 4 times as many)',
+      integer('--concurrency', 1),
+      4,
+    )
     .option('--rate <per_second>', 'most HappyTalk requests started per second', positiveNumber('--rate'), 5)
     .option('--via-queue <queue_url>', 'send the rooms to this SQS archive queue instead of archiving here')
     .option('--checkpoint <path>', `the checkpoint file (default under ${CHECKPOINT_DIRECTORY}/)`)
@@ -152,7 +157,7 @@ function createTarget(
     logger: upstream.logger,
   };
   return {
-    target: { kind: 'archive', archive: (roomId) => archiveRoom(roomId, deps) },
+    target: { kind: 'archive', archive: (roomId, options) => archiveRoom(roomId, deps, options) },
     scope: { target: `s3://${bucket}`, ...range },
   };
 }

@@ -44,7 +44,12 @@ export function registerWatchCommand(program: Command, context: CommandContext):
       isoTime,
     )
     .option('--via-queue <queue_url>', 'send the rooms to this SQS archive queue instead of archiving here')
-    .option('--concurrency <n>', 'rooms archived at once (1 to 64)', concurrency, 4)
+    .option(
+      '--concurrency <n>',
+      'HappyTalk requests in flight at once, 1 to 64 (rooms archived at once: 4 times as many)',
+      concurrency,
+      4,
+    )
     .action(async (flags: WatchFlags) => {
       const env = context.env;
       const logger = context.logger();

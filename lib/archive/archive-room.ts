@@ -1,6 +1,6 @@
 import type { AttachmentArchiver, AttachmentStepResult } from '../attachments/archive-attachments.js';
 import { type ArchiveKeys, archiveKeys, partitionDate } from '../contract/keys.js';
-import type { ChatDataSource, FetchedRoom } from '../happytalk/client.js';
+import type { ChatDataSource, FetchedRoom, RequestGate } from '../happytalk/client.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { validateRoomId } from '../room-id.js';
@@ -97,6 +97,11 @@ export interface ArchiveRoomOptions {
    * is, with a warning in the transcript.
    */
   readonly notFinalAfterAttempts?: number;
+  /**
+   * Admits the room's requests to HappyTalk (backfill and `watch` bound the
+   * requests in flight, not the rooms: a room's writes hold no place in it).
+   */
+  readonly happyTalkGate?: RequestGate;
 }
 
 /**
@@ -129,7 +134,12 @@ export async function archiveRoom(
   const logger = deps.logger ?? silentLogger;
   const timeZone = deps.timeZone ?? DEFAULT_TIME_ZONE;
 
-  const [fetched, previous] = await Promise.all([deps.source.fetchRoom(id), deps.store.readIndex(id)]);
+  const [fetched, previous] = await Promise.all([
+    options.happyTalkGate
+      ? deps.source.fetchRoom(id, { gate: options.happyTalkGate })
+      : deps.source.fetchRoom(id),
+    deps.store.readIndex(id),
+  ]);
   deps.onFetched?.({
     roomId: id,
     latencyMs: fetched.latencyMs,

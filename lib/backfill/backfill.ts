@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import type { ArchiveSummary } from '../archive/archive-room.js';
 import { ArchiveError, ConfigurationError, FATAL_ERROR_CODES } from '../errors.js';
+import type { RequestGate } from '../happytalk/client.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import {
   type DayWindow,
@@ -24,7 +25,11 @@ export interface BackfillOptions extends DayWindow {
   readonly status?: number;
   /** The statuses of a finished room, when no `status` is given (default 2 and 4). */
   readonly finalStatuses?: FinalStatuses;
-  /** Rooms archived at once (default 4). */
+  /**
+   * HappyTalk requests in flight at once, list pages included (default 4);
+   * up to {@link ROOMS_PER_REQUEST} times as many rooms are archived at once,
+   * so that one room's writes never hold a place another's request could use.
+   */
   readonly concurrency?: number;
   /** Most HappyTalk requests started per second, list pages included (default 5). */
   readonly ratePerSecond?: number;
@@ -34,8 +39,18 @@ export interface BackfillOptions extends DayWindow {
 
 /** Where listed rooms go: archived here, or sent to the archive queue for the deployed function. */
 export type BackfillTarget =
-  | { readonly kind: 'archive'; readonly archive: (roomId: string) => Promise<ArchiveSummary> }
+  | {
+      readonly kind: 'archive';
+      /** Archives a room, its HappyTalk requests through `options.happyTalkGate`. */
+      readonly archive: (
+        roomId: string,
+        options: { readonly happyTalkGate: RequestGate },
+      ) => Promise<ArchiveSummary>;
+    }
   | { readonly kind: 'queue'; readonly queue: ArchiveRequestSink };
+
+/** Rooms in progress per HappyTalk request allowed in flight (`concurrency`). */
+export const ROOMS_PER_REQUEST = 4;
 
 export interface BackfillDeps {
   readonly rooms: RoomListSource;
@@ -106,8 +121,12 @@ class BackfillAborted extends Error {}
 /**
  * Loads history: lists the rooms of a date range from HappyTalk's room list
  * (split on overDate), keeps the finished ones (or, given `status`, lists that
- * status alone) and archives each one with bounded concurrency and rate,
- * or sends them to the archive queue in batches. Rooms the checkpoint holds
+ * status alone) and archives each one, or sends them to the archive queue in
+ * batches. `concurrency` and `ratePerSecond` bound HappyTalk's load: every
+ * request to it (list pages first, then the rooms' `chat_data` calls and their
+ * retries) passes one gate; rooms are archived up to {@link ROOMS_PER_REQUEST}
+ * × `concurrency` at once, so that HappyTalk always has work while other rooms
+ * write to S3. Rooms the checkpoint holds
  * are skipped; each room done is recorded there, so a run killed midway
  * resumes where it stopped. A room that fails is reported with its reason and
  * the run goes on, unless the error would fail every room (credentials,
@@ -134,14 +153,16 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
   let window: string | undefined;
   const progress = () => deps.onProgress?.({ ...counts, ...(window === undefined ? {} : { window }) });
 
-  const queue = new PQueue({
+  // Every request to HappyTalk passes this gate: list pages first, then the rooms' calls.
+  const requests = new PQueue({
     concurrency: settings.concurrency,
     ...rateOptions(settings.ratePerSecond),
     strict: true,
   });
+  const happyTalkGate: RequestGate = (task) => requests.add(task);
+  const queue = new PQueue({ concurrency: settings.concurrency * ROOMS_PER_REQUEST });
   const rooms: RoomListSource = {
-    // List pages share the rate with archiving, ahead of the rooms waiting.
-    listPage: (query) => queue.add(() => deps.rooms.listPage(query), { priority: 1 }),
+    listPage: (query) => requests.add(() => deps.rooms.listPage(query), { priority: 1 }),
   };
 
   const fail = (roomId: string, error: unknown) => {
@@ -158,10 +179,13 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     if (FATAL_ERROR_CODES.has(code) && aborted === undefined) aborted = { code, message };
   };
 
-  const archiveOne = async (room: ListedRoom, archive: (roomId: string) => Promise<ArchiveSummary>) => {
+  const archiveOne = async (
+    room: ListedRoom,
+    archive: Extract<BackfillTarget, { kind: 'archive' }>['archive'],
+  ) => {
     if (aborted) return;
     try {
-      const summary = await archive(room.roomId);
+      const summary = await archive(room.roomId, { happyTalkGate });
       counts[summary.status] += 1;
       counts.processed += 1;
       await deps.checkpoint?.record(room.roomId, summary.status);
@@ -231,7 +255,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
         }
         progress();
         // Keep only a few rooms waiting: the listing runs ahead no further than the archiving.
-        await queue.onSizeLessThan(settings.concurrency * 2);
+        await queue.onSizeLessThan(settings.concurrency * ROOMS_PER_REQUEST);
         void queue.add(() => archiveOne(room, target.archive));
       }
     }
@@ -244,6 +268,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     }
   } finally {
     await queue.onIdle();
+    await requests.onIdle();
   }
   progress();
   return {

@@ -16,9 +16,20 @@ import {
   type RawRoom,
 } from './schema.js';
 
-import { HappyTalkTransport, type HappyTalkTransportOptions, happyTalkEndpoint } from './transport.js';
+import {
+  type CallOptions,
+  HappyTalkTransport,
+  type HappyTalkTransportOptions,
+  happyTalkEndpoint,
+} from './transport.js';
 
-export { HAPPYTALK_DEV_BASE_URL, HAPPYTALK_PROD_BASE_URL, type RetryOptions } from './transport.js';
+export {
+  type CallOptions,
+  HAPPYTALK_DEV_BASE_URL,
+  HAPPYTALK_PROD_BASE_URL,
+  type RequestGate,
+  type RetryOptions,
+} from './transport.js';
 
 /** Options of {@link HappyTalkClient}: those of its transport. */
 export type HappyTalkClientOptions = HappyTalkTransportOptions;
@@ -47,7 +58,8 @@ export interface FetchedRoom extends ParsedChatData {
 
 /** The port the use case depends on. */
 export interface ChatDataSource {
-  fetchRoom(roomId: string): Promise<FetchedRoom>;
+  /** @param options.gate admits each request to HappyTalk (a bound on requests in flight, and their rate) */
+  fetchRoom(roomId: string, options?: CallOptions): Promise<FetchedRoom>;
 }
 
 /**
@@ -72,9 +84,12 @@ export class HappyTalkClient implements ChatDataSource {
    * @throws HappyTalkAuthError, RoomNotFoundError, OverDateError, HappyTalkRequestError (not retried)
    * @throws HappyTalkUnavailableError once retries are exhausted
    */
-  async fetchRoom(roomId: string): Promise<FetchedRoom> {
-    const call = await this.#transport.call({ room_id: roomId }, `room ${roomId}`, (bytes) =>
-      parseChatData(bytes, roomId),
+  async fetchRoom(roomId: string, options: CallOptions = {}): Promise<FetchedRoom> {
+    const call = await this.#transport.call(
+      { room_id: roomId },
+      `room ${roomId}`,
+      (bytes) => parseChatData(bytes, roomId),
+      options,
     );
     return {
       ...call.value,

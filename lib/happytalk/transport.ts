@@ -41,7 +41,18 @@ export interface HappyTalkTransportOptions {
   readonly now?: () => number;
 }
 
-/** A `chat_data` success response, and the room picked from its `data`. */
+/**
+ * Admits HappyTalk requests: runs `task` (one request, its answer read whole)
+ * when the gate lets it, e.g. a p-queue's `add` with a concurrency and a rate.
+ * Retries pass the gate again; the waits between them hold no place in it.
+ */
+export type RequestGate = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Each attempt's request goes through this gate (default: at once). */
+  readonly gate?: RequestGate;
+}
 
 /** One answered call: the parsed value and facts about the exchange. */
 export interface HappyTalkCall<T> {
@@ -108,6 +119,7 @@ export class HappyTalkTransport {
    *
    * @param subject what the call is about, for messages and logs (never the token)
    * @param parse classifies the body: returns the value or throws a {@link HappyTalkError}
+   * @param options.gate admits each attempt's request (see {@link RequestGate})
    * @throws HappyTalkUnavailableError once retries are exhausted (with `attempts`)
    * @throws the non-retryable errors of `parse`, HappyTalkAuthError and
    *   HappyTalkRequestError for HTTP 401/403 and other 4xx
@@ -116,8 +128,11 @@ export class HappyTalkTransport {
     fields: Record<string, unknown>,
     subject: string,
     parse: (bytes: Uint8Array) => T,
+    options: CallOptions = {},
   ): Promise<HappyTalkCall<T>> {
     const credentials = await this.#credentials.getCredentials();
+    const gate = options.gate;
+    const post = () => this.#post(fields, subject, credentials);
     const started = this.#now();
     let attempts = 0;
     try {
@@ -126,7 +141,7 @@ export class HappyTalkTransport {
           attempts += 1;
           const fetchedAt = new Date(this.#now());
           const clock = performance.now();
-          const bytes = await this.#post(fields, subject, credentials);
+          const bytes = await (gate ? gate(post) : post());
           const value = parse(bytes);
           const latencyMs = performance.now() - clock;
           return { value, bytes, endpoint: this.endpoint, fetchedAt, attempts, latencyMs };

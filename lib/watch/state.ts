@@ -28,6 +28,12 @@ export interface WatcherStateStore {
   /** @throws CorruptArchiveError when the object is not a watcher state; the store's errors */
   read(): Promise<StoredWatcherState | undefined>;
   /**
+   * The state as this store last read or wrote it, without a request (a warm
+   * execution environment's copy): possibly older than the stored one, which a
+   * conditional write from it then finds out. Undefined when it knows none.
+   */
+  recall?(): StoredWatcherState | undefined;
+  /**
    * Writes `state` if the object is still the one read (`expectedEtag`), or
    * still absent when `expectedEtag` is undefined.
    *
@@ -45,6 +51,7 @@ export interface WatcherStateStore {
 export class S3WatcherStateStore implements WatcherStateStore {
   readonly key: string;
   readonly #store: Pick<S3ArchiveStore, 'bucket' | 'readObject' | 'putIfMatch' | 'putIfNoneMatch'>;
+  #known: StoredWatcherState | undefined;
 
   constructor(options: {
     store: Pick<S3ArchiveStore, 'bucket' | 'readObject' | 'putIfMatch' | 'putIfNoneMatch'>;
@@ -54,7 +61,12 @@ export class S3WatcherStateStore implements WatcherStateStore {
     this.key = options.key ?? WATCHER_STATE_KEY;
   }
 
+  recall(): StoredWatcherState | undefined {
+    return this.#known;
+  }
+
   async read(): Promise<StoredWatcherState | undefined> {
+    this.#known = undefined;
     const object = await this.#store.readObject(this.key);
     if (object === undefined) return undefined;
     const state = parseWatcherState(new TextDecoder().decode(object.body));
@@ -63,7 +75,8 @@ export class S3WatcherStateStore implements WatcherStateStore {
         `s3://${this.#store.bucket}/${this.key} is not a watcher state ({"watermark": ISO time}): fix or delete it`,
       );
     }
-    return { state, etag: object.etag };
+    this.#known = { state, etag: object.etag };
+    return this.#known;
   }
 
   async write(state: WatcherState, expectedEtag: string | undefined): Promise<string | undefined> {
@@ -72,9 +85,16 @@ export class S3WatcherStateStore implements WatcherStateStore {
       expectedEtag === undefined
         ? await this.#store.putIfNoneMatch(this.key, body, {})
         : await this.#store.putIfMatch(this.key, body, {}, expectedEtag);
-    if (written.outcome === 'conflict') return undefined;
-    // Without an ETag the next write could not be conditional: read it back instead.
-    return written.etag ?? (await this.read())?.etag;
+    if (written.outcome === 'conflict') {
+      this.#known = undefined;
+      return undefined;
+    }
+    if (written.etag === undefined) {
+      // Without an ETag the next write could not be conditional: read it back instead.
+      return (await this.read())?.etag;
+    }
+    this.#known = { state, etag: written.etag };
+    return written.etag;
   }
 }
 

@@ -2,6 +2,7 @@ import PQueue from 'p-queue';
 import type { ArchiveSummary } from '../archive/archive-room.js';
 import type { IndexRecord } from '../archive/index-record.js';
 import { ArchiveError, ConfigurationError, FATAL_ERROR_CODES } from '../errors.js';
+import type { RequestGate } from '../happytalk/client.js';
 import type { FinalStatuses } from '../happytalk/finality.js';
 import {
   type DayWindow,
@@ -22,10 +23,28 @@ export type WatchTarget =
   | { readonly kind: 'queue'; readonly queue: ArchiveRequestSink }
   | {
       readonly kind: 'archive';
-      readonly archive: (roomId: string) => Promise<ArchiveSummary>;
-      /** Rooms archived at once. */
+      /** Archives a room, its HappyTalk requests through `options.happyTalkGate`. */
+      readonly archive: (
+        roomId: string,
+        options: { readonly happyTalkGate: RequestGate },
+      ) => Promise<ArchiveSummary>;
+      /**
+       * HappyTalk requests in flight at once; rooms are archived up to
+       * {@link ROOMS_PER_REQUEST} times as many at once.
+       */
       readonly concurrency: number;
     };
+
+/** Rooms in progress per HappyTalk request allowed in flight (the archive target's `concurrency`). */
+export const ROOMS_PER_REQUEST = 4;
+
+/**
+ * A pass that finds no finished room in its window leaves the watermark
+ * alone (moving it would not change what the next pass checks), unless it is
+ * older than this: then it is written, so that the listed range stays within
+ * the look-back.
+ */
+export const UNWRITTEN_WATERMARK_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface WatchDeps {
   readonly rooms: RoomListSource;
@@ -65,6 +84,12 @@ export interface WatchPassReport {
   readonly watermark: string | null;
   /** Whether this pass moved the watermark. */
   readonly advanced: boolean;
+  /**
+   * Every room finished at or before this time was listed and sent: the
+   * pass's start when it listed and sent its whole window (whether or not it
+   * wrote the watermark), else the watermark. Null when the state could not be read.
+   */
+  readonly covered_to: string | null;
   /** Rooms finished from this time on were checked: the watermark less the overlap. */
   readonly since: string | null;
   /** The days listed (HappyTalk local dates). */
@@ -87,7 +112,7 @@ export interface WatchPassReport {
   readonly failed_windows: readonly DayWindow[];
   /** Set when the pass stopped early (the state, the room list, the index or the queue failing). */
   readonly aborted?: { readonly code: string; readonly message: string };
-  /** Now less the watermark, at the end of the pass, in seconds. */
+  /** Now less `covered_to`, at the end of the pass, in seconds. */
   readonly lag_seconds: number | null;
 }
 
@@ -116,6 +141,15 @@ class PassAborted extends Error {}
  * when every room of the window was listed and sent; never backwards, and
  * with conditional writes, so overlapping passes cannot skip a window. A
  * first pass starts at `firstWatermark` less the overlap.
+ *
+ * What S3 sees of a pass: the state is read once per execution environment
+ * (later passes start from the state this store last read or wrote, and its
+ * ETag: a concurrent run's write makes the conditional write fail, and the
+ * pass decides again from what it then reads); and a pass that finds no room
+ * finished in its window does not write the watermark (the next pass would
+ * check the same rooms either way), unless it is older than
+ * {@link UNWRITTEN_WATERMARK_MAX_AGE_MS}. So a pass with nothing new makes at
+ * most one S3 request: the state's read, in a new execution environment.
  *
  * Never throws for a failure of HappyTalk, S3 or the queue: the report says
  * what failed, and the watermark stays where it was.
@@ -149,7 +183,10 @@ export async function watchPass(deps: WatchDeps): Promise<WatchPassReport> {
   };
 
   try {
-    stored = (await deps.state.read()) ?? (await anchor(deps.state, deps.firstWatermark(startedAt), clock));
+    stored =
+      deps.state.recall?.() ??
+      (await deps.state.read()) ??
+      (await anchor(deps.state, deps.firstWatermark(startedAt), clock));
     const watermark = Date.parse(stored.state.watermark);
     if (watermark > startedAt.getTime()) {
       logger.warn('watcher: the watermark is later than this clock: listing from this clock', {
@@ -179,11 +216,20 @@ export async function watchPass(deps: WatchDeps): Promise<WatchPassReport> {
   const fatal = holding.find((failure) => FATAL_ERROR_CODES.has(failure.code));
   if (fatal) aborted ??= { code: fatal.code, message: fatal.message };
   let watermark = stored?.state.watermark ?? null;
+  let coveredTo = watermark;
+  const finished = [...decisions]
+    .filter(([decision]) => decision !== 'not-final' && decision !== 'invalid-room-id')
+    .reduce((sum, [, count]) => sum + count, 0);
   if (stored && !aborted && holding.length === 0 && failedWindows.length === 0) {
+    const age = startedAt.getTime() - Date.parse(stored.state.watermark);
     try {
-      const moved = await advance(deps.state, stored, startedAt, clock);
-      watermark = moved.watermark;
-      advanced = moved.advanced;
+      if (finished > 0 || age > UNWRITTEN_WATERMARK_MAX_AGE_MS) {
+        const moved = await advance(deps.state, stored, startedAt, clock);
+        watermark = moved.watermark;
+        advanced = moved.advanced;
+      }
+      // Listed and sent to its start, written or not.
+      coveredTo = [watermark, startedAt.toISOString()].sort().at(-1) ?? null;
     } catch (error) {
       abort(error);
     }
@@ -195,12 +241,11 @@ export async function watchPass(deps: WatchDeps): Promise<WatchPassReport> {
     watermark_before: stored?.state.watermark ?? null,
     watermark,
     advanced,
+    covered_to: coveredTo,
     since: since?.toISOString() ?? null,
     days: days ?? null,
     seen: counts.seen,
-    finished: [...decisions]
-      .filter(([decision]) => decision !== 'not-final' && decision !== 'invalid-room-id')
-      .reduce((sum, [, count]) => sum + count, 0),
+    finished,
     up_to_date: decisions.get('up-to-date') ?? 0,
     gaps: [...decisions].filter(([d]) => GAP_DECISIONS.has(d)).reduce((sum, [, count]) => sum + count, 0),
     enqueued: counts.enqueued,
@@ -212,7 +257,7 @@ export async function watchPass(deps: WatchDeps): Promise<WatchPassReport> {
     failures,
     failed_windows: failedWindows,
     ...(aborted ? { aborted } : {}),
-    lag_seconds: watermark === null ? null : Math.max(0, (endedAt.getTime() - Date.parse(watermark)) / 1000),
+    lag_seconds: coveredTo === null ? null : Math.max(0, (endedAt.getTime() - Date.parse(coveredTo)) / 1000),
   };
   const level = aborted || failures.length > 0 || failedWindows.length > 0 ? 'error' : 'info';
   logger[level]('watcher: pass done', {
@@ -332,13 +377,17 @@ async function sendGaps(
     }
     return;
   }
-  const queue = new PQueue({ concurrency: target.concurrency });
+  // The concurrency bounds HappyTalk's requests; more rooms than that are in progress, so that one
+  // room's writes never hold a place another room's request could use.
+  const requests = new PQueue({ concurrency: target.concurrency });
+  const happyTalkGate: RequestGate = (task) => requests.add(task);
+  const queue = new PQueue({ concurrency: target.concurrency * ROOMS_PER_REQUEST });
   let fatal = false;
   await queue.addAll(
     gaps.map((roomId) => async () => {
       if (fatal) return;
       try {
-        const summary = await target.archive(roomId);
+        const summary = await target.archive(roomId, { happyTalkGate });
         counts[summary.status] += 1;
       } catch (error) {
         const code = error instanceof ArchiveError ? error.code : 'INTERNAL';
@@ -371,8 +420,10 @@ async function anchor(store: WatcherStateStore, at: Date, clock: () => Date): Pr
 
 /**
  * Moves the watermark to `to`, unless it is already there or later: a
- * conditional write from the state this pass read, and on a lost race the
- * same decision again from the state that won.
+ * conditional write from the state this pass started from, and on a lost
+ * race the same decision again from the state that won. A watermark found
+ * earlier than the one the pass started from (moved back by hand, to list a
+ * window again) is left as it is: this pass did not list the window before it.
  */
 async function advance(
   store: WatcherStateStore,
@@ -380,9 +431,13 @@ async function advance(
   to: Date,
   clock: () => Date,
 ): Promise<{ watermark: string; advanced: boolean }> {
+  const listedFrom = Date.parse(read.state.watermark);
   let current: StoredWatcherState | undefined = read;
   for (let attempt = 1; attempt <= MAX_STATE_CONFLICTS; attempt++) {
     if (current && Date.parse(current.state.watermark) >= to.getTime()) {
+      return { watermark: current.state.watermark, advanced: false };
+    }
+    if (current && Date.parse(current.state.watermark) < listedFrom) {
       return { watermark: current.state.watermark, advanced: false };
     }
     const state = { watermark: to.toISOString(), updated_at: clock().toISOString() };

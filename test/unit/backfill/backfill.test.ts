@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArchiveSummary } from '../../../lib/archive/archive-room.js';
-import { backfill } from '../../../lib/backfill/backfill.js';
+import { backfill, ROOMS_PER_REQUEST } from '../../../lib/backfill/backfill.js';
 import { FileCheckpoint } from '../../../lib/backfill/checkpoint.js';
 import { ConfigurationError } from '../../../lib/errors.js';
+import type { RequestGate } from '../../../lib/happytalk/client.js';
 import { HappyTalkAuthError, RoomNotFoundError } from '../../../lib/happytalk/errors.js';
 import { FinalStatuses } from '../../../lib/happytalk/finality.js';
 import type { RoomListQuery, RoomListSource } from '../../../lib/happytalk/room-list.js';
@@ -170,6 +171,88 @@ describe('backfill', () => {
     expect(result.final_statuses).toBeUndefined();
   });
 
+  it('bounds the HappyTalk requests in flight, list pages included, not the rooms: a room writing holds no place', async () => {
+    // Prepare
+    const ids = Array.from({ length: 60 }, (_, index) => `room${index}`);
+    let requests = 0;
+    let mostRequests = 0;
+    let rooms = 0;
+    let mostRooms = 0;
+    const request = async (work: () => Promise<void>) => {
+      requests += 1;
+      mostRequests = Math.max(mostRequests, requests);
+      try {
+        await work();
+      } finally {
+        requests -= 1;
+      }
+    };
+    const listed = source(ids);
+    const pages: RoomListSource = {
+      listPage: async (query) => {
+        let page: Awaited<ReturnType<RoomListSource['listPage']>> | undefined;
+        await request(async () => {
+          page = await listed.listPage(query);
+        });
+        return page as Awaited<ReturnType<RoomListSource['listPage']>>;
+      },
+    };
+    const archive = async (roomId: string, { happyTalkGate }: { happyTalkGate: RequestGate }) => {
+      rooms += 1;
+      mostRooms = Math.max(mostRooms, rooms);
+      try {
+        await happyTalkGate(() => request(() => new Promise((resolve) => setTimeout(resolve, 3))));
+        // The room's writes: outside the gate.
+        await new Promise((resolve) => setTimeout(resolve, 9));
+      } finally {
+        rooms -= 1;
+      }
+      return summary(roomId);
+    };
+
+    // Act
+    const result = await backfill(
+      { from: '2024-03-01', to: '2024-03-02', concurrency: 2, ratePerSecond: 1000 },
+      { rooms: pages, target: { kind: 'archive', archive } },
+    );
+
+    // Assess
+    expect(result.archived).toBe(60);
+    expect(mostRequests).toBe(2);
+    expect(mostRooms).toBeGreaterThan(2);
+    expect(mostRooms).toBeLessThanOrEqual(2 * ROOMS_PER_REQUEST);
+  });
+
+  it("starts at most ratePerSecond HappyTalk requests a second, the rooms' calls and list pages alike", async () => {
+    // Prepare
+    const ids = Array.from({ length: 6 }, (_, index) => `room${index}`);
+    const started: number[] = [];
+    const listed = source(ids);
+    const pages: RoomListSource = {
+      listPage: async (query) => {
+        started.push(Date.now());
+        return listed.listPage(query);
+      },
+    };
+    const archive = async (roomId: string, { happyTalkGate }: { happyTalkGate: RequestGate }) => {
+      await happyTalkGate(async () => {
+        started.push(Date.now());
+      });
+      return summary(roomId);
+    };
+
+    // Act
+    await backfill(
+      { from: '2024-03-01', to: '2024-03-02', concurrency: 8, ratePerSecond: 4 },
+      { rooms: pages, target: { kind: 'archive', archive } },
+    );
+
+    // Assess: 7 requests (a page and 6 rooms) at 4 a second take a second window more.
+    expect(started).toHaveLength(7);
+    const first = started[0] ?? 0;
+    expect(started.filter((time) => time - first < 900)).toHaveLength(4);
+  });
+
   it('stops at an error every room would hit, instead of trying them all', async () => {
     // Prepare
     const ids = Array.from({ length: 40 }, (_, index) => `room${index}`);
@@ -187,7 +270,7 @@ describe('backfill', () => {
 
     // Assess
     expect(result.aborted).toMatchObject({ code: 'UPSTREAM_AUTH' });
-    expect(calls).toBeLessThan(10);
+    expect(calls).toBeLessThanOrEqual(2 * ROOMS_PER_REQUEST);
   });
 
   it('skips what the checkpoint holds and records what it does', async () => {

@@ -6,6 +6,7 @@ import {
   HappyTalkClient,
   type HappyTalkClientOptions,
   parseChatData,
+  type RequestGate,
 } from '../../../lib/happytalk/client.js';
 import {
   HappyTalkAuthError,
@@ -174,6 +175,27 @@ describe('HappyTalkClient.fetchRoom', () => {
       code: 'UPSTREAM_UNAVAILABLE',
     });
     expect(calls).toHaveLength(3);
+  });
+
+  it('passes each attempt through the gate it is given, whole answer included, and waits between attempts outside it', async () => {
+    // Prepare
+    const { fetch, calls } = scriptedFetch([json('', 503), json(roomResponse())]);
+    const events: string[] = [];
+    const gate: RequestGate = async (task) => {
+      events.push(`enter ${calls.length}`);
+      try {
+        return await task();
+      } finally {
+        events.push(`leave ${calls.length}`);
+      }
+    };
+
+    // Act
+    const fetched = await client(fetch).fetchRoom(ROOM, { gate });
+
+    // Assess
+    expect(fetched.attempts).toBe(2);
+    expect(events).toEqual(['enter 0', 'leave 1', 'enter 1', 'leave 2']);
   });
 
   it.each([

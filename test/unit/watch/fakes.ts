@@ -100,6 +100,10 @@ export class MemoryIndex {
 export class MemoryStateStore implements WatcherStateStore {
   #object: StoredWatcherState | undefined;
   #version = 0;
+  /** What this store last read or wrote, as S3WatcherStateStore remembers it. */
+  #known: StoredWatcherState | undefined;
+  /** Reads of the state (a GetObject each). */
+  reads = 0;
   /** Every state written, in order. */
   readonly written: WatcherState[] = [];
   /** Writes refused by their condition. */
@@ -117,8 +121,15 @@ export class MemoryStateStore implements WatcherStateStore {
     this.#object = { state: { watermark, updated_at: watermark }, etag: `"v${this.#version}"` };
   }
 
+  recall(): StoredWatcherState | undefined {
+    return this.#known;
+  }
+
   async read(): Promise<StoredWatcherState | undefined> {
+    this.reads += 1;
+    this.#known = undefined;
     if (this.failure) throw this.failure;
+    this.#known = this.#object;
     return this.#object;
   }
 
@@ -127,10 +138,12 @@ export class MemoryStateStore implements WatcherStateStore {
     if (this.failure) throw this.failure;
     if (expectedEtag === undefined ? this.#object !== undefined : this.#object?.etag !== expectedEtag) {
       this.refused += 1;
+      this.#known = undefined;
       return undefined;
     }
     this.#version += 1;
     this.#object = { state, etag: `"v${this.#version}"` };
+    this.#known = this.#object;
     this.written.push(state);
     return this.#object.etag;
   }

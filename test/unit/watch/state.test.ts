@@ -101,4 +101,40 @@ describe('S3WatcherStateStore', () => {
     await expect(store.write(STATE, undefined)).rejects.toThrow(StorageAccessError);
     await expect(store.write(STATE, undefined)).rejects.toThrow(StorageUnavailableError);
   });
+
+  it('recalls the state it last read or wrote, and forgets it when another writer won or a read failed', async () => {
+    // Prepare
+    const fresh = new S3WatcherStateStore({
+      store: new S3ArchiveStore({ client: new S3Client({ region: 'ap-northeast-2' }), bucket: 'archive' }),
+    });
+    const later = { ...STATE, watermark: '2024-06-12T03:05:00.000Z' };
+    s3.on(GetObjectCommand)
+      .resolvesOnce({ ...body(JSON.stringify(STATE)), ETag: '"e1"' } as never)
+      .resolvesOnce({ ...body(JSON.stringify(later)), ETag: '"e3"' } as never)
+      .rejectsOnce(s3Error('SlowDown', 503));
+    s3.on(PutObjectCommand).resolvesOnce({ ETag: '"e2"' }).rejectsOnce(s3Error('PreconditionFailed', 412));
+
+    // Act
+    const before = fresh.recall();
+    await fresh.read();
+    const afterRead = fresh.recall();
+    await fresh.write(later, '"e1"');
+    const afterWrite = fresh.recall();
+    await fresh.write(STATE, '"e2"');
+    const afterConflict = fresh.recall();
+    await fresh.read();
+    const reread = fresh.recall();
+    const failedRead = await fresh.read().catch((error: unknown) => error);
+    const afterFailedRead = fresh.recall();
+
+    // Assess
+    expect(before).toBeUndefined();
+    expect(afterRead).toEqual({ state: STATE, etag: '"e1"' });
+    expect(afterWrite).toEqual({ state: later, etag: '"e2"' });
+    expect(afterConflict).toBeUndefined();
+    expect(reread).toEqual({ state: later, etag: '"e3"' });
+    expect(failedRead).toBeInstanceOf(StorageUnavailableError);
+    expect(afterFailedRead).toBeUndefined();
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(3);
+  });
 });

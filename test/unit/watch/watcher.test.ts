@@ -10,7 +10,12 @@ import {
 import { FinalStatuses } from '../../../lib/happytalk/finality.js';
 import type { Logger } from '../../../lib/logger.js';
 import type { ArchiveRequestSink } from '../../../lib/queue/archive-requests.js';
-import { type WatchDeps, type WatchTarget, watchPass } from '../../../lib/watch/watcher.js';
+import {
+  ROOMS_PER_REQUEST,
+  type WatchDeps,
+  type WatchTarget,
+  watchPass,
+} from '../../../lib/watch/watcher.js';
 import { FakeRoomList, MemoryIndex, MemoryStateStore, room } from './fakes.js';
 
 // 2024-06-12 12:00 in Seoul.
@@ -311,8 +316,9 @@ describe('watchPass', () => {
 
   it('never moves the watermark back when a later one was written while it ran', async () => {
     // Prepare
-    const { state, pass } = setup();
+    const { rooms, state, pass } = setup();
     state.set(minutesBefore(5).toISOString());
+    rooms.rooms = [room('a', '2', minutesBefore(60), minutesBefore(2))];
     const later = new Date(NOW.getTime() + MINUTE).toISOString();
     state.beforeWrite = () => {
       state.beforeWrite = undefined;
@@ -330,8 +336,9 @@ describe('watchPass', () => {
 
   it('moves the watermark past an earlier one written while it ran, with a write conditional on that one', async () => {
     // Prepare
-    const { state, pass } = setup();
+    const { rooms, state, pass } = setup();
     state.set(minutesBefore(10).toISOString());
+    rooms.rooms = [room('a', '2', minutesBefore(60), minutesBefore(2))];
     state.beforeWrite = () => {
       state.beforeWrite = undefined;
       state.set(minutesBefore(5).toISOString());
@@ -395,15 +402,30 @@ describe('watchPass', () => {
     expect(queue.sent).toEqual(['a']);
   });
 
-  it('archives the rooms itself with bounded concurrency, a room HappyTalk no longer has not holding the watermark', async () => {
+  it('archives the rooms itself, its concurrency bounding HappyTalk requests and not rooms, a room HappyTalk no longer has not holding the watermark', async () => {
     // Prepare
-    let running = 0;
-    let most = 0;
-    const archive = async (roomId: string): Promise<ArchiveSummary> => {
-      running += 1;
-      most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      running -= 1;
+    let requests = 0;
+    let mostRequests = 0;
+    let rooms = 0;
+    let mostRooms = 0;
+    const archive: Extract<WatchTarget, { kind: 'archive' }>['archive'] = async (
+      roomId,
+      { happyTalkGate },
+    ) => {
+      rooms += 1;
+      mostRooms = Math.max(mostRooms, rooms);
+      try {
+        await happyTalkGate(async () => {
+          requests += 1;
+          mostRequests = Math.max(mostRequests, requests);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          requests -= 1;
+        });
+        // The room's writes, outside the gate.
+        await new Promise((resolve) => setTimeout(resolve, 6));
+      } finally {
+        rooms -= 1;
+      }
       if (roomId === 'gone') throw new RoomNotFoundError('room gone not found: HappyTalk answered fail -503');
       return {
         room_id: roomId,
@@ -414,20 +436,21 @@ describe('watchPass', () => {
         message_count: 1,
       };
     };
-    const { rooms, state, pass } = setup({ target: { kind: 'archive', archive, concurrency: 3 } });
-    state.set(minutesBefore(5).toISOString());
-    rooms.rooms = ['gone', 'again', ...Array.from({ length: 10 }, (_, i) => `r${i}`)].map((id) =>
+    const setUp = setup({ target: { kind: 'archive', archive, concurrency: 3 } });
+    setUp.state.set(minutesBefore(5).toISOString());
+    setUp.rooms.rooms = ['gone', 'again', ...Array.from({ length: 20 }, (_, i) => `r${i}`)].map((id) =>
       room(id, '2', minutesBefore(60), minutesBefore(2)),
     );
 
     // Act
-    const report = await pass();
+    const report = await setUp.pass();
 
     // Assess
-    expect(most).toBe(3);
+    expect(mostRequests).toBe(3);
+    expect(mostRooms).toBe(3 * ROOMS_PER_REQUEST);
     expect(report).toMatchObject({
       mode: 'archive',
-      archived: 10,
+      archived: 20,
       updated: 1,
       advanced: true,
       failures: [{ room_id: 'gone', code: 'ROOM_NOT_FOUND' }],
@@ -443,7 +466,7 @@ describe('watchPass', () => {
     };
     const { rooms, state, pass } = setup({ target: { kind: 'archive', archive, concurrency: 2 } });
     state.set(minutesBefore(5).toISOString());
-    rooms.rooms = Array.from({ length: 20 }, (_, i) =>
+    rooms.rooms = Array.from({ length: 40 }, (_, i) =>
       room(`r${i}`, '2', minutesBefore(60), minutesBefore(2)),
     );
 
@@ -451,8 +474,127 @@ describe('watchPass', () => {
     const report = await pass();
 
     // Assess
-    expect(calls).toBeLessThan(5);
+    expect(calls).toBeLessThanOrEqual(2 * ROOMS_PER_REQUEST);
     expect(report).toMatchObject({ advanced: false, aborted: { code: 'UPSTREAM_AUTH' } });
+  });
+
+  describe('what S3 sees of a pass', () => {
+    it('starts a warm pass from the state it last wrote, without reading it', async () => {
+      // Prepare
+      const { rooms, state, clock, pass } = setup();
+      state.set(minutesBefore(5).toISOString());
+      rooms.rooms = [room('a', '2', minutesBefore(60), minutesBefore(2))];
+      await pass();
+      const readsAfterFirst = state.reads;
+      clock.now = new Date(NOW.getTime() + 5 * MINUTE);
+      rooms.rooms.push(room('b', '2', minutesBefore(60), minutesBefore(1, clock.now)));
+
+      // Act
+      const report = await pass();
+
+      // Assess
+      expect(state.reads).toBe(readsAfterFirst);
+      expect(report).toMatchObject({
+        watermark_before: NOW.toISOString(),
+        advanced: true,
+        watermark: clock.now.toISOString(),
+      });
+      expect(state.refused).toBe(0);
+    });
+
+    it('finds out with its conditional write that another run moved the watermark since it last wrote, and decides again', async () => {
+      // Prepare
+      const { rooms, state, clock, pass } = setup();
+      state.set(minutesBefore(5).toISOString());
+      rooms.rooms = [room('a', '2', minutesBefore(60), minutesBefore(2))];
+      await pass();
+      const theirs = new Date(NOW.getTime() + 10 * MINUTE).toISOString();
+      state.set(theirs);
+      clock.now = new Date(NOW.getTime() + 5 * MINUTE);
+      rooms.rooms.push(room('b', '2', minutesBefore(60), minutesBefore(1, clock.now)));
+
+      // Act
+      const report = await pass();
+
+      // Assess
+      expect(state.refused).toBe(1);
+      expect(report).toMatchObject({ advanced: false, watermark: theirs });
+      expect(state.current?.state.watermark).toBe(theirs);
+    });
+
+    it('does not write a watermark when no room finished in its window, yet reports the window as covered', async () => {
+      // Prepare
+      const { rooms, state, queue, pass } = setup();
+      const before = minutesBefore(5).toISOString();
+      state.set(before);
+      rooms.rooms = [
+        room('old', '2', minutesBefore(300), minutesBefore(200)),
+        room('open', '1', minutesBefore(3)),
+      ];
+
+      // Act
+      const report = await pass();
+
+      // Assess
+      expect(state.written).toEqual([]);
+      expect(queue.sent).toEqual([]);
+      expect(report).toMatchObject({
+        finished: 0,
+        advanced: false,
+        watermark: before,
+        covered_to: NOW.toISOString(),
+        lag_seconds: 0,
+      });
+    });
+
+    it('lists the next window from the unwritten watermark, and misses no room that finished meanwhile', async () => {
+      // Prepare
+      const { rooms, state, queue, clock, pass } = setup();
+      state.set(minutesBefore(5).toISOString());
+      await pass();
+      clock.now = new Date(NOW.getTime() + 5 * MINUTE);
+      // HappyTalk wrote it late: it finished before the first pass started, and shows only now.
+      rooms.rooms = [room('late', '2', minutesBefore(60), minutesBefore(1))];
+
+      // Act
+      const report = await pass();
+
+      // Assess
+      expect(queue.sent).toEqual(['late']);
+      expect(report).toMatchObject({ since: minutesBefore(15).toISOString(), advanced: true });
+    });
+
+    it('writes a watermark older than a day even when no room finished since', async () => {
+      // Prepare
+      const { state, pass } = setup();
+      state.set(minutesBefore(24 * 60 + 1).toISOString());
+
+      // Act
+      const report = await pass();
+
+      // Assess
+      expect(report).toMatchObject({ advanced: true, watermark: NOW.toISOString() });
+      expect(state.written).toHaveLength(1);
+    });
+
+    it('leaves a watermark moved back while it ran where it was put: the pass did not list the window before its own', async () => {
+      // Prepare
+      const { rooms, state, pass } = setup();
+      state.set(minutesBefore(5).toISOString());
+      rooms.rooms = [room('a', '2', minutesBefore(60), minutesBefore(2))];
+      const rewound = minutesBefore(3 * 60).toISOString();
+      state.beforeWrite = () => {
+        state.beforeWrite = undefined;
+        state.set(rewound);
+      };
+
+      // Act
+      const report = await pass();
+
+      // Assess
+      expect(report).toMatchObject({ advanced: false, watermark: rewound });
+      expect(state.current?.state.watermark).toBe(rewound);
+    });
   });
 
   it.each([
