@@ -141,8 +141,10 @@ export class HappyTalkArchive extends Construct {
     // use the key through S3 and read the token.
     const archivePrefixes = Object.values(ARCHIVE_PREFIXES);
     const archivingStatements = () => [
+      // A large transcript is a multipart upload (PutObject covers its parts and its completion); one
+      // whose completion loses a race, or fails, is aborted (AbortMultipartUpload is its own action).
       new PolicyStatement({
-        actions: ['s3:PutObject'],
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
         resources: objectsUnder(this.bucket, archivePrefixes),
       }),
       // The archive compares with the sha256 in the index and, before each conditional write, in the

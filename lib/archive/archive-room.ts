@@ -11,7 +11,7 @@ import type { Transcript } from '../transcript/schema.js';
 import { TRANSCRIPT_SCHEMA_VERSION } from '../transcript/schema-version.js';
 import { DEFAULT_TIME_ZONE } from '../transcript/time.js';
 import {
-  encodeProcessable,
+  encodeProcessableParts,
   normalizeProcessable,
   UnprocessableResponseError,
 } from '../transcript/unprocessable.js';
@@ -23,7 +23,8 @@ import {
   type TranscriptIndexRecord,
   type UnprocessableIndexRecord,
 } from './index-record.js';
-import type { ArchiveStore } from './store.js';
+import { PART_BYTES } from './s3-objects.js';
+import type { ArchiveStore, IndexEntry } from './store.js';
 import { notFinalWarning } from './warnings.js';
 
 /** What archiving one room did. */
@@ -132,14 +133,86 @@ export async function archiveRoom(
 ): Promise<ArchiveSummary> {
   const id = validateRoomId(roomId);
   const logger = deps.logger ?? silentLogger;
-  const timeZone = deps.timeZone ?? DEFAULT_TIME_ZONE;
 
-  const [fetched, previous] = await Promise.all([
+  const [fetched, basis] = await Promise.all([
     options.happyTalkGate
       ? deps.source.fetchRoom(id, { gate: options.happyTalkGate })
       : deps.source.fetchRoom(id),
-    deps.store.readIndex(id),
+    readIndexEntry(deps.store, id),
   ]);
+  const prepared = prepareArchive(id, fetched, basis?.index, deps, options);
+  if (prepared.kind === 'unchanged') {
+    if (deps.attachments && (prepared.previous.attachments_pending ?? 0) > 0) {
+      return retryAttachments(id, fetched, prepared.previous, deps.attachments, deps, logger);
+    }
+    logger.info('room unchanged since its last archive', { room_id: id, sha256: prepared.sha256 });
+    return summarize(prepared.previous, 'unchanged');
+  }
+  const answer = answerOf(fetched, prepared.sha256);
+  if (prepared.kind === 'unprocessable') {
+    return archiveUnprocessable(id, answer, prepared.keys, basis, prepared.error, deps, logger);
+  }
+  const { transcript, keys, final } = prepared;
+  const attachments = deps.attachments
+    ? await runAttachmentStep(deps.attachments, transcript, fetched.room.message ?? [], id, logger)
+    : undefined;
+  if (transcript.warnings.length > 0) {
+    // Paths and reasons only: warning values can hold personal data.
+    logger.warn('transcript normalized with warnings', {
+      room_id: id,
+      warnings: transcript.warnings.map(({ path, reason }) => ({ path, reason })),
+    });
+  }
+  return writeArchive(id, answer, transcript, { keys, final, basis, attachments }, deps, logger);
+}
+
+/** What archiving keeps of HappyTalk's answer once it is normalized: not the parsed answer. */
+interface Answer {
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+  readonly fetchedAt: Date;
+  readonly endpoint: string;
+}
+
+function answerOf(fetched: FetchedRoom, sha256: string): Answer {
+  return { bytes: fetched.bytes, sha256, fetchedAt: fetched.fetchedAt, endpoint: fetched.endpoint };
+}
+
+/** The index and its entity tag, or (a store that cannot tell the tag) the index alone. */
+async function readIndexEntry(store: ArchiveStore, roomId: string): Promise<IndexEntry | undefined> {
+  if (store.readIndexEntry) return store.readIndexEntry(roomId);
+  const index = await store.readIndex(roomId);
+  return index === undefined ? undefined : { index, etag: '' };
+}
+
+type Prepared =
+  | { readonly kind: 'unchanged'; readonly sha256: string; readonly previous: TranscriptIndexRecord }
+  | {
+      readonly kind: 'unprocessable';
+      readonly sha256: string;
+      readonly keys: ArchiveKeys;
+      readonly error: UnprocessableResponseError;
+    }
+  | {
+      readonly kind: 'transcript';
+      readonly sha256: string;
+      readonly keys: ArchiveKeys;
+      readonly transcript: Transcript;
+      readonly final: boolean;
+    };
+
+/**
+ * Decides from HappyTalk's answer and the index: a room not finished yet
+ * (when that is required) is refused; an answer archived already is
+ * `unchanged`; else the answer is normalized (or found unprocessable).
+ */
+function prepareArchive(
+  id: string,
+  fetched: FetchedRoom,
+  previous: IndexRecord | undefined,
+  deps: ArchiveRoomDeps,
+  options: ArchiveRoomOptions,
+): Prepared {
   deps.onFetched?.({
     roomId: id,
     latencyMs: fetched.latencyMs,
@@ -152,76 +225,83 @@ export async function archiveRoom(
     throw new RoomNotFinalError(`room ${id} is not final yet (HappyTalk status ${status})`, status);
   }
   const sha256 = sha256Hex(fetched.bytes);
-
   if (previous !== undefined && !isUnprocessable(previous) && previous.sha256 === sha256) {
-    if (deps.attachments && (previous.attachments_pending ?? 0) > 0) {
-      return retryAttachments(id, fetched, previous, deps.attachments, deps, logger);
-    }
-    logger.info('room unchanged since its last archive', { room_id: id, sha256 });
-    return summarize(previous, 'unchanged');
+    return { kind: 'unchanged', sha256, previous };
   }
-
+  const timeZone = deps.timeZone ?? DEFAULT_TIME_ZONE;
   const keys = archiveKeys(id, partitionDate(fetched.room.chat.reg_date, fetched.fetchedAt, timeZone));
   let transcript: Transcript;
   try {
     transcript = normalizeProcessable({ ...fetched, sha256 }, { roomId: id, timeZone });
   } catch (error) {
     if (!(error instanceof UnprocessableResponseError)) throw error;
-    return archiveUnprocessable(id, fetched, sha256, keys, previous, error, deps, logger);
+    return { kind: 'unprocessable', sha256, keys, error };
   }
   if (options.notFinalAfterAttempts !== undefined && !final) {
     transcript.warnings.push(notFinalWarning(status, options.notFinalAfterAttempts));
   }
-  const attachments = deps.attachments
-    ? await runAttachmentStep(deps.attachments, transcript, fetched, id, logger)
-    : undefined;
-  if (transcript.warnings.length > 0) {
-    // Paths and reasons only: warning values can hold personal data.
-    logger.warn('transcript normalized with warnings', {
-      room_id: id,
-      warnings: transcript.warnings.map(({ path, reason }) => ({ path, reason })),
-    });
-  }
+  return { kind: 'transcript', sha256, keys, transcript, final };
+}
 
-  let transcriptLine: Uint8Array;
-  try {
-    transcriptLine = encodeProcessable(transcript);
-  } catch (error) {
-    if (!(error instanceof UnprocessableResponseError)) throw error;
-    return archiveUnprocessable(id, fetched, sha256, keys, previous, error, deps, logger);
-  }
+/**
+ * Writes the raw bytes and the transcript (encoded in parts as the upload
+ * asks for them), then the index. A transcript that cannot be encoded leaves
+ * the answer unprocessable.
+ */
+async function writeArchive(
+  id: string,
+  answer: Answer,
+  transcript: Transcript,
+  context: {
+    readonly keys: ArchiveKeys;
+    readonly final: boolean;
+    readonly basis: IndexEntry | undefined;
+    readonly attachments: AttachmentStepResult | undefined;
+  },
+  deps: ArchiveRoomDeps,
+  logger: Logger,
+): Promise<ArchiveSummary> {
+  const { keys, basis, attachments } = context;
+  const previous = basis?.index;
   const index: TranscriptIndexRecord = {
     room_id: id,
     transcript_key: keys.transcriptKey,
     raw_key: keys.rawKey,
-    sha256,
+    sha256: answer.sha256,
     archived_at: (deps.now?.() ?? new Date()).toISOString(),
     schema_version: TRANSCRIPT_SCHEMA_VERSION,
     message_count: transcript.stats.message_count,
     chat_status: transcript.chat.status?.code ?? null,
     completed_at: transcript.chat.completed_at,
-    fetched_at: fetched.fetchedAt.toISOString(),
+    fetched_at: answer.fetchedAt.toISOString(),
     ...(attachments && attachments.pending > 0 ? { attachments_pending: attachments.pending } : {}),
   };
-  const written = await deps.store.write({
-    index,
-    raw: fetched.bytes,
-    transcriptLine,
-    expectNew: previous === undefined,
-  });
+  let written: Awaited<ReturnType<ArchiveStore['write']>>;
+  try {
+    written = await deps.store.write({
+      index,
+      raw: answer.bytes,
+      transcriptLine: encodeProcessableParts(transcript, PART_BYTES),
+      ...(previous === undefined ? { expectNew: true } : { basis }),
+    });
+  } catch (error) {
+    if (!(error instanceof UnprocessableResponseError)) throw error;
+    return archiveUnprocessable(id, answer, keys, basis, error, deps, logger);
+  }
   if (written.outcome !== 'written') {
     // A concurrent delivery archived the same content, or a newer answer is already archived.
-    logger.info(`room ${written.outcome}: nothing written`, { room_id: id, sha256 });
+    logger.info(`room ${written.outcome}: nothing written`, { room_id: id, sha256: answer.sha256 });
     return summarize(written.index, 'unchanged');
   }
   // The first transcript of an answer archived before as unprocessable is archived, not updated.
-  const firstTranscript = previous === undefined || (isUnprocessable(previous) && previous.sha256 === sha256);
+  const firstTranscript =
+    previous === undefined || (isUnprocessable(previous) && previous.sha256 === answer.sha256);
   const outcome = firstTranscript ? 'archived' : 'updated';
-  logger.info(`room ${outcome}`, { room_id: id, sha256, message_count: index.message_count });
+  logger.info(`room ${outcome}`, { room_id: id, sha256: answer.sha256, message_count: index.message_count });
   deps.onArchived?.({
     roomId: id,
     outcome,
-    final,
+    final: context.final,
     completedAt: index.completed_at,
     archivedAt: index.archived_at,
   });
@@ -234,14 +314,14 @@ export async function archiveRoom(
  */
 async function archiveUnprocessable(
   roomId: string,
-  fetched: FetchedRoom,
-  sha256: string,
+  answer: Answer,
   keys: ArchiveKeys,
-  previous: IndexRecord | undefined,
+  basis: IndexEntry | undefined,
   error: UnprocessableResponseError,
   deps: ArchiveRoomDeps,
   logger: Logger,
 ): Promise<never> {
+  const { sha256 } = answer;
   const index: UnprocessableIndexRecord = {
     room_id: roomId,
     status: 'unprocessable',
@@ -249,15 +329,15 @@ async function archiveUnprocessable(
     raw_key: keys.rawKey,
     sha256,
     archived_at: (deps.now?.() ?? new Date()).toISOString(),
-    fetched_at: fetched.fetchedAt.toISOString(),
-    endpoint: fetched.endpoint,
+    fetched_at: answer.fetchedAt.toISOString(),
+    endpoint: answer.endpoint,
     reason: error.reason,
     archiver_version: ARCHIVER_VERSION,
   };
   const written = await deps.store.writeUnprocessable({
     index,
-    raw: fetched.bytes,
-    expectNew: previous === undefined,
+    raw: answer.bytes,
+    ...(basis === undefined ? { expectNew: true } : { basis }),
   });
   const kept =
     written.outcome === 'superseded'
@@ -280,12 +360,12 @@ async function archiveUnprocessable(
 async function runAttachmentStep(
   step: Pick<AttachmentArchiver, 'archive'>,
   transcript: Transcript,
-  fetched: FetchedRoom,
+  rawMessages: NonNullable<FetchedRoom['room']['message']>,
   roomId: string,
   logger: Logger,
 ): Promise<AttachmentStepResult | undefined> {
   try {
-    const result = await step.archive(transcript, fetched.room.message ?? []);
+    const result = await step.archive(transcript, rawMessages);
     if (result.linked > 0 || result.pending > 0) {
       logger.info('attachments archived', {
         room_id: roomId,
@@ -323,7 +403,7 @@ async function retryAttachments(
     logger.warn('attachments not retried: the stored transcript is not the one indexed', { room_id: roomId });
     return summarize(stored?.index ?? previous, 'unchanged');
   }
-  const result = await runAttachmentStep(step, transcript, fetched, roomId, logger);
+  const result = await runAttachmentStep(step, transcript, fetched.room.message ?? [], roomId, logger);
   if (!result || result.linked === 0) {
     logger.info('room unchanged since its last archive; its pending attachments still fail', {
       room_id: roomId,
@@ -334,6 +414,8 @@ async function retryAttachments(
   const {
     raw_version_id: _raw,
     transcript_version_id: _transcript,
+    raw_etag: _rawEtag,
+    transcript_etag: _transcriptEtag,
     attachments_pending: _pending,
     ...kept
   } = stored.index;

@@ -29,6 +29,14 @@ export interface TranscriptIndexRecord {
   /** The S3 versions the index points at, when the bucket is versioned. */
   readonly raw_version_id?: string;
   readonly transcript_version_id?: string;
+  /**
+   * The entity tags of those versions when they were written: the next
+   * archive of the room writes over them with `If-Match` without reading
+   * them first (a tag that is no longer the latest makes that write fail,
+   * and the object is then read).
+   */
+  readonly raw_etag?: string;
+  readonly transcript_etag?: string;
   /** When `reindex` last derived the transcript again from the raw response (UTC ISO 8601). */
   readonly reindexed_at?: string;
   /**
@@ -60,6 +68,8 @@ export interface UnprocessableIndexRecord {
   /** The URL that was called (a transcript derived later records it as its source). */
   readonly endpoint: string;
   readonly raw_version_id?: string;
+  /** The raw version's entity tag when it was written (see {@link TranscriptIndexRecord.raw_etag}). */
+  readonly raw_etag?: string;
   /** Why the answer could not be normalized, in fixed words. */
   readonly reason: string;
   /** The archiver version that could not normalize it. */

@@ -1,4 +1,8 @@
 import {
+  AbortMultipartUploadCommand,
+  type CompletedPart,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadObjectCommand,
@@ -6,6 +10,7 @@ import {
   type ListObjectsV2CommandOutput,
   PutObjectCommand,
   type S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { StorageAccessError, StorageUnavailableError } from './errors.js';
 
@@ -46,6 +51,35 @@ export type S3Port = Pick<S3Client, 'send'>;
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
+ * The size of each part of a body written in parts: at least S3's smallest
+ * part (5 MiB, the last excepted), small enough that a part is all of the
+ * body held at once.
+ */
+export const PART_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A body produced in parts on demand (a large transcript, encoded as it is
+ * uploaded): each part but the last at least {@link PART_BYTES}. `parts()`
+ * produces them again from the start at each call, for a write made again
+ * after a lost race. A body of one part is written with one PutObject; a
+ * longer one as a multipart upload, one part held at a time, completed under
+ * the same condition a PutObject would carry.
+ */
+export interface PartedBody {
+  parts(): Iterable<Uint8Array>;
+}
+
+/** What an archive object is written from. */
+export type ObjectBody = string | Uint8Array | PartedBody;
+
+/** A body's bytes, its parts joined: for a reader that wants it whole. */
+export function bodyBytes(body: ObjectBody): Uint8Array {
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof Uint8Array) return body;
+  return Buffer.concat([...body.parts()]);
+}
+
+/**
  * The objects of one bucket, as the archive reads and writes them: reads that
  * tell a missing object from a refusal, listings, and conditional PUTs whose
  * lost races are answers, not errors. SDK errors are translated here into
@@ -70,7 +104,7 @@ export class S3Objects {
    */
   async putIfMatch(
     key: string,
-    body: string | Uint8Array,
+    body: ObjectBody,
     metadata: Readonly<Record<string, string>>,
     etag: string,
   ): Promise<ConditionalPutResult> {
@@ -86,7 +120,7 @@ export class S3Objects {
    */
   async putIfNoneMatch(
     key: string,
-    body: string | Uint8Array,
+    body: ObjectBody,
     metadata: Readonly<Record<string, string>>,
   ): Promise<ConditionalPutResult> {
     const written = await this.conditionalPut(key, body, metadata, { IfNoneMatch: '*' });
@@ -96,9 +130,32 @@ export class S3Objects {
   /**
    * A PUT of an archive object under a condition (`If-Match` or
    * `If-None-Match: *`); undefined when someone else wrote (or removed) the key
-   * first (412, 409, or 404 for `If-Match`).
+   * first (412, 409, or 404 for `If-Match`). A {@link PartedBody} of more than
+   * one part is a multipart upload whose completion carries the condition (S3
+   * honours `If-None-Match` and `If-Match` on CompleteMultipartUpload: API
+   * reference, CompleteMultipartUpload; User Guide, "Conditional writes"); an
+   * upload that is not completed is aborted.
+   *
+   * @throws StorageAccessError, StorageUnavailableError; what producing a part throws, as it is
    */
   protected async conditionalPut(
+    key: string,
+    body: ObjectBody,
+    metadata: Readonly<Record<string, string>>,
+    condition: { IfMatch: string } | { IfNoneMatch: '*' },
+  ): Promise<{ versionId?: string; etag?: string } | undefined> {
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      return this.#put(key, body, metadata, condition);
+    }
+    const parts = body.parts()[Symbol.iterator]();
+    const first = parts.next();
+    const firstPart = first.done ? new Uint8Array(0) : first.value;
+    const second = first.done ? first : parts.next();
+    if (second.done) return this.#put(key, firstPart, metadata, condition);
+    return this.#putInParts(key, [firstPart, second.value], parts, metadata, condition);
+  }
+
+  async #put(
     key: string,
     body: string | Uint8Array,
     metadata: Readonly<Record<string, string>>,
@@ -119,6 +176,92 @@ export class S3Objects {
     } catch (error) {
       if (isLostRace(error)) return undefined;
       throw translateS3Error(error, `write s3://${this.bucket}/${key}`);
+    }
+  }
+
+  /**
+   * A multipart upload of `first` (the parts already produced) and the rest of
+   * `parts`, each uploaded and let go before the next is produced. Every part
+   * carries a CRC32 (S3 requires an integrity check on a bucket with Object
+   * Lock), named again in the completion.
+   */
+  async #putInParts(
+    key: string,
+    first: readonly Uint8Array[],
+    rest: Iterator<Uint8Array>,
+    metadata: Readonly<Record<string, string>>,
+    condition: { IfMatch: string } | { IfNoneMatch: '*' },
+  ): Promise<{ versionId?: string; etag?: string } | undefined> {
+    const action = `write s3://${this.bucket}/${key}`;
+    let uploadId: string | undefined;
+    // A failure to produce a part is the body's, not S3's: it is thrown as it is.
+    let producing = false;
+    try {
+      const created = await this.s3.send(
+        new CreateMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ContentType: JSON_CONTENT_TYPE,
+          Metadata: { ...metadata },
+          ChecksumAlgorithm: 'CRC32',
+        }),
+      );
+      uploadId = created.UploadId;
+      if (!uploadId) throw new StorageUnavailableError(`cannot ${action}: S3 started no multipart upload`);
+      const completed: CompletedPart[] = [];
+      const upload = async (part: Uint8Array) => {
+        const PartNumber = completed.length + 1;
+        const output = await this.s3.send(
+          new UploadPartCommand({
+            Bucket: this.bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber,
+            Body: part,
+            ChecksumAlgorithm: 'CRC32',
+          }),
+        );
+        completed.push({
+          PartNumber,
+          ETag: output.ETag,
+          ...(output.ChecksumCRC32 ? { ChecksumCRC32: output.ChecksumCRC32 } : {}),
+        });
+      };
+      for (const part of first) await upload(part);
+      for (;;) {
+        producing = true;
+        const next = rest.next();
+        producing = false;
+        if (next.done) break;
+        await upload(next.value);
+      }
+      const output = await this.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: completed },
+          ...condition,
+        }),
+      );
+      uploadId = undefined;
+      return { ...versionOf({ versionId: output.VersionId }), ...(output.ETag ? { etag: output.ETag } : {}) };
+    } catch (error) {
+      if (uploadId !== undefined) await this.#abort(key, uploadId);
+      if (producing || error instanceof StorageUnavailableError) throw error;
+      if (isLostRace(error)) return undefined;
+      throw translateS3Error(error, action);
+    }
+  }
+
+  /** Aborts an upload not completed; a failure is left to the bucket's lifecycle rule (7 days). */
+  async #abort(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.s3.send(
+        new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
+      );
+    } catch {
+      // The lifecycle rule `abort-incomplete-multipart-uploads` removes it.
     }
   }
 

@@ -12,6 +12,7 @@ import {
 import {
   httpStatusOf,
   isNotFound,
+  type ObjectBody,
   S3Objects,
   type S3Port,
   translateS3Error,
@@ -26,19 +27,51 @@ import {
  */
 export type WriteOutcome = 'written' | 'unchanged' | 'superseded';
 
-/** One room's archive: both objects and the index that points at them. */
+/** A room's index as read, with the entity tag a write over it is conditional on. */
+export interface IndexEntry {
+  readonly index: IndexRecord;
+  readonly etag: string;
+}
+
+/**
+ * An object made from the transcript (a redacted copy, say), written with the
+ * raw bytes and the transcript, at once, before the index, under the same
+ * conditions; the index pins its version and entity tag under `pinnedAs`.
+ */
+export interface DerivedObject {
+  readonly key: string;
+  readonly body: ObjectBody;
+  /** Metadata beside the archive's own (`room-id`, `sha256`, `fetched-at`, `schema-version`). */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** The index members that name its version and its entity tag. */
+  readonly pinnedAs: { readonly versionId: string; readonly etag: string };
+}
+
+/** One room's archive: the objects and the index that points at them. */
 export interface ArchiveEntry {
   readonly index: TranscriptIndexRecord;
   /** The exact bytes HappyTalk returned. */
   readonly raw: Uint8Array;
-  /** The transcript as one line of JSON: UTF-8 bytes (`encodeTranscriptLine`), or a string. */
-  readonly transcriptLine: string | Uint8Array;
+  /**
+   * The transcript as one line of JSON: UTF-8 bytes, a string, or its parts
+   * produced as they are uploaded (`transcriptLineParts`).
+   */
+  readonly transcriptLine: ObjectBody;
+  /** Objects made from the transcript, written at once with it (see {@link DerivedObject}). */
+  readonly derived?: readonly DerivedObject[];
   /**
    * The room has no index yet: write each object as new (`If-None-Match: *`)
    * before reading it, which saves a round trip per object on a first archive;
    * a 412 falls back to reading the key and deciding as usual.
    */
   readonly expectNew?: boolean;
+  /**
+   * The index this write replaces, as read: the objects it points at are
+   * taken to be what it says (their entity tags, SHA-256, fetch time), and are
+   * written over with `If-Match` without reading them first; a write that
+   * finds them changed falls back to reading the key and deciding as usual.
+   */
+  readonly basis?: IndexEntry;
 }
 
 /** An answer that could not be normalized: its raw bytes, and the index that marks it. */
@@ -47,11 +80,15 @@ export interface UnprocessableEntry {
   readonly raw: Uint8Array;
   /** The room has no index yet (see {@link ArchiveEntry.expectNew}). */
   readonly expectNew?: boolean;
+  /** The index this write replaces, as read (see {@link ArchiveEntry.basis}). */
+  readonly basis?: IndexEntry;
 }
 
 /** The port the use case writes through. */
 export interface ArchiveStore {
   readIndex(roomId: string): Promise<IndexRecord | undefined>;
+  /** The index with its entity tag, for a write that starts from it (see {@link ArchiveEntry.basis}). */
+  readIndexEntry?(roomId: string): Promise<IndexEntry | undefined>;
   write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }>;
   writeUnprocessable(entry: UnprocessableEntry): Promise<{ outcome: WriteOutcome; index: IndexRecord }>;
   /** The transcript the index points at; undefined without an index or a transcript (unprocessable). */
@@ -88,14 +125,26 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
     return parseIndex(body, key);
   }
 
+  async readIndexEntry(roomId: string): Promise<IndexEntry | undefined> {
+    const key = indexKey(roomId);
+    const object = await this.readObject(key);
+    if (object === undefined) return undefined;
+    const index = parseIndex(new TextDecoder().decode(object.body), key);
+    return object.etag === undefined ? { index, etag: '' } : { index, etag: object.etag };
+  }
+
   /**
-   * Writes the room's objects, then its index. A transcript (and an index)
-   * with the same SHA-256 as the stored one is still written when it has fewer
-   * `attachments_pending` (`attachments-pending` metadata): a retried
-   * attachment step that archived more of the room's images.
+   * Writes the room's objects (raw bytes, transcript and derived objects, at
+   * once), then its index. A transcript (and an index) with the same SHA-256
+   * as the stored one is still written when it has fewer `attachments_pending`
+   * (`attachments-pending` metadata): a retried attachment step that archived
+   * more of the room's images. The index pins every object's version and
+   * entity tag.
+   *
+   * @throws StorageAccessError, StorageUnavailableError; what producing the transcript's parts throws, as it is
    */
   async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }> {
-    const { index } = entry;
+    const { index, basis } = entry;
     const stamp = (pending: number): ContentStamp => ({
       sha256: index.sha256,
       fetchedAt: index.fetched_at ?? index.archived_at,
@@ -110,38 +159,67 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
     };
     const withPending = (pending: number) =>
       pending > 0 ? { ...metadata, [PENDING_METADATA]: String(pending) } : metadata;
-    const { attachments_pending: _, ...unpinned } = index;
+    const {
+      attachments_pending: _pending,
+      raw_version_id: _rawVersion,
+      raw_etag: _rawEtag,
+      transcript_version_id: _transcriptVersion,
+      transcript_etag: _transcriptEtag,
+      ...unpinned
+    } = index;
     const pending = index.attachments_pending ?? 0;
-    const expectNew = entry.expectNew === true;
-    const [raw, transcript] = await Promise.all([
-      this.#putNewest(index.raw_key, entry.raw, metadata, stamp(0), expectNew),
+    const guess = firstGuesses(basis, entry.expectNew === true, index);
+    const derived = entry.derived ?? [];
+    const [raw, transcript, ...others] = await Promise.all([
+      this.#putNewest(index.raw_key, entry.raw, metadata, stamp(0), guess.raw),
       this.#putNewest(
         index.transcript_key,
         entry.transcriptLine,
         withPending(pending),
         stamp(pending),
-        expectNew,
+        guess.transcript,
+      ),
+      ...derived.map((object) =>
+        this.#putNewest(
+          object.key,
+          object.body,
+          { ...object.metadata, ...metadata },
+          stamp(0),
+          guess.derived(object),
+        ),
       ),
     ]);
-    if (raw.outcome === 'superseded' || transcript.outcome === 'superseded') {
+    if ([raw, transcript, ...others].some((written) => written?.outcome === 'superseded')) {
       return { outcome: 'superseded', index };
     }
-    // The index tells what the transcript it points at holds, whoever wrote that transcript.
+    // The index tells what the objects it points at hold, whoever wrote them.
     const pinned: TranscriptIndexRecord = {
       ...unpinned,
-      ...(raw.versionId ? { raw_version_id: raw.versionId } : {}),
-      ...(transcript.versionId ? { transcript_version_id: transcript.versionId } : {}),
-      ...(transcript.pending > 0 ? { attachments_pending: transcript.pending } : {}),
+      ...(raw?.versionId ? { raw_version_id: raw.versionId } : {}),
+      ...(raw?.etag ? { raw_etag: raw.etag } : {}),
+      ...(transcript?.versionId ? { transcript_version_id: transcript.versionId } : {}),
+      ...(transcript?.etag ? { transcript_etag: transcript.etag } : {}),
+      ...((transcript?.pending ?? 0) > 0 ? { attachments_pending: transcript?.pending } : {}),
+      ...Object.fromEntries(
+        derived.flatMap((object, position) => {
+          const written = others[position];
+          return [
+            ...(written?.versionId ? [[object.pinnedAs.versionId, written.versionId]] : []),
+            ...(written?.etag ? [[object.pinnedAs.etag, written.etag]] : []),
+          ];
+        }),
+      ),
     };
+    const indexPending = transcript?.pending ?? 0;
     const written = await this.#putNewest(
       indexKey(index.room_id),
       JSON.stringify(pinned),
-      withPending(transcript.pending),
-      stamp(transcript.pending),
-      expectNew,
+      withPending(indexPending),
+      stamp(indexPending),
+      guess.index,
     );
     if (written.outcome === 'superseded') return { outcome: 'superseded', index };
-    const outcome = written.outcome === 'unchanged' && raw.outcome === 'unchanged' ? 'unchanged' : 'written';
+    const outcome = written.outcome === 'unchanged' && raw?.outcome === 'unchanged' ? 'unchanged' : 'written';
     return { outcome, index: pinned };
   }
 
@@ -156,7 +234,7 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
     entry: UnprocessableEntry,
   ): Promise<{ outcome: WriteOutcome; index: IndexRecord }> {
     const { index } = entry;
-    const expectNew = entry.expectNew === true;
+    const guess = firstGuesses(entry.basis, entry.expectNew === true, index);
     const stamp: ContentStamp = {
       sha256: index.sha256,
       fetchedAt: index.fetched_at,
@@ -164,19 +242,20 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
       unprocessable: false,
     };
     const metadata = { 'room-id': index.room_id, sha256: index.sha256, 'fetched-at': index.fetched_at };
-    const raw = await this.#putNewest(index.raw_key, entry.raw, metadata, stamp, expectNew);
+    const raw = await this.#putNewest(index.raw_key, entry.raw, metadata, stamp, guess.raw);
     if (raw.outcome === 'superseded') return { outcome: 'superseded', index };
-    const { raw_version_id: _, ...unpinned } = index;
+    const { raw_version_id: _version, raw_etag: _etag, ...unpinned } = index;
     const pinned: UnprocessableIndexRecord = {
       ...unpinned,
       ...(raw.versionId ? { raw_version_id: raw.versionId } : {}),
+      ...(raw.etag ? { raw_etag: raw.etag } : {}),
     };
     const written = await this.#putNewest(
       indexKey(index.room_id),
       JSON.stringify(pinned),
       { ...metadata, [UNPROCESSABLE_METADATA]: 'true' },
       { ...stamp, unprocessable: true },
-      expectNew,
+      guess.index,
     );
     if (written.outcome === 'superseded') return { outcome: 'superseded', index };
     const outcome = written.outcome === 'unchanged' && raw.outcome === 'unchanged' ? 'unchanged' : 'written';
@@ -298,23 +377,33 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
    * (`unchanged`: the same SHA-256, with no more attachments pending) or a
    * newer one (`superseded`), with a conditional PUT that fails if someone else
    * wrote the key since it was read. `pending` is what the object left holds.
+   * The first attempt starts from `guess` (absent, or what an index read just
+   * now says is there) without reading the key; a write that finds the key
+   * changed reads it and decides again.
    */
   async #putNewest(
     key: string,
-    body: string | Uint8Array,
+    body: ObjectBody,
     metadata: Record<string, string>,
     content: ContentStamp,
-    expectNew: boolean,
-  ): Promise<{ outcome: WriteOutcome; versionId?: string; pending: number }> {
+    guess: FirstGuess,
+  ): Promise<{ outcome: WriteOutcome; versionId?: string; etag?: string; pending: number }> {
     for (let attempt = 1; attempt <= this.#maxConflicts; attempt++) {
-      const current = expectNew && attempt === 1 ? undefined : await this.#head(key);
+      const current = attempt === 1 && guess !== 'read' ? guess.current : await this.#head(key);
       if (current?.sha256 === content.sha256) {
         // A transcript of an answer is better than none; the same answer with fewer attachments
         // missing is better; either is written whenever the answer was fetched.
         const better =
           (current.unprocessable && !content.unprocessable) ||
           (!content.unprocessable && content.pending < current.pending);
-        if (!better) return { outcome: 'unchanged', ...versionOf(current), pending: current.pending };
+        if (!better) {
+          return {
+            outcome: 'unchanged',
+            ...versionOf(current),
+            ...(current.etag ? { etag: current.etag } : {}),
+            pending: current.pending,
+          };
+        }
       } else if (current?.fetchedAt && current.fetchedAt > content.fetchedAt) {
         return { outcome: 'superseded', pending: current.pending };
       }
@@ -390,6 +479,85 @@ interface ObjectStamp {
   readonly versionId?: string;
   readonly pending: number;
   readonly unprocessable: boolean;
+}
+
+/**
+ * Where a write's first attempt starts: `read` the key first, or from what is
+ * taken to be there (`current`: undefined for a key taken to be absent).
+ */
+type FirstGuess = 'read' | { readonly current: ObjectStamp | undefined };
+
+/**
+ * Where each object's first write starts. A room without an index (`expectNew`)
+ * has none of its objects; a room whose index was just read has what it says:
+ * the index object itself, and each object it pins at the key written now with
+ * its entity tag; anything else is read first.
+ */
+function firstGuesses(
+  basis: IndexEntry | undefined,
+  expectNew: boolean,
+  next: IndexRecord,
+): {
+  raw: FirstGuess;
+  transcript: FirstGuess;
+  index: FirstGuess;
+  derived: (object: DerivedObject) => FirstGuess;
+} {
+  if (expectNew) {
+    const absent = { current: undefined };
+    return { raw: absent, transcript: absent, index: absent, derived: () => absent };
+  }
+  if (basis === undefined || basis.etag === '') {
+    return { raw: 'read', transcript: 'read', index: 'read', derived: () => 'read' };
+  }
+  const previous = basis.index;
+  const content = {
+    sha256: previous.sha256,
+    fetchedAt: previous.fetched_at ?? previous.archived_at,
+    unprocessable: false,
+  };
+  const pinned = (
+    key: string | null,
+    at: string,
+    etag: unknown,
+    versionId: unknown,
+    pending: number,
+  ): FirstGuess =>
+    key === at && typeof etag === 'string' && etag !== ''
+      ? {
+          current: {
+            ...content,
+            etag,
+            pending,
+            ...(typeof versionId === 'string' ? { versionId } : {}),
+          },
+        }
+      : 'read';
+  const transcriptPending = isUnprocessable(previous) ? 0 : (previous.attachments_pending ?? 0);
+  const fields = previous as unknown as Readonly<Record<string, unknown>>;
+  return {
+    raw: pinned(previous.raw_key, next.raw_key, previous.raw_etag, previous.raw_version_id, 0),
+    transcript:
+      isUnprocessable(previous) || isUnprocessable(next)
+        ? 'read'
+        : pinned(
+            previous.transcript_key,
+            next.transcript_key,
+            previous.transcript_etag,
+            previous.transcript_version_id,
+            transcriptPending,
+          ),
+    index: {
+      current: {
+        ...content,
+        etag: basis.etag,
+        pending: transcriptPending,
+        unprocessable: isUnprocessable(previous),
+      },
+    },
+    derived: (object) =>
+      pinned(object.key, object.key, fields[object.pinnedAs.etag], fields[object.pinnedAs.versionId], 0),
+  };
 }
 
 /** Object metadata: the transcript's (and its index's) `attachments_pending`, when above 0. */

@@ -19,12 +19,12 @@ export interface ReindexStore extends ArchiveReader {
     body: string | Uint8Array,
     metadata: Readonly<Record<string, string>>,
     etag: string,
-  ): Promise<{ outcome: 'written'; versionId?: string } | { outcome: 'conflict' }>;
+  ): Promise<{ outcome: 'written'; versionId?: string; etag?: string } | { outcome: 'conflict' }>;
   putIfNoneMatch(
     key: string,
     body: string | Uint8Array,
     metadata: Readonly<Record<string, string>>,
-  ): Promise<{ outcome: 'written'; versionId?: string } | { outcome: 'conflict' }>;
+  ): Promise<{ outcome: 'written'; versionId?: string; etag?: string } | { outcome: 'conflict' }>;
 }
 
 export interface ReindexOptions {

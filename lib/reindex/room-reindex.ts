@@ -123,7 +123,14 @@ export class RoomReindex {
       ...(written.versionId ? { transcript_version_id: written.versionId } : {}),
       ...(pending > 0 ? { attachments_pending: pending } : {}),
     };
-    await this.#writeIndex(index, indexObject, metadata, written.versionId, pending, now);
+    await this.#writeIndex(
+      index,
+      indexObject,
+      metadata,
+      { versionId: written.versionId, etag: written.etag },
+      pending,
+      now,
+    );
     return this.#written;
   }
 
@@ -196,6 +203,7 @@ export class RoomReindex {
       chat_status: derived.chat.status?.code ?? null,
       completed_at: derived.chat.completed_at,
       ...(written.versionId ? { transcript_version_id: written.versionId } : {}),
+      ...(written.etag ? { transcript_etag: written.etag } : {}),
       ...(pending > 0 ? { attachments_pending: pending } : {}),
       reindexed_at: now,
     };
@@ -298,7 +306,7 @@ export class RoomReindex {
       index,
       indexObject,
       objectMetadata(index, latest, pending),
-      latest.versionId,
+      { versionId: latest.versionId, etag: latest.etag },
       pending,
       reindexedAt,
     );
@@ -309,19 +317,21 @@ export class RoomReindex {
     index: TranscriptIndexRecord,
     indexObject: StoredObject,
     metadata: Readonly<Record<string, string>>,
-    transcriptVersionId: string | undefined,
+    transcript: { readonly versionId?: string | undefined; readonly etag?: string | undefined },
     pending: number,
     reindexedAt: string,
   ): Promise<void> {
     const {
       transcript_version_id: _version,
+      transcript_etag: _etag,
       attachments_pending: _pending,
       reindexed_at: _reindexed,
       ...kept
     } = index;
     const next: TranscriptIndexRecord = {
       ...kept,
-      ...(transcriptVersionId ? { transcript_version_id: transcriptVersionId } : {}),
+      ...(transcript.versionId ? { transcript_version_id: transcript.versionId } : {}),
+      ...(transcript.etag ? { transcript_etag: transcript.etag } : {}),
       ...(pending > 0 ? { attachments_pending: pending } : {}),
       reindexed_at: reindexedAt,
     };

@@ -7,11 +7,52 @@ import type { Message, Transcript } from './schema.js';
 
 /** Messages serialized per `JSON.stringify` call by {@link encodeTranscriptLine}. */
 const MESSAGES_PER_SLICE = 512;
+/** Messages serialized per `JSON.stringify` call by {@link transcriptLineParts}: a part holds many slices. */
+const MESSAGES_PER_PART_SLICE = 256;
 // Room for the first slice; the buffer is then sized for the whole room from what that slice took.
 const BYTES_PER_MESSAGE_GUESS = 1024;
 const SIZE_MARGIN = 1.05;
 // The most UTF-8 bytes one UTF-16 code unit takes (a surrogate pair, 2 units, takes 4).
 const MAX_UTF8_BYTES_PER_UNIT = 3;
+// A part's buffer holds this much beyond the part size, so that the slice that crosses it fits.
+const PART_HEADROOM_BYTES = 1024 * 1024;
+
+/** A piece of the line's JSON, and how many messages it holds. */
+interface Piece {
+  readonly text: string;
+  readonly messages: number;
+}
+
+/**
+ * The transcript's JSON line, piece by piece, byte for byte what
+ * `JSON.stringify` and a newline give: its members in their order, the
+ * messages `slice` at a time.
+ */
+function* linePieces(transcript: Transcript, slice: number): Generator<Piece> {
+  const { messages } = transcript;
+  yield { text: '{', messages: 0 };
+  let separator = '';
+  // The keys in their order, as JSON.stringify writes them; only the messages are written in slices.
+  for (const [key, value] of Object.entries(transcript)) {
+    if (key === 'messages') {
+      yield { text: `${separator}"messages":[`, messages: 0 };
+      for (let start = 0; start < messages.length; start += slice) {
+        const part = messages.slice(start, start + slice);
+        const json = JSON.stringify(part);
+        yield { text: start === 0 ? json.slice(1, -1) : `,${json.slice(1, -1)}`, messages: part.length };
+      }
+      yield { text: ']', messages: 0 };
+    } else {
+      const json = JSON.stringify(value);
+      if (json === undefined) {
+        continue;
+      }
+      yield { text: `${separator}${JSON.stringify(key)}:${json}`, messages: 0 };
+    }
+    separator = ',';
+  }
+  yield { text: '}\n', messages: 0 };
+}
 
 /**
  * The transcript as it is archived, as UTF-8 bytes: its JSON and a newline,
@@ -24,46 +65,58 @@ const MAX_UTF8_BYTES_PER_UNIT = 3;
  * socket). Here the messages are serialized a slice at a time into one UTF-8
  * buffer: that is the only copy that lives, and the time per message stays the
  * same however large the room. A room of one slice or less takes the plain way.
+ * The archive itself writes a large transcript in parts ({@link transcriptLineParts}).
  */
 export function encodeTranscriptLine(transcript: Transcript): Uint8Array {
-  const { messages } = transcript;
-  if (messages.length <= MESSAGES_PER_SLICE) {
+  if (transcript.messages.length <= MESSAGES_PER_SLICE) {
     return Buffer.from(`${JSON.stringify(transcript)}\n`, 'utf8');
   }
   const output = new Utf8Writer(BYTES_PER_MESSAGE_GUESS * MESSAGES_PER_SLICE);
-  output.write('{');
-  let separator = '';
-  // The keys in their order, as JSON.stringify writes them; only the messages are written in slices.
-  for (const [key, value] of Object.entries(transcript)) {
-    if (key === 'messages') {
-      output.write(`${separator}"messages":[`);
-      writeMessages(output, messages);
-      output.write(']');
-    } else {
-      const json = JSON.stringify(value);
-      if (json === undefined) {
-        continue;
-      }
-      output.write(`${separator}${JSON.stringify(key)}:${json}`);
+  let sized = false;
+  for (const piece of linePieces(transcript, MESSAGES_PER_SLICE)) {
+    const before = output.length;
+    output.write(piece.text);
+    if (!sized && piece.messages > 0) {
+      // Sized for the whole room from what the first slice took.
+      sized = true;
+      const perMessage = (output.length - before) / piece.messages;
+      const left = transcript.messages.length - piece.messages;
+      output.reserve(output.length + Math.ceil(perMessage * left * SIZE_MARGIN));
     }
-    separator = ',';
   }
-  output.write('}\n');
   return output.bytes();
 }
 
-function writeMessages(output: Utf8Writer, messages: readonly Message[]): void {
-  for (let start = 0; start < messages.length; start += MESSAGES_PER_SLICE) {
-    const json = JSON.stringify(messages.slice(start, start + MESSAGES_PER_SLICE));
-    const before = output.length;
-    output.write(start === 0 ? json.slice(1, -1) : `,${json.slice(1, -1)}`);
-    if (start === 0) {
-      const perMessage = (output.length - before) / MESSAGES_PER_SLICE;
-      output.reserve(
-        output.length + Math.ceil(perMessage * (messages.length - MESSAGES_PER_SLICE) * SIZE_MARGIN),
-      );
-    }
-  }
+/**
+ * The same line as {@link encodeTranscriptLine}, produced in parts of at
+ * least `partBytes` each (the last excepted), as they are asked for: a part
+ * is encoded when the upload wants it, and let go once uploaded, so that a
+ * large transcript is never whole in memory as bytes. `parts()` produces them
+ * again from the start at each call. A line shorter than `partBytes` is one part.
+ */
+export function transcriptLineParts(
+  transcript: Transcript,
+  partBytes: number,
+): { parts(): Iterable<Uint8Array> } {
+  return {
+    *parts() {
+      if (transcript.messages.length <= MESSAGES_PER_PART_SLICE) {
+        yield Buffer.from(`${JSON.stringify(transcript)}\n`, 'utf8');
+        return;
+      }
+      let part = new Utf8Writer(partBytes + PART_HEADROOM_BYTES);
+      let yielded = false;
+      for (const piece of linePieces(transcript, MESSAGES_PER_PART_SLICE)) {
+        part.write(piece.text);
+        if (part.length >= partBytes) {
+          yield part.bytes();
+          yielded = true;
+          part = new Utf8Writer(partBytes + PART_HEADROOM_BYTES);
+        }
+      }
+      if (part.length > 0 || !yielded) yield part.bytes();
+    },
+  };
 }
 
 /** A UTF-8 buffer that grows (by copying) only when a write may not fit. */

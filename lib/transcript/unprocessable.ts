@@ -1,7 +1,7 @@
 import { ArchiveError } from '../errors.js';
 import { MAX_NESTING_DEPTH, nestingDepthOf } from '../happytalk/answer.js';
 import { InvalidTimeZoneError } from './errors.js';
-import { encodeTranscriptLine } from './line-encoder.js';
+import { encodeTranscriptLine, transcriptLineParts } from './line-encoder.js';
 import { type NormalizeRoomOptions, type ParsedResponse, transcriptOf } from './normalize.js';
 import type { Transcript } from './schema.js';
 
@@ -61,6 +61,26 @@ export function encodeProcessable(transcript: Transcript): Uint8Array {
   } catch (error) {
     throw normalizerFailure(error);
   }
+}
+
+/**
+ * {@link transcriptLineParts}, with a failure to produce a part reported as
+ * an {@link UnprocessableResponseError} (whoever writes the parts lets it through).
+ */
+export function encodeProcessableParts(
+  transcript: Transcript,
+  partBytes: number,
+): { parts(): Iterable<Uint8Array> } {
+  const line = transcriptLineParts(transcript, partBytes);
+  return {
+    *parts() {
+      try {
+        yield* line.parts();
+      } catch (error) {
+        throw normalizerFailure(error);
+      }
+    },
+  };
 }
 
 function normalizerFailure(error: unknown): UnprocessableResponseError {

@@ -371,6 +371,11 @@ describe('function permissions', () => {
         `s3:PutObject ${bucketArn()}/transcripts/*`,
         `s3:PutObject ${bucketArn()}/index/*`,
         `s3:PutObject ${bucketArn()}/attachments/*`,
+        // A large transcript is a multipart upload, aborted when its completion does not happen.
+        `s3:AbortMultipartUpload ${bucketArn()}/raw/*`,
+        `s3:AbortMultipartUpload ${bucketArn()}/transcripts/*`,
+        `s3:AbortMultipartUpload ${bucketArn()}/index/*`,
+        `s3:AbortMultipartUpload ${bucketArn()}/attachments/*`,
         `s3:GetObject ${bucketArn()}/raw/*`,
         `s3:GetObject ${bucketArn()}/index/*`,
         `s3:GetObject ${bucketArn()}/transcripts/*`,

@@ -103,12 +103,16 @@ describe('archiveRoom against the simulator and s3rver', () => {
     stack.simulator.addRoom(
       generateRoom({ roomId, messageCount: 3, status: '1', regDate: '2024-02-29 23:10:00' }),
     );
+    stack.s3.reset();
     const first = await service.archive(roomId);
+    const firstRequests = Object.fromEntries(stack.s3.requests);
+    stack.s3.reset();
     stack.simulator.addRoom(
       generateRoom({ roomId, messageCount: 5, status: '2', regDate: '2024-02-29 23:10:00' }),
     );
 
     const second = await service.archive(roomId);
+    const secondRequests = Object.fromEntries(stack.s3.requests);
 
     expect(first).toMatchObject({ status: 'archived', message_count: 3 });
     expect(second).toMatchObject({ status: 'updated', message_count: 5 });
@@ -118,6 +122,15 @@ describe('archiveRoom against the simulator and s3rver', () => {
     expect(index.sha256).toBe(second.sha256);
     const stored = JSON.parse((await stack.getObject(second.transcript_key)).body.toString('utf8'));
     expect(stored.stats.message_count).toBe(5);
+    // The index read, then the raw bytes and the transcript at once, then the index: nothing is read twice.
+    expect(firstRequests).toEqual({ GetObject: 1, PutObject: 3 });
+    expect(secondRequests).toEqual({ GetObject: 1, PutObject: 3 });
+    expect(index).toMatchObject({
+      raw_version_id: expect.any(String),
+      raw_etag: expect.any(String),
+      transcript_version_id: expect.any(String),
+      transcript_etag: expect.any(String),
+    });
   });
 
   it('refuses an invalid room id before any I/O', async () => {
@@ -154,14 +167,25 @@ describe('archiveRoom against the simulator and s3rver', () => {
     expect(stack.simulator.requests.filter((request) => request.roomId === roomId)).toHaveLength(3);
   });
 
-  it('archives a 50,000-message room', async () => {
+  it('archives a 50,000-message room, its transcript uploaded in parts under If-None-Match', async () => {
     const roomId = 'bigRoom50k';
     stack.simulator.addRoom(generateRoom({ roomId, messageCount: 50_000, regDate: '2023-01-02 09:00:00' }));
+    stack.s3.reset();
 
     const summary = await service.archive(roomId);
 
     expect(summary).toMatchObject({ status: 'archived', message_count: 50_000 });
-    const stored = JSON.parse((await stack.getObject(summary.transcript_key)).body.toString('utf8'));
+    const object = await stack.getObject(summary.transcript_key);
+    const stored = JSON.parse(object.body.toString('utf8'));
     expect(stored.messages).toHaveLength(50_000);
+    expect(object.body.toString('utf8')).toBe(`${JSON.stringify(stored)}\n`);
+    const requests = Object.fromEntries(stack.s3.requests);
+    expect(requests).toMatchObject({ CreateMultipartUpload: 1, CompleteMultipartUpload: 1, PutObject: 2 });
+    expect(requests.UploadPart).toBeGreaterThanOrEqual(2);
+    expect(stack.s3.versions.filter((version) => version.key === summary.transcript_key)).toHaveLength(1);
+    const index = JSON.parse((await stack.getObject(`index/rooms/${roomId}.json`)).body.toString('utf8'));
+    expect(index.transcript_version_id).toBe(
+      stack.s3.versions.find((version) => version.key === summary.transcript_key)?.versionId,
+    );
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type ArchivedRoom, type ArchiveRoomDeps, archiveRoom } from '../../../lib/archive/archive-room.js';
 import { RoomNotFinalError } from '../../../lib/archive/errors.js';
 import type { IndexRecord, TranscriptIndexRecord } from '../../../lib/archive/index-record.js';
+import { bodyBytes } from '../../../lib/archive/s3-objects.js';
 import type {
   ArchiveEntry,
   ArchiveStore,
@@ -139,8 +140,7 @@ function deps(
 
 function storedLine(entry: ArchiveEntry | undefined): string {
   if (entry === undefined) throw new Error('nothing was written');
-  const line = entry.transcriptLine;
-  return typeof line === 'string' ? line : Buffer.from(line).toString('utf8');
+  return Buffer.from(bodyBytes(entry.transcriptLine)).toString('utf8');
 }
 
 function storedTranscript(entry: ArchiveEntry | undefined) {
@@ -467,7 +467,8 @@ describe('archiveRoom and an answer it cannot normalize', () => {
     // Assess
     expect(again).toBeInstanceOf(UnprocessableResponseError);
     expect(store.unprocessableWrites).toHaveLength(2);
-    expect(store.unprocessableWrites[1]?.expectNew).toBe(false);
+    expect(store.unprocessableWrites[1]?.expectNew).toBeUndefined();
+    expect(store.unprocessableWrites[1]?.basis?.index).toEqual(store.unprocessableWrites[0]?.index);
   });
 
   it('archives the transcript of the same bytes once the normalizer processes them', async () => {
@@ -493,7 +494,8 @@ describe('archiveRoom and an answer it cannot normalize', () => {
     // Assess
     expect(summary).toMatchObject({ status: 'archived', message_count: 2, transcript_key: TRANSCRIPT_KEY });
     expect(store.writes).toHaveLength(1);
-    expect(store.writes[0]?.expectNew).toBe(false);
+    expect(store.writes[0]?.expectNew).toBeUndefined();
+    expect(store.writes[0]?.basis?.index).toMatchObject({ status: 'unprocessable', sha256: sha256Of(body) });
     expect(store.indexes.get(ROOM)).toMatchObject({ transcript_key: TRANSCRIPT_KEY, sha256: sha256Of(body) });
   });
 

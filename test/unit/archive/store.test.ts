@@ -1,4 +1,13 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -6,7 +15,12 @@ import {
   StorageAccessError,
   StorageUnavailableError,
 } from '../../../lib/archive/errors.js';
-import type { IndexRecord, UnprocessableIndexRecord } from '../../../lib/archive/index-record.js';
+import type {
+  IndexRecord,
+  TranscriptIndexRecord,
+  UnprocessableIndexRecord,
+} from '../../../lib/archive/index-record.js';
+import { PART_BYTES, type PartedBody } from '../../../lib/archive/s3-objects.js';
 import { S3ArchiveStore } from '../../../lib/archive/store.js';
 
 const s3 = mockClient(S3Client);
@@ -36,6 +50,15 @@ function body(text: string) {
       transformToString: async () => text,
       transformToByteArray: async () => new TextEncoder().encode(text),
     },
+  };
+}
+
+/** What HeadObject answers for an object holding this answer. */
+function head(sha256: string, fetchedAt: string, etag: string, versionId?: string) {
+  return {
+    ETag: etag,
+    Metadata: { sha256, 'fetched-at': fetchedAt },
+    ...(versionId ? { VersionId: versionId } : {}),
   };
 }
 
@@ -108,14 +131,6 @@ describe('S3ArchiveStore', () => {
 
   describe('conditional writes', () => {
     const entry = { index, raw: new TextEncoder().encode('{}'), transcriptLine: '{}\n' };
-
-    function head(sha256: string, fetchedAt: string, etag: string, versionId?: string) {
-      return {
-        ETag: etag,
-        Metadata: { sha256, 'fetched-at': fetchedAt },
-        ...(versionId ? { VersionId: versionId } : {}),
-      };
-    }
 
     function putInputs() {
       return s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
@@ -321,6 +336,310 @@ describe('S3ArchiveStore', () => {
       expect(read).toEqual(unprocessable);
       expect(transcript).toBeUndefined();
       expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
+    });
+  });
+
+  describe('writes that start from the index just read', () => {
+    const NEWER = '2026-02-01T00:00:00.000Z';
+    const previous: TranscriptIndexRecord = {
+      ...(index as TranscriptIndexRecord),
+      raw_version_id: 'v-raw-1',
+      raw_etag: '"e-raw-1"',
+      transcript_version_id: 'v-tr-1',
+      transcript_etag: '"e-tr-1"',
+    };
+    const basis = { index: previous, etag: '"e-index-1"' };
+    const next: TranscriptIndexRecord = {
+      ...(index as TranscriptIndexRecord),
+      sha256: 'cd'.repeat(32),
+      fetched_at: NEWER,
+    };
+
+    function putInputs() {
+      return s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    }
+
+    it('reads the index with its entity tag', async () => {
+      s3.on(GetObjectCommand, { Key: 'index/rooms/r1.json' }).resolves({
+        ...body(JSON.stringify(previous)),
+        ETag: '"e-index-1"',
+      } as never);
+
+      await expect(store.readIndexEntry('r1')).resolves.toEqual(basis);
+    });
+
+    it('writes over the objects the index pins with If-Match on their tags, reading nothing, and pins the new versions and tags', async () => {
+      // Prepare
+      s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => {
+        const kind = input.Key.split('/')[0];
+        return { VersionId: `v-${kind}-2`, ETag: `"e-${kind}-2"` };
+      });
+
+      // Act
+      const result = await store.write({
+        index: next,
+        raw: new Uint8Array([1]),
+        transcriptLine: '{}\n',
+        basis,
+      });
+
+      // Assess
+      expect(result.outcome).toBe('written');
+      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+      expect(
+        putInputs().map((input) => [input.Key?.split('/')[0], input.IfMatch, input.IfNoneMatch]),
+      ).toEqual([
+        ['raw', '"e-raw-1"', undefined],
+        ['transcripts', '"e-tr-1"', undefined],
+        ['index', '"e-index-1"', undefined],
+      ]);
+      expect(JSON.parse(String(putInputs()[2]?.Body))).toEqual({
+        ...next,
+        raw_version_id: 'v-raw-2',
+        raw_etag: '"e-raw-2"',
+        transcript_version_id: 'v-transcripts-2',
+        transcript_etag: '"e-transcripts-2"',
+      });
+    });
+
+    it('reads a key when its tag is no longer the latest (412), and decides from what it finds', async () => {
+      // Prepare: someone wrote a newer transcript since the index was written
+      s3.on(PutObjectCommand).resolves({});
+      s3.on(PutObjectCommand, { Key: index.transcript_key, IfMatch: '"e-tr-1"' }).rejects(
+        s3Error('PreconditionFailed', 412),
+      );
+      s3.on(HeadObjectCommand, { Key: index.transcript_key }).resolves({
+        ETag: '"e-tr-9"',
+        Metadata: { sha256: 'ef'.repeat(32), 'fetched-at': '2026-03-01T00:00:00.000Z' },
+      });
+
+      // Act
+      const result = await store.write({
+        index: next,
+        raw: new Uint8Array([1]),
+        transcriptLine: '{}\n',
+        basis,
+      });
+
+      // Assess
+      expect(result.outcome).toBe('superseded');
+      expect(putInputs().map((input) => input.Key?.split('/')[0])).not.toContain('index');
+    });
+
+    it('writes nothing over an index of a newer answer', async () => {
+      // Act
+      const result = await store.write({
+        index: { ...next, fetched_at: '2025-12-01T00:00:00.000Z' },
+        raw: new Uint8Array([1]),
+        transcriptLine: '{}\n',
+        basis,
+      });
+
+      // Assess
+      expect(result.outcome).toBe('superseded');
+      expect(putInputs()).toEqual([]);
+      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+    });
+
+    it('reads the objects first when the index names no tags (written before it recorded them)', async () => {
+      // Prepare
+      const { raw_etag: _raw, transcript_etag: _transcript, ...untagged } = previous;
+      s3.on(HeadObjectCommand).resolves(head(index.sha256, FETCHED_AT, '"e-head"'));
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const result = await store.write({
+        index: next,
+        raw: new Uint8Array([1]),
+        transcriptLine: '{}\n',
+        basis: { index: untagged, etag: '"e-index-1"' },
+      });
+
+      // Assess
+      expect(result.outcome).toBe('written');
+      expect(s3.commandCalls(HeadObjectCommand).map((call) => call.args[0].input.Key?.split('/')[0])).toEqual(
+        ['raw', 'transcripts'],
+      );
+      expect(putInputs().map((input) => input.IfMatch)).toEqual(['"e-head"', '"e-head"', '"e-index-1"']);
+    });
+
+    it('writes a derived object with the raw bytes and the transcript, before the index, and pins it', async () => {
+      // Prepare
+      const order: string[] = [];
+      s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => {
+        order.push(input.Key.split('/')[0] ?? '');
+        return { VersionId: `v-${input.Key.split('/')[0]}`, ETag: `"e-${input.Key.split('/')[0]}"` };
+      });
+
+      // Act
+      const result = await store.write({
+        index: next,
+        raw: new Uint8Array([1]),
+        transcriptLine: '{}\n',
+        expectNew: true,
+        derived: [
+          {
+            key: 'redacted/year=2022/month=05/day=26/r1.json',
+            body: '{"redacted":true}\n',
+            metadata: { 'redactor-version': '1.0.0' },
+            pinnedAs: { versionId: 'redacted_version_id', etag: 'redacted_etag' },
+          },
+        ],
+      });
+
+      // Assess
+      expect(order.slice(0, 3).sort()).toEqual(['raw', 'redacted', 'transcripts']);
+      expect(order[3]).toBe('index');
+      expect(putInputs()[2]).toMatchObject({
+        IfNoneMatch: '*',
+        Metadata: { 'redactor-version': '1.0.0', 'room-id': 'r1', sha256: next.sha256 },
+      });
+      expect(result.index).toMatchObject({
+        redacted_version_id: 'v-redacted',
+        redacted_etag: '"e-redacted"',
+      });
+    });
+  });
+
+  describe('a body written in parts', () => {
+    /** A body of `count` parts, each part's first byte its number; counts how often it was produced. */
+    function parted(count: number, fail?: Error): PartedBody & { produced: number } {
+      const body = {
+        produced: 0,
+        *parts() {
+          body.produced += 1;
+          for (let part = 1; part <= count; part++) {
+            if (fail && part === count) throw fail;
+            yield new Uint8Array(part === count ? 10 : PART_BYTES).fill(part);
+          }
+        },
+      };
+      return body;
+    }
+
+    function stubUpload() {
+      s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u-1' });
+      s3.on(UploadPartCommand).callsFake(async (input: { PartNumber: number }) => ({
+        ETag: `"p${input.PartNumber}"`,
+        ChecksumCRC32: `c${input.PartNumber}`,
+      }));
+      s3.on(PutObjectCommand).resolves({ VersionId: 'v-put', ETag: '"e-put"' });
+    }
+
+    it('uploads a body of one part with one PutObject', async () => {
+      stubUpload();
+
+      const result = await store.putIfNoneMatch('transcripts/r1.json', parted(1), {});
+
+      expect(result).toEqual({ outcome: 'written', versionId: 'v-put', etag: '"e-put"' });
+      expect(s3.commandCalls(CreateMultipartUploadCommand)).toHaveLength(0);
+      expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({ IfNoneMatch: '*' });
+    });
+
+    it('uploads a longer body part by part, each with its CRC32, and completes it under the condition', async () => {
+      // Prepare
+      stubUpload();
+      s3.on(CompleteMultipartUploadCommand).resolves({ VersionId: 'v-mp', ETag: '"e-mp"' });
+
+      // Act
+      const result = await store.putIfMatch('transcripts/r1.json', parted(3), { sha256: 'x' }, '"e-old"');
+
+      // Assess
+      expect(result).toEqual({ outcome: 'written', versionId: 'v-mp', etag: '"e-mp"' });
+      expect(s3.commandCalls(CreateMultipartUploadCommand)[0]?.args[0].input).toMatchObject({
+        Key: 'transcripts/r1.json',
+        ContentType: 'application/json; charset=utf-8',
+        Metadata: { sha256: 'x' },
+        ChecksumAlgorithm: 'CRC32',
+      });
+      const parts = s3.commandCalls(UploadPartCommand).map((call) => call.args[0].input);
+      expect(
+        parts.map((part) => [part.PartNumber, (part.Body as Uint8Array)[0], part.ChecksumAlgorithm]),
+      ).toEqual([
+        [1, 1, 'CRC32'],
+        [2, 2, 'CRC32'],
+        [3, 3, 'CRC32'],
+      ]);
+      const complete = s3.commandCalls(CompleteMultipartUploadCommand)[0]?.args[0].input;
+      expect(complete).toMatchObject({
+        UploadId: 'u-1',
+        IfMatch: '"e-old"',
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: '"p1"', ChecksumCRC32: 'c1' },
+            { PartNumber: 2, ETag: '"p2"', ChecksumCRC32: 'c2' },
+            { PartNumber: 3, ETag: '"p3"', ChecksumCRC32: 'c3' },
+          ],
+        },
+      });
+      expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(0);
+    });
+
+    it('aborts an upload whose completion lost a race, and reports the conflict', async () => {
+      // Prepare
+      stubUpload();
+      s3.on(CompleteMultipartUploadCommand).rejects(s3Error('PreconditionFailed', 412));
+      s3.on(AbortMultipartUploadCommand).resolves({});
+
+      // Act
+      const result = await store.putIfNoneMatch('transcripts/r1.json', parted(2), {});
+
+      // Assess
+      expect(result).toEqual({ outcome: 'conflict' });
+      expect(s3.commandCalls(AbortMultipartUploadCommand)[0]?.args[0].input).toMatchObject({
+        Key: 'transcripts/r1.json',
+        UploadId: 'u-1',
+      });
+    });
+
+    it('produces the parts again for a write made again after a lost race', async () => {
+      // Prepare
+      stubUpload();
+      s3.on(CompleteMultipartUploadCommand)
+        .rejectsOnce(s3Error('PreconditionFailed', 412))
+        .resolves({ VersionId: 'v-2', ETag: '"e-2"' });
+      s3.on(HeadObjectCommand).resolves(head('older', '2025-01-01T00:00:00.000Z', '"e-theirs"'));
+      s3.on(PutObjectCommand).resolves({});
+      const transcript = parted(2);
+
+      // Act
+      const result = await store.write({
+        index,
+        raw: new Uint8Array([1]),
+        transcriptLine: transcript,
+        expectNew: true,
+      });
+
+      // Assess
+      expect(result.outcome).toBe('written');
+      expect(transcript.produced).toBe(2);
+      expect(
+        s3
+          .commandCalls(CompleteMultipartUploadCommand)
+          .map((call) => [call.args[0].input.IfNoneMatch, call.args[0].input.IfMatch]),
+      ).toEqual([
+        ['*', undefined],
+        [undefined, '"e-theirs"'],
+      ]);
+    });
+
+    it('aborts the upload and throws as it is what producing a part throws, writing no index', async () => {
+      // Prepare
+      stubUpload();
+      s3.on(AbortMultipartUploadCommand).resolves({});
+      const failure = new RangeError('Invalid string length');
+
+      // Act
+      const outcome = await store
+        .write({ index, raw: new Uint8Array([1]), transcriptLine: parted(3, failure), expectNew: true })
+        .catch((error: unknown) => error);
+
+      // Assess
+      expect(outcome).toBe(failure);
+      expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+      expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key)).not.toContain(
+        'index/rooms/r1.json',
+      );
     });
   });
 });

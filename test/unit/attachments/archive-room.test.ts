@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type ArchiveRoomDeps, archiveRoom } from '../../../lib/archive/archive-room.js';
 import type { IndexRecord, TranscriptIndexRecord } from '../../../lib/archive/index-record.js';
+import { bodyBytes } from '../../../lib/archive/s3-objects.js';
 import type { ArchiveEntry, ArchiveStore, WriteOutcome } from '../../../lib/archive/store.js';
 import {
   AttachmentArchiver,
@@ -75,8 +76,7 @@ class MemoryArchiveStore implements ArchiveStore {
       return { outcome: 'unchanged', index: stored };
     }
     this.index = entry.index;
-    const line = entry.transcriptLine;
-    this.transcriptLine = typeof line === 'string' ? line : Buffer.from(line).toString('utf8');
+    this.transcriptLine = Buffer.from(bodyBytes(entry.transcriptLine)).toString('utf8');
     return { outcome: 'written', index: entry.index };
   }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateRoom, makeRoomId, sampleRooms } from '../../../dev/simulator/index.js';
 import { parseChatData } from '../../../lib/happytalk/client.js';
 import type { RawRoom } from '../../../lib/happytalk/schema.js';
-import { encodeTranscriptLine } from '../../../lib/transcript/line-encoder.js';
+import { encodeTranscriptLine, transcriptLineParts } from '../../../lib/transcript/line-encoder.js';
 import { transcriptOf } from '../../../lib/transcript/normalize.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
 import { normalize, rawMessage, rawRoom, SOURCE } from './builders.js';
@@ -13,12 +13,19 @@ function stringified(transcript: Transcript): Buffer {
   return Buffer.from(`${JSON.stringify(transcript)}\n`, 'utf8');
 }
 
+/** A small part size, so that the rooms of these tests take several parts. */
+const PART_BYTES = 64 * 1024;
+
+/** Every line encoder writes what JSON.stringify gives: whole, and in parts of at least PART_BYTES. */
 function expectByteEqual(transcript: Transcript): void {
-  const encoded = encodeTranscriptLine(transcript);
   const expected = stringified(transcript);
-  // Compared as buffers first: a difference is then shown where it is, not as two long strings.
-  expect(Buffer.compare(Buffer.from(encoded), expected), `${transcript.room_id}`).toBe(0);
-  expect(Buffer.from(encoded).toString('utf8')).toBe(expected.toString('utf8'));
+  const parts = [...transcriptLineParts(transcript, PART_BYTES).parts()];
+  for (const encoded of [encodeTranscriptLine(transcript), Buffer.concat(parts)]) {
+    // Compared as buffers first: a difference is then shown where it is, not as two long strings.
+    expect(Buffer.compare(Buffer.from(encoded), expected), `${transcript.room_id}`).toBe(0);
+    expect(Buffer.from(encoded).toString('utf8')).toBe(expected.toString('utf8'));
+  }
+  for (const part of parts.slice(0, -1)) expect(part.byteLength).toBeGreaterThanOrEqual(PART_BYTES);
 }
 
 /** A transcript of `count` messages whose texts are `texts`, in turn. */
@@ -146,5 +153,58 @@ describe('encodeTranscriptLine', () => {
     // Assess
     expectByteEqual(transcript);
     expect(line).not.toContain('extra_note');
+  });
+});
+
+describe('transcriptLineParts', () => {
+  it('produces a large line in parts of at least the part size but the last, the same parts each time', () => {
+    // Prepare
+    const transcript = normalize(
+      generateRoom({
+        roomId: makeRoomId('parts'),
+        messageCount: 3_000,
+        templates: 'v2',
+      }) as unknown as RawRoom,
+    );
+    const line = transcriptLineParts(transcript, PART_BYTES);
+
+    // Act
+    const first = [...line.parts()];
+    const again = [...line.parts()];
+
+    // Assess
+    expect(first.length).toBeGreaterThan(3);
+    expect(first.slice(0, -1).every((part) => part.byteLength >= PART_BYTES)).toBe(true);
+    expect(first.at(-1)?.byteLength).toBeGreaterThan(0);
+    expect(Buffer.concat(again).equals(Buffer.concat(first))).toBe(true);
+    expect(Buffer.concat(first).equals(stringified(transcript))).toBe(true);
+  });
+
+  it('produces a line shorter than the part size as one part', () => {
+    // Prepare
+    const transcript = transcriptWithTexts(300, ['짧은 메시지']);
+
+    // Act
+    const parts = [...transcriptLineParts(transcript, 8 * 1024 * 1024).parts()];
+
+    // Assess
+    expect(parts).toHaveLength(1);
+    expect(Buffer.from(parts[0] as Uint8Array).equals(stringified(transcript))).toBe(true);
+  });
+
+  it('produces a part only when asked for the next one', () => {
+    // Prepare
+    const transcript = transcriptWithTexts(4_000, ['가'.repeat(200)]);
+    const partBytes = 1024 * 1024;
+    const iterator = transcriptLineParts(transcript, partBytes).parts()[Symbol.iterator]();
+
+    // Act
+    const first = iterator.next();
+
+    // Assess: the first part is all that was encoded, not the whole line
+    expect(stringified(transcript).byteLength).toBeGreaterThan(4 * partBytes);
+    expect(first.done).toBe(false);
+    expect(first.value?.byteLength).toBeGreaterThanOrEqual(partBytes);
+    expect(first.value?.byteLength).toBeLessThan(partBytes * 2);
   });
 });
