@@ -51,7 +51,7 @@ interface Sample {
   importMs: number;
   /** From the process's start to the end of the import, on the clock. */
   processMs: number;
-  /** The import's CPU time on the main thread. */
+  /** The process's CPU time during the import. */
   importCpuMs: number;
   /** The whole process's CPU time (every thread) to the end of the import. */
   processCpuMs: number;

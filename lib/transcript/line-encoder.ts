@@ -3,7 +3,7 @@
  * for byte what `JSON.stringify` gives and a newline, written a slice of
  * messages at a time (see {@link encodeTranscriptLine}).
  */
-import type { Message, Transcript } from './schema.js';
+import type { Transcript } from './schema.js';
 
 /** Messages serialized per `JSON.stringify` call by {@link encodeTranscriptLine}. */
 const MESSAGES_PER_SLICE = 512;

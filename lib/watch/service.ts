@@ -13,7 +13,7 @@ import type { HappyTalkClientOptions } from '../happytalk/client.js';
 import { HappyTalkRoomListClient } from '../happytalk/room-list.js';
 import type { Logger } from '../logger.js';
 import { S3WatcherStateStore } from './state.js';
-import { type WatchPassReport, type WatchTarget, watchPass } from './watcher.js';
+import { type WatcherMemory, type WatchPassReport, type WatchTarget, watchPass } from './watcher.js';
 
 /** How the watcher runs: `WATCH_*` variables, each optional. */
 export interface WatchSettings {
@@ -96,6 +96,8 @@ export function createCompletionWatcher(
   });
   const index = new S3ArchiveStore({ client: options.s3, bucket: config.bucket });
   const state = new S3WatcherStateStore({ store: index });
+  // Lives as long as the watcher: a warm execution environment's memory of its passes.
+  const memory: WatcherMemory = {};
   return {
     runPass: () =>
       watchPass({
@@ -108,6 +110,7 @@ export function createCompletionWatcher(
         overlapMinutes: config.overlapMinutes,
         lookbackDays: config.lookbackDays,
         firstWatermark: options.firstWatermark,
+        memory,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.now ? { now: options.now } : {}),
       }),

@@ -63,8 +63,20 @@ export interface WatchDeps {
   readonly firstWatermark: (now: Date) => Date;
   /** Index reads at once (default 16). */
   readonly concurrency?: number;
+  /**
+   * What this execution environment remembers between passes: the time up to
+   * which its last complete pass listed and sent every room. A failed pass
+   * reports its lag from it when it is later than the stored watermark (which
+   * a pass that found nothing new does not write).
+   */
+  readonly memory?: WatcherMemory;
   readonly now?: () => Date;
   readonly logger?: Logger;
+}
+
+/** See {@link WatchDeps.memory}. */
+export interface WatcherMemory {
+  coveredTo?: string;
 }
 
 /** A room, a window or the pass itself that failed, and why. */
@@ -216,7 +228,9 @@ export async function watchPass(deps: WatchDeps): Promise<WatchPassReport> {
   const fatal = holding.find((failure) => FATAL_ERROR_CODES.has(failure.code));
   if (fatal) aborted ??= { code: fatal.code, message: fatal.message };
   let watermark = stored?.state.watermark ?? null;
-  let coveredTo = watermark;
+  const remembered = deps.memory?.coveredTo;
+  let coveredTo =
+    remembered !== undefined && (watermark === null || remembered > watermark) ? remembered : watermark;
   const finished = [...decisions]
     .filter(([decision]) => decision !== 'not-final' && decision !== 'invalid-room-id')
     .reduce((sum, [, count]) => sum + count, 0);
@@ -230,6 +244,7 @@ export async function watchPass(deps: WatchDeps): Promise<WatchPassReport> {
       }
       // Listed and sent to its start, written or not.
       coveredTo = [watermark, startedAt.toISOString()].sort().at(-1) ?? null;
+      if (deps.memory && coveredTo !== null) deps.memory.coveredTo = coveredTo;
     } catch (error) {
       abort(error);
     }

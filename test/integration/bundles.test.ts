@@ -111,10 +111,17 @@ describe('built function bundles', () => {
       expect(stack.simulator.roomListRequests.at(-1)).toMatchObject({ status: 99, answer: 'success' });
     });
 
-    it('completion-watcher lists the rooms finished since its watermark and moves it', async () => {
+    it('completion-watcher lists the rooms finished since its watermark, which it keeps when none did', async () => {
       const { result } = await invokeBundle(nodeBinary, 'completion-watcher', { source: 'aws.scheduler' });
 
-      expect(result).toMatchObject({ mode: 'queue', advanced: true, failures: [], enqueued: 0 });
+      expect(result).toMatchObject({
+        mode: 'queue',
+        advanced: false,
+        finished: 0,
+        failures: [],
+        enqueued: 0,
+      });
+      expect(Date.parse((result as { covered_to: string }).covered_to)).toBeGreaterThan(Date.now() - 60_000);
       expect(stack.simulator.roomListRequests.at(-1)).toMatchObject({ status: 99, answer: 'success' });
       expect(await stack.listKeys('state/')).toEqual(['state/completion-watcher.json']);
     });

@@ -31,6 +31,12 @@ class StateWriteGate {
     this.#waiting = [];
   }
 
+  /** A run ended (without writing, when it found nothing new): the other one's write goes on alone. */
+  open(): void {
+    this.#open = true;
+    for (const release of this.#waiting) release();
+  }
+
   wrap(s3: S3Port): S3Port {
     const send = ((command: unknown) => {
       const isStateWrite =
@@ -67,7 +73,9 @@ beforeAll(async () => {
   for (let round = 1; round <= ROUNDS; round++) {
     world.clock.now = new Date(START.getTime() + round * INTERVAL);
     gate.nextRound();
-    const reports = await Promise.all([ahead.runPass(), behind.runPass()]);
+    const reports = await Promise.all(
+      [ahead, behind].map((watcher) => watcher.runPass().finally(() => gate.open())),
+    );
     const state = JSON.parse((await world.stack.getObject(WATCHER_STATE_KEY)).body.toString('utf8')) as {
       watermark: string;
     };
@@ -83,13 +91,20 @@ describe('two completion watchers running at once', () => {
   it('race on every state write, and the watermark never goes back nor skips past the later run', () => {
     // Act
     const watermarks = rounds.map((round) => Date.parse(round.watermark));
+    const roundStart = (i: number) => new Date(START.getTime() + (i + 1) * INTERVAL).toISOString();
+    const bothWrote = rounds.filter((round) => round.reports.every((report) => report.finished > 0));
 
     // Assess
-    expect(world.front.preconditionFailures).toBeGreaterThanOrEqual(ROUNDS);
-    expect(watermarks.every((watermark, i) => i === 0 || watermark > (watermarks[i - 1] ?? 0))).toBe(true);
-    expect(rounds.map((round) => round.watermark)).toEqual(
-      rounds.map((_, i) => new Date(START.getTime() + (i + 1) * INTERVAL).toISOString()),
-    );
+    expect(bothWrote.length).toBeGreaterThan(ROUNDS / 2);
+    expect(world.front.preconditionFailures).toBeGreaterThanOrEqual(bothWrote.length);
+    expect(watermarks.every((watermark, i) => i === 0 || watermark >= (watermarks[i - 1] ?? 0))).toBe(true);
+    // A round moves the watermark to the later run's start, unless neither run found a room finished in
+    // its window (then neither writes it).
+    for (const [i, round] of rounds.entries()) {
+      const wrote = round.reports.some((report) => report.finished > 0);
+      const before = rounds[i - 1]?.watermark ?? START.toISOString();
+      expect(round.watermark, `round ${i + 1}`).toBe(wrote ? roundStart(i) : before);
+    }
     expect(rounds.every((round) => round.reports.every((report) => report.failures.length === 0))).toBe(true);
   });
 

@@ -56,10 +56,12 @@ function setup(options: { window?: QueryWindow; target?: WatchTarget; deps?: Par
     warn: (message) => warnings.push(message),
     error: () => {},
   };
+  const memory = {};
   const deps = (): WatchDeps => ({
     rooms,
     index,
     state,
+    memory,
     target: options.target ?? { kind: 'queue', queue },
     timeZone: 'Asia/Seoul',
     firstWatermark: (now) => minutesBefore(5, now),
@@ -562,6 +564,28 @@ describe('watchPass', () => {
       // Assess
       expect(queue.sent).toEqual(['late']);
       expect(report).toMatchObject({ since: minutesBefore(15).toISOString(), advanced: true });
+    });
+
+    it('reports the lag of a failed pass from what this environment last covered, when that is later than the watermark', async () => {
+      // Prepare
+      const { rooms, state, clock, pass } = setup();
+      const stored = minutesBefore(60).toISOString();
+      state.set(stored);
+      await pass();
+      clock.now = new Date(NOW.getTime() + 5 * MINUTE);
+      rooms.failure = new HappyTalkUnavailableError('HappyTalk answered HTTP 503 for the room list');
+
+      // Act
+      const report = await pass();
+
+      // Assess
+      expect(report).toMatchObject({
+        watermark: stored,
+        advanced: false,
+        covered_to: NOW.toISOString(),
+        lag_seconds: 5 * 60,
+        aborted: { code: 'UPSTREAM_UNAVAILABLE' },
+      });
     });
 
     it('writes a watermark older than a day even when no room finished since', async () => {
