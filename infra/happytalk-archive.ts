@@ -135,7 +135,6 @@ export class HappyTalkArchive extends Construct {
       POWERTOOLS_SERVICE_NAME: POWERTOOLS.serviceName,
       POWERTOOLS_METRICS_NAMESPACE: POWERTOOLS.metricsNamespace,
       POWERTOOLS_LOG_LEVEL: POWERTOOLS.logLevel,
-      NODE_OPTIONS: '--enable-source-maps',
     };
     // The archiving functions write their prefixes, read them back (every version), list the bucket,
     // use the key through S3 and read the token.
@@ -169,7 +168,6 @@ export class HappyTalkArchive extends Construct {
         ARCHIVE_BUCKET: shared.ARCHIVE_BUCKET,
         POWERTOOLS_SERVICE_NAME: shared.POWERTOOLS_SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: shared.POWERTOOLS_LOG_LEVEL,
-        NODE_OPTIONS: shared.NODE_OPTIONS,
       }),
       statements: [],
       errorsAlarm: 'the retrieval-api function failed',

@@ -1,7 +1,7 @@
 import { isIPv4 } from 'node:net';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Environment } from './config.js';
 
 /**
@@ -33,7 +33,7 @@ export function createS3Client(env: Environment = process.env, config: S3ClientC
  * made for an environment other than the process's (the local stack, a test)
  * signs with that environment's keys. Without them, the SDK's default chain.
  */
-function clientBasics(env: Environment): {
+export function clientBasics(env: Environment): {
   region?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 } {
@@ -72,24 +72,23 @@ export function createSecretsManagerClient(env: Environment = process.env): Secr
   });
 }
 
-/** An SQS client honouring `AWS_ENDPOINT_URL_SQS` (or `AWS_ENDPOINT_URL`) and `AWS_REGION` from `env`. */
-export function createSqsClient(env: Environment = process.env): SQSClient {
-  const endpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL;
-  return new SQSClient({
-    ...clientBasics(env),
-    ...(endpoint ? { endpoint } : {}),
-  });
-}
-
 /**
- * An SQS port whose client is created on first use: the event functions need
- * SQS only on a retry or a dead letter, so their cold start does not pay for it.
+ * An SQS port whose client, and the SQS SDK itself, are loaded on first use
+ * (lib/aws-sqs.ts): the event functions need SQS only on a retry or a dead
+ * letter, the watcher only when a room is to be archived, so their cold start
+ * does not pay for it.
  */
 export function lazySqsClient(env: Environment = process.env): Pick<SQSClient, 'send'> {
-  let client: SQSClient | undefined;
-  const send = ((...args: Parameters<SQSClient['send']>) => {
-    client ??= createSqsClient(env);
-    return client.send(...args);
+  let client: Promise<SQSClient> | undefined;
+  const send = (async (...args: Parameters<SQSClient['send']>) => {
+    client ??= import('./aws-sqs.js').then(
+      ({ createSqsClient }) => createSqsClient(env),
+      (error: unknown) => {
+        client = undefined;
+        throw error;
+      },
+    );
+    return (await client).send(...args);
   }) as SQSClient['send'];
   return { send };
 }

@@ -1,4 +1,4 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 
 /** Why a unit of work was given up, as it lands in the dead-letter queue. */
 export interface DeadLetter {
@@ -33,6 +33,8 @@ export class SqsDeadLetterSink implements DeadLetterSink {
   }
 
   async send(letter: DeadLetter): Promise<void> {
+    // Loaded when a letter is sent: the functions' cold start carries no SQS code.
+    const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
     await this.#sqs.send(
       new SendMessageCommand({
         QueueUrl: this.#queueUrl,

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { archiveRoom } from '../../lib/archive/archive-room.js';
 import { S3ArchiveStore } from '../../lib/archive/store.js';
-import { createS3Client, createSecretsManagerClient, createSqsClient } from '../../lib/aws.js';
+import { createS3Client, createSecretsManagerClient } from '../../lib/aws.js';
+import { createSqsClient } from '../../lib/aws-sqs.js';
 import { type BackfillProgressEvent, type BackfillTarget, backfill } from '../../lib/backfill/backfill.js';
 import { type CheckpointScope, FileCheckpoint } from '../../lib/backfill/checkpoint.js';
 import {

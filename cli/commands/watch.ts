@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createArchiveService } from '../../lib/archive/service.js';
-import { createS3Client, createSecretsManagerClient, createSqsClient } from '../../lib/aws.js';
+import { createS3Client, createSecretsManagerClient } from '../../lib/aws.js';
+import { createSqsClient } from '../../lib/aws-sqs.js';
 import { readArchiveConfig } from '../../lib/config.js';
 import { SqsArchiveRequestQueue } from '../../lib/queue/archive-requests.js';
 import { createCompletionWatcher, readWatchSettings } from '../../lib/watch/service.js';

@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { ConfigurationError } from '../../lib/errors.js';
 
@@ -52,6 +52,8 @@ export async function delayRedelivery(
   record: SQSRecord,
   seconds: number,
 ): Promise<void> {
+  // Loaded on first use: the function's cold start carries no SQS code.
+  const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
   await sqs.send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: queueUrlOf(record.eventSourceARN),

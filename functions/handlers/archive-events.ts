@@ -1,7 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import middy from '@middy/core';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { backOff } from 'exponential-backoff';
 import type { ArchiveRoomOptions, ArchiveSummary } from '../../lib/archive/archive-room.js';
@@ -20,6 +17,7 @@ import {
 } from '../commons/completion.js';
 import { createDeadLetterSink } from '../commons/dead-letters.js';
 import { loggableError } from '../commons/errors.js';
+import { observed } from '../commons/observed.js';
 import { createFunctionRuntime, type FunctionRuntime, recordOutcome } from '../commons/runtime.js';
 
 /** What `archive-events` runs with: the archive, its SQS client, its dead-letter queue and its completion policy. */
@@ -218,9 +216,7 @@ export function createArchiveEventsHandler(runtime: ArchiveEventsRuntime) {
     return { kind: 'done', result: { room_id: roomId, status: 'dead-lettered', reason: error.code } };
   }
 
-  return middy<unknown, SQSBatchResponse | DirectResult>(handleEvent)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+  return observed<unknown, SQSBatchResponse | DirectResult>({ logger, metrics }, handleEvent);
 }
 
 function parseBody(body: unknown): unknown {

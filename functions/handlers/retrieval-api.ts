@@ -1,8 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { isUnprocessable } from '../../lib/archive/index-record.js';
 import { S3ArchiveStore } from '../../lib/archive/store.js';
@@ -16,6 +14,7 @@ import { listTranscriptVersions } from '../../lib/retrieval/versions.js';
 import { validateRoomId } from '../../lib/room-id.js';
 import { loggableError, toPublicError } from '../commons/errors.js';
 import { errorResponse, jsonResponse } from '../commons/http.js';
+import { observed } from '../commons/observed.js';
 import { createObservability } from '../commons/runtime.js';
 import { ROUTE } from '../routes.js';
 
@@ -92,9 +91,7 @@ export function createRetrievalApiHandler(runtime: RetrievalRuntime) {
       return errorResponse(answer.status, answer.code, answer.message, requestId);
     }
   }
-  return middy<APIGatewayProxyEventV2, Result>(routeRetrieval).use(
-    injectLambdaContext(logger, { resetKeys: true }),
-  );
+  return observed<APIGatewayProxyEventV2, Result>({ logger }, routeRetrieval);
 }
 
 async function getArchive(

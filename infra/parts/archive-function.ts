@@ -8,7 +8,7 @@ import { CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs'
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct, IConstruct } from 'constructs';
 import type { FunctionEnvironment } from '../../lib/contract/function-environments.js';
-import { FUNCTION_NAMES, type FunctionName } from '../../lib/contract/functions.js';
+import { FUNCTION_NAMES, FUNCTION_NODE_OPTIONS, type FunctionName } from '../../lib/contract/functions.js';
 import { ALARM_PERIOD, alarmAboveZero } from './alarms.js';
 
 /** The bundles `npm run build` writes, one directory each under `functionsDir`. */
@@ -18,8 +18,9 @@ export type FunctionBundle = FunctionName;
 
 /**
  * The variables every archiving function is given alike: the bucket, the
- * token secret, HappyTalk's host, zone and final statuses, Powertools and
- * Node.js options (each function's own come beside them).
+ * token secret, HappyTalk's host, zone and final statuses and Powertools'
+ * settings (each function's own come beside them; `NODE_OPTIONS` is the
+ * function's own, from `FUNCTION_NODE_OPTIONS`).
  */
 export type SharedVariables = Pick<
   FunctionEnvironment<'http-api'>,
@@ -31,7 +32,6 @@ export type SharedVariables = Pick<
   | 'POWERTOOLS_SERVICE_NAME'
   | 'POWERTOOLS_METRICS_NAMESPACE'
   | 'POWERTOOLS_LOG_LEVEL'
-  | 'NODE_OPTIONS'
 >;
 
 /** What every function of one archive shares; see {@link createArchiveFunction}. */
@@ -126,7 +126,11 @@ export function createArchiveFunction(
     timeout: props.timeout,
     role,
     logGroup,
-    environment: { ...props.environment },
+    environment: {
+      ...props.environment,
+      // Node.js's options, as the benchmark measures the function's cold start with them.
+      ...(FUNCTION_NODE_OPTIONS[props.bundle] ? { NODE_OPTIONS: FUNCTION_NODE_OPTIONS[props.bundle] } : {}),
+    },
   });
   Validations.of(fn).acknowledge(
     { id: 'Serverless-LambdaTracing', reason: NO_TRACING_REASON },

@@ -1,6 +1,7 @@
-import { AttachmentArchiver } from '../attachments/archive-attachments.js';
-import { AttachmentDownloader, type AttachmentDownloaderOptions } from '../attachments/download.js';
-import type { ArchiveConfig } from '../config.js';
+import type { AttachmentArchiver, AttachmentStepResult } from '../attachments/archive-attachments.js';
+import type { AttachmentDownloaderOptions } from '../attachments/download.js';
+import { attachmentStepNeeded } from '../attachments/warnings.js';
+import type { ArchiveConfig, AttachmentConfig } from '../config.js';
 import { credentialsProviderFor } from '../credentials/from-config.js';
 import type { SecretsManagerPort } from '../credentials/provider.js';
 import { HappyTalkClient, type HappyTalkClientOptions } from '../happytalk/client.js';
@@ -42,6 +43,49 @@ export interface ArchiveService {
   archive(roomId: unknown, options?: ArchiveRoomOptions): Promise<ArchiveSummary>;
 }
 
+/**
+ * The attachment step, its code loaded the first time a room has an image to
+ * archive (the downloader, its address policy and its queue are no part of a
+ * cold start, nor of a room without images).
+ */
+function lazyAttachmentStep(
+  config: AttachmentConfig,
+  store: S3ArchiveStore,
+  overrides: ArchiveServiceOptions['attachments'],
+): Pick<AttachmentArchiver, 'archive'> {
+  let archiver: Promise<AttachmentArchiver> | undefined;
+  const load = async () => {
+    const [{ AttachmentArchiver }, { AttachmentDownloader }] = await Promise.all([
+      import('../attachments/archive-attachments.js'),
+      import('../attachments/download.js'),
+    ]);
+    return new AttachmentArchiver({
+      source: new AttachmentDownloader({
+        allowlist: config.hostAllowlist,
+        maxBytes: config.maxBytes,
+        timeoutMs: config.timeoutMs,
+        maxRedirects: config.maxRedirects,
+        contentTypes: config.contentTypes,
+        ...overrides,
+      }),
+      store,
+      maxPerRoom: config.maxPerRoom,
+      concurrency: config.concurrency,
+      budgetMs: config.budgetMs,
+    });
+  };
+  return {
+    async archive(transcript, rawMessages): Promise<AttachmentStepResult> {
+      if (!attachmentStepNeeded(transcript)) return { linked: 0, pending: 0, failures: [] };
+      archiver ??= load().catch((error: unknown) => {
+        archiver = undefined;
+        throw error;
+      });
+      return (await archiver).archive(transcript, rawMessages);
+    },
+  };
+}
+
 /** Wires {@link archiveRoom} from a validated configuration and the SDK clients. */
 export function createArchiveService(config: ArchiveConfig, options: ArchiveServiceOptions): ArchiveService {
   const client = new HappyTalkClient({
@@ -55,20 +99,7 @@ export function createArchiveService(config: ArchiveConfig, options: ArchiveServ
   });
   const store = new S3ArchiveStore({ client: options.s3, bucket: config.bucket });
   const attachments = config.attachments?.enabled
-    ? new AttachmentArchiver({
-        source: new AttachmentDownloader({
-          allowlist: config.attachments.hostAllowlist,
-          maxBytes: config.attachments.maxBytes,
-          timeoutMs: config.attachments.timeoutMs,
-          maxRedirects: config.attachments.maxRedirects,
-          contentTypes: config.attachments.contentTypes,
-          ...options.attachments,
-        }),
-        store,
-        maxPerRoom: config.attachments.maxPerRoom,
-        concurrency: config.attachments.concurrency,
-        budgetMs: config.attachments.budgetMs,
-      })
+    ? lazyAttachmentStep(config.attachments, store, options.attachments)
     : undefined;
   const deps: ArchiveRoomDeps = {
     source: client,

@@ -4,7 +4,7 @@ import { ArchiveError, ConfigurationError } from '../errors.js';
 import type { Attachment, Message, Transcript } from '../transcript/schema.js';
 import type { DownloadedAttachment } from './download.js';
 import { AttachmentError } from './errors.js';
-import { ATTACHMENT_WARNING_PREFIX, isAttachmentWarning } from './warnings.js';
+import { ATTACHMENT_WARNING_PREFIX, imageNotLinked, isAttachmentWarning } from './warnings.js';
 
 /** Where attachments are written: content-addressed, once. */
 export interface AttachmentStore {
@@ -89,10 +89,7 @@ export class AttachmentArchiver {
    */
   async archive(transcript: Transcript, rawMessages: readonly unknown[]): Promise<AttachmentStepResult> {
     transcript.warnings = transcript.warnings.filter((warning) => !isAttachmentWarning(warning));
-    const waiting = transcript.messages.filter(
-      (message): message is Message & { image_url: string } =>
-        message.image_url !== null && linkedAttachment(message) === undefined,
-    );
+    const waiting = transcript.messages.filter(imageNotLinked);
     const urls = [...new Set(waiting.map((message) => message.image_url))];
     const outcomes = await this.#archiveUrls(urls.slice(0, this.#maxPerRoom));
     const rawIndex = rawIndexById(rawMessages);
@@ -165,11 +162,6 @@ export class AttachmentArchiver {
       };
     }
   }
-}
-
-/** The attachment already linked for the message's image, if any. */
-function linkedAttachment(message: Message): Attachment | undefined {
-  return message.attachments?.find((attachment) => attachment.url === message.image_url);
 }
 
 /** Each message id's index in the raw `message` array (its first occurrence, as the normalizer keeps). */

@@ -14,15 +14,19 @@ export const FUNCTION_NAMES = [
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /**
- * `NODE_OPTIONS` of each deployed function (the stack sets it; the benchmark
- * measures each function's cold start with it). `--enable-source-maps` makes
- * stack traces name the TypeScript sources, at the price of reading the
- * bundle's source map at every cold start: see docs/PERFORMANCE.md.
+ * `NODE_OPTIONS` of each deployed function, none when empty (the stack sets
+ * it; the benchmark measures each function's cold start with it).
+ * `--enable-source-maps` would make stack traces name the TypeScript sources,
+ * at the price of reading and parsing the source maps of the bundle and its
+ * chunks at every cold start: about a sixth of a cold start's CPU, for stack
+ * traces that only an unexpected error logs (docs/PERFORMANCE.md). The maps
+ * ship beside each bundle: set `NODE_OPTIONS=--enable-source-maps` on a
+ * function, and its next cold start reads them.
  */
 export const FUNCTION_NODE_OPTIONS: Readonly<Record<FunctionName, string>> = {
-  'http-api': '--enable-source-maps',
-  'retrieval-api': '--enable-source-maps',
-  'archive-events': '--enable-source-maps',
-  reconcile: '--enable-source-maps',
-  'completion-watcher': '--enable-source-maps',
+  'http-api': '',
+  'retrieval-api': '',
+  'archive-events': '',
+  reconcile: '',
+  'completion-watcher': '',
 };

@@ -90,7 +90,7 @@ export class HappyTalkTransport {
   readonly #timeoutMs: number;
   readonly #retry: Required<RetryOptions>;
   readonly #logger: Logger;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: typeof fetch | undefined;
   readonly #now: () => number;
 
   constructor(path: string, options: HappyTalkTransportOptions) {
@@ -110,7 +110,9 @@ export class HappyTalkTransport {
       ),
     };
     this.#logger = options.logger ?? silentLogger;
-    this.#fetch = options.fetch ?? fetch;
+    // Not the global fetch yet: reading it loads Node.js's HTTP client (undici), about 9 ms of a cold
+    // start that may never call HappyTalk (a refused request, a GET); the first call pays it.
+    this.#fetch = options.fetch;
     this.#now = options.now ?? Date.now;
   }
 
@@ -203,7 +205,7 @@ export class HappyTalkTransport {
     let response: Response;
     let bytes: Uint8Array;
     try {
-      response = await this.#fetch(this.endpoint, {
+      response = await (this.#fetch ?? fetch)(this.endpoint, {
         method: 'POST',
         headers,
         body: JSON.stringify({ ...fields, token: credentials.token }),

@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ArchiveQueueError } from './errors.js';
 
 /** The part of the SQS client this module uses. */
@@ -109,7 +109,9 @@ export class SqsArchiveRequestQueue implements ArchiveRequestSink {
     return { sent, failed: refused };
   }
 
-  private send(entries: readonly { id: string; roomId: string }[]) {
+  private async send(entries: readonly { id: string; roomId: string }[]) {
+    // Loaded when rooms are first sent: a watcher pass with nothing to send carries no SQS code.
+    const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
     return this.#sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: this.queueUrl,

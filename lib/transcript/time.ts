@@ -75,6 +75,8 @@ let listedTimeZones: ReadonlySet<string> | undefined;
  * a single datetime (a GET, an unchanged room, a refused request).
  */
 function isListedTimeZone(timeZone: string): boolean {
+  // The default is in every time-zone database; the list costs about 1.5 ms to build.
+  if (timeZone === DEFAULT_TIME_ZONE) return true;
   listedTimeZones ??= new Set(Intl.supportedValuesOf('timeZone'));
   return listedTimeZones.has(timeZone);
 }

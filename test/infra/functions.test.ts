@@ -189,7 +189,6 @@ describe('functions', () => {
       POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
       POWERTOOLS_METRICS_NAMESPACE: 'HappyTalkArchive',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
     };
     // 29 s: a third for a request, a twelfth each for the longest backoff and the storage margin, a sixth
     // for the images, and the rest for the retry budget: one room's worst case is 29 s.
@@ -225,7 +224,6 @@ describe('functions', () => {
         ARCHIVE_BUCKET: { Ref: ids.bucket },
         POWERTOOLS_SERVICE_NAME: 'happytalk-archive',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
       },
     });
   });
@@ -237,7 +235,6 @@ describe('functions', () => {
     // Assess
     expect(Object.keys(environmentOf(byName, functionId(byName, /retrieval API/))).sort()).toEqual([
       'ARCHIVE_BUCKET',
-      'NODE_OPTIONS',
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_SERVICE_NAME',
     ]);

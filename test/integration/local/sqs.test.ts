@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalSqs, type LocalSqsRecord, startLocalSqs } from '../../../dev/aws/sqs.js';
-import { createSqsClient } from '../../../lib/aws.js';
+import { createSqsClient } from '../../../lib/aws-sqs.js';
 
 let sqs: LocalSqs;
 

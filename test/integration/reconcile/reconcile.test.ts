@@ -3,7 +3,8 @@ import { generateHistory, generateRoom, makeRoomId, type SimRoom } from '../../.
 import { createReconcileHandler, reconcileRuntime } from '../../../functions/handlers/reconcile.js';
 import { archiveRoom } from '../../../lib/archive/archive-room.js';
 import { S3ArchiveStore } from '../../../lib/archive/store.js';
-import { createSecretsManagerClient, createSqsClient } from '../../../lib/aws.js';
+import { createSecretsManagerClient } from '../../../lib/aws.js';
+import { createSqsClient } from '../../../lib/aws-sqs.js';
 import { StaticCredentialsProvider } from '../../../lib/credentials/provider.js';
 import { HappyTalkClient } from '../../../lib/happytalk/client.js';
 import type { Logger } from '../../../lib/logger.js';

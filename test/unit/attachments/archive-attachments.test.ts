@@ -8,6 +8,7 @@ import {
 } from '../../../lib/attachments/archive-attachments.js';
 import type { DownloadedAttachment } from '../../../lib/attachments/download.js';
 import { AttachmentDownloadError, AttachmentRefusedError } from '../../../lib/attachments/errors.js';
+import { attachmentStepNeeded } from '../../../lib/attachments/warnings.js';
 import type { RawMessage } from '../../../lib/happytalk/schema.js';
 import { normalizeRoom } from '../../../lib/transcript/normalize.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
@@ -316,5 +317,33 @@ describe('AttachmentArchiver', () => {
     expect(result).toEqual({ linked: 0, pending: 0, failures: [] });
     expect(source.requested).toEqual([]);
     expect(transcript.messages[0]).not.toHaveProperty('attachments');
+  });
+});
+
+describe('attachmentStepNeeded', () => {
+  it('is false for a room without images, so that the step is not even loaded', () => {
+    const text = rawMessage({ id: 't1', contents: '안녕하세요', send_date: '2022-05-26 10:30:00' });
+    expect(attachmentStepNeeded(transcriptOf([text]))).toBe(false);
+  });
+
+  it('is true for an image not linked yet, false once it is, and true while a warning of an earlier step is left', async () => {
+    // Prepare
+    const transcript = transcriptOf([imageMessage('m1', 'a', '2022-05-26 10:30:00')]);
+    const failing = transcriptOf([imageMessage('m1', 'a', '2022-05-26 10:30:00')]);
+    const source = new FakeSource();
+    source.failures.set(url('a'), new AttachmentDownloadError('HTTP 500'));
+
+    // Act
+    const before = attachmentStepNeeded(transcript);
+    await new AttachmentArchiver({ source: new FakeSource(), store: new MemoryAttachmentStore() }).archive(
+      transcript,
+      [],
+    );
+    await new AttachmentArchiver({ source, store: new MemoryAttachmentStore() }).archive(failing, []);
+
+    // Assess
+    expect(before).toBe(true);
+    expect(attachmentStepNeeded(transcript)).toBe(false);
+    expect(attachmentStepNeeded(failing)).toBe(true);
   });
 });
