@@ -133,7 +133,46 @@ export async function archiveRoom(
 ): Promise<ArchiveSummary> {
   const id = validateRoomId(roomId);
   const logger = deps.logger ?? silentLogger;
+  const next = await fetchAndPrepare(id, deps, options, logger);
+  switch (next.kind) {
+    case 'done':
+      return next.summary;
+    case 'unprocessable':
+      return archiveUnprocessable(id, next.answer, next.keys, next.basis, next.error, deps, logger);
+    default:
+      return writeArchive(id, next.answer, next.transcript, next.context, deps, logger);
+  }
+}
 
+/** What is left to do once HappyTalk's answer is read and normalized. */
+type NextStep =
+  | { readonly kind: 'done'; readonly summary: ArchiveSummary }
+  | {
+      readonly kind: 'unprocessable';
+      readonly answer: Answer;
+      readonly keys: ArchiveKeys;
+      readonly basis: IndexEntry | undefined;
+      readonly error: UnprocessableResponseError;
+    }
+  | {
+      readonly kind: 'write';
+      readonly answer: Answer;
+      readonly transcript: Transcript;
+      readonly context: WriteContext;
+    };
+
+/**
+ * Everything that needs HappyTalk's parsed answer: fetches the room (and
+ * reads its index meanwhile), decides, normalizes and runs the attachment
+ * step. The parsed answer is let go when this returns: the writes that follow
+ * hold the raw bytes and the transcript, not a second tree of every message.
+ */
+async function fetchAndPrepare(
+  id: string,
+  deps: ArchiveRoomDeps,
+  options: ArchiveRoomOptions,
+  logger: Logger,
+): Promise<NextStep> {
   const [fetched, basis] = await Promise.all([
     options.happyTalkGate
       ? deps.source.fetchRoom(id, { gate: options.happyTalkGate })
@@ -143,14 +182,15 @@ export async function archiveRoom(
   const prepared = prepareArchive(id, fetched, basis?.index, deps, options);
   if (prepared.kind === 'unchanged') {
     if (deps.attachments && (prepared.previous.attachments_pending ?? 0) > 0) {
-      return retryAttachments(id, fetched, prepared.previous, deps.attachments, deps, logger);
+      const summary = await retryAttachments(id, fetched, prepared.previous, deps.attachments, deps, logger);
+      return { kind: 'done', summary };
     }
     logger.info('room unchanged since its last archive', { room_id: id, sha256: prepared.sha256 });
-    return summarize(prepared.previous, 'unchanged');
+    return { kind: 'done', summary: summarize(prepared.previous, 'unchanged') };
   }
   const answer = answerOf(fetched, prepared.sha256);
   if (prepared.kind === 'unprocessable') {
-    return archiveUnprocessable(id, answer, prepared.keys, basis, prepared.error, deps, logger);
+    return { kind: 'unprocessable', answer, keys: prepared.keys, basis, error: prepared.error };
   }
   const { transcript, keys, final } = prepared;
   const attachments = deps.attachments
@@ -163,7 +203,7 @@ export async function archiveRoom(
       warnings: transcript.warnings.map(({ path, reason }) => ({ path, reason })),
     });
   }
-  return writeArchive(id, answer, transcript, { keys, final, basis, attachments }, deps, logger);
+  return { kind: 'write', answer, transcript, context: { keys, final, basis, attachments } };
 }
 
 /** What archiving keeps of HappyTalk's answer once it is normalized: not the parsed answer. */
@@ -248,16 +288,19 @@ function prepareArchive(
  * asks for them), then the index. A transcript that cannot be encoded leaves
  * the answer unprocessable.
  */
+/** What the writes need to know beside the answer and the transcript. */
+interface WriteContext {
+  readonly keys: ArchiveKeys;
+  readonly final: boolean;
+  readonly basis: IndexEntry | undefined;
+  readonly attachments: AttachmentStepResult | undefined;
+}
+
 async function writeArchive(
   id: string,
   answer: Answer,
   transcript: Transcript,
-  context: {
-    readonly keys: ArchiveKeys;
-    readonly final: boolean;
-    readonly basis: IndexEntry | undefined;
-    readonly attachments: AttachmentStepResult | undefined;
-  },
+  context: WriteContext,
   deps: ArchiveRoomDeps,
   logger: Logger,
 ): Promise<ArchiveSummary> {

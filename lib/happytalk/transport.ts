@@ -213,7 +213,7 @@ export class HappyTalkTransport {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
-      bytes = new Uint8Array(await response.arrayBuffer());
+      bytes = await readBody(response);
     } catch (error) {
       throw new HappyTalkUnavailableError(
         `HappyTalk request for ${subject} failed: ${describeFetchFailure(error, this.#timeoutMs)}`,
@@ -240,6 +240,35 @@ export class HappyTalkTransport {
       retryAfterMs(status, response.headers.get('retry-after'), this.#now()),
     );
   }
+}
+
+/**
+ * The whole body, as bytes. With a `Content-Length`, they are read straight
+ * into one buffer of that size: `arrayBuffer()` holds the chunks received and
+ * their concatenation at once, twice a large answer (100 MiB for a 50 MiB
+ * room). A body that turns out longer or shorter than announced, or comes
+ * without a length, is joined from its chunks.
+ */
+async function readBody(response: Response): Promise<Uint8Array> {
+  const announced = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (response.body === null || !Number.isSafeInteger(announced) || announced < 0) {
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  const bytes = new Uint8Array(announced);
+  let filled = 0;
+  // What does not fit what was announced, in order after the `filled` bytes.
+  const beyond: Uint8Array[] = [];
+  for await (const chunk of response.body) {
+    if (beyond.length === 0 && filled + chunk.byteLength <= announced) {
+      bytes.set(chunk, filled);
+      filled += chunk.byteLength;
+    } else {
+      beyond.push(chunk);
+    }
+  }
+  if (filled === announced && beyond.length === 0) return bytes;
+  const joined = Buffer.concat([bytes.subarray(0, filled), ...beyond]);
+  return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
 }
 
 function httpStatusError(status: number, subject: string, retryAfter: number | undefined): HappyTalkError {

@@ -177,6 +177,38 @@ describe('HappyTalkClient.fetchRoom', () => {
     expect(calls).toHaveLength(3);
   });
 
+  it.each([
+    ['as announced', 0],
+    ['shorter than announced', 7],
+    ['longer than announced', -7],
+  ])('reads a body that arrives in chunks %s, byte for byte', async (_case, lengthOff) => {
+    // Prepare: an answer of about 100 KiB in 1 KiB chunks, Korean text included
+    const text = roomResponse().replace('"reg_date"', `"title":"${'상담'.repeat(16_000)}","reg_date"`);
+    const body = encoder.encode(text);
+    const chunks = Array.from({ length: Math.ceil(body.byteLength / 1024) }, (_, i) =>
+      body.subarray(i * 1024, (i + 1) * 1024),
+    );
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const answer = new Response(stream, {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'content-length': String(body.byteLength + lengthOff) },
+    });
+    const { fetch } = scriptedFetch([answer]);
+
+    // Act
+    const fetched = await client(fetch).fetchRoom(ROOM);
+
+    // Assess
+    expect(Buffer.from(fetched.bytes).equals(Buffer.from(body))).toBe(true);
+    expect(fetched.room.chat.id).toBe(ROOM);
+  });
+
   it('passes each attempt through the gate it is given, whole answer included, and waits between attempts outside it', async () => {
     // Prepare
     const { fetch, calls } = scriptedFetch([json('', 503), json(roomResponse())]);
