@@ -292,8 +292,8 @@ class RoomNormalizer {
       content_type: contentType,
       text: null,
       image_url: null,
-      links: [],
-      buttons: [],
+      links: NO_LINKS,
+      buttons: NO_BUTTONS,
       contents,
       sent_at: this.#time(record, 'send_date'),
       read_at: this.#time(record, 'read_date'),
@@ -465,9 +465,10 @@ function kindOf(value: unknown): string {
 
 /** The fields of `record` the spec does not name, verbatim and in their order. */
 function unknownFields(record: RawRecord, known: ReadonlySet<string>): Record<string, unknown> {
-  const extra: Record<string, unknown> = {};
+  let extra: Record<string, unknown> | undefined;
   for (const key in record) {
     if (!known.has(key)) {
+      extra ??= {};
       // defineProperty, so that a "__proto__" key stays a plain field.
       Object.defineProperty(extra, key, {
         value: record[key],
@@ -477,5 +478,11 @@ function unknownFields(record: RawRecord, known: ReadonlySet<string>): Record<st
       });
     }
   }
-  return extra;
+  return extra ?? NO_EXTRA;
 }
+
+// What most messages have, shared (and frozen, so that no writer changes them for every message): a large
+// room then allocates no empty array or object per message.
+const NO_LINKS = Object.freeze([]) as unknown as Message['links'];
+const NO_BUTTONS = Object.freeze([]) as unknown as Message['buttons'];
+const NO_EXTRA = Object.freeze({}) as Record<string, unknown>;
