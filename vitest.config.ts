@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -16,5 +16,21 @@ export default defineConfig({
       // turns archiving attachments on against the simulator on loopback.
       ATTACHMENT_ARCHIVING: 'off',
     },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          // One module graph per worker for the infra files: aws-cdk-lib is loaded, the bundles are built
+          // and each configuration is synthesized once, not once per file (test/infra/support.ts).
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'other', exclude: [...configDefaults.exclude, 'test/infra/**'] },
+      },
+    ],
   },
 });

@@ -3,9 +3,14 @@
  * scripts/build.ts into a temporary directory, so parallel test files and the
  * developer's dist/ never collide), an App with cdk.json's feature flags, and
  * helpers that read IAM grants out of a template.
+ *
+ * The infra test files share one module graph per worker (`isolate: false`
+ * in vitest.config.ts): the bundles are built once per worker, and a template
+ * synthesized from context alone once per configuration, for every file that
+ * asks for it. Assertions only read a `Template`.
  */
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync, rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +28,21 @@ const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as
 /** The feature flags and settings of cdk.json, so tests see what `cdk synth` sees. */
 export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = cdkJson.context;
 
-/** Builds the real bundles into a fresh temporary directory; call `remove` when done. */
+let sharedBundles: Promise<string> | undefined;
+
+/**
+ * The real bundles, built once per worker into a temporary directory (removed
+ * when the worker exits). `remove` is kept for the files' `afterAll`: the
+ * directory outlives them, for the next file.
+ */
 export async function buildBundles(): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'happytalk-archive-bundles-'));
-  await buildFunctions(dir);
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  sharedBundles ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'happytalk-archive-bundles-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    await buildFunctions(dir);
+    return dir;
+  })();
+  return { dir: await sharedBundles, remove: async () => {} };
 }
 
 export interface SynthOptions {
@@ -42,8 +57,22 @@ export function createStack(functionsDir: string, options: SynthOptions = {}): H
   return new HappyTalkArchiveStack(app, 'HappyTalkArchive', options.props);
 }
 
+const templates = new Map<string, Template>();
+
+/**
+ * The `HappyTalkArchive` stack's template; synthesized once per worker for a
+ * configuration given by context alone (props may hold constructs: those are
+ * synthesized each time).
+ */
 export function synthTemplate(functionsDir: string, options: SynthOptions = {}): Template {
-  return Template.fromStack(createStack(functionsDir, options));
+  if (options.props !== undefined) return Template.fromStack(createStack(functionsDir, options));
+  const key = JSON.stringify([functionsDir, options.context ?? {}]);
+  let template = templates.get(key);
+  if (template === undefined) {
+    template = Template.fromStack(createStack(functionsDir, options));
+    templates.set(key, template);
+  }
+  return template;
 }
 
 /** The logical id of the only resource of `type` whose properties match `props`. */
