@@ -2,7 +2,6 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -29,7 +28,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'other', exclude: [...configDefaults.exclude, 'test/infra/**'] },
+        test: {
+          name: 'other',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/infra/**'],
+        },
       },
     ],
   },
