@@ -34,7 +34,7 @@ export class SqsDeadLetterSink implements DeadLetterSink {
 
   async send(letter: DeadLetter): Promise<void> {
     // Loaded when a letter is sent: the functions' cold start carries no SQS code.
-    const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const { SendMessageCommand } = await import('./aws-sqs.js');
     await this.#sqs.send(
       new SendMessageCommand({
         QueueUrl: this.#queueUrl,

@@ -53,7 +53,7 @@ export async function delayRedelivery(
   seconds: number,
 ): Promise<void> {
   // Loaded on first use: the function's cold start carries no SQS code.
-  const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
+  const { ChangeMessageVisibilityCommand } = await import('../../lib/aws-sqs.js');
   await sqs.send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: queueUrlOf(record.eventSourceARN),

@@ -111,7 +111,7 @@ export class SqsArchiveRequestQueue implements ArchiveRequestSink {
 
   private async send(entries: readonly { id: string; roomId: string }[]) {
     // Loaded when rooms are first sent: a watcher pass with nothing to send carries no SQS code.
-    const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
+    const { SendMessageBatchCommand } = await import('../aws-sqs.js');
     return this.#sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: this.queueUrl,
