@@ -79,11 +79,33 @@ export async function buildFunctions(
       const outfile = `${outRoot}/${name}/index.mjs`;
       const result = await build({
         ...lambdaBundleOptions(`${root}functions/${name}.ts`, outfile),
-        metafile: options.metafile ?? false,
+        metafile: true,
       });
-      return { name, outfile, ...(result.metafile ? { metafile: result.metafile } : {}) };
+      assertNamedChunks(name, result.metafile);
+      return { name, outfile, ...(options.metafile && result.metafile ? { metafile: result.metafile } : {}) };
     }),
   );
+}
+
+/**
+ * Refuses a bundle in which code loaded on first use is a chunk that exports
+ * only `default`: what a split bundle makes of a CommonJS package imported
+ * with `import()`, so that the names the importer takes from it are undefined
+ * (an SQS command is then "not a constructor" on the first dead letter).
+ * Import such a package through a module of ours (lib/aws-sqs.ts).
+ */
+function assertNamedChunks(name: FunctionName, metafile: Metafile | undefined): void {
+  const outputs = metafile?.outputs ?? {};
+  for (const [path, output] of Object.entries(outputs)) {
+    for (const imported of output.imports) {
+      const exports = outputs[imported.path]?.exports;
+      if (imported.kind === 'dynamic-import' && exports?.length === 1 && exports[0] === 'default') {
+        throw new Error(
+          `${name}: ${path} imports ${imported.path} on first use, which exports only default (a CommonJS package split off): import it through a module of ours`,
+        );
+      }
+    }
+  }
 }
 
 /** Where the CLI is built: package.json's `bin`. */
