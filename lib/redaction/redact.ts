@@ -4,8 +4,15 @@ import { Pseudonymizer } from './pseudonym.js';
 import type { EntityType } from './types.js';
 import { Walker } from './walker.js';
 
-/** The redactor's own version, recorded in every redacted copy: a new version may find more. */
-export const REDACTOR_VERSION = '1.0.0';
+/**
+ * The redactor's own version, recorded in every redacted copy and in the
+ * index: bump it whenever what the redactor finds or keeps changes, and
+ * `reindex` derives the copies of an older version again.
+ *
+ * - 1.0.0: the first.
+ * - 1.1.0: `chat.order`'s order, product and parcel numbers kept when they are one identifier token.
+ */
+export const REDACTOR_VERSION = '1.1.0';
 
 /** `type` replaces a finding by `[PHONE]`, `[RRN]`, …; `pii` by `[PII]` whatever it is. */
 export type MaskStyle = 'type' | 'pii';
@@ -67,7 +74,7 @@ export interface Finding {
  * replaced by `[TYPE]` or `[PII]`; the customer's uuid and user id (and the
  * customer's ids in `from_id`/`to_id`) become keyed pseudonyms; counselors
  * are kept or pseudonymized; a `redaction` block says how. Ids, times,
- * codes' labels, stats and `source` are kept. The input is not modified; the
+ * codes' labels, the order's identifier tokens, stats and `source` are kept. The input is not modified; the
  * copy shares the input's subtrees that hold no finding (treat both as
  * read-only).
  *
