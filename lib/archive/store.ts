@@ -1,6 +1,7 @@
 import { CopyObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AttachmentStore } from '../attachments/archive-attachments.js';
 import { attachmentKey, indexKey } from '../contract/keys.js';
+import { compareDottedVersions } from '../shared/dotted-version.js';
 import { CorruptArchiveError, StorageUnavailableError } from './errors.js';
 import {
   type IndexRecord,
@@ -8,6 +9,7 @@ import {
   parseIndex,
   type TranscriptIndexRecord,
   type UnprocessableIndexRecord,
+  withoutRedactedCopy,
 } from './index-record.js';
 import {
   httpStatusOf,
@@ -39,7 +41,28 @@ export interface ArchiveEntry {
    * a 412 falls back to reading the key and deciding as usual.
    */
   readonly expectNew?: boolean;
+  /**
+   * The transcript's redacted copy, written beside it (before the index, by
+   * the same rules), or why there is none now (`pending`, recorded in the
+   * index). Absent: redacted copies are off.
+   */
+  readonly redaction?: RedactionEntry;
 }
+
+/** A redacted copy to write, or why it is pending. */
+export type RedactionEntry =
+  | {
+      /** `redacted/year=…/<room_id>.json`. */
+      readonly key: string;
+      /** The redacted transcript, one JSON line. */
+      readonly line: string | Uint8Array;
+      /** Hex SHA-256 of `line`. */
+      readonly sha256: string;
+      readonly redactorVersion: string;
+      /** The pseudonym key's public fingerprint. */
+      readonly keyId: string;
+    }
+  | { readonly pending: string };
 
 /** An answer that could not be normalized: its raw bytes, and the index that marks it. */
 export interface UnprocessableEntry {
@@ -57,6 +80,15 @@ export interface ArchiveStore {
   /** The transcript the index points at; undefined without an index or a transcript (unprocessable). */
   readTranscript(roomId: string): Promise<{ index: TranscriptIndexRecord; body: string } | undefined>;
   readRaw(roomId: string): Promise<{ index: IndexRecord; body: Uint8Array } | undefined>;
+  /**
+   * Writes the redacted copy of the transcript an index already points at,
+   * then the index that records it (the transcript and the raw bytes are not
+   * written again): a copy left pending, or missing, completed.
+   */
+  writeRedacted(
+    index: TranscriptIndexRecord,
+    copy: Exclude<RedactionEntry, { pending: string }>,
+  ): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }>;
 }
 
 /**
@@ -96,34 +128,22 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
    */
   async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }> {
     const { index } = entry;
-    const stamp = (pending: number): ContentStamp => ({
-      sha256: index.sha256,
-      fetchedAt: index.fetched_at ?? index.archived_at,
-      pending,
-      unprocessable: false,
-    });
-    const metadata = {
-      'room-id': index.room_id,
-      sha256: index.sha256,
-      'fetched-at': stamp(0).fetchedAt,
-      'schema-version': String(index.schema_version),
-    };
-    const withPending = (pending: number) =>
-      pending > 0 ? { ...metadata, [PENDING_METADATA]: String(pending) } : metadata;
-    const { attachments_pending: _, ...unpinned } = index;
+    const { attachments_pending: _, ...unpinned } = withoutRedactedCopy(index);
     const pending = index.attachments_pending ?? 0;
     const expectNew = entry.expectNew === true;
-    const [raw, transcript] = await Promise.all([
-      this.#putNewest(index.raw_key, entry.raw, metadata, stamp(0), expectNew),
+    const copy = entry.redaction && !('pending' in entry.redaction) ? entry.redaction : undefined;
+    const [raw, transcript, redacted] = await Promise.all([
+      this.#putNewest(index.raw_key, entry.raw, metadataOf(index), stampOf(index, 0), expectNew),
       this.#putNewest(
         index.transcript_key,
         entry.transcriptLine,
-        withPending(pending),
-        stamp(pending),
+        metadataOf(index, pending),
+        stampOf(index, pending),
         expectNew,
       ),
+      copy ? this.#putCopy(index, copy, pending, expectNew) : undefined,
     ]);
-    if (raw.outcome === 'superseded' || transcript.outcome === 'superseded') {
+    if ([raw, transcript, redacted].some((put) => put?.outcome === 'superseded')) {
       return { outcome: 'superseded', index };
     }
     // The index tells what the transcript it points at holds, whoever wrote that transcript.
@@ -132,17 +152,70 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
       ...(raw.versionId ? { raw_version_id: raw.versionId } : {}),
       ...(transcript.versionId ? { transcript_version_id: transcript.versionId } : {}),
       ...(transcript.pending > 0 ? { attachments_pending: transcript.pending } : {}),
+      ...(redacted && copy
+        ? copyFields(copy.key, redacted)
+        : entry.redaction && 'pending' in entry.redaction
+          ? { redaction_pending: entry.redaction.pending }
+          : {}),
     };
-    const written = await this.#putNewest(
-      indexKey(index.room_id),
-      JSON.stringify(pinned),
-      withPending(transcript.pending),
-      stamp(transcript.pending),
-      expectNew,
-    );
+    const written = await this.#putIndex(pinned, transcript.pending, expectNew);
     if (written.outcome === 'superseded') return { outcome: 'superseded', index };
     const outcome = written.outcome === 'unchanged' && raw.outcome === 'unchanged' ? 'unchanged' : 'written';
     return { outcome, index: pinned };
+  }
+
+  async writeRedacted(
+    index: TranscriptIndexRecord,
+    copy: Exclude<RedactionEntry, { pending: string }>,
+  ): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }> {
+    const pending = index.attachments_pending ?? 0;
+    const redacted = await this.#putCopy(index, copy, pending, false);
+    if (redacted.outcome === 'superseded') return { outcome: 'superseded', index };
+    const pinned: TranscriptIndexRecord = {
+      ...withoutRedactedCopy(index),
+      ...copyFields(copy.key, redacted),
+    };
+    const written = await this.#putIndex(pinned, pending, false);
+    if (written.outcome === 'superseded') return { outcome: 'superseded', index };
+    const outcome =
+      written.outcome === 'unchanged' && redacted.outcome === 'unchanged' ? 'unchanged' : 'written';
+    return { outcome, index: pinned };
+  }
+
+  /** The redacted copy, beside the transcript it was made from (same answer, same attachments). */
+  #putCopy(
+    index: TranscriptIndexRecord,
+    copy: Exclude<RedactionEntry, { pending: string }>,
+    pending: number,
+    expectNew: boolean,
+  ): Promise<PutResult> {
+    const redaction = { version: copy.redactorVersion, keyId: copy.keyId };
+    return this.#putNewest(
+      copy.key,
+      copy.line,
+      {
+        ...metadataOf(index, pending),
+        ...redactionMetadata(redaction),
+        [REDACTED_SHA256_METADATA]: copy.sha256,
+      },
+      { ...stampOf(index, pending), redaction, bodySha256: copy.sha256 },
+      expectNew,
+    );
+  }
+
+  /** The index, last: it records what the objects it points at hold (the redacted copy's redactor too). */
+  #putIndex(pinned: TranscriptIndexRecord, pending: number, expectNew: boolean): Promise<PutResult> {
+    const redaction =
+      pinned.redactor_version && pinned.redaction_key_id
+        ? { version: pinned.redactor_version, keyId: pinned.redaction_key_id }
+        : undefined;
+    return this.#putNewest(
+      indexKey(pinned.room_id),
+      JSON.stringify(pinned),
+      { ...metadataOf(pinned, pending), ...(redaction ? redactionMetadata(redaction) : {}) },
+      { ...stampOf(pinned, pending), ...(redaction ? { redaction } : {}) },
+      expectNew,
+    );
   }
 
   /**
@@ -305,16 +378,20 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
     metadata: Record<string, string>,
     content: ContentStamp,
     expectNew: boolean,
-  ): Promise<{ outcome: WriteOutcome; versionId?: string; pending: number }> {
+  ): Promise<PutResult> {
     for (let attempt = 1; attempt <= this.#maxConflicts; attempt++) {
       const current = expectNew && attempt === 1 ? undefined : await this.#head(key);
       if (current?.sha256 === content.sha256) {
         // A transcript of an answer is better than none; the same answer with fewer attachments
-        // missing is better; either is written whenever the answer was fetched.
+        // missing is better, and so, attachments alike, is one with a redacted copy of a newer
+        // redactor (or another pseudonym key); each is written whenever the answer was fetched.
         const better =
           (current.unprocessable && !content.unprocessable) ||
-          (!content.unprocessable && content.pending < current.pending);
-        if (!better) return { outcome: 'unchanged', ...versionOf(current), pending: current.pending };
+          (!content.unprocessable && content.pending < current.pending) ||
+          (!content.unprocessable &&
+            content.pending === current.pending &&
+            isBetterRedaction(current.redaction, content.redaction));
+        if (!better) return { outcome: 'unchanged', ...versionOf(current), ...leftOf(current) };
       } else if (current?.fetchedAt && current.fetchedAt > content.fetchedAt) {
         return { outcome: 'superseded', pending: current.pending };
       }
@@ -324,7 +401,7 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
         metadata,
         current ? { IfMatch: current.etag } : { IfNoneMatch: '*' },
       );
-      if (written) return { outcome: 'written', ...written, pending: content.pending };
+      if (written) return { outcome: 'written', ...versionOf(written), ...leftOf(content) };
     }
     throw new StorageUnavailableError(
       `cannot write s3://${this.bucket}/${key}: ${this.#maxConflicts} conflicting writes in a row`,
@@ -334,13 +411,18 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
   async #head(key: string): Promise<ObjectStamp | undefined> {
     try {
       const output = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const metadata = output.Metadata ?? {};
+      const version = metadata[REDACTOR_VERSION_METADATA];
+      const keyId = metadata[REDACTION_KEY_ID_METADATA];
       return {
         etag: output.ETag ?? '',
-        ...(output.Metadata?.sha256 ? { sha256: output.Metadata.sha256 } : {}),
-        ...(output.Metadata?.['fetched-at'] ? { fetchedAt: output.Metadata['fetched-at'] } : {}),
+        ...(metadata.sha256 ? { sha256: metadata.sha256 } : {}),
+        ...(metadata['fetched-at'] ? { fetchedAt: metadata['fetched-at'] } : {}),
         ...(output.VersionId ? { versionId: output.VersionId } : {}),
-        pending: pendingOf(output.Metadata?.[PENDING_METADATA]),
-        unprocessable: output.Metadata?.[UNPROCESSABLE_METADATA] === 'true',
+        pending: pendingOf(metadata[PENDING_METADATA]),
+        unprocessable: metadata[UNPROCESSABLE_METADATA] === 'true',
+        ...(version && keyId ? { redaction: { version, keyId } } : {}),
+        ...(metadata[REDACTED_SHA256_METADATA] ? { bodySha256: metadata[REDACTED_SHA256_METADATA] } : {}),
       };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -371,9 +453,16 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
   }
 }
 
+/** The redactor and pseudonym key a redacted copy (or the index that records it) was made with. */
+interface RedactionStamp {
+  readonly version: string;
+  readonly keyId: string;
+}
+
 /**
  * The content an object holds: the SHA-256 of the raw answer, when HappyTalk
- * gave it, and (transcript and index) how many attachments it still lacks.
+ * gave it, how many attachments it (transcript, redacted copy, index) still
+ * lacks, and (redacted copy, index) the redaction it holds or records.
  */
 interface ContentStamp {
   readonly sha256: string;
@@ -381,6 +470,9 @@ interface ContentStamp {
   readonly pending: number;
   /** An index of an answer without a transcript. */
   readonly unprocessable: boolean;
+  readonly redaction?: RedactionStamp;
+  /** A redacted copy: the SHA-256 of its bytes. */
+  readonly bodySha256?: string;
 }
 
 interface ObjectStamp {
@@ -390,6 +482,17 @@ interface ObjectStamp {
   readonly versionId?: string;
   readonly pending: number;
   readonly unprocessable: boolean;
+  readonly redaction?: RedactionStamp;
+  readonly bodySha256?: string;
+}
+
+/** What a conditional write left at its key: written there, or what was already there. */
+interface PutResult {
+  readonly outcome: WriteOutcome;
+  readonly versionId?: string;
+  readonly pending: number;
+  readonly redaction?: RedactionStamp;
+  readonly bodySha256?: string;
 }
 
 /** Object metadata: the transcript's (and its index's) `attachments_pending`, when above 0. */
@@ -397,6 +500,73 @@ const PENDING_METADATA = 'attachments-pending';
 
 /** Object metadata of an index marking an unprocessable answer. */
 const UNPROCESSABLE_METADATA = 'unprocessable';
+
+/** Object metadata of a redacted copy and of the index that records one: its redactor, its key's fingerprint. */
+const REDACTOR_VERSION_METADATA = 'redactor-version';
+const REDACTION_KEY_ID_METADATA = 'redaction-key-id';
+/** Object metadata of a redacted copy: the SHA-256 of its own bytes. */
+const REDACTED_SHA256_METADATA = 'redacted-sha256';
+
+/** The metadata every object of a room's answer carries (and its attachments pending, when above 0). */
+function metadataOf(index: TranscriptIndexRecord, pending = 0): Record<string, string> {
+  return {
+    'room-id': index.room_id,
+    sha256: index.sha256,
+    'fetched-at': index.fetched_at ?? index.archived_at,
+    'schema-version': String(index.schema_version),
+    ...(pending > 0 ? { [PENDING_METADATA]: String(pending) } : {}),
+  };
+}
+
+function stampOf(index: TranscriptIndexRecord, pending: number): ContentStamp {
+  return {
+    sha256: index.sha256,
+    fetchedAt: index.fetched_at ?? index.archived_at,
+    pending,
+    unprocessable: false,
+  };
+}
+
+function redactionMetadata(redaction: RedactionStamp): Record<string, string> {
+  return { [REDACTOR_VERSION_METADATA]: redaction.version, [REDACTION_KEY_ID_METADATA]: redaction.keyId };
+}
+
+/** What an object holds, as a write reports it. */
+function leftOf(stamp: {
+  pending: number;
+  redaction?: RedactionStamp | undefined;
+  bodySha256?: string | undefined;
+}): Pick<PutResult, 'pending' | 'redaction' | 'bodySha256'> {
+  return {
+    pending: stamp.pending,
+    ...(stamp.redaction ? { redaction: stamp.redaction } : {}),
+    ...(stamp.bodySha256 ? { bodySha256: stamp.bodySha256 } : {}),
+  };
+}
+
+/**
+ * A copy of a newer redactor is better than an older one (never the reverse),
+ * and of the same redactor under another pseudonym key (the key in use now)
+ * better too; any copy is better than none.
+ */
+function isBetterRedaction(current: RedactionStamp | undefined, next: RedactionStamp | undefined): boolean {
+  if (next === undefined) return false;
+  if (current === undefined) return true;
+  const order = compareDottedVersions(next.version, current.version);
+  return order > 0 || (order === 0 && next.keyId !== current.keyId);
+}
+
+/** The index fields of the redacted copy a write left at `key`. */
+function copyFields(key: string, left: PutResult): Partial<TranscriptIndexRecord> {
+  return {
+    redacted_key: key,
+    ...(left.versionId ? { redacted_version_id: left.versionId } : {}),
+    ...(left.bodySha256 ? { redacted_sha256: left.bodySha256 } : {}),
+    ...(left.redaction
+      ? { redactor_version: left.redaction.version, redaction_key_id: left.redaction.keyId }
+      : {}),
+  };
+}
 
 function pendingOf(value: string | undefined): number {
   const pending = Number(value ?? 0);

@@ -1,3 +1,9 @@
+import {
+  COUNSELOR_OPTIONS,
+  type CounselorOption,
+  REDACTION_MASKS,
+  type RedactionMask,
+} from '../contract/redaction.js';
 import type { Transcript } from '../transcript/schema.js';
 import type { DetectOptions } from './detect.js';
 import { Pseudonymizer } from './pseudonym.js';
@@ -15,8 +21,11 @@ import { Walker } from './walker.js';
 export const REDACTOR_VERSION = '1.1.0';
 
 /** `type` replaces a finding by `[PHONE]`, `[RRN]`, …; `pii` by `[PII]` whatever it is. */
-export type MaskStyle = 'type' | 'pii';
-export const MASK_STYLES: readonly MaskStyle[] = ['type', 'pii'];
+export type MaskStyle = RedactionMask;
+export const MASK_STYLES: readonly MaskStyle[] = REDACTION_MASKS;
+
+/** Counselors' names and ids: kept, or replaced by pseudonyms. */
+export { COUNSELOR_OPTIONS, type CounselorOption };
 
 /**
  * What a finding is: a detector's type, or a known identifier of the room met
@@ -30,7 +39,7 @@ export interface RedactionOptions {
   /** Default `type`. */
   readonly mask?: MaskStyle;
   /** Counselor names and ids: kept (default) or replaced by pseudonyms. */
-  readonly counselors?: 'keep' | 'pseudonymize';
+  readonly counselors?: CounselorOption;
   readonly detect?: DetectOptions;
 }
 

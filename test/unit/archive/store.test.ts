@@ -323,4 +323,220 @@ describe('S3ArchiveStore', () => {
       expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
     });
   });
+
+  describe('redacted copies', () => {
+    const REDACTED_KEY = 'redacted/year=2022/month=05/day=26/r1.json';
+    const copy = {
+      key: REDACTED_KEY,
+      line: '{"redacted":true}\n',
+      sha256: 'cd'.repeat(32),
+      redactorVersion: '1.1.0',
+      keyId: '0123456789abcdef',
+    };
+    const entry = { index, raw: new TextEncoder().encode('{}'), transcriptLine: '{}\n' };
+
+    function putInputs() {
+      return s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    }
+
+    function copyHead(version: string, keyId: string, etag = '"e-copy"') {
+      return {
+        ETag: etag,
+        VersionId: 'v-stored-copy',
+        Metadata: {
+          sha256: index.sha256,
+          'fetched-at': FETCHED_AT,
+          'redactor-version': version,
+          'redaction-key-id': keyId,
+          'redacted-sha256': 'ef'.repeat(32),
+        },
+      };
+    }
+
+    it('writes the copy beside the transcript, before the index, which records it', async () => {
+      // Prepare
+      const order: string[] = [];
+      s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => {
+        await new Promise((resolve) => setTimeout(resolve, input.Key.startsWith('redacted/') ? 20 : 1));
+        order.push(input.Key.split('/')[0] ?? '');
+        return { VersionId: `v-${input.Key.split('/')[0]}` };
+      });
+
+      // Act
+      const result = await store.write({ ...entry, expectNew: true, redaction: copy });
+
+      // Assess
+      expect(result.outcome).toBe('written');
+      expect(order).toHaveLength(4);
+      expect(order.at(-1)).toBe('index');
+      const written = putInputs().find((input) => input.Key === REDACTED_KEY);
+      expect(written).toMatchObject({
+        Body: copy.line,
+        IfNoneMatch: '*',
+        ContentType: 'application/json; charset=utf-8',
+        Metadata: {
+          'room-id': 'r1',
+          sha256: index.sha256,
+          'fetched-at': FETCHED_AT,
+          'schema-version': '1',
+          'redactor-version': '1.1.0',
+          'redaction-key-id': '0123456789abcdef',
+          'redacted-sha256': copy.sha256,
+        },
+      });
+      const recorded = {
+        redacted_key: REDACTED_KEY,
+        redacted_version_id: 'v-redacted',
+        redacted_sha256: copy.sha256,
+        redactor_version: '1.1.0',
+        redaction_key_id: '0123456789abcdef',
+      };
+      expect(result.index).toMatchObject(recorded);
+      const indexPut = putInputs().find((input) => input.Key === 'index/rooms/r1.json');
+      expect(JSON.parse(String(indexPut?.Body))).toMatchObject(recorded);
+      expect(indexPut?.Metadata).toMatchObject({
+        'redactor-version': '1.1.0',
+        'redaction-key-id': '0123456789abcdef',
+      });
+    });
+
+    it('writes no copy when it is pending, and the index says why', async () => {
+      // Prepare
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const result = await store.write({
+        ...entry,
+        index: { ...index, redacted_key: 'stale', redactor_version: '0.9.0' },
+        expectNew: true,
+        redaction: { pending: 'REDACTION_KEY_UNAVAILABLE' },
+      });
+
+      // Assess
+      expect(putInputs().map((input) => input.Key)).toEqual([
+        index.raw_key,
+        index.transcript_key,
+        'index/rooms/r1.json',
+      ]);
+      const written = JSON.parse(String(putInputs()[2]?.Body));
+      expect(written.redaction_pending).toBe('REDACTION_KEY_UNAVAILABLE');
+      expect(written).not.toHaveProperty('redacted_key');
+      expect(written).not.toHaveProperty('redactor_version');
+      expect(result.index.redaction_pending).toBe('REDACTION_KEY_UNAVAILABLE');
+    });
+
+    it('leaves a copy of the same answer, redactor and key alone, and the index records the stored one', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).resolves({
+        ETag: '"e"',
+        Metadata: { sha256: index.sha256, 'fetched-at': FETCHED_AT },
+      });
+      s3.on(HeadObjectCommand, { Key: REDACTED_KEY }).resolves(copyHead('1.1.0', copy.keyId));
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const result = await store.write({ ...entry, redaction: copy });
+
+      // Assess
+      expect(putInputs().map((input) => input.Key)).toEqual(['index/rooms/r1.json']);
+      expect(result.index).toMatchObject({
+        redacted_version_id: 'v-stored-copy',
+        redacted_sha256: 'ef'.repeat(32),
+        redactor_version: '1.1.0',
+      });
+    });
+
+    it('replaces a copy of an older redactor, or of another pseudonym key, with If-Match', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).resolves({
+        ETag: '"e"',
+        Metadata: { sha256: index.sha256, 'fetched-at': FETCHED_AT },
+      });
+      s3.on(HeadObjectCommand, { Key: REDACTED_KEY })
+        .resolvesOnce(copyHead('1.0.0', copy.keyId, '"e-old"'))
+        .resolves(copyHead('1.1.0', 'fedcba9876543210', '"e-other-key"'));
+      s3.on(PutObjectCommand).resolves({ VersionId: 'v-new-copy' });
+
+      // Act
+      await store.write({ ...entry, redaction: copy });
+      await store.write({ ...entry, redaction: copy });
+
+      // Assess
+      const copies = putInputs().filter((input) => input.Key === REDACTED_KEY);
+      expect(copies.map((input) => input.IfMatch)).toEqual(['"e-old"', '"e-other-key"']);
+    });
+
+    it('never replaces a copy of a newer redactor with an older one', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).resolves({
+        ETag: '"e"',
+        Metadata: { sha256: index.sha256, 'fetched-at': FETCHED_AT },
+      });
+      s3.on(HeadObjectCommand, { Key: REDACTED_KEY }).resolves(copyHead('2.0.0', 'fedcba9876543210'));
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const result = await store.write({ ...entry, redaction: copy });
+
+      // Assess
+      expect(putInputs().filter((input) => input.Key === REDACTED_KEY)).toEqual([]);
+      expect(result.index).toMatchObject({ redactor_version: '2.0.0', redaction_key_id: 'fedcba9876543210' });
+    });
+
+    it('writes nothing over a copy of a newer answer', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
+      s3.on(HeadObjectCommand, { Key: REDACTED_KEY }).resolves({
+        ETag: '"e-newer"',
+        Metadata: { sha256: 'newer', 'fetched-at': '2026-06-01T00:00:00.000Z' },
+      });
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const result = await store.write({ ...entry, redaction: copy });
+
+      // Assess
+      expect(result.outcome).toBe('superseded');
+      expect(putInputs().map((input) => input.Key)).not.toContain('index/rooms/r1.json');
+    });
+
+    it('completes a copy: the copy, then an index that records it over the one without', async () => {
+      // Prepare
+      const pinned = {
+        ...index,
+        raw_version_id: 'v-raw',
+        transcript_version_id: 'v-t',
+        redaction_pending: 'X',
+      };
+      s3.on(HeadObjectCommand, { Key: REDACTED_KEY }).rejects(s3Error('NotFound', 404));
+      s3.on(HeadObjectCommand, { Key: 'index/rooms/r1.json' }).resolves({
+        ETag: '"e-index"',
+        Metadata: { sha256: index.sha256, 'fetched-at': FETCHED_AT },
+      });
+      s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => ({
+        VersionId: `v-${input.Key.split('/')[0]}`,
+      }));
+
+      // Act
+      const result = await store.writeRedacted(pinned, copy);
+
+      // Assess
+      expect(result.outcome).toBe('written');
+      expect(putInputs().map((input) => [input.Key, input.IfMatch ?? input.IfNoneMatch])).toEqual([
+        [REDACTED_KEY, '*'],
+        ['index/rooms/r1.json', '"e-index"'],
+      ]);
+      const written = JSON.parse(String(putInputs()[1]?.Body));
+      expect(written).toEqual({
+        ...index,
+        raw_version_id: 'v-raw',
+        transcript_version_id: 'v-t',
+        redacted_key: REDACTED_KEY,
+        redacted_version_id: 'v-redacted',
+        redacted_sha256: copy.sha256,
+        redactor_version: '1.1.0',
+        redaction_key_id: '0123456789abcdef',
+      });
+    });
+  });
 });
