@@ -56,21 +56,18 @@ export interface TranscriptIndexRecord {
   readonly redaction_pending?: string;
 }
 
-/** The fields of an index that say where the redacted copy is (or why it is pending). */
-export const REDACTION_FIELDS = [
-  'redacted_key',
-  'redacted_version_id',
-  'redacted_sha256',
-  'redactor_version',
-  'redaction_key_id',
-  'redaction_pending',
-] as const;
-
 /** The index without what it says of the redacted copy. */
 export function withoutRedactedCopy(index: TranscriptIndexRecord): TranscriptIndexRecord {
-  const copy: Record<string, unknown> = { ...index };
-  for (const field of REDACTION_FIELDS) delete copy[field];
-  return copy as unknown as TranscriptIndexRecord;
+  const {
+    redacted_key: _key,
+    redacted_version_id: _version,
+    redacted_sha256: _sha256,
+    redactor_version: _redactor,
+    redaction_key_id: _keyId,
+    redaction_pending: _pending,
+    ...kept
+  } = index;
+  return kept;
 }
 
 /** The redacted copy an index records, or undefined (none written, or pending). */

@@ -212,7 +212,7 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
     return this.#putNewest(
       indexKey(pinned.room_id),
       JSON.stringify(pinned),
-      { ...metadataOf(pinned, pending), ...(redaction ? redactionMetadata(redaction) : {}) },
+      indexMetadata(metadataOf(pinned, pending), pinned),
       { ...stampOf(pinned, pending), ...(redaction ? { redaction } : {}) },
       expectNew,
     );
@@ -529,6 +529,37 @@ function stampOf(index: TranscriptIndexRecord, pending: number): ContentStamp {
 
 function redactionMetadata(redaction: RedactionStamp): Record<string, string> {
   return { [REDACTOR_VERSION_METADATA]: redaction.version, [REDACTION_KEY_ID_METADATA]: redaction.keyId };
+}
+
+/**
+ * The metadata of a redacted copy: its transcript's (`base`), its redactor,
+ * its pseudonym key's fingerprint and the SHA-256 of its own bytes; what the
+ * archive compares before writing over a copy (`reindex` writes it too).
+ */
+export function redactedCopyMetadata(
+  base: Readonly<Record<string, string>>,
+  copy: { readonly redactorVersion: string; readonly keyId: string; readonly sha256: string },
+): Record<string, string> {
+  return {
+    ...base,
+    ...redactionMetadata({ version: copy.redactorVersion, keyId: copy.keyId }),
+    [REDACTED_SHA256_METADATA]: copy.sha256,
+  };
+}
+
+/** The SHA-256 of a redacted copy's bytes, as its metadata records it. */
+export function redactedSha256Of(metadata: Readonly<Record<string, string>>): string | undefined {
+  return metadata[REDACTED_SHA256_METADATA];
+}
+
+/** The metadata of an index: its transcript's (`base`), and the redactor of the copy it records, if any. */
+export function indexMetadata(
+  base: Readonly<Record<string, string>>,
+  index: TranscriptIndexRecord,
+): Record<string, string> {
+  return index.redactor_version && index.redaction_key_id
+    ? { ...base, ...redactionMetadata({ version: index.redactor_version, keyId: index.redaction_key_id }) }
+    : { ...base };
 }
 
 /** What an object holds, as a write reports it. */

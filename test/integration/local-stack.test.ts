@@ -154,6 +154,7 @@ describe('the local stack', () => {
     expect(written.map((version) => version.key.split('/')[0]).sort()).toEqual([
       'index',
       'raw',
+      'redacted',
       'transcripts',
     ]);
     const versions = await fetch(`${stack.apiUrl}/rooms/${room}/archive/versions`);
