@@ -135,7 +135,9 @@ function copyText(copy: RedactedCopyResult): string {
     case 'created':
       return `redacted copy created (redactor ${copy.current_redactor_version})`;
     case 'rederived':
-      return `redacted copy derived again (redactor ${copy.redactor_version ?? 'unknown'} → ${copy.current_redactor_version})`;
+      return copy.redactor_version === copy.current_redactor_version
+        ? `redacted copy derived again (redactor ${copy.current_redactor_version})`
+        : `redacted copy derived again (redactor ${copy.redactor_version ?? 'unknown'} → ${copy.current_redactor_version})`;
     case 'current':
       return `redacted copy current (redactor ${copy.redactor_version ?? copy.current_redactor_version})`;
     case 'pending':

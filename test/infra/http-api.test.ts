@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundles, createStack, logicalIdOf, render, synthTemplate } from './support.js';
+import { buildBundles, createStack, logicalIdOf, render, synthTemplate, tokenSecretIdOf } from './support.js';
 
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
 let template: Template;
@@ -182,7 +182,7 @@ describe('stack outputs', () => {
       },
     });
     template.hasOutput('TokenSecretArn', {
-      Value: { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret') },
+      Value: { Ref: tokenSecretIdOf(template) },
     });
   });
 });
