@@ -128,7 +128,7 @@ export function pointedObject(
   if (format !== 'redacted') return at(index.transcript_key, index.transcript_version_id);
   if (index.redacted_key === undefined && versionId === undefined) {
     const why = index.redaction_pending
-      ? `it is pending (${index.redaction_pending}: the pseudonym key could not be read)`
+      ? `it is pending (${index.redaction_pending})`
       : 'it was archived before redacted copies were written, or they are off';
     throw new NoRedactedCopyError(
       `room ${index.room_id} has no redacted copy: ${why}; \`happytalk-archive reindex ${index.room_id}\` makes it`,

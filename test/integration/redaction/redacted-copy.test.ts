@@ -374,3 +374,56 @@ describe('S3 requests per archive', () => {
 async function stackObject(key: string): Promise<Buffer> {
   return (await stack.getObject(key)).body;
 }
+
+describe('the CLI and the API around the copy', () => {
+  it('archives without a key, says so once, and leaves every copy pending, never made', async () => {
+    // Prepare
+    const { id, room } = roomWithPii('redaction-cli-nokey');
+    stack.simulator.addRoom(room);
+    const { REDACTION_KEY_SECRET_ID: _secret, ...withoutKey } = stack.env;
+
+    // Act
+    const archived = await runCliCaptured(['archive', id], withoutKey);
+    const api = await retrievalHandler(
+      { ...httpApiEvent('GET', id), queryStringParameters: { format: 'redacted' } },
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(archived.code).toBe(0);
+    expect(jsonLines(archived.stdout)).toEqual([
+      expect.objectContaining({
+        room_id: id,
+        status: 'archived',
+        redaction_pending: 'REDACTION_KEY_NOT_CONFIGURED',
+      }),
+    ]);
+    expect(archived.stderr.split('\n')[0]).toBe(
+      'happytalk-archive: no redaction key (REDACTION_KEY_SECRET_ID, or REDACTION_KEY for local use): the ' +
+        'redacted copies are left pending, to be made by `reindex` with the key; REDACTED_COPY=off writes none',
+    );
+    expect((await stack.listKeys('redacted/')).filter((key) => key.includes(id))).toEqual([]);
+    expect(api.statusCode).toBe(404);
+    expect(JSON.parse(api.body ?? '{}').error).toMatchObject({
+      code: 'NO_REDACTED_COPY',
+      message: `room ${id} has no redacted copy yet`,
+    });
+  });
+
+  it('refuses contradicting formats, and names the redacted format among those it takes', async () => {
+    // Act
+    const both = await cli(['get', 'room-1', '--raw', '--redacted']);
+    const unknown = await retrievalHandler(
+      { ...httpApiEvent('GET', 'room-1'), queryStringParameters: { format: 'pdf' } },
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--raw and --redacted contradict each other');
+    expect(unknown.statusCode).toBe(400);
+    expect(JSON.parse(unknown.body ?? '{}').error.message).toBe(
+      'format must be one of json, html, raw, redacted',
+    );
+  });
+});
