@@ -12,7 +12,8 @@ import type { Transcript } from '../transcript/schema.js';
 import { InvalidRedactionKeyError } from './errors.js';
 import { loadPseudonymizer, type RedactionKeySource } from './key.js';
 import type { Pseudonymizer } from './pseudonym.js';
-import { type CounselorOption, type MaskStyle, REDACTOR_VERSION, redactTranscript } from './redact.js';
+import type { CounselorOption, MaskStyle } from './redact.js';
+import { REDACTOR_VERSION } from './version.js';
 
 /**
  * Why a redacted copy could not be made: the transcript is archived without
@@ -92,6 +93,8 @@ export class RedactedCopies implements RedactedCopyMaker {
     const { pseudonymizer } = key;
     let line: Uint8Array;
     try {
+      // The detectors are loaded at the first copy, not at a cold start: a room archived unchanged needs none.
+      const { redactTranscript } = await import('./redact.js');
       const redacted = redactTranscript(transcript, pseudonymizer, {
         mask: this.#options.mask ?? 'type',
         counselors: this.#options.counselors ?? 'keep',
