@@ -195,17 +195,25 @@ export class RoomReindex {
     if (copy === undefined || 'pending' in copy) {
       return copy ? { ...unchanged, redacted: copyResult(decided, copy) } : unchanged;
     }
-    const next = withCopy(index, copy);
-    const indexed = await this.#store.putIfMatch(
+    await this.#putIndex(withCopy(index, copy), metadata, indexObject);
+    return result;
+  }
+
+  /** The index, written over the one read (`If-Match`), with the redactor of the copy it records. */
+  async #putIndex(
+    next: TranscriptIndexRecord,
+    metadata: Readonly<Record<string, string>>,
+    indexObject: StoredObject,
+  ): Promise<void> {
+    const written = await this.#store.putIfMatch(
       indexKey(this.#roomId),
       JSON.stringify(next),
       indexMetadata(metadata, next),
       etagOf(indexObject),
     );
-    if (indexed.outcome === 'conflict') {
+    if (written.outcome === 'conflict') {
       throw new ReindexConflictError(`index of room ${this.#roomId} changed while it was reindexed`);
     }
-    return result;
   }
 
   /**
@@ -286,16 +294,7 @@ export class RoomReindex {
       { ...derived, source: { ...derived.source, reindexed_at: now } },
       metadata,
     );
-    const next = withCopy(first, copy);
-    const indexed = await this.#store.putIfMatch(
-      indexKey(roomId),
-      JSON.stringify(next),
-      indexMetadata(metadata, next),
-      etagOf(indexObject),
-    );
-    if (indexed.outcome === 'conflict') {
-      throw new ReindexConflictError(`index of room ${roomId} changed while it was reindexed`);
-    }
+    await this.#putIndex(withCopy(first, copy), metadata, indexObject);
     return {
       ...result,
       ...(written.versionId ? { transcript_version_id: written.versionId } : {}),
@@ -430,14 +429,6 @@ export class RoomReindex {
       ...(pending > 0 ? { attachments_pending: pending } : {}),
       reindexed_at: reindexedAt,
     };
-    const written = await this.#store.putIfMatch(
-      indexKey(this.#roomId),
-      JSON.stringify(next),
-      indexMetadata(metadata, next),
-      etagOf(indexObject),
-    );
-    if (written.outcome === 'conflict') {
-      throw new ReindexConflictError(`index of room ${this.#roomId} changed while it was reindexed`);
-    }
+    await this.#putIndex(next, metadata, indexObject);
   }
 }
