@@ -1,10 +1,5 @@
 import { CorruptArchiveError } from '../archive/errors.js';
-import {
-  type IndexRecord,
-  isUnprocessable,
-  type TranscriptIndexRecord,
-  type UnprocessableIndexRecord,
-} from '../archive/index-record.js';
+import { type IndexRecord, isUnprocessable, type UnprocessableIndexRecord } from '../archive/index-record.js';
 import type { ObjectHead } from '../archive/s3-objects.js';
 import { keyBeside, parseArchiveKey } from '../contract/keys.js';
 import { parseChatData } from '../happytalk/client.js';
@@ -18,6 +13,7 @@ import type { DateRange } from './date-range.js';
 import type { ArchiveReader } from './reader.js';
 import { DEFAULT_CONCURRENCY, mapInOrder, objectsOf, parseTranscriptLine } from './scan.js';
 import { transcriptDifferences } from './transcript-differences.js';
+import { checkRedactedCopy, describeObject } from './verify-redacted.js';
 
 /**
  * The checks `verify` runs on a room, by the name its mismatches carry:
@@ -337,32 +333,6 @@ export async function verifyRoom(
 }
 
 /**
- * The redacted copy the index records: there, with the SHA-256 the index
- * records, of the indexed answer. Its content is the redactor's and the key's:
- * it is not derived again here (that needs the key; `reindex` does it).
- */
-async function checkRedactedCopy(
-  reader: ArchiveReader,
-  index: TranscriptIndexRecord,
-  mismatch: (check: VerifyCheck, expected: string, found: string) => void,
-): Promise<RoomVerification['redacted_copy']> {
-  if (index.redacted_key === undefined) return index.redaction_pending ? 'pending' : 'missing';
-  const object = await reader.readObject(index.redacted_key, index.redacted_version_id);
-  if (!object) {
-    mismatch('redacted.present', describeObject(index.redacted_key, index.redacted_version_id), 'missing');
-    return undefined;
-  }
-  const sha256 = sha256Hex(object.body);
-  if (index.redacted_sha256 !== undefined && sha256 !== index.redacted_sha256) {
-    mismatch('redacted.sha256', index.redacted_sha256, sha256);
-  }
-  const parsed = parseTranscriptLine(object.body);
-  const source = parsed.ok ? parsed.transcript.source.sha256 : `unreadable: ${parsed.reason}`;
-  if (source !== index.sha256) mismatch('redacted.source-sha256', index.sha256, source);
-  return undefined;
-}
-
-/**
  * The index is stale when a newer answer was written beside it but the index
  * was not (or was rolled back): the latest version of each object read must
  * carry the index's SHA-256. A raw object whose latest version is not the one
@@ -429,10 +399,6 @@ function checkPartners(
   if (found.raw.length === 0) {
     for (const key of found.transcripts) mismatch('raw.present', keyBeside(key, 'raw'), 'missing');
   }
-}
-
-function describeObject(key: string, versionId: string | undefined): string {
-  return versionId ? `${key} (version ${versionId})` : key;
 }
 
 interface StoredRoom {
