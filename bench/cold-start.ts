@@ -17,6 +17,7 @@ function deployedEnvironment(home: string): Record<string, string> {
     ARCHIVE_BUCKET: 'happytalk-archive-bench',
     ATTACHMENT_ARCHIVING: 'off',
     HAPPYTALK_SECRET_ID: 'happytalk/archive-token',
+    REDACTION_KEY_SECRET_ID: 'happytalk-archive/redaction-key',
     HAPPYTALK_BASE_URL: HAPPYTALK_BASE_URLS.prod,
     HAPPYTALK_TIMEZONE: 'Asia/Seoul',
     HAPPYTALK_TIMEOUT_MS: '8000',

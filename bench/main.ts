@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures cold start, per-room overhead, normalization,
- * memory and throughput against floors measured in the same run, and writes
- * `docs/PERFORMANCE.md` and `docs/bench-results.json`.
+ * memory, throughput, what each outcome costs and the redacted copy against
+ * floors measured in the same run, and writes `docs/PERFORMANCE.md` and
+ * `docs/bench-results.json`.
  *
  * `--smoke`: tiny sizes and one repetition, to prove the benchmark works (the
  * test suite runs it); with `--out-dir` the files go elsewhere.
@@ -18,6 +19,7 @@ import { measureMemory } from './memory.js';
 import { measureNormalization } from './normalization.js';
 import { measurePerRoom } from './per-room.js';
 import { lambdaNodeRuntime, ROOT } from './processes.js';
+import { measureRedaction } from './redaction.js';
 import { resultsTable } from './report.js';
 import type { BenchResult } from './results.js';
 import type { SuiteContext, SuiteOutcome } from './suite.js';
@@ -30,6 +32,7 @@ export const SUITES = {
   memory: measureMemory,
   throughput: measureThroughput,
   cost: measureCost,
+  redaction: measureRedaction,
 } as const satisfies Record<string, (context: SuiteContext) => Promise<SuiteOutcome>>;
 
 export type SuiteName = keyof typeof SUITES;

@@ -13,6 +13,9 @@ export const SMOKE_OUTPUTS = {
   workGroup: 'AthenaWorkGroupName',
 } as const;
 
+/** The output of a stack that writes redacted copies (absent with `redactedCopy: false`). */
+const REDACTION_KEY_OUTPUT = 'RedactionKeySecretArn';
+
 /** What a smoke check runs against: a deployed stack's outputs, or overrides standing in for them. */
 export interface SmokeTargets {
   readonly stackName?: string;
@@ -53,9 +56,10 @@ export interface SmokeServices {
  * The post-deploy smoke check: reads the stack's outputs, then checks, each on
  * one line, that a SigV4-signed GET of a room that is not archived answers 404
  * (not 403 or 5xx: the caller may invoke the API, and the retrieval role can
- * list the bucket), that POST archives `roomId`, GET reads it back and
- * `verify` passes for it, that the alarm topic has a confirmed subscription,
- * and that Athena counts the rooms in the workgroup. A check whose inputs are
+ * list the bucket), that POST archives `roomId`, GET reads it back, and its
+ * redacted copy (the pseudonym key was read), and `verify` passes for it,
+ * that the alarm topic has a confirmed subscription, and that Athena counts
+ * the redacted rooms in the workgroup (what an analyst may query). A check whose inputs are
  * not there is skipped; the others still run.
  */
 export async function runSmokeChecks(
@@ -117,9 +121,10 @@ export async function runSmokeChecks(
 
   const { roomId } = targets;
   if (roomId === undefined) {
-    for (const check of ['api.archive', 'api.read', 'archive.verify']) record(check, 'SKIP', 'no --room-id');
+    for (const check of ['api.archive', 'api.read', 'api.redacted', 'archive.verify'])
+      record(check, 'SKIP', 'no --room-id');
   } else if (call === undefined) {
-    for (const check of ['api.archive', 'api.read'])
+    for (const check of ['api.archive', 'api.read', 'api.redacted'])
       record(check, 'FAIL', 'no API URL: give --stack or --api-url');
   } else {
     await attempt('api.archive', async () => {
@@ -148,6 +153,34 @@ export async function runSmokeChecks(
       const code = errorCodeOf(answer.body);
       return ['FAIL', `GET answered ${answer.status}${code ? ` ${code}` : ''}${hint(answer.status)}`];
     });
+    if (stackName !== undefined && outputs[SMOKE_OUTPUTS.apiUrl] && !outputs[REDACTION_KEY_OUTPUT]) {
+      record('api.redacted', 'SKIP', 'the stack writes no redacted copies (redactedCopy: false)');
+    } else {
+      await attempt('api.redacted', async () => {
+        const answer = await call('GET', `rooms/${encodeURIComponent(roomId)}/archive?format=redacted`);
+        const body = parseJson(answer.body) as
+          | { room_id?: unknown; url?: unknown; redaction?: { redactor_version?: unknown } }
+          | undefined;
+        if (answer.status === 200 && body?.room_id === roomId && body.redaction !== undefined) {
+          return [
+            'PASS',
+            `GET read the redacted copy of room ${roomId} (redactor ${String(body.redaction.redactor_version)})`,
+          ];
+        }
+        if (answer.status === 200 && typeof body?.url === 'string') {
+          return ['PASS', `GET answered a presigned URL for the redacted copy of room ${roomId}`];
+        }
+        const code = errorCodeOf(answer.body);
+        if (code === 'NO_REDACTED_COPY') {
+          return [
+            'FAIL',
+            `room ${roomId} has no redacted copy: the pseudonym key could not be read when it was archived ` +
+              '(RedactionPendingAlarm, the function log); fix the secret or its permissions, then archive again',
+          ];
+        }
+        return ['FAIL', `GET answered ${answer.status}${code ? ` ${code}` : ''}${hint(answer.status)}`];
+      });
+    }
   }
   if (roomId !== undefined) {
     if (bucket === undefined) {
@@ -187,8 +220,10 @@ export async function runSmokeChecks(
     record('athena.count', 'SKIP', 'no workgroup: give --stack');
   } else {
     await attempt('athena.count', async () => {
-      const count = await services.queryScalar(`SELECT count(*) FROM "${database}"."rooms"`, workGroup);
-      return ['PASS', `Athena counts ${count} rooms in ${database}.rooms (workgroup ${workGroup})`];
+      // The redacted table: what `grantQuery` gives an analyst by default.
+      const table = 'rooms_redacted';
+      const count = await services.queryScalar(`SELECT count(*) FROM "${database}"."${table}"`, workGroup);
+      return ['PASS', `Athena counts ${count} rooms in ${database}.${table} (workgroup ${workGroup})`];
     });
   }
   return results;

@@ -19,7 +19,7 @@ import {
   type Simulator,
   type SimulatorOptions,
 } from './simulator/index.js';
-import { STAND_IN_AWS, startStandIns } from './stand-ins.js';
+import { LOCAL_REDACTION_KEY, STAND_IN_AWS, startStandIns } from './stand-ins.js';
 
 export type { LocalApiAuth } from './aws/http-api.js';
 
@@ -138,10 +138,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...(ports.api === undefined ? {} : { port: ports.api }),
   });
 
-  // The CLI takes the simulator's token directly; it reaches the local S3, not the other endpoints.
+  // The CLI takes the simulator's token and the local redaction key directly (the same key as the
+  // functions', so its copies have the same pseudonyms); it reaches the local S3, not the other endpoints.
   const cliEnv: Record<string, string> = {
     HAPPYTALK_BASE_URL: simulator.url,
     HAPPYTALK_TOKEN: token,
+    REDACTION_KEY: LOCAL_REDACTION_KEY,
     ARCHIVE_BUCKET: LOCAL_BUCKET,
     HAPPYTALK_TIMEZONE: env.HAPPYTALK_TIMEZONE ?? 'Asia/Seoul',
     ATTACHMENT_ARCHIVING: 'off',

@@ -16,6 +16,15 @@ export const STAND_IN_AWS = {
   AWS_SECRET_ACCESS_KEY: 'S3RVER',
 } as const;
 
+/**
+ * The pseudonym key of the redacted copies the stand-ins' Secrets Manager
+ * holds: a fixed value for local use only, so that pseudonyms are the same
+ * from one `npm start` to the next. A deployed stack generates its own.
+ */
+export const LOCAL_REDACTION_KEY = 'local-only-redaction-key-never-deployed-0123456789';
+/** The secret that holds {@link LOCAL_REDACTION_KEY}. */
+export const LOCAL_REDACTION_KEY_SECRET_ID = 'happytalk-archive/redaction-key';
+
 export interface StandInsOptions {
   /** The HappyTalk token the simulator accepts and the secret holds. */
   readonly token: string;
@@ -46,7 +55,7 @@ export interface StandIns {
   readonly sqs: LocalSqs | undefined;
   /**
    * The environment of a function against the stand-ins: the archive bucket,
-   * the token secret, the HappyTalk host (the simulator) and time zone, the
+   * the token secret, the redaction key's secret, the HappyTalk host (the simulator) and time zone, the
    * endpoints, keys and region of the local AWS, the queues, attachments off
    * (the sample rooms' images are on static.happytalk.io), and `options.env`.
    */
@@ -56,8 +65,8 @@ export interface StandIns {
 
 /**
  * Starts the HappyTalk simulator, the local S3 (versioned, conditional
- * writes), a Secrets Manager holding the simulator's token and, when asked, an
- * SQS endpoint, all on 127.0.0.1.
+ * writes), a Secrets Manager holding the simulator's token and the local
+ * redaction key and, when asked, an SQS endpoint, all on 127.0.0.1.
  */
 export async function startStandIns(options: StandInsOptions): Promise<StandIns> {
   const s3Options = options.s3;
@@ -74,7 +83,10 @@ export async function startStandIns(options: StandInsOptions): Promise<StandIns>
     startLocalSecretsManager({
       host: '127.0.0.1',
       ...(options.secretsManagerPort === undefined ? {} : { port: options.secretsManagerPort }),
-      secrets: { [options.secretId]: JSON.stringify({ token: options.token }) },
+      secrets: {
+        [options.secretId]: JSON.stringify({ token: options.token }),
+        [LOCAL_REDACTION_KEY_SECRET_ID]: JSON.stringify({ key: LOCAL_REDACTION_KEY }),
+      },
     }),
     options.sqs
       ? startLocalSqs({ ...(options.sqs.port === undefined ? {} : { port: options.sqs.port }) })
@@ -85,6 +97,7 @@ export async function startStandIns(options: StandInsOptions): Promise<StandIns>
     ...STAND_IN_AWS,
     ARCHIVE_BUCKET: options.bucket,
     HAPPYTALK_SECRET_ID: options.secretId,
+    REDACTION_KEY_SECRET_ID: LOCAL_REDACTION_KEY_SECRET_ID,
     HAPPYTALK_BASE_URL: simulator.url,
     HAPPYTALK_TIMEZONE: 'Asia/Seoul',
     AWS_ENDPOINT_URL_S3: s3Endpoint,

@@ -81,6 +81,14 @@ export class HappyTalkArchiveStack extends Stack {
           'Athena workgroup for queries over the archive (encrypted results, bytes scanned limited)',
       },
     };
+    const redactionKey = this.archive.redactionKeySecret;
+    if (redactionKey !== undefined) {
+      outputs.RedactionKeySecretArn = {
+        value: redactionKey.secretArn,
+        description:
+          'Secret holding the pseudonym key of the redacted copies: REDACTION_KEY_SECRET_ID for reindex and redact',
+      };
+    }
     const watcher = this.archive.completionWatcher;
     if (watcher !== undefined) {
       outputs.CompletionWatcherFunctionName = {

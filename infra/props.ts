@@ -1,6 +1,12 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { HAPPYTALK_BASE_URLS as HAPPYTALK_HOSTS } from '../lib/contract/environment.js';
+import {
+  COUNSELOR_OPTIONS,
+  type CounselorOption,
+  HAPPYTALK_BASE_URLS as HAPPYTALK_HOSTS,
+  REDACTION_MASKS,
+  type RedactionMask,
+} from '../lib/contract/environment.js';
 
 export type HappyTalkEnvironment = 'prod' | 'dev';
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
@@ -9,6 +15,7 @@ export type HttpApiAuthorization = 'iam' | 'none';
 export const HAPPYTALK_ENVIRONMENTS: readonly HappyTalkEnvironment[] = ['prod', 'dev'];
 export const OBJECT_LOCK_MODES: readonly ObjectLockMode[] = ['GOVERNANCE', 'COMPLIANCE'];
 export const HTTP_API_AUTHORIZATIONS: readonly HttpApiAuthorization[] = ['iam', 'none'];
+export { COUNSELOR_OPTIONS, type CounselorOption, REDACTION_MASKS, type RedactionMask };
 
 /** The HappyTalk host each environment calls. */
 export const HAPPYTALK_BASE_URLS: Readonly<Record<HappyTalkEnvironment, string>> = HAPPYTALK_HOSTS;
@@ -246,6 +253,30 @@ export interface HappyTalkArchiveProps {
    * @default ['2', '4']
    */
   readonly finalStatuses?: readonly string[];
+
+  /**
+   * Write a redacted copy of every transcript beside it
+   * (`redacted/year=YYYY/month=MM/day=DD/<room_id>.json`), for analytics:
+   * personal data found in free text replaced, the customer's ids by keyed
+   * pseudonyms. The stack creates the pseudonym key's secret, and `grantQuery`
+   * gives the copies' tables only. `false`: no copy, no key.
+   * @default true
+   */
+  readonly redactedCopy?: boolean;
+
+  /**
+   * What a finding becomes in the redacted copy: `type` (`[PHONE]`, `[RRN]`, …)
+   * or `pii` (`[PII]`, whatever it is).
+   * @default 'type'
+   */
+  readonly redactionMask?: RedactionMask;
+
+  /**
+   * Counselors' names and ids in the redacted copy: `keep` them, or
+   * `pseudonymize` them like the customer's.
+   * @default 'keep'
+   */
+  readonly redactionCounselors?: CounselorOption;
 
   /**
    * Name of the Glue database holding the `rooms` table and the `messages` view

@@ -7,10 +7,13 @@ import {
   ARCHIVE_ENVIRONMENT,
   ATTACHMENT_ENVIRONMENT,
   BUCKET_ENVIRONMENT,
+  type CounselorOption,
   CREDENTIALS_ENVIRONMENT,
   type EnvironmentOf,
   type EnvironmentText,
   FINAL_STATUSES_ENVIRONMENT,
+  REDACTION_ENVIRONMENT,
+  type RedactionMask,
   readEnvironment,
   UPSTREAM_ENVIRONMENT,
 } from './contract/environment.js';
@@ -68,6 +71,30 @@ export interface AttachmentConfig {
   /** `ATTACHMENT_BUDGET_MS`: time for a room's whole attachment step, default 15000. */
   readonly budgetMs: number;
 }
+
+/**
+ * The redacted copy every archive writes beside its transcript
+ * (`redacted/…`, for analytics).
+ */
+export interface RedactionConfig {
+  /** `REDACTED_COPY`: `on` (default) or `off`. */
+  readonly enabled: boolean;
+  /**
+   * Where the pseudonym key is: `REDACTION_KEY_SECRET_ID`, or (local use only)
+   * `REDACTION_KEY`. Undefined when neither is set and the reader allows it
+   * (the CLI): copies are then left pending, never made without a key.
+   */
+  readonly key: RedactionKeySource | undefined;
+  /** `REDACTION_MASK`: `type` (default) or `pii`. */
+  readonly mask: RedactionMask;
+  /** `REDACTION_COUNSELORS`: `keep` (default) or `pseudonymize`. */
+  readonly counselors: CounselorOption;
+}
+
+/** Where the pseudonym key comes from: its Secrets Manager secret, or (local use only) the environment. */
+export type RedactionKeySource =
+  | { readonly kind: 'secret'; readonly secretId: string }
+  | { readonly kind: 'local'; readonly key: string };
 
 export type Environment = EnvironmentText;
 
@@ -172,4 +199,46 @@ function credentialsSourceOf(
       ? 'HAPPYTALK_SECRET_ID is not set (or, for local use, HAPPYTALK_TOKEN): say where the HappyTalk token is'
       : 'HAPPYTALK_SECRET_ID is not set: name the Secrets Manager secret that holds the HappyTalk token',
   );
+}
+
+/**
+ * The redacted copy's settings (see {@link RedactionConfig}).
+ *
+ * @param options.allowLocalKey the CLI: accept `REDACTION_KEY` when no secret
+ *   id is set, and no key at all (the copies are then pending). The functions
+ *   read only the secret, and a copy that is on needs it.
+ * @throws ConfigurationError naming the variable that is malformed, or (functions) the missing secret id
+ */
+export function readRedactionConfig(env: Environment, options: { allowLocalKey: boolean }): RedactionConfig {
+  return redactionConfigOf(readEnvironment(REDACTION_ENVIRONMENT, env), options);
+}
+
+/** The redacted copy's settings once read (a function reads them with the rest of its own). */
+export function redactionConfigOf(
+  variables: Pick<
+    EnvironmentOf<typeof REDACTION_ENVIRONMENT>,
+    'REDACTED_COPY' | 'REDACTION_KEY_SECRET_ID' | 'REDACTION_MASK' | 'REDACTION_COUNSELORS'
+  > &
+    Partial<Pick<EnvironmentOf<typeof REDACTION_ENVIRONMENT>, 'REDACTION_KEY'>>,
+  options: { allowLocalKey: boolean },
+): RedactionConfig {
+  const secretId = variables.REDACTION_KEY_SECRET_ID;
+  const localKey = options.allowLocalKey ? variables.REDACTION_KEY : undefined;
+  const key: RedactionKeySource | undefined = secretId
+    ? { kind: 'secret', secretId }
+    : localKey
+      ? { kind: 'local', key: localKey }
+      : undefined;
+  if (variables.REDACTED_COPY && key === undefined && !options.allowLocalKey) {
+    throw new ConfigurationError(
+      'REDACTION_KEY_SECRET_ID is not set: name the secret holding the pseudonym key of the redacted copies, ' +
+        'or set REDACTED_COPY=off',
+    );
+  }
+  return {
+    enabled: variables.REDACTED_COPY,
+    key,
+    mask: variables.REDACTION_MASK,
+    counselors: variables.REDACTION_COUNSELORS,
+  };
 }

@@ -59,8 +59,9 @@ Sample rooms: ${Object.entries(SAMPLE_ROOM_IDS)
 
 Archive a sample room with the CLI (in another terminal):
   npx happytalk-archive --env-file .local/stack.env archive ${room}
-Read it back:
+Read it back, and its redacted copy (personal data masked, the customer pseudonymized with the local key):
   npx happytalk-archive --env-file .local/stack.env get ${room}
+  npx happytalk-archive --env-file .local/stack.env get ${room} --redacted
 
 A room of today, with template V2 messages (bot keywords, link buttons, an image):
   npx happytalk-archive --env-file .local/stack.env archive ${SAMPLE_ROOM_IDS.templatesV2}
@@ -70,6 +71,7 @@ Or through the Lambda handlers:
   curl -s -X POST ${stack.apiUrl}/rooms/${room}/archive
   curl -s ${stack.apiUrl}/rooms/${room}/archive
   curl -s '${stack.apiUrl}/rooms/${room}/archive?format=html' > room.html
+  curl -s '${stack.apiUrl}/rooms/${room}/archive?format=redacted'
   curl -s ${stack.apiUrl}/rooms/${room}/archive/versions
   curl -s -X POST ${stack.apiUrl}/events -H 'content-type: application/json' \\
     -d '{"source":"happytalk","detail-type":"Chat Completed","detail":{"room_id":"${SAMPLE_ROOM_IDS.images}"}}'
@@ -80,6 +82,7 @@ Check it as a deployed stack is checked after a deploy (SigV4-signed, one line p
 The objects land in s3://${LOCAL_BUCKET}/ under
   raw/year=YYYY/month=MM/day=DD/<room_id>.json
   transcripts/year=YYYY/month=MM/day=DD/<room_id>.json
+  redacted/year=YYYY/month=MM/day=DD/<room_id>.json
   index/rooms/<room_id>.json
 `);
 

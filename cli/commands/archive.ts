@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { createArchiveService } from '../../lib/archive/service.js';
-import { createS3Client, createSecretsManagerClient } from '../../lib/aws.js';
+import { createS3Client } from '../../lib/aws.js';
 import { readArchiveConfig } from '../../lib/config.js';
 import { ArchiveError } from '../../lib/errors.js';
 import type { CommandContext } from '../context.js';
+import { redactionOf, secretsManagerFor } from '../redaction.js';
 
 /** `archive ROOM_ID...`: fetches rooms from HappyTalk and archives them; one JSON summary line per room. */
 export function registerArchiveCommand(program: Command, context: CommandContext): void {
@@ -14,10 +15,12 @@ export function registerArchiveCommand(program: Command, context: CommandContext
     .action(async (roomIds: string[]) => {
       const { env } = context;
       const config = readArchiveConfig(env, { allowLocalToken: true });
+      const redaction = redactionOf(env, context.stderr);
       const service = createArchiveService(config, {
         s3: createS3Client(env),
-        ...(config.credentials.kind === 'secret' ? { secretsManager: createSecretsManagerClient(env) } : {}),
+        ...secretsManagerFor(env, { token: config.credentials.kind === 'secret', redaction }),
         logger: context.logger(),
+        redaction,
       });
       for (const roomId of roomIds) {
         try {

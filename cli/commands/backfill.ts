@@ -19,9 +19,11 @@ import { HappyTalkClient } from '../../lib/happytalk/client.js';
 import { HappyTalkRoomListClient } from '../../lib/happytalk/room-list.js';
 import type { Logger } from '../../lib/logger.js';
 import { SqsArchiveRequestQueue } from '../../lib/queue/archive-requests.js';
+import { redactedCopiesFor } from '../../lib/redaction/copy.js';
 import type { CommandContext } from '../context.js';
 import { day, integer, positiveNumber, queueUrlOf } from '../options.js';
 import { progressBar } from '../output.js';
+import { redactionOf } from '../redaction.js';
 
 interface BackfillFlags {
   from: string;
@@ -77,7 +79,13 @@ export function registerBackfillCommand(program: Command, context: CommandContex
         source,
         source.kind === 'secret' ? { secretsManager: createSecretsManagerClient(env) } : {},
       );
-      const { target, scope } = createTarget(env, flags, { credentials, baseUrl, timeZone, logger });
+      const { target, scope } = createTarget(env, flags, {
+        credentials,
+        baseUrl,
+        timeZone,
+        logger,
+        stderr: context.stderr,
+      });
       const rooms = new HappyTalkRoomListClient({ credentials, baseUrl, logger });
       const checkpoint = await FileCheckpoint.open(flags.checkpoint ?? defaultCheckpointPath(scope), scope);
       const bar = progressBar(
@@ -129,6 +137,7 @@ interface Upstream {
   readonly baseUrl: string;
   readonly timeZone: string;
   readonly logger: Logger;
+  readonly stderr: (chunk: string) => void;
 }
 
 function createTarget(
@@ -147,6 +156,9 @@ function createTarget(
     return { target: { kind: 'queue', queue }, scope: { target: queueUrl, ...range } };
   }
   const bucket = readBucket(env);
+  const redaction = redactedCopiesFor(redactionOf(env, upstream.stderr), () =>
+    createSecretsManagerClient(env),
+  );
   const deps = {
     source: new HappyTalkClient({
       credentials: upstream.credentials,
@@ -156,6 +168,7 @@ function createTarget(
     store: new S3ArchiveStore({ client: createS3Client(env), bucket }),
     timeZone: upstream.timeZone,
     logger: upstream.logger,
+    ...(redaction ? { redaction } : {}),
   };
   return {
     target: { kind: 'archive', archive: (roomId, options) => archiveRoom(roomId, deps, options) },

@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { createSecretsManagerClient } from '../../lib/aws.js';
+import { readRedactionConfig } from '../../lib/config.js';
 import { InvalidTranscriptError } from '../../lib/redaction/errors.js';
 import { loadPseudonymizer, readRedactionKeySource } from '../../lib/redaction/key.js';
 import {
+  COUNSELOR_OPTIONS,
+  type CounselorOption,
   explainTranscript,
   MASK_STYLES,
   type MaskStyle,
@@ -14,9 +17,9 @@ import type { CommandContext } from '../context.js';
 
 interface RedactFlags {
   explain?: boolean;
-  mask: MaskStyle;
+  mask?: MaskStyle;
   names?: boolean;
-  counselors: 'keep' | 'pseudonymize';
+  counselors?: CounselorOption;
 }
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -37,23 +40,27 @@ export function registerRedactCommand(program: Command, context: CommandContext)
     .argument('[file]', 'a transcript as `get` prints it; stdin when omitted or "-"')
     .option('--explain', 'print the findings, one JSON line each, instead of the redacted transcript')
     .addOption(
-      new Option('--mask <style>', 'type: [PHONE], [RRN], …; pii: [PII]')
-        .choices(MASK_STYLES)
-        .default('type'),
+      new Option(
+        '--mask <style>',
+        'type: [PHONE], [RRN], …; pii: [PII] (default REDACTION_MASK, else type)',
+      ).choices(MASK_STYLES),
     )
     .option(
       '--names',
       'also redact names before honorifics (김민수 고객님), a best effort with false positives',
     )
     .addOption(
-      new Option('--counselors <mode>', 'counselor names and ids')
-        .choices(['keep', 'pseudonymize'])
-        .default('keep'),
+      new Option(
+        '--counselors <mode>',
+        'counselor names and ids (default REDACTION_COUNSELORS, else keep)',
+      ).choices(COUNSELOR_OPTIONS),
     )
     .action(async (file: string | undefined, flags: RedactFlags) => {
+      // The archive's own settings, so that what is printed is the copy the archive writes.
+      const configured = readRedactionConfig(context.env, { allowLocalKey: true });
       const options = {
-        mask: flags.mask,
-        counselors: flags.counselors,
+        mask: flags.mask ?? configured.mask,
+        counselors: flags.counselors ?? configured.counselors,
         detect: { names: flags.names ?? false },
       };
       // The key first: without one, nothing is read.

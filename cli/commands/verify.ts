@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readUpstreamConfig } from '../../lib/config.js';
+import { readRedactionConfig, readUpstreamConfig } from '../../lib/config.js';
 import { parseOptionalDateRange } from '../../lib/retrieval/date-range.js';
 import {
   type RoomVerification,
@@ -46,11 +46,13 @@ export function registerVerifyCommand(program: Command, context: CommandContext)
       );
       const options = {
         timeZone,
+        // Rooms without a redacted copy are named only where copies are on.
+        expectCopies: readRedactionConfig(context.env, { allowLocalKey: true }).enabled,
         concurrency: flags.concurrency,
         onProgress: (progress: VerifyProgress) =>
           bar.update(progress.verified, progress.total, { failed: progress.failed, stale: progress.stale }),
       };
-      const totals = { rooms: 0, failed: 0, stale: 0, mismatches: 0, unprocessable: 0 };
+      const totals = { rooms: 0, failed: 0, stale: 0, mismatches: 0, unprocessable: 0, withoutCopy: 0 };
       try {
         const results = range ? verifyRange(store, range, options) : verifyRooms(store, roomIds, options);
         for await (const result of results) {
@@ -60,6 +62,7 @@ export function registerVerifyCommand(program: Command, context: CommandContext)
           totals.mismatches += result.mismatches.length;
           // An unprocessable room is no mismatch: it is counted apart, not as ok.
           totals.unprocessable += result.unprocessable && result.ok ? 1 : 0;
+          totals.withoutCopy += result.redacted_copy ? 1 : 0;
           context.stdout(
             flags.json
               ? `${JSON.stringify(result)}\n`
@@ -80,6 +83,10 @@ export function registerVerifyCommand(program: Command, context: CommandContext)
           ? `${totals.stale} ${plural(totals.stale, 'transcript was', 'transcripts were')} derived by an older archiver ` +
             `than ${ARCHIVER_VERSION}: run \`happytalk-archive reindex\` on ${plural(totals.stale, 'it', 'them')} to derive ` +
             `${plural(totals.stale, 'it', 'them')} again from the archived raw response\n`
+          : '') +
+        (totals.withoutCopy > 0
+          ? `${totals.withoutCopy} ${plural(totals.withoutCopy, 'room has', 'rooms have')} no redacted copy (pending, ` +
+            'or archived before copies were written): `happytalk-archive reindex` makes them\n'
           : '');
       if (flags.json) context.stderr(summary);
       else context.stdout(summary);

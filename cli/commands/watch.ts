@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createArchiveService } from '../../lib/archive/service.js';
-import { createS3Client, createSecretsManagerClient } from '../../lib/aws.js';
+import { createS3Client } from '../../lib/aws.js';
 import { createSqsClient } from '../../lib/aws-sqs.js';
 import { readArchiveConfig } from '../../lib/config.js';
 import { SqsArchiveRequestQueue } from '../../lib/queue/archive-requests.js';
@@ -9,6 +9,7 @@ import { createCompletionWatcher, readWatchSettings } from '../../lib/watch/serv
 import type { WatchPassReport, WatchTarget } from '../../lib/watch/watcher.js';
 import type { CommandContext } from '../context.js';
 import { integer, queueUrlOf } from '../options.js';
+import { redactionOf, secretsManagerFor } from '../redaction.js';
 
 interface WatchFlags {
   once?: boolean;
@@ -58,13 +59,17 @@ export function registerWatchCommand(program: Command, context: CommandContext):
       const settings = readWatchSettings(env);
       const intervalSeconds = flags.interval ?? settings.intervalSeconds;
       const s3 = createS3Client(env);
-      const secretsManager =
-        config.credentials.kind === 'secret' ? { secretsManager: createSecretsManagerClient(env) } : {};
+      // Sent to the queue, the rooms are archived (and redacted) by the deployed function.
+      const redaction = flags.viaQueue === undefined ? redactionOf(env, context.stderr) : undefined;
+      const secretsManager = secretsManagerFor(env, {
+        token: config.credentials.kind === 'secret',
+        redaction,
+      });
       const target: WatchTarget =
         flags.viaQueue === undefined
           ? {
               kind: 'archive',
-              archive: createArchiveService(config, { s3, ...secretsManager, logger }).archive,
+              archive: createArchiveService(config, { s3, ...secretsManager, logger, redaction }).archive,
               concurrency: flags.concurrency,
             }
           : {

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type ArchiveService, createArchiveService } from '../../lib/archive/service.js';
 import { createS3Client, createSecretsManagerClient } from '../../lib/aws.js';
-import { archiveConfigOf, type Environment } from '../../lib/config.js';
+import { archiveConfigOf, type Environment, redactionConfigOf } from '../../lib/config.js';
 import type { EnvironmentOf, HTTP_API_ENVIRONMENT } from '../../lib/contract/environment.js';
 import { METRIC } from '../../lib/contract/observability.js';
 import { DEFAULT_ROOM_DEADLINE, roomWorstCaseMs } from '../../lib/happytalk/deadline.js';
@@ -42,6 +42,11 @@ export function createObservability(variables: {
  * endpoints and keys). Called when the handler is built, at the cold start,
  * so a misconfiguration fails it with a message that names the variable.
  *
+ * The redacted copy (`REDACTED_COPY`, `REDACTION_KEY_SECRET_ID`,
+ * `REDACTION_MASK`, `REDACTION_COUNSELORS`) is written beside every
+ * transcript; a copy left pending (its key unreadable) records
+ * `RedactionPending`.
+ *
  * The HappyTalk client's tuning (`HAPPYTALK_TIMEOUT_MS`, `…_MAX_ATTEMPTS`,
  * `…_MAX_DELAY_MS`, `…_RETRY_BUDGET_MS`), `HAPPYTALK_SECRET_MAX_AGE_MS` and
  * `ROOM_STORAGE_MARGIN_MS` are optional; the infrastructure derives them from
@@ -70,6 +75,9 @@ export function createFunctionRuntime(
       metrics.addMetric(METRIC.upstreamLatency, MetricUnit.Milliseconds, latencyMs);
       metrics.addMetric(METRIC.upstreamAttempts, MetricUnit.Count, attempts);
     },
+    // The copy beside each transcript; its key is read only from the secret the stack created.
+    redaction: redactionConfigOf(variables, { allowLocalKey: false }),
+    onRedactionPending: () => metrics.addMetric(METRIC.redactionPending, MetricUnit.Count, 1),
     ...(options.completionLag
       ? {
           onArchived: ({ final, completedAt, archivedAt }) => {

@@ -2,14 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { isUnprocessable } from '../../lib/archive/index-record.js';
 import { S3ArchiveStore } from '../../lib/archive/store.js';
 import { createS3Client } from '../../lib/aws.js';
 import type { Environment } from '../../lib/config.js';
 import { RETRIEVAL_API_ENVIRONMENT, readEnvironment } from '../../lib/contract/environment.js';
-import { keyBeside } from '../../lib/contract/keys.js';
 import { ArchiveError } from '../../lib/errors.js';
-import { getRoom, ROOM_FORMATS, type RoomFormat } from '../../lib/retrieval/get.js';
+import { getRoom, pointedObject, ROOM_FORMATS, type RoomFormat } from '../../lib/retrieval/get.js';
 import { listTranscriptVersions } from '../../lib/retrieval/versions.js';
 import { validateRoomId } from '../../lib/room-id.js';
 import { loggableError, toPublicError } from '../commons/errors.js';
@@ -55,12 +53,14 @@ const CONTENT_TYPES: Record<RoomFormat, string> = {
   json: 'application/json; charset=utf-8',
   raw: 'application/json; charset=utf-8',
   html: 'text/html; charset=utf-8',
+  redacted: 'application/json; charset=utf-8',
 };
 
 /**
  * The read-only retrieval API (its role can read the archive, never write it):
- * - `GET /rooms/{room_id}/archive?format=json|html|raw` answers the archived
- *   transcript, its printable page, or HappyTalk's raw answer byte for byte;
+ * - `GET /rooms/{room_id}/archive?format=json|html|raw|redacted` answers the
+ *   archived transcript, its printable page, HappyTalk's raw answer byte for
+ *   byte, or the transcript's redacted copy;
  *   above `RETRIEVAL_INLINE_MAX_BYTES`, a short-lived presigned URL instead;
  * - `GET /rooms/{room_id}/archive/versions` lists every archived version.
  * Every retrieval writes one audit line: who, which room, what, when.
@@ -147,11 +147,14 @@ async function presignedIfLarge(
   if (format === 'html') return undefined;
   const index = await store.readIndex(roomId);
   if (!index) return undefined;
-  if (isUnprocessable(index) && format !== 'raw' && versionId === undefined) return undefined;
-  const key =
-    format === 'raw' ? index.raw_key : (index.transcript_key ?? keyBeside(index.raw_key, 'transcripts'));
-  const pinned = isUnprocessable(index) ? undefined : index.transcript_version_id;
-  const version = versionId ?? (format === 'raw' ? index.raw_version_id : pinned);
+  let pointed: { key: string; versionId?: string };
+  try {
+    pointed = pointedObject(index, format, versionId);
+  } catch {
+    // Nothing to presign: getRoom says why.
+    return undefined;
+  }
+  const { key, versionId: version } = pointed;
   const head = await store.headObject(key, version);
   if (!head?.size || head.size <= inlineMaxBytes) return undefined;
   const url = await getSignedUrl(
@@ -199,6 +202,13 @@ function retrievalError(
     }
     if (error.code === 'UNKNOWN_VERSION')
       return { status: 404, code: error.code, message: 'no such version' };
+    if (error.code === 'NO_REDACTED_COPY') {
+      return {
+        status: 404,
+        code: error.code,
+        message: `room ${String(rawRoomId)} has no redacted copy yet`,
+      };
+    }
   }
   return toPublicError(error, typeof rawRoomId === 'string' ? rawRoomId.slice(0, 128) : undefined);
 }

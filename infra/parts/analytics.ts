@@ -8,6 +8,7 @@ import {
   type GlueColumn,
   glueColumnsFromJsonSchema,
   prestoType,
+  REDACTED_TRANSCRIPT_JSON_SCHEMA_PATH,
   readTranscriptJsonSchema,
   structFields,
 } from './glue-schema.js';
@@ -16,13 +17,17 @@ import {
 export const ROOMS_TABLE = 'rooms';
 /** The view of messages, one row per message with its room's context. */
 export const MESSAGES_VIEW = 'messages';
+/** The table of the redacted copies, one row per room: what analytics queries by default. */
+export const ROOMS_REDACTED_TABLE = 'rooms_redacted';
+/** The view of the redacted copies' messages. */
+export const MESSAGES_REDACTED_VIEW = 'messages_redacted';
 /** The first year partition projection enumerates (the archive's partitions are registration dates). */
 export const PROJECTION_FIRST_YEAR = 2010;
 /** Query results hold personal data: they are deleted this many days after the query. */
 export const RESULTS_EXPIRATION_DAYS = 30;
 
 export interface ArchiveAnalyticsProps {
-  /** The archive bucket, whose `transcripts/` the table reads. */
+  /** The archive bucket, whose `transcripts/` and `redacted/` the tables read. */
   readonly bucket: Bucket;
   /** The archive key: it encrypts the query results too. */
   readonly key: Key;
@@ -38,23 +43,34 @@ export interface ArchiveAnalyticsProps {
  * SQL over the archive without a crawler: a Glue database with the `rooms`
  * table over `transcripts/` (JSON Lines, columns derived from the transcript's
  * JSON Schema, partitions projected from `year=/month=/day=`), the `messages`
- * view that flattens `messages`, and an Athena workgroup that enforces
- * KMS-encrypted results and a bytes-scanned limit per query.
+ * view that flattens `messages`, the same pair over the redacted copies
+ * (`rooms_redacted` over `redacted/`, columns from the redacted copy's JSON
+ * Schema: the transcript's and the `redaction` block; `messages_redacted`),
+ * and an Athena workgroup that enforces KMS-encrypted results and a
+ * bytes-scanned limit per query.
  */
 export class ArchiveAnalytics extends Construct {
   readonly database: CfnDatabase;
   readonly roomsTable: CfnTable;
   readonly messagesView: CfnTable;
+  /** The redacted copies, one row per room (`redacted/`). */
+  readonly roomsRedactedTable: CfnTable;
+  readonly messagesRedactedView: CfnTable;
   readonly workGroup: CfnWorkGroup;
   /** Where query results go (SSE-KMS with the archive key, expired after 30 days). */
   readonly resultsBucket: Bucket;
   /** The columns of `rooms`, from `docs/transcript.v1.schema.json`. */
   readonly columns: readonly GlueColumn[];
+  /** The columns of `rooms_redacted`, from `docs/transcript-redacted.v1.schema.json`. */
+  readonly redactedColumns: readonly GlueColumn[];
 
   constructor(scope: Construct, id: string, props: ArchiveAnalyticsProps) {
     super(scope, id);
     const catalogId = Aws.ACCOUNT_ID;
     this.columns = glueColumnsFromJsonSchema(readTranscriptJsonSchema());
+    this.redactedColumns = glueColumnsFromJsonSchema(
+      readTranscriptJsonSchema(REDACTED_TRANSCRIPT_JSON_SCHEMA_PATH),
+    );
 
     this.database = new CfnDatabase(this, 'Database', {
       catalogId,
@@ -64,56 +80,42 @@ export class ArchiveAnalytics extends Construct {
       },
     });
 
-    const location = `s3://${props.bucket.bucketName}/transcripts/`;
-    this.roomsTable = new CfnTable(this, 'RoomsTable', {
-      catalogId,
-      // The database's Ref (its name) also orders the table after it.
-      databaseName: this.database.ref,
-      tableInput: {
-        name: ROOMS_TABLE,
-        description: 'One row per archived room: the transcript JSON of transcripts/ (schema_version 1)',
-        tableType: 'EXTERNAL_TABLE',
-        parameters: {
-          classification: 'json',
-          EXTERNAL: 'TRUE',
-          'projection.enabled': 'true',
-          'projection.year.type': 'date',
-          'projection.year.format': 'yyyy',
-          'projection.year.range': `${PROJECTION_FIRST_YEAR},NOW`,
-          'projection.year.interval': '1',
-          'projection.year.interval.unit': 'YEARS',
-          'projection.month.type': 'integer',
-          'projection.month.range': '1,12',
-          'projection.month.digits': '2',
-          'projection.day.type': 'integer',
-          'projection.day.range': '1,31',
-          'projection.day.digits': '2',
-          'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/`,
-        },
-        partitionKeys: [
-          { name: 'year', type: 'string', comment: 'Year of the room registration (HappyTalk local time)' },
-          { name: 'month', type: 'string', comment: 'Month of the room registration, 01 to 12' },
-          { name: 'day', type: 'string', comment: 'Day of the room registration, 01 to 31' },
-        ],
-        storageDescriptor: {
-          location,
-          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-          serdeInfo: {
-            serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
-            parameters: {
-              'ignore.malformed.json': 'FALSE',
-              'dots.in.keys': 'FALSE',
-              'case.insensitive': 'TRUE',
-            },
-          },
-          columns: this.columns.map((column) => ({ ...column })),
-        },
-      },
+    this.roomsTable = this.createRoomsTable('RoomsTable', {
+      name: ROOMS_TABLE,
+      description: 'One row per archived room: the transcript JSON of transcripts/ (schema_version 1)',
+      location: `s3://${props.bucket.bucketName}/transcripts/`,
+      columns: this.columns,
     });
-
-    this.messagesView = this.createMessagesView(catalogId, props.databaseName);
+    this.messagesView = this.createMessagesView('MessagesView', {
+      name: MESSAGES_VIEW,
+      description: 'One row per message of the archived rooms, with the room partition and its people',
+      table: ROOMS_TABLE,
+      columns: this.columns,
+      databaseName: props.databaseName,
+    });
     this.messagesView.addResourceDependency(this.roomsTable, 'the view selects from the rooms table');
+
+    this.roomsRedactedTable = this.createRoomsTable('RoomsRedactedTable', {
+      name: ROOMS_REDACTED_TABLE,
+      description:
+        'One row per archived room: the redacted copy of its transcript in redacted/ (personal data in free ' +
+        'text masked, the customer ids pseudonymized), with its redaction block',
+      location: `s3://${props.bucket.bucketName}/redacted/`,
+      columns: this.redactedColumns,
+    });
+    this.messagesRedactedView = this.createMessagesView('MessagesRedactedView', {
+      name: MESSAGES_REDACTED_VIEW,
+      description:
+        'One row per message of the redacted copies, with the room partition, its counselor and the ' +
+        "customer's pseudonym",
+      table: ROOMS_REDACTED_TABLE,
+      columns: this.redactedColumns,
+      databaseName: props.databaseName,
+    });
+    this.messagesRedactedView.addResourceDependency(
+      this.roomsRedactedTable,
+      'the view selects from the rooms_redacted table',
+    );
 
     this.resultsBucket = new Bucket(this, 'ResultsBucket', {
       encryption: BucketEncryption.KMS,
@@ -153,31 +155,99 @@ export class ArchiveAnalytics extends Construct {
   }
 
   /**
-   * `messages`: a view (a Glue VIRTUAL_VIEW holding Athena's view definition)
-   * with one row per message and the room's partition, counselor and customer.
-   * Messages are reached by position, which reads the same on every Athena
-   * engine, whatever it does when unnesting an array of rows.
+   * A table of rooms (the transcripts, or their redacted copies): one JSON
+   * line per room under `location`, partitions projected from
+   * `year=/month=/day=` (no crawler, no partitions to add).
    */
-  private createMessagesView(catalogId: string, databaseName: string): CfnTable {
-    const view = messagesViewDefinition(databaseName, this.columns);
+  private createRoomsTable(
+    id: string,
+    table: { name: string; description: string; location: string; columns: readonly GlueColumn[] },
+  ): CfnTable {
+    const { location } = table;
+    return new CfnTable(this, id, {
+      catalogId: Aws.ACCOUNT_ID,
+      // The database's Ref (its name) also orders the table after it.
+      databaseName: this.database.ref,
+      tableInput: {
+        name: table.name,
+        description: table.description,
+        tableType: 'EXTERNAL_TABLE',
+        parameters: {
+          classification: 'json',
+          EXTERNAL: 'TRUE',
+          'projection.enabled': 'true',
+          'projection.year.type': 'date',
+          'projection.year.format': 'yyyy',
+          'projection.year.range': `${PROJECTION_FIRST_YEAR},NOW`,
+          'projection.year.interval': '1',
+          'projection.year.interval.unit': 'YEARS',
+          'projection.month.type': 'integer',
+          'projection.month.range': '1,12',
+          'projection.month.digits': '2',
+          'projection.day.type': 'integer',
+          'projection.day.range': '1,31',
+          'projection.day.digits': '2',
+          'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/`,
+        },
+        partitionKeys: [
+          { name: 'year', type: 'string', comment: 'Year of the room registration (HappyTalk local time)' },
+          { name: 'month', type: 'string', comment: 'Month of the room registration, 01 to 12' },
+          { name: 'day', type: 'string', comment: 'Day of the room registration, 01 to 31' },
+        ],
+        storageDescriptor: {
+          location,
+          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          serdeInfo: {
+            serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+            parameters: {
+              'ignore.malformed.json': 'FALSE',
+              'dots.in.keys': 'FALSE',
+              'case.insensitive': 'TRUE',
+            },
+          },
+          columns: table.columns.map((column) => ({ ...column })),
+        },
+      },
+    });
+  }
+
+  /**
+   * A view of messages (a Glue VIRTUAL_VIEW holding Athena's view definition)
+   * over a table of rooms: one row per message with the room's partition,
+   * counselor and customer. Messages are reached by position, which reads the
+   * same on every Athena engine, whatever it does when unnesting an array of rows.
+   */
+  private createMessagesView(
+    id: string,
+    view: {
+      name: string;
+      description: string;
+      table: string;
+      columns: readonly GlueColumn[];
+      databaseName: string;
+    },
+  ): CfnTable {
+    const { databaseName } = view;
+    const definition = messagesViewDefinition(databaseName, view.columns, view.table);
     const presto = {
-      originalSql: view.sql,
+      originalSql: definition.sql,
       catalog: 'awsdatacatalog',
       schema: databaseName,
-      columns: view.columns.map((column) => ({ name: column.name, type: prestoType(column.type) })),
+      columns: definition.columns.map((column) => ({ name: column.name, type: prestoType(column.type) })),
     };
-    return new CfnTable(this, 'MessagesView', {
-      catalogId,
+    return new CfnTable(this, id, {
+      catalogId: Aws.ACCOUNT_ID,
       databaseName,
       tableInput: {
-        name: MESSAGES_VIEW,
-        description: 'One row per message of the archived rooms, with the room partition and its people',
+        name: view.name,
+        description: view.description,
         tableType: 'VIRTUAL_VIEW',
         parameters: { presto_view: 'true', comment: 'Presto View' },
         viewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(presto)).toString('base64')} */`,
         viewExpandedText: '/* Presto View */',
         storageDescriptor: {
-          columns: view.columns.map((column) => ({ ...column })),
+          columns: definition.columns.map((column) => ({ ...column })),
           serdeInfo: {},
         },
       },
@@ -224,14 +294,16 @@ const TRAILING_ROOM_FIELDS: readonly (readonly [column: string, path: string])[]
 const LIST_FIELDS: ReadonlySet<string> = new Set(['chat.tags', 'buttons']);
 
 /**
- * The SQL and the columns of the `messages` view. Every path it selects must
- * exist in the `rooms` columns as a scalar (or, for `chat.tags` and `buttons`,
- * a list): a schema change that removed or retyped one fails here, at synth,
- * rather than in Athena.
+ * The SQL and the columns of a messages view over a table of rooms (`rooms`,
+ * by default, or `rooms_redacted`). Every path it selects must exist in the
+ * table's columns as a scalar (or, for `chat.tags` and `buttons`, a list): a
+ * schema change that removed or retyped one fails here, at synth, rather than
+ * in Athena.
  */
 export function messagesViewDefinition(
   databaseName: string,
   columns: readonly GlueColumn[],
+  table: string = ROOMS_TABLE,
 ): { sql: string; columns: GlueColumn[] } {
   const tableTypes = new Map<string, string>([
     ...columns.map((column) => [column.name, column.type] as const),
@@ -256,7 +328,7 @@ export function messagesViewDefinition(
     `SELECT ${[...roomColumns.map((c) => c.name), 'message_index', ...messageColumns.map((c) => `message.${c.path} AS ${c.name}`), ...trailingColumns.map((c) => c.name)].join(', ')}`,
     'FROM (',
     `  SELECT ${[...roomColumns, ...trailingColumns].map((c) => `r.${c.path} AS ${c.name}`).join(', ')}, u.message_index, r.messages[u.message_index] AS message`,
-    `  FROM "${databaseName}"."${ROOMS_TABLE}" r`,
+    `  FROM "${databaseName}"."${table}" r`,
     '  CROSS JOIN UNNEST(IF(cardinality(r.messages) > 0, sequence(1, cardinality(r.messages)), CAST(ARRAY[] AS array(bigint)))) AS u (message_index)',
     ')',
   ].join('\n');

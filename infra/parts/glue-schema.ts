@@ -34,7 +34,12 @@ export const TRANSCRIPT_JSON_SCHEMA_PATH = fileURLToPath(
   new URL('../../docs/transcript.v1.schema.json', import.meta.url),
 );
 
-/** Reads the published JSON Schema of the transcript. */
+/** Where the published JSON Schema of the transcript's redacted copy lives. */
+export const REDACTED_TRANSCRIPT_JSON_SCHEMA_PATH = fileURLToPath(
+  new URL('../../docs/transcript-redacted.v1.schema.json', import.meta.url),
+);
+
+/** Reads the published JSON Schema of the transcript (or, given its path, of the redacted copy). */
 export function readTranscriptJsonSchema(path = TRANSCRIPT_JSON_SCHEMA_PATH): JsonSchemaNode {
   return JSON.parse(readFileSync(path, 'utf8')) as JsonSchemaNode;
 }

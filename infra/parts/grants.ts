@@ -11,8 +11,20 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { API_ROUTE_KEYS, type ApiRoute, routeParts } from '../../functions/routes.js';
 import { ArchiveConfigError } from '../errors.js';
-import { type ArchiveAnalytics, MESSAGES_VIEW, ROOMS_TABLE } from './analytics.js';
-import { ARCHIVE_PREFIXES, acknowledgePrefixWildcards, objectsUnder, viaService } from './permissions.js';
+import {
+  type ArchiveAnalytics,
+  MESSAGES_REDACTED_VIEW,
+  MESSAGES_VIEW,
+  ROOMS_REDACTED_TABLE,
+  ROOMS_TABLE,
+} from './analytics.js';
+import {
+  ARCHIVE_PREFIXES,
+  acknowledgePrefixWildcards,
+  objectsUnder,
+  type TokenSecretAccess,
+  viaService,
+} from './permissions.js';
 
 /** The resources of the archive the grants name. */
 export interface GrantableArchive {
@@ -21,6 +33,19 @@ export interface GrantableArchive {
   readonly queue: Queue;
   readonly httpApi: HttpApi;
   readonly analytics: ArchiveAnalytics;
+  /** The pseudonym key's secret, when the archive writes redacted copies. */
+  readonly redactionKeyAccess: TokenSecretAccess | undefined;
+}
+
+/** What `grantQuery` gives beyond the redacted copies. */
+export interface QueryAccess {
+  /**
+   * Also the full transcripts: the `rooms` table and the `messages` view, and
+   * `transcripts/`. For compliance analysts who may see personal data; by
+   * default a query grant reads the redacted copies only.
+   * @default false
+   */
+  readonly fullTranscripts?: boolean;
 }
 
 /** See `HappyTalkArchive.grantRead`. */
@@ -43,8 +68,15 @@ export function grantRead(archive: GrantableArchive, grantee: IGrantable): Grant
 }
 
 /** See `HappyTalkArchive.grantQuery`. */
-export function grantQuery(archive: GrantableArchive, grantee: IGrantable): Grant {
-  acknowledgePrefixWildcards(grantee.grantPrincipal, archive.bucket, [ARCHIVE_PREFIXES.transcripts]);
+export function grantQuery(archive: GrantableArchive, grantee: IGrantable, access: QueryAccess = {}): Grant {
+  const full = access.fullTranscripts === true;
+  const prefixes = full
+    ? [ARCHIVE_PREFIXES.redacted, ARCHIVE_PREFIXES.transcripts]
+    : [ARCHIVE_PREFIXES.redacted];
+  const tables = full
+    ? [ROOMS_REDACTED_TABLE, MESSAGES_REDACTED_VIEW, ROOMS_TABLE, MESSAGES_VIEW]
+    : [ROOMS_REDACTED_TABLE, MESSAGES_REDACTED_VIEW];
+  acknowledgePrefixWildcards(grantee.grantPrincipal, archive.bucket, prefixes);
   const stack = Stack.of(archive.bucket);
   const database = archive.analytics.database.ref;
   const workGroupArn = stack.formatArn({
@@ -79,8 +111,7 @@ export function grantQuery(archive: GrantableArchive, grantee: IGrantable): Gran
         resourceArns: [
           glue('catalog'),
           glue('database', database),
-          glue('table', `${database}/${ROOMS_TABLE}`),
-          glue('table', `${database}/${MESSAGES_VIEW}`),
+          ...tables.map((table) => glue('table', `${database}/${table}`)),
         ],
       }),
     )
@@ -88,7 +119,7 @@ export function grantQuery(archive: GrantableArchive, grantee: IGrantable): Gran
       Grant.addToPrincipal({
         grantee,
         actions: ['s3:GetObject'],
-        resourceArns: objectsUnder(archive.bucket, [ARCHIVE_PREFIXES.transcripts]),
+        resourceArns: objectsUnder(archive.bucket, prefixes),
       }),
     )
     .combine(
@@ -137,24 +168,43 @@ export function grantInvokeApi(
 
 /** See `HappyTalkArchive.grantReindex`. */
 export function grantReindex(archive: GrantableArchive, grantee: IGrantable): Grant {
-  const { raw, transcripts, index } = ARCHIVE_PREFIXES;
-  acknowledgePrefixWildcards(grantee.grantPrincipal, archive.bucket, [raw, transcripts, index]);
-  return Grant.addToPrincipal({
+  const { raw, transcripts, index, redacted } = ARCHIVE_PREFIXES;
+  const copies = archive.redactionKeyAccess;
+  const written = copies ? [transcripts, index, redacted] : [transcripts, index];
+  acknowledgePrefixWildcards(grantee.grantPrincipal, archive.bucket, [raw, ...written]);
+  const grant = Grant.addToPrincipal({
     grantee,
     actions: ['s3:GetObject', 's3:GetObjectVersion'],
-    resourceArns: objectsUnder(archive.bucket, [raw, transcripts, index]),
+    resourceArns: objectsUnder(archive.bucket, [raw, ...written]),
   })
     .combine(
       Grant.addToPrincipal({
         grantee,
         actions: ['s3:PutObject'],
-        resourceArns: objectsUnder(archive.bucket, [transcripts, index]),
+        resourceArns: objectsUnder(archive.bucket, written),
       }),
     )
     .combine(
       Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [archive.bucket.bucketArn] }),
     )
     .combine(grantKeyThroughS3(archive, grantee, ['kms:Decrypt', 'kms:GenerateDataKey']));
+  if (!copies) return grant;
+  // The pseudonym key, to make the copies: read from its secret, decrypted through Secrets Manager.
+  const secret = Grant.addToPrincipal({
+    grantee,
+    actions: ['secretsmanager:GetSecretValue'],
+    resourceArns: [copies.arnForPolicy],
+  });
+  return copies.keyArn === undefined
+    ? grant.combine(secret)
+    : grant.combine(secret).combine(
+        Grant.addToPrincipal({
+          grantee,
+          actions: ['kms:Decrypt'],
+          resourceArns: [copies.keyArn],
+          conditions: viaService('secretsmanager'),
+        }),
+      );
 }
 
 /** The key, used through S3 only (`kms:ViaService`): what SSE-KMS reads and writes need. */

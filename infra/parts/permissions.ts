@@ -29,6 +29,9 @@ const ARCHIVE_PREFIX_REASONS: Readonly<Record<ArchivePrefix, string>> = {
   [ARCHIVE_PREFIXES.attachments]:
     'Attachment keys are attachments/<sha256 of the image>, decided at run time: objects under ' +
     'attachments/ are the narrowest resource that covers them.',
+  [ARCHIVE_PREFIXES.redacted]:
+    'Room keys are redacted/year=YYYY/month=MM/day=DD/<room_id>.json, decided at run time: objects under ' +
+    'redacted/ are the narrowest resource that covers them.',
 };
 
 /** The HappyTalk token as the roles name it. */

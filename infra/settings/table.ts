@@ -12,10 +12,12 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ArchiveConfigError } from '../errors.js';
 import { FUNCTION_BUNDLES } from '../parts/archive-function.js';
 import {
+  COUNSELOR_OPTIONS,
   HAPPYTALK_ENVIRONMENTS,
   type HappyTalkArchiveProps,
   HTTP_API_AUTHORIZATIONS,
   OBJECT_LOCK_MODES,
+  REDACTION_MASKS,
 } from '../props.js';
 import {
   type ContextValue,
@@ -125,6 +127,13 @@ export const SETTINGS = {
   completionWatchOverlap: row('completionWatchOverlapMinutes', minutes, wholeMinutes(10, 0, 1440)),
   completionWatchLookbackDays: row('completionWatchLookbackDays', wholeNumber, integer(7, 1, 31)),
   finalStatuses: row('finalStatuses', statusList, finalStatuses),
+  redactedCopy: row('redactedCopy', flag, given(true)),
+  redactionMask: row('redactionMask', choice(REDACTION_MASKS), oneOf(REDACTION_MASKS, 'type')),
+  redactionCounselors: row(
+    'redactionCounselors',
+    choice(COUNSELOR_OPTIONS),
+    oneOf(COUNSELOR_OPTIONS, 'keep'),
+  ),
   glueDatabaseName: row('glueDatabaseName', text, optionalMatching(GLUE_DATABASE_NAME)),
   athenaWorkGroupName: row('athenaWorkGroupName', text, optionalMatching(ATHENA_WORKGROUP_NAME)),
   athenaBytesScannedCutoffMb: row(

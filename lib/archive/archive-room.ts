@@ -1,8 +1,9 @@
 import type { AttachmentArchiver, AttachmentStepResult } from '../attachments/archive-attachments.js';
-import { type ArchiveKeys, archiveKeys, partitionDate } from '../contract/keys.js';
+import { type ArchiveKeys, archiveKeys, keyBeside, partitionDate } from '../contract/keys.js';
 import type { ChatDataSource, FetchedRoom, RequestGate } from '../happytalk/client.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import { type Logger, silentLogger } from '../logger.js';
+import type { RedactedCopyMaker } from '../redaction/copy.js';
 import { validateRoomId } from '../room-id.js';
 import { sha256Hex } from '../shared/hash.js';
 import { isRecord } from '../shared/records.js';
@@ -24,7 +25,7 @@ import {
   type UnprocessableIndexRecord,
 } from './index-record.js';
 import { PART_BYTES } from './s3-objects.js';
-import type { ArchiveStore, IndexEntry } from './store.js';
+import type { ArchiveStore, IndexEntry, RedactionEntry } from './store.js';
 import { notFinalWarning } from './warnings.js';
 
 /** What archiving one room did. */
@@ -40,6 +41,12 @@ export interface ArchiveSummary {
   readonly raw_key: string;
   readonly sha256: string;
   readonly message_count: number;
+  /**
+   * The redacted copy could not be made (the pseudonym key could not be read):
+   * why, in fixed words. The transcript is archived; the next archive of the
+   * room, or `reindex`, makes the copy. Absent when the copy is written (or off).
+   */
+  readonly redaction_pending?: string;
 }
 
 /** A room whose new content was just written, for metrics. */
@@ -80,6 +87,13 @@ export interface ArchiveRoomDeps {
   readonly attachments?: Pick<AttachmentArchiver, 'archive'>;
   /** The statuses of a finished room (default 2 and 4). */
   readonly finalStatuses?: FinalStatuses;
+  /**
+   * Makes the redacted copy written beside every transcript
+   * (`redacted/year=…/<room_id>.json`). Without it (`REDACTED_COPY=off`), no copy.
+   */
+  readonly redaction?: RedactedCopyMaker;
+  /** Called when a room's redacted copy is left pending: the pseudonym key could not be read. */
+  readonly onRedactionPending?: (pending: { readonly roomId: string; readonly reason: string }) => void;
 }
 
 const DEFAULT_FINAL_STATUSES = new FinalStatuses();
@@ -109,13 +123,22 @@ export interface ArchiveRoomOptions {
  * Archives one room: validates the id (before any I/O), fetches it from
  * HappyTalk, and, unless the archived copy has the same SHA-256, normalizes it,
  * archives the images its messages name (`deps.attachments`), and writes the
- * raw bytes, the transcript and then the index.
+ * raw bytes, the transcript and its redacted copy (`deps.redaction`), then the
+ * index.
  *
  * An image that could not be archived never fails the room: the transcript
  * names it in a warning and the index counts it (`attachments_pending`). The
  * next archive of the room retries it even when HappyTalk's answer is
  * unchanged: the stored transcript gets the attachments that now succeed and is
  * rewritten (`updated`); nothing else in it changes.
+ *
+ * The redacted copy is made from the final transcript (its attachments
+ * linked). It is never made without the pseudonym key: when the key cannot
+ * be read, the transcript is archived all the same, its index says the copy
+ * is pending (`redaction_pending`, a warning and `deps.onRedactionPending`),
+ * and the next archive of the room (its answer unchanged or not), or
+ * `reindex`, makes it. A room archived before copies were written gets its
+ * copy the same way.
  *
  * An answer the normalizer cannot process (see `normalizeProcessable`) is
  * still evidence: its raw bytes are archived with an index marked
@@ -181,9 +204,11 @@ async function fetchAndPrepare(
   ]);
   const prepared = prepareArchive(id, fetched, basis?.index, deps, options);
   if (prepared.kind === 'unchanged') {
-    if (deps.attachments && (prepared.previous.attachments_pending ?? 0) > 0) {
-      const summary = await retryAttachments(id, fetched, prepared.previous, deps.attachments, deps, logger);
-      return { kind: 'done', summary };
+    const { previous } = prepared;
+    const attachmentsDue = deps.attachments !== undefined && (previous.attachments_pending ?? 0) > 0;
+    const copyDue = deps.redaction !== undefined && previous.redacted_key === undefined;
+    if (attachmentsDue || copyDue) {
+      return { kind: 'done', summary: await completeStored(id, fetched, previous, basis, deps, logger) };
     }
     logger.info('room unchanged since its last archive', { room_id: id, sha256: prepared.sha256 });
     return { kind: 'done', summary: summarize(prepared.previous, 'unchanged') };
@@ -283,11 +308,6 @@ function prepareArchive(
   return { kind: 'transcript', sha256, keys, transcript, final };
 }
 
-/**
- * Writes the raw bytes and the transcript (encoded in parts as the upload
- * asks for them), then the index. A transcript that cannot be encoded leaves
- * the answer unprocessable.
- */
 /** What the writes need to know beside the answer and the transcript. */
 interface WriteContext {
   readonly keys: ArchiveKeys;
@@ -296,6 +316,11 @@ interface WriteContext {
   readonly attachments: AttachmentStepResult | undefined;
 }
 
+/**
+ * Writes the raw bytes, the transcript (encoded in parts as the upload asks
+ * for them) and its redacted copy, then the index. A transcript that cannot
+ * be encoded leaves the answer unprocessable.
+ */
 async function writeArchive(
   id: string,
   answer: Answer,
@@ -326,6 +351,9 @@ async function writeArchive(
       raw: answer.bytes,
       transcriptLine: encodeProcessableParts(transcript, PART_BYTES),
       ...(previous === undefined ? { expectNew: true } : { basis }),
+      ...(deps.redaction
+        ? { redaction: await redactionOf(deps.redaction, transcript, keys.redactedKey, deps, logger) }
+        : {}),
     });
   } catch (error) {
     if (!(error instanceof UnprocessableResponseError)) throw error;
@@ -427,33 +455,99 @@ async function runAttachmentStep(
 }
 
 /**
- * HappyTalk's answer is the one archived, but some of its images were not:
- * runs the attachment step again on the stored transcript and, when it links
- * more of them, rewrites the transcript and the index (`updated`).
+ * The redacted copy of a final transcript, or why it is pending (logged in
+ * fixed words and reported to `deps.onRedactionPending`).
  */
-async function retryAttachments(
+async function redactionOf(
+  maker: RedactedCopyMaker,
+  transcript: Transcript,
+  key: string,
+  deps: ArchiveRoomDeps,
+  logger: Logger,
+): Promise<RedactionEntry> {
+  const outcome = await maker.make(transcript);
+  if ('copy' in outcome) {
+    const { line, sha256, redactorVersion, keyId } = outcome.copy;
+    return { key, line, sha256, redactorVersion, keyId };
+  }
+  reportPending(transcript.room_id, outcome.pending, deps, logger);
+  return { pending: outcome.pending };
+}
+
+function reportPending(roomId: string, reason: string, deps: ArchiveRoomDeps, logger: Logger): void {
+  logger.warn('redacted copy pending: the transcript is archived without it', { room_id: roomId, reason });
+  deps.onRedactionPending?.({ roomId, reason });
+}
+
+/**
+ * HappyTalk's answer is the one archived, but the archive of it is not
+ * complete: some of its images were not archived, or its redacted copy was
+ * not written (pending, or archived before copies were). Runs the attachment
+ * step again on the stored transcript and, when it links more of them,
+ * rewrites the transcript, its copy and the index (`updated`); otherwise
+ * writes the missing copy and the index (`updated`).
+ */
+async function completeStored(
   roomId: string,
   fetched: FetchedRoom,
   previous: TranscriptIndexRecord,
-  step: Pick<AttachmentArchiver, 'archive'>,
+  basis: IndexEntry | undefined,
   deps: ArchiveRoomDeps,
   logger: Logger,
 ): Promise<ArchiveSummary> {
+  const attachmentsDue = deps.attachments !== undefined && (previous.attachments_pending ?? 0) > 0;
+  const maker = previous.redacted_key === undefined ? deps.redaction : undefined;
+  if (!attachmentsDue && maker) {
+    // The key first: while it cannot be read, the stored transcript is not read for nothing.
+    const key = await maker.keyId();
+    if ('pending' in key) {
+      reportPending(roomId, key.pending, deps, logger);
+      return summarize(previous, 'unchanged');
+    }
+  }
   const stored = await deps.store.readTranscript(roomId);
   const transcript = stored ? storedTranscript(stored.body, previous.sha256) : undefined;
   if (!stored || stored.index.sha256 !== previous.sha256 || transcript === undefined) {
-    // Changed under us (a concurrent archive), or unreadable: nothing to retry on; verify reports the latter.
-    logger.warn('attachments not retried: the stored transcript is not the one indexed', { room_id: roomId });
+    // Changed under us (a concurrent archive), or unreadable: nothing to complete; verify reports the latter.
+    logger.warn('archive not completed: the stored transcript is not the one indexed', { room_id: roomId });
     return summarize(stored?.index ?? previous, 'unchanged');
   }
-  const result = await runAttachmentStep(step, transcript, fetched.room.message ?? [], roomId, logger);
-  if (!result || result.linked === 0) {
+  const redactedKey = keyBeside(stored.index.transcript_key, 'redacted');
+  const result =
+    attachmentsDue && deps.attachments
+      ? await runAttachmentStep(deps.attachments, transcript, fetched.room.message ?? [], roomId, logger)
+      : undefined;
+  if (result && result.linked > 0)
+    return rewriteStored(stored.index, transcript, fetched, result, basis, deps, logger);
+  if (attachmentsDue) {
     logger.info('room unchanged since its last archive; its pending attachments still fail', {
       room_id: roomId,
       pending: previous.attachments_pending,
     });
-    return summarize(stored.index, 'unchanged');
   }
+  if (!maker) return summarize(stored.index, 'unchanged');
+  const redaction = await redactionOf(maker, transcript, redactedKey, deps, logger);
+  if ('pending' in redaction) return summarize(stored.index, 'unchanged');
+  const written = await deps.store.writeRedacted(stored.index, redaction, basis);
+  if (written.outcome !== 'written') {
+    logger.info(`room ${written.outcome}: nothing written`, { room_id: roomId, sha256: previous.sha256 });
+    return summarize(written.index, 'unchanged');
+  }
+  logger.info('room updated: its redacted copy written', { room_id: roomId });
+  return summarize(written.index, 'updated');
+}
+
+/** The stored transcript, with more of its images linked: written again, with its copy and the index. */
+async function rewriteStored(
+  storedIndex: TranscriptIndexRecord,
+  transcript: Transcript,
+  fetched: FetchedRoom,
+  result: AttachmentStepResult,
+  basis: IndexEntry | undefined,
+  deps: ArchiveRoomDeps,
+  logger: Logger,
+): Promise<ArchiveSummary> {
+  const roomId = storedIndex.room_id;
   const {
     raw_version_id: _raw,
     transcript_version_id: _transcript,
@@ -461,20 +555,25 @@ async function retryAttachments(
     transcript_etag: _transcriptEtag,
     attachments_pending: _pending,
     ...kept
-  } = stored.index;
-  const index: IndexRecord = {
+  } = storedIndex;
+  const index: TranscriptIndexRecord = {
     ...kept,
     archived_at: (deps.now?.() ?? new Date()).toISOString(),
-    fetched_at: stored.index.fetched_at ?? stored.index.archived_at,
+    fetched_at: storedIndex.fetched_at ?? storedIndex.archived_at,
     ...(result.pending > 0 ? { attachments_pending: result.pending } : {}),
   };
+  const redactedKey = keyBeside(storedIndex.transcript_key, 'redacted');
   const written = await deps.store.write({
     index,
     raw: fetched.bytes,
     transcriptLine: encodeTranscriptLine(transcript),
+    ...(basis ? { basis } : {}),
+    ...(deps.redaction
+      ? { redaction: await redactionOf(deps.redaction, transcript, redactedKey, deps, logger) }
+      : {}),
   });
   if (written.outcome !== 'written') {
-    logger.info(`room ${written.outcome}: nothing written`, { room_id: roomId, sha256: previous.sha256 });
+    logger.info(`room ${written.outcome}: nothing written`, { room_id: roomId, sha256: storedIndex.sha256 });
     return summarize(written.index, 'unchanged');
   }
   logger.info('room updated: attachments retried', { room_id: roomId, linked: result.linked });
@@ -515,5 +614,6 @@ function summarize(index: TranscriptIndexRecord, status: ArchiveSummary['status'
     raw_key: index.raw_key,
     sha256: index.sha256,
     message_count: index.message_count,
+    ...(index.redaction_pending ? { redaction_pending: index.redaction_pending } : {}),
   };
 }

@@ -45,6 +45,56 @@ export interface TranscriptIndexRecord {
    * them, even when HappyTalk's answer is unchanged. Absent when there are none.
    */
   readonly attachments_pending?: number;
+  /**
+   * The transcript's redacted copy (`redacted/year=…/<room_id>.json`, for
+   * analytics), when one was written: its key, version, the SHA-256 of its
+   * bytes, the redactor version that made it and the fingerprint of the
+   * pseudonym key (`redaction.redactor_version`, `redaction.pseudonym_key_id`).
+   */
+  readonly redacted_key?: string;
+  readonly redacted_version_id?: string;
+  /** The copy's entity tag when it was written (see {@link TranscriptIndexRecord.raw_etag}). */
+  readonly redacted_etag?: string;
+  readonly redacted_sha256?: string;
+  readonly redactor_version?: string;
+  readonly redaction_key_id?: string;
+  /**
+   * The redacted copy could not be made (the pseudonym key could not be read):
+   * why, in fixed words (`RedactionPendingReason`). The transcript is
+   * archived; the next archive of the room, or `reindex`, makes the copy.
+   */
+  readonly redaction_pending?: string;
+}
+
+/** The index without what it says of the redacted copy. */
+export function withoutRedactedCopy(index: TranscriptIndexRecord): TranscriptIndexRecord {
+  const {
+    redacted_key: _key,
+    redacted_version_id: _version,
+    redacted_etag: _etag,
+    redacted_sha256: _sha256,
+    redactor_version: _redactor,
+    redaction_key_id: _keyId,
+    redaction_pending: _pending,
+    ...kept
+  } = index;
+  return kept;
+}
+
+/** The redacted copy an index records, or undefined (none written, or pending). */
+export function redactedCopyOf(
+  index: IndexRecord,
+):
+  | { key: string; versionId?: string; sha256?: string; redactorVersion?: string; keyId?: string }
+  | undefined {
+  if (isUnprocessable(index) || index.redacted_key === undefined) return undefined;
+  return {
+    key: index.redacted_key,
+    ...(index.redacted_version_id ? { versionId: index.redacted_version_id } : {}),
+    ...(index.redacted_sha256 ? { sha256: index.redacted_sha256 } : {}),
+    ...(index.redactor_version ? { redactorVersion: index.redactor_version } : {}),
+    ...(index.redaction_key_id ? { keyId: index.redaction_key_id } : {}),
+  };
 }
 
 /**

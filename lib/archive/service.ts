@@ -1,11 +1,12 @@
 import type { AttachmentArchiver, AttachmentStepResult } from '../attachments/archive-attachments.js';
 import type { AttachmentDownloaderOptions } from '../attachments/download.js';
 import { attachmentStepNeeded } from '../attachments/warnings.js';
-import type { ArchiveConfig, AttachmentConfig } from '../config.js';
+import type { ArchiveConfig, AttachmentConfig, RedactionConfig } from '../config.js';
 import { credentialsProviderFor } from '../credentials/from-config.js';
 import type { SecretsManagerPort } from '../credentials/provider.js';
 import { HappyTalkClient, type HappyTalkClientOptions } from '../happytalk/client.js';
 import type { Logger } from '../logger.js';
+import { redactedCopiesFor } from '../redaction/copy.js';
 import {
   type ArchivedRoom,
   type ArchiveRoomDeps,
@@ -28,6 +29,12 @@ export interface ArchiveServiceOptions {
   readonly secretMaxAgeMs?: number;
   readonly onFetched?: (observation: FetchObservation) => void;
   readonly onArchived?: (archived: ArchivedRoom) => void;
+  /**
+   * The redacted copy written beside every transcript: its settings (a key
+   * in a secret is read with `secretsManager`). Absent or off: no copy.
+   */
+  readonly redaction?: RedactionConfig;
+  readonly onRedactionPending?: ArchiveRoomDeps['onRedactionPending'];
   /**
    * Downloader options beyond the configuration: `allowLoopback` and `lookup`,
    * for tests and the local stack only.
@@ -101,10 +108,16 @@ export function createArchiveService(config: ArchiveConfig, options: ArchiveServ
   const attachments = config.attachments?.enabled
     ? lazyAttachmentStep(config.attachments, store, options.attachments)
     : undefined;
+  const secretsManager = options.secretsManager;
+  const redaction = options.redaction
+    ? redactedCopiesFor(options.redaction, secretsManager ? () => secretsManager : undefined)
+    : undefined;
   const deps: ArchiveRoomDeps = {
     source: client,
     store,
     ...(attachments ? { attachments } : {}),
+    ...(redaction ? { redaction } : {}),
+    ...(options.onRedactionPending ? { onRedactionPending: options.onRedactionPending } : {}),
     timeZone: config.timeZone,
     finalStatuses: config.finalStatuses,
     ...(options.logger ? { logger: options.logger } : {}),

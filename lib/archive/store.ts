@@ -8,7 +8,25 @@ import {
   parseIndex,
   type TranscriptIndexRecord,
   type UnprocessableIndexRecord,
+  withoutRedactedCopy,
 } from './index-record.js';
+import {
+  type ContentStamp,
+  copyFields,
+  indexMetadata,
+  isBetterRedaction,
+  leftOf,
+  metadataOf,
+  type ObjectStamp,
+  objectStampOf,
+  type PutResult,
+  type RecordedObject,
+  recordedCopyOf,
+  redactedCopyMetadata,
+  redactionOfIndex,
+  stampOf,
+  UNPROCESSABLE_METADATA,
+} from './object-stamps.js';
 import {
   httpStatusOf,
   isNotFound,
@@ -34,17 +52,22 @@ export interface IndexEntry {
 }
 
 /**
- * An object made from the transcript (a redacted copy, say), written with the
+ * An object made from the transcript (the redacted copy), written with the
  * raw bytes and the transcript, at once, before the index, under the same
- * conditions; the index pins its version and entity tag under `pinnedAs`.
+ * conditions; the index records what the write left at its key (its version
+ * and entity tag among it).
  */
 export interface DerivedObject {
   readonly key: string;
   readonly body: ObjectBody;
-  /** Metadata beside the archive's own (`room-id`, `sha256`, `fetched-at`, `schema-version`). */
-  readonly metadata?: Readonly<Record<string, string>>;
-  /** The index members that name its version and its entity tag. */
-  readonly pinnedAs: { readonly versionId: string; readonly etag: string };
+  /** All of its metadata: the archive's own (`room-id`, `sha256`, …) and its own. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** What it holds, as a write compares it with what is at the key. */
+  readonly content: ContentStamp;
+  /** What an index records of the object (where, its entity tag, what it holds); undefined: none. */
+  recorded(index: TranscriptIndexRecord): RecordedObject | undefined;
+  /** The index fields that record what a write left at the key. */
+  pin(left: PutResult): Partial<TranscriptIndexRecord>;
 }
 
 /** One room's archive: the objects and the index that points at them. */
@@ -57,8 +80,6 @@ export interface ArchiveEntry {
    * produced as they are uploaded (`transcriptLineParts`).
    */
   readonly transcriptLine: ObjectBody;
-  /** Objects made from the transcript, written at once with it (see {@link DerivedObject}). */
-  readonly derived?: readonly DerivedObject[];
   /**
    * The room has no index yet: write each object as new (`If-None-Match: *`)
    * before reading it, which saves a round trip per object on a first archive;
@@ -72,7 +93,30 @@ export interface ArchiveEntry {
    * finds them changed falls back to reading the key and deciding as usual.
    */
   readonly basis?: IndexEntry;
+  /**
+   * The transcript's redacted copy, written beside it (a {@link DerivedObject}:
+   * in the same concurrent group, before the index, by the same rules), or why
+   * there is none now (`pending`, recorded in the index). Absent: redacted
+   * copies are off.
+   */
+  readonly redaction?: RedactionEntry;
 }
+
+/** A redacted copy to write. */
+export interface RedactedCopyEntry {
+  /** `redacted/year=…/<room_id>.json`. */
+  readonly key: string;
+  /** The redacted transcript, one JSON line. */
+  readonly line: string | Uint8Array;
+  /** Hex SHA-256 of `line`. */
+  readonly sha256: string;
+  readonly redactorVersion: string;
+  /** The pseudonym key's public fingerprint. */
+  readonly keyId: string;
+}
+
+/** A redacted copy to write, or why it is pending. */
+export type RedactionEntry = RedactedCopyEntry | { readonly pending: string };
 
 /** An answer that could not be normalized: its raw bytes, and the index that marks it. */
 export interface UnprocessableEntry {
@@ -94,18 +138,31 @@ export interface ArchiveStore {
   /** The transcript the index points at; undefined without an index or a transcript (unprocessable). */
   readTranscript(roomId: string): Promise<{ index: TranscriptIndexRecord; body: string } | undefined>;
   readRaw(roomId: string): Promise<{ index: IndexRecord; body: Uint8Array } | undefined>;
+  /**
+   * Writes the redacted copy of the transcript an index already points at,
+   * then the index that records it (the transcript and the raw bytes are not
+   * written again): a copy left pending, or missing, completed. `basis`: the
+   * index as read, with its entity tag (see {@link ArchiveEntry.basis}).
+   */
+  writeRedacted(
+    index: TranscriptIndexRecord,
+    copy: RedactedCopyEntry,
+    basis?: IndexEntry,
+  ): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }>;
 }
 
 /**
- * The archive in one S3 bucket. The raw bytes and the transcript are written
- * first and the index last, so the index never points at objects that are not
- * there. Encryption and retention are the bucket's defaults (SSE-KMS, Object Lock).
+ * The archive in one S3 bucket. The raw bytes, the transcript and its
+ * redacted copy are written first and the index last, so the index never
+ * points at objects that are not there. Encryption and retention are the
+ * bucket's defaults (SSE-KMS, Object Lock).
  *
  * Every write is conditional (`If-None-Match: *` for a new key, `If-Match` with
- * the ETag just read otherwise), so duplicate and concurrent deliveries of one
- * room leave one version per distinct content, and an older answer from
- * HappyTalk never overwrites a newer one (objects carry the answer's time as
- * `fetched-at` metadata). A lost race (412, 409) re-reads and decides again.
+ * the ETag the index recorded or just read otherwise), so duplicate and
+ * concurrent deliveries of one room leave one version per distinct content,
+ * and an older answer from HappyTalk never overwrites a newer one (objects
+ * carry the answer's time as `fetched-at` metadata). A lost race (412, 409)
+ * re-reads and decides again.
  */
 export class S3ArchiveStore extends S3Objects implements ArchiveStore, AttachmentStore {
   readonly #maxConflicts: number;
@@ -134,31 +191,17 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
   }
 
   /**
-   * Writes the room's objects (raw bytes, transcript and derived objects, at
-   * once), then its index. A transcript (and an index) with the same SHA-256
-   * as the stored one is still written when it has fewer `attachments_pending`
-   * (`attachments-pending` metadata): a retried attachment step that archived
-   * more of the room's images. The index pins every object's version and
-   * entity tag.
+   * Writes the room's objects (raw bytes, transcript and its redacted copy,
+   * at once), then its index. A transcript (and an index) with the same
+   * SHA-256 as the stored one is still written when it has fewer
+   * `attachments_pending` (`attachments-pending` metadata): a retried
+   * attachment step that archived more of the room's images. The index pins
+   * every object's version and entity tag.
    *
    * @throws StorageAccessError, StorageUnavailableError; what producing the transcript's parts throws, as it is
    */
   async write(entry: ArchiveEntry): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }> {
-    const { index, basis } = entry;
-    const stamp = (pending: number): ContentStamp => ({
-      sha256: index.sha256,
-      fetchedAt: index.fetched_at ?? index.archived_at,
-      pending,
-      unprocessable: false,
-    });
-    const metadata = {
-      'room-id': index.room_id,
-      sha256: index.sha256,
-      'fetched-at': stamp(0).fetchedAt,
-      'schema-version': String(index.schema_version),
-    };
-    const withPending = (pending: number) =>
-      pending > 0 ? { ...metadata, [PENDING_METADATA]: String(pending) } : metadata;
+    const { index, basis, redaction } = entry;
     const {
       attachments_pending: _pending,
       raw_version_id: _rawVersion,
@@ -166,61 +209,80 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
       transcript_version_id: _transcriptVersion,
       transcript_etag: _transcriptEtag,
       ...unpinned
-    } = index;
+    } = withoutRedactedCopy(index);
     const pending = index.attachments_pending ?? 0;
     const guess = firstGuesses(basis, entry.expectNew === true, index);
-    const derived = entry.derived ?? [];
-    const [raw, transcript, ...others] = await Promise.all([
-      this.#putNewest(index.raw_key, entry.raw, metadata, stamp(0), guess.raw),
+    const derived =
+      redaction && !('pending' in redaction) ? [redactedCopyObject(index, redaction, pending)] : [];
+    const [raw, transcript, others] = await Promise.all([
+      this.#putNewest(index.raw_key, entry.raw, metadataOf(index), stampOf(index, 0), guess.raw),
       this.#putNewest(
         index.transcript_key,
         entry.transcriptLine,
-        withPending(pending),
-        stamp(pending),
+        metadataOf(index, pending),
+        stampOf(index, pending),
         guess.transcript,
       ),
-      ...derived.map((object) =>
-        this.#putNewest(
-          object.key,
-          object.body,
-          { ...object.metadata, ...metadata },
-          stamp(0),
-          guess.derived(object),
+      Promise.all(
+        derived.map((object) =>
+          this.#putNewest(object.key, object.body, object.metadata, object.content, guess.derived(object)),
         ),
       ),
     ]);
-    if ([raw, transcript, ...others].some((written) => written?.outcome === 'superseded')) {
+    if ([raw, transcript, ...others].some((put) => put.outcome === 'superseded')) {
       return { outcome: 'superseded', index };
     }
     // The index tells what the objects it points at hold, whoever wrote them.
     const pinned: TranscriptIndexRecord = {
       ...unpinned,
-      ...(raw?.versionId ? { raw_version_id: raw.versionId } : {}),
-      ...(raw?.etag ? { raw_etag: raw.etag } : {}),
-      ...(transcript?.versionId ? { transcript_version_id: transcript.versionId } : {}),
-      ...(transcript?.etag ? { transcript_etag: transcript.etag } : {}),
-      ...((transcript?.pending ?? 0) > 0 ? { attachments_pending: transcript?.pending } : {}),
-      ...Object.fromEntries(
-        derived.flatMap((object, position) => {
-          const written = others[position];
-          return [
-            ...(written?.versionId ? [[object.pinnedAs.versionId, written.versionId]] : []),
-            ...(written?.etag ? [[object.pinnedAs.etag, written.etag]] : []),
-          ];
-        }),
-      ),
+      ...(raw.versionId ? { raw_version_id: raw.versionId } : {}),
+      ...(raw.etag ? { raw_etag: raw.etag } : {}),
+      ...(transcript.versionId ? { transcript_version_id: transcript.versionId } : {}),
+      ...(transcript.etag ? { transcript_etag: transcript.etag } : {}),
+      ...(transcript.pending > 0 ? { attachments_pending: transcript.pending } : {}),
+      ...Object.assign({}, ...derived.map((object, position) => object.pin(others[position] as PutResult))),
+      ...(redaction && 'pending' in redaction ? { redaction_pending: redaction.pending } : {}),
     };
-    const indexPending = transcript?.pending ?? 0;
-    const written = await this.#putNewest(
-      indexKey(index.room_id),
-      JSON.stringify(pinned),
-      withPending(indexPending),
-      stamp(indexPending),
-      guess.index,
-    );
+    const written = await this.#putIndex(pinned, transcript.pending, guess.index);
     if (written.outcome === 'superseded') return { outcome: 'superseded', index };
-    const outcome = written.outcome === 'unchanged' && raw?.outcome === 'unchanged' ? 'unchanged' : 'written';
+    const outcome = written.outcome === 'unchanged' && raw.outcome === 'unchanged' ? 'unchanged' : 'written';
     return { outcome, index: pinned };
+  }
+
+  async writeRedacted(
+    index: TranscriptIndexRecord,
+    copy: RedactedCopyEntry,
+    basis?: IndexEntry,
+  ): Promise<{ outcome: WriteOutcome; index: TranscriptIndexRecord }> {
+    const pending = index.attachments_pending ?? 0;
+    const guess = firstGuesses(basis, false, index);
+    const object = redactedCopyObject(index, copy, pending);
+    const redacted = await this.#putNewest(
+      object.key,
+      object.body,
+      object.metadata,
+      object.content,
+      guess.derived(object),
+    );
+    if (redacted.outcome === 'superseded') return { outcome: 'superseded', index };
+    const pinned: TranscriptIndexRecord = { ...withoutRedactedCopy(index), ...object.pin(redacted) };
+    const written = await this.#putIndex(pinned, pending, guess.index);
+    if (written.outcome === 'superseded') return { outcome: 'superseded', index };
+    const outcome =
+      written.outcome === 'unchanged' && redacted.outcome === 'unchanged' ? 'unchanged' : 'written';
+    return { outcome, index: pinned };
+  }
+
+  /** The index, last: it records what the objects it points at hold (the redacted copy's redactor too). */
+  #putIndex(pinned: TranscriptIndexRecord, pending: number, guess: FirstGuess): Promise<PutResult> {
+    const redaction = redactionOfIndex(pinned);
+    return this.#putNewest(
+      indexKey(pinned.room_id),
+      JSON.stringify(pinned),
+      indexMetadata(metadataOf(pinned, pending), pinned),
+      { ...stampOf(pinned, pending), ...(redaction ? { redaction } : {}) },
+      guess,
+    );
   }
 
   /**
@@ -374,12 +436,13 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
 
   /**
    * Writes `body` at `key` unless the object there already holds this content
-   * (`unchanged`: the same SHA-256, with no more attachments pending) or a
-   * newer one (`superseded`), with a conditional PUT that fails if someone else
-   * wrote the key since it was read. `pending` is what the object left holds.
-   * The first attempt starts from `guess` (absent, or what an index read just
-   * now says is there) without reading the key; a write that finds the key
-   * changed reads it and decides again.
+   * (`unchanged`: the same SHA-256, with no more attachments pending, and no
+   * older redaction) or a newer one (`superseded`), with a conditional PUT that
+   * fails if someone else wrote the key since it was read. What the result
+   * tells (`pending`, the redaction) is what the object left holds. The first
+   * attempt starts from `guess` (absent, or what an index read just now says
+   * is there) without reading the key; a write that finds the key changed
+   * reads it and decides again.
    */
   async #putNewest(
     key: string,
@@ -387,21 +450,25 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
     metadata: Record<string, string>,
     content: ContentStamp,
     guess: FirstGuess,
-  ): Promise<{ outcome: WriteOutcome; versionId?: string; etag?: string; pending: number }> {
+  ): Promise<PutResult> {
     for (let attempt = 1; attempt <= this.#maxConflicts; attempt++) {
       const current = attempt === 1 && guess !== 'read' ? guess.current : await this.#head(key);
       if (current?.sha256 === content.sha256) {
         // A transcript of an answer is better than none; the same answer with fewer attachments
-        // missing is better; either is written whenever the answer was fetched.
+        // missing is better, and so, attachments alike, is one with a redacted copy of a newer
+        // redactor (or another pseudonym key); each is written whenever the answer was fetched.
         const better =
           (current.unprocessable && !content.unprocessable) ||
-          (!content.unprocessable && content.pending < current.pending);
+          (!content.unprocessable && content.pending < current.pending) ||
+          (!content.unprocessable &&
+            content.pending === current.pending &&
+            isBetterRedaction(current.redaction, content.redaction));
         if (!better) {
           return {
             outcome: 'unchanged',
             ...versionOf(current),
             ...(current.etag ? { etag: current.etag } : {}),
-            pending: current.pending,
+            ...leftOf(current),
           };
         }
       } else if (current?.fetchedAt && current.fetchedAt > content.fetchedAt) {
@@ -413,7 +480,7 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
         metadata,
         current ? { IfMatch: current.etag } : { IfNoneMatch: '*' },
       );
-      if (written) return { outcome: 'written', ...written, pending: content.pending };
+      if (written) return { outcome: 'written', ...written, ...leftOf(content) };
     }
     throw new StorageUnavailableError(
       `cannot write s3://${this.bucket}/${key}: ${this.#maxConflicts} conflicting writes in a row`,
@@ -422,15 +489,7 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
 
   async #head(key: string): Promise<ObjectStamp | undefined> {
     try {
-      const output = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return {
-        etag: output.ETag ?? '',
-        ...(output.Metadata?.sha256 ? { sha256: output.Metadata.sha256 } : {}),
-        ...(output.Metadata?.['fetched-at'] ? { fetchedAt: output.Metadata['fetched-at'] } : {}),
-        ...(output.VersionId ? { versionId: output.VersionId } : {}),
-        pending: pendingOf(output.Metadata?.[PENDING_METADATA]),
-        unprocessable: output.Metadata?.[UNPROCESSABLE_METADATA] === 'true',
-      };
+      return objectStampOf(await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw translateS3Error(error, `read s3://${this.bucket}/${key}`);
@@ -460,25 +519,24 @@ export class S3ArchiveStore extends S3Objects implements ArchiveStore, Attachmen
   }
 }
 
-/**
- * The content an object holds: the SHA-256 of the raw answer, when HappyTalk
- * gave it, and (transcript and index) how many attachments it still lacks.
- */
-interface ContentStamp {
-  readonly sha256: string;
-  readonly fetchedAt: string;
-  readonly pending: number;
-  /** An index of an answer without a transcript. */
-  readonly unprocessable: boolean;
-}
-
-interface ObjectStamp {
-  readonly etag: string;
-  readonly sha256?: string;
-  readonly fetchedAt?: string;
-  readonly versionId?: string;
-  readonly pending: number;
-  readonly unprocessable: boolean;
+/** The redacted copy, beside the transcript it was made from (same answer, same attachments). */
+function redactedCopyObject(
+  index: TranscriptIndexRecord,
+  copy: RedactedCopyEntry,
+  pending: number,
+): DerivedObject {
+  return {
+    key: copy.key,
+    body: copy.line,
+    metadata: redactedCopyMetadata(metadataOf(index, pending), copy),
+    content: {
+      ...stampOf(index, pending),
+      redaction: { version: copy.redactorVersion, keyId: copy.keyId },
+      bodySha256: copy.sha256,
+    },
+    recorded: recordedCopyOf,
+    pin: (left) => copyFields(copy.key, left),
+  };
 }
 
 /**
@@ -490,8 +548,9 @@ type FirstGuess = 'read' | { readonly current: ObjectStamp | undefined };
 /**
  * Where each object's first write starts. A room without an index (`expectNew`)
  * has none of its objects; a room whose index was just read has what it says:
- * the index object itself, and each object it pins at the key written now with
- * its entity tag; anything else is read first.
+ * the index object itself, each object it pins at the key written now with its
+ * entity tag, and no derived object it does not record (a 412 says otherwise,
+ * and the key is then read); anything else is read first.
  */
 function firstGuesses(
   basis: IndexEntry | undefined,
@@ -503,8 +562,8 @@ function firstGuesses(
   index: FirstGuess;
   derived: (object: DerivedObject) => FirstGuess;
 } {
+  const absent = { current: undefined };
   if (expectNew) {
-    const absent = { current: undefined };
     return { raw: absent, transcript: absent, index: absent, derived: () => absent };
   }
   if (basis === undefined || basis.etag === '') {
@@ -519,22 +578,15 @@ function firstGuesses(
   const pinned = (
     key: string | null,
     at: string,
-    etag: unknown,
-    versionId: unknown,
+    etag: string | undefined,
+    versionId: string | undefined,
     pending: number,
   ): FirstGuess =>
-    key === at && typeof etag === 'string' && etag !== ''
-      ? {
-          current: {
-            ...content,
-            etag,
-            pending,
-            ...(typeof versionId === 'string' ? { versionId } : {}),
-          },
-        }
+    key === at && etag !== undefined && etag !== ''
+      ? { current: { ...content, etag, pending, ...(versionId !== undefined ? { versionId } : {}) } }
       : 'read';
   const transcriptPending = isUnprocessable(previous) ? 0 : (previous.attachments_pending ?? 0);
-  const fields = previous as unknown as Readonly<Record<string, unknown>>;
+  const indexRedaction = isUnprocessable(previous) ? undefined : redactionOfIndex(previous);
   return {
     raw: pinned(previous.raw_key, next.raw_key, previous.raw_etag, previous.raw_version_id, 0),
     transcript:
@@ -553,25 +605,30 @@ function firstGuesses(
         etag: basis.etag,
         pending: transcriptPending,
         unprocessable: isUnprocessable(previous),
+        ...(indexRedaction ? { redaction: indexRedaction } : {}),
       },
     },
-    derived: (object) =>
-      pinned(object.key, object.key, fields[object.pinnedAs.etag], fields[object.pinnedAs.versionId], 0),
+    derived: (object) => {
+      const recorded = isUnprocessable(previous) ? undefined : object.recorded(previous);
+      if (recorded === undefined || recorded.key !== object.key) return absent;
+      if (recorded.etag === undefined || recorded.etag === '') return 'read';
+      return {
+        current: {
+          ...content,
+          etag: recorded.etag,
+          pending: transcriptPending,
+          ...(recorded.versionId !== undefined ? { versionId: recorded.versionId } : {}),
+          ...(recorded.redaction ? { redaction: recorded.redaction } : {}),
+          ...(recorded.bodySha256 ? { bodySha256: recorded.bodySha256 } : {}),
+        },
+      };
+    },
   };
-}
-
-/** Object metadata: the transcript's (and its index's) `attachments_pending`, when above 0. */
-const PENDING_METADATA = 'attachments-pending';
-
-/** Object metadata of an index marking an unprocessable answer. */
-const UNPROCESSABLE_METADATA = 'unprocessable';
-
-function pendingOf(value: string | undefined): number {
-  const pending = Number(value ?? 0);
-  return Number.isSafeInteger(pending) && pending > 0 ? pending : 0;
 }
 
 /** `YYYY-MM-DD` of a time, in UTC: the granularity of S3 Lifecycle. */
 function utcDay(time: Date): string {
   return time.toISOString().slice(0, 10);
 }
+
+export { indexMetadata, redactedCopyMetadata, redactedSha256Of } from './object-stamps.js';

@@ -22,10 +22,12 @@ import { FinalStatuses, parseFinalStatuses } from '../happytalk/finality.js';
 import { describeRange, parseWholeNumber } from '../shared/integer.js';
 import { assertTimeZone, DEFAULT_TIME_ZONE } from '../transcript/time.js';
 import { POWERTOOLS } from './observability.js';
+import { COUNSELOR_OPTIONS, type CounselorOption, REDACTION_MASKS, type RedactionMask } from './redaction.js';
 
 export { FinalStatuses } from '../happytalk/finality.js';
 /** The one rule a setting that is a whole number is read by (the stack's context values too). */
 export { parseWholeNumber } from '../shared/integer.js';
+export { COUNSELOR_OPTIONS, type CounselorOption, REDACTION_MASKS, type RedactionMask } from './redaction.js';
 
 /** The HappyTalk host of each environment (`HAPPYTALK_BASE_URL`'s usual values). */
 export const HAPPYTALK_BASE_URLS = { prod: HAPPYTALK_PROD_BASE_URL, dev: HAPPYTALK_DEV_BASE_URL } as const;
@@ -86,6 +88,33 @@ function required(name: string, missing: string) {
     const found = given(value);
     if (found === undefined) throw new ConfigurationError(`${name} is not set: ${missing}`);
     return found;
+  });
+}
+
+/** `on` or `off` (any case), `fallback` when unset. */
+function onOff(name: string, fallback: 'on' | 'off') {
+  return variable<boolean>(
+    (value) => {
+      const setting = given(value)?.toLowerCase() ?? fallback;
+      if (setting !== 'on' && setting !== 'off') {
+        throw new ConfigurationError(`${name} must be "on" or "off", received ${JSON.stringify(value)}`);
+      }
+      return setting === 'on';
+    },
+    (enabled) => (enabled ? 'on' : 'off'),
+  );
+}
+
+/** One of `choices`, `fallback` when unset. */
+function oneOf<const T extends string>(name: string, choices: readonly T[], fallback: T) {
+  return variable<T>((value) => {
+    const choice = given(value) ?? fallback;
+    if (!(choices as readonly string[]).includes(choice)) {
+      throw new ConfigurationError(
+        `${name} must be one of ${choices.join(', ')}, received ${JSON.stringify(value)}`,
+      );
+    }
+    return choice as T;
   });
 }
 
@@ -161,18 +190,7 @@ const HAPPYTALK_FINAL_STATUSES = /* @__PURE__ */ variable<FinalStatuses>(
   },
   (statuses) => statuses.toString(),
 );
-const ATTACHMENT_ARCHIVING = /* @__PURE__ */ variable<boolean>(
-  (value) => {
-    const archiving = given(value)?.toLowerCase() ?? 'on';
-    if (archiving !== 'on' && archiving !== 'off') {
-      throw new ConfigurationError(
-        `ATTACHMENT_ARCHIVING must be "on" or "off", received ${JSON.stringify(value)}`,
-      );
-    }
-    return archiving === 'on';
-  },
-  (enabled) => (enabled ? 'on' : 'off'),
-);
+const ATTACHMENT_ARCHIVING = /* @__PURE__ */ onOff('ATTACHMENT_ARCHIVING', 'on');
 const ATTACHMENT_HOST_ALLOWLIST = /* @__PURE__ */ variable<readonly string[]>(
   (value) => {
     const patterns = list(value) ?? [...DEFAULT_ATTACHMENT_HOST_ALLOWLIST];
@@ -233,6 +251,18 @@ const ATTACHMENT_BUDGET_MS = /* @__PURE__ */ integer(
   1,
   MAX_DURATION_MS,
 );
+/** Whether every archive writes the redacted copy of its transcript beside it. */
+const REDACTED_COPY = /* @__PURE__ */ onOff('REDACTED_COPY', 'on');
+/** The secret holding the pseudonym key of the redacted copies (created by the stack). */
+const REDACTION_KEY_SECRET_ID = /* @__PURE__ */ text();
+/** For local use only (the CLI): the pseudonym key itself. */
+const REDACTION_KEY = /* @__PURE__ */ text();
+const REDACTION_MASK = /* @__PURE__ */ oneOf<RedactionMask>('REDACTION_MASK', REDACTION_MASKS, 'type');
+const REDACTION_COUNSELORS = /* @__PURE__ */ oneOf<CounselorOption>(
+  'REDACTION_COUNSELORS',
+  COUNSELOR_OPTIONS,
+  'keep',
+);
 /** The HappyTalk client's tuning (derived from the function's timeout by the stack). */
 const HAPPYTALK_TIMEOUT_MS = /* @__PURE__ */ positiveInteger('HAPPYTALK_TIMEOUT_MS');
 const HAPPYTALK_MAX_ATTEMPTS = /* @__PURE__ */ positiveInteger('HAPPYTALK_MAX_ATTEMPTS');
@@ -287,6 +317,10 @@ export const CREDENTIALS_ENVIRONMENT = {
 export const FINAL_STATUSES_ENVIRONMENT = { HAPPYTALK_FINAL_STATUSES };
 /** The attachment step alone. */
 export const ATTACHMENT_ENVIRONMENT = /* @__PURE__ */ attachmentVariables();
+/** The redacted copy's settings, as the archiving functions read them (never a key itself). */
+function redactionVariables() {
+  return { REDACTED_COPY, REDACTION_KEY_SECRET_ID, REDACTION_MASK, REDACTION_COUNSELORS };
+}
 
 function attachmentVariables() {
   return {
@@ -336,6 +370,7 @@ function clientVariables() {
 function archivingVariables() {
   return {
     ...archiveVariables(),
+    ...redactionVariables(),
     ...clientVariables(),
     HAPPYTALK_SECRET_MAX_AGE_MS,
     ROOM_STORAGE_MARGIN_MS,
@@ -361,6 +396,10 @@ function schema<
 
 /** The archive's own variables (see `archiveVariables`). */
 export const ARCHIVE_ENVIRONMENT = /* @__PURE__ */ schema(/* @__PURE__ */ archiveVariables());
+/** The redacted copy, as the CLI reads it: the functions' variables and the local key. */
+export const REDACTION_ENVIRONMENT = /* @__PURE__ */ schema(/* @__PURE__ */ redactionVariables(), {
+  REDACTION_KEY,
+});
 /** The completion watcher's settings (the CLI's `watch` reads them too). */
 export const WATCH_ENVIRONMENT = /* @__PURE__ */ schema(/* @__PURE__ */ watchVariables());
 /** What `http-api` reads. */

@@ -5,6 +5,7 @@
  *
  * - `raw/year=YYYY/month=MM/day=DD/<room_id>.json`: HappyTalk's answer, byte for byte;
  * - `transcripts/year=YYYY/month=MM/day=DD/<room_id>.json`: the transcript, one JSON line;
+ * - `redacted/year=YYYY/month=MM/day=DD/<room_id>.json`: the transcript's redacted copy, for analytics;
  * - `index/rooms/<room_id>.json`: finds a room by id alone;
  * - `attachments/<sha256>`: an image, content-addressed;
  * - `state/completion-watcher.json`: the completion watcher's watermark.
@@ -19,6 +20,7 @@ export const PREFIX = {
   transcripts: 'transcripts/',
   index: 'index/',
   attachments: 'attachments/',
+  redacted: 'redacted/',
   state: 'state/',
 } as const;
 
@@ -28,6 +30,7 @@ export const ARCHIVE_PREFIXES = {
   transcripts: PREFIX.transcripts,
   index: PREFIX.index,
   attachments: PREFIX.attachments,
+  redacted: PREFIX.redacted,
 } as const;
 
 /** Where the room index entries are. */
@@ -36,8 +39,8 @@ export const INDEX_ROOMS_PREFIX = `${PREFIX.index}rooms/`;
 /** The completion watcher's state object. */
 export const WATCHER_STATE_KEY = `${PREFIX.state}completion-watcher.json`;
 
-/** The two date-partitioned areas. */
-export type PartitionedArea = 'raw' | 'transcripts';
+/** The date-partitioned areas. */
+export type PartitionedArea = 'raw' | 'transcripts' | 'redacted';
 
 /**
  * The Hive-style partition of a local date `YYYY-MM-DD`: `year=YYYY/month=MM/day=DD`.
@@ -65,6 +68,11 @@ export function transcriptKey(roomId: string, localDate: string): string {
   return `${partitionPrefix('transcripts', localDate)}${roomId}.json`;
 }
 
+/** `redacted/year=…/month=…/day=…/<room_id>.json`: the transcript's redacted copy. */
+export function redactedKey(roomId: string, localDate: string): string {
+  return `${partitionPrefix('redacted', localDate)}${roomId}.json`;
+}
+
 /** `index/rooms/<room_id>.json`: finds a room by id alone. */
 export function indexKey(roomId: string): string {
   return `${INDEX_ROOMS_PREFIX}${roomId}.json`;
@@ -84,6 +92,7 @@ export function attachmentKey(sha256: string): string {
 export interface ArchiveKeys {
   readonly rawKey: string;
   readonly transcriptKey: string;
+  readonly redactedKey: string;
   readonly indexKey: string;
 }
 
@@ -96,13 +105,14 @@ export function archiveKeys(roomId: string, localDate: string): ArchiveKeys {
   return {
     rawKey: rawKey(roomId, localDate),
     transcriptKey: transcriptKey(roomId, localDate),
+    redactedKey: redactedKey(roomId, localDate),
     indexKey: indexKey(roomId),
   };
 }
 
-/** The same room and day in the other partitioned area: the transcript of a raw key, and back. */
+/** The same room and day in another partitioned area: the transcript of a raw key, its redacted copy, and back. */
 export function keyBeside(key: string, area: PartitionedArea): string {
-  return key.replace(/^(raw|transcripts)\//, PREFIX[area]);
+  return key.replace(/^(raw|transcripts|redacted)\//, PREFIX[area]);
 }
 
 /** A key of a date-partitioned area, read: `<area>/year=YYYY/month=MM/day=DD/<room_id>.json`. */
@@ -115,7 +125,7 @@ export interface ArchiveKey {
 }
 
 const PARTITIONED_KEY =
-  /^(raw|transcripts)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/([A-Za-z0-9_-]{1,128})\.json$/;
+  /^(raw|transcripts|redacted)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/([A-Za-z0-9_-]{1,128})\.json$/;
 
 /** Reads a partitioned key; undefined for any other key (stray objects are skipped, never guessed at). */
 export function parseArchiveKey(key: string): ArchiveKey | undefined {

@@ -30,4 +30,9 @@ export const METRIC = {
   upstreamLatency: 'UpstreamLatency',
   upstreamAttempts: 'UpstreamAttempts',
   messageCount: 'MessageCount',
+  /**
+   * `http-api`, `archive-events`: a transcript archived with its redacted copy
+   * pending (the pseudonym key could not be read). The redaction alarm watches it.
+   */
+  redactionPending: 'RedactionPending',
 } as const;

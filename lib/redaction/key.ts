@@ -1,13 +1,10 @@
-import type { Environment } from '../config.js';
+import { type Environment, type RedactionKeySource, readRedactionConfig } from '../config.js';
 import { readSecretString, type SecretsManagerPort } from '../credentials/provider.js';
 import { ConfigurationError } from '../errors.js';
 import { InvalidRedactionKeyError } from './errors.js';
 import { Pseudonymizer } from './pseudonym.js';
 
-/** Where the pseudonym key comes from: its Secrets Manager secret, or (local use only) the environment. */
-export type RedactionKeySource =
-  | { readonly kind: 'secret'; readonly secretId: string }
-  | { readonly kind: 'local'; readonly key: string };
+export type { RedactionKeySource } from '../config.js';
 
 /**
  * `REDACTION_KEY_SECRET_ID` (a secret name or ARN), or for local use
@@ -17,10 +14,8 @@ export type RedactionKeySource =
  * @throws ConfigurationError when neither is set
  */
 export function readRedactionKeySource(env: Environment): RedactionKeySource {
-  const secretId = env.REDACTION_KEY_SECRET_ID?.trim();
-  if (secretId) return { kind: 'secret', secretId };
-  const key = env.REDACTION_KEY;
-  if (key !== undefined && key.trim() !== '') return { kind: 'local', key };
+  const { key } = readRedactionConfig(env, { allowLocalKey: true });
+  if (key) return key;
   throw new ConfigurationError(
     'REDACTION_KEY_SECRET_ID is not set (or, for local use, REDACTION_KEY): the pseudonym key is needed to redact',
   );

@@ -1,15 +1,24 @@
+import {
+  COUNSELOR_OPTIONS,
+  type CounselorOption,
+  REDACTION_MASKS,
+  type RedactionMask,
+} from '../contract/redaction.js';
 import type { Transcript } from '../transcript/schema.js';
 import type { DetectOptions } from './detect.js';
 import { Pseudonymizer } from './pseudonym.js';
 import type { EntityType } from './types.js';
+import { REDACTOR_VERSION } from './version.js';
 import { Walker } from './walker.js';
 
-/** The redactor's own version, recorded in every redacted copy: a new version may find more. */
-export const REDACTOR_VERSION = '1.0.0';
+export { REDACTOR_VERSION };
 
 /** `type` replaces a finding by `[PHONE]`, `[RRN]`, …; `pii` by `[PII]` whatever it is. */
-export type MaskStyle = 'type' | 'pii';
-export const MASK_STYLES: readonly MaskStyle[] = ['type', 'pii'];
+export type MaskStyle = RedactionMask;
+export const MASK_STYLES: readonly MaskStyle[] = REDACTION_MASKS;
+
+/** Counselors' names and ids: kept, or replaced by pseudonyms. */
+export { COUNSELOR_OPTIONS, type CounselorOption };
 
 /**
  * What a finding is: a detector's type, or a known identifier of the room met
@@ -23,7 +32,7 @@ export interface RedactionOptions {
   /** Default `type`. */
   readonly mask?: MaskStyle;
   /** Counselor names and ids: kept (default) or replaced by pseudonyms. */
-  readonly counselors?: 'keep' | 'pseudonymize';
+  readonly counselors?: CounselorOption;
   readonly detect?: DetectOptions;
 }
 
@@ -67,7 +76,7 @@ export interface Finding {
  * replaced by `[TYPE]` or `[PII]`; the customer's uuid and user id (and the
  * customer's ids in `from_id`/`to_id`) become keyed pseudonyms; counselors
  * are kept or pseudonymized; a `redaction` block says how. Ids, times,
- * codes' labels, stats and `source` are kept. The input is not modified; the
+ * codes' labels, the order's identifier tokens, stats and `source` are kept. The input is not modified; the
  * copy shares the input's subtrees that hold no finding (treat both as
  * read-only).
  *

@@ -15,6 +15,17 @@ const LETTERS_AND_DIGITS = /[\p{L}\p{N}]/gu;
 /** Strings up to this length are remembered with their findings, up to this many per transcript. */
 const CACHED_STRING_LENGTH = 2_000;
 const CACHED_STRINGS = 50_000;
+/**
+ * The order's identifiers (`chat.order`): numbers the shop's and the
+ * courier's systems assign (HappyTalk's `order_number`, `product_number`,
+ * `parcel_number`), not text anyone types. One such token is kept as it is,
+ * so analytics can join on it: a bare 13-digit order or parcel number with a
+ * valid date is not a 주민등록번호. A value that is not one token (spaces,
+ * Hangul, `@`, longer than any identifier) is free text and scanned.
+ */
+const ORDER_IDENTIFIERS: ReadonlySet<string> = new Set(['order_number', 'product_number', 'parcel_number']);
+const IDENTIFIER_TOKEN = /^[A-Za-z0-9]+(?:[-_./#][A-Za-z0-9]+)*$/;
+const MAX_IDENTIFIER_LENGTH = 64;
 
 interface Identifier {
   readonly value: string;
@@ -156,6 +167,11 @@ export class Walker {
         case 'category':
         case 'division':
           result[key] = isRecord(value) ? this.#record(value, at, 0, ['id']) : this.#any(value, at, 0);
+          break;
+        case 'order':
+          result[key] = isRecord(value)
+            ? this.#record(value, at, 0, orderIdentifiersOf(value))
+            : this.#any(value, at, 0);
           break;
         default:
           result[key] = this.#any(value, at, 0);
@@ -445,6 +461,14 @@ function parseJson(value: string): object | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The keys of `chat.order` that hold one identifier token (see {@link ORDER_IDENTIFIERS}): kept. */
+function orderIdentifiersOf(order: Record<string, unknown>): string[] {
+  return [...ORDER_IDENTIFIERS].filter((key) => {
+    const value = order[key];
+    return typeof value === 'string' && value.length <= MAX_IDENTIFIER_LENGTH && IDENTIFIER_TOKEN.test(value);
+  });
 }
 
 function isFromCustomer(message: Transcript['messages'][number]): boolean {

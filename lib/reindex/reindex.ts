@@ -1,10 +1,12 @@
 import { backOff } from 'exponential-backoff';
 import { parseArchiveKey } from '../contract/keys.js';
 import { ArchiveError } from '../errors.js';
+import type { RedactedCopyMaker } from '../redaction/copy.js';
 import type { DateRange } from '../retrieval/date-range.js';
 import type { ArchiveReader } from '../retrieval/reader.js';
 import { DEFAULT_CONCURRENCY, mapInOrder, objectsOf } from '../retrieval/scan.js';
 import { ReindexConflictError } from './errors.js';
+import type { RedactedCopyResult } from './redacted-copy.js';
 import { RoomReindex } from './room-reindex.js';
 
 /**
@@ -39,6 +41,12 @@ export interface ReindexOptions {
    * so that the room's next `archive` downloads it. `reindex` itself fetches nothing.
    */
   readonly attachmentsEnabled?: boolean;
+  /**
+   * The redacted copies (`REDACTED_COPY` on): a room without one gets it, a
+   * copy of an older redactor or of another pseudonym key is made again, and
+   * a transcript derived again gets a new copy. Absent: copies are left as they are.
+   */
+  readonly redaction?: RedactedCopyMaker;
   readonly now?: () => Date;
   /** Rooms reindexed at once (default 8). */
   readonly concurrency?: number;
@@ -81,8 +89,16 @@ export type ReindexResult =
        * normalize it): this is its first transcript.
        */
       readonly was_unprocessable?: true;
+      /** What became of the redacted copy (when copies are on); alone, with no `differences`, when only it was written. */
+      readonly redacted?: RedactedCopyResult;
     }
-  | { readonly room_id: string; readonly status: 'unchanged'; readonly archiver_version: string }
+  | {
+      readonly room_id: string;
+      readonly status: 'unchanged';
+      readonly archiver_version: string;
+      /** The redacted copy: `current`, or `pending` when it cannot be made (when copies are on). */
+      readonly redacted?: RedactedCopyResult;
+    }
   | {
       readonly room_id: string;
       readonly status: 'failed';
@@ -149,6 +165,14 @@ async function* reindexEach(
  * archive added to the stored transcript is kept: archived attachments, their
  * warnings, the warning of a room archived while open. Never calls HappyTalk,
  * never writes `raw/`.
+ *
+ * With `options.redaction`, the room's redacted copy is kept in step: made
+ * when it is missing (pending, or archived before copies), made again when
+ * its redactor is older than this one or its pseudonym key is not the one in
+ * use, and with every transcript written; written beside the transcript,
+ * before the index (a room whose transcript is unchanged can be `reindexed`
+ * for its copy alone). When the key cannot be read, the copy is `pending` and
+ * nothing of it is written.
  *
  * A room whose index marks its answer unprocessable is normalized from its
  * raw bytes: when this archiver can, its first transcript and a transcript

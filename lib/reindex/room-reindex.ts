@@ -8,6 +8,7 @@ import {
   type UnprocessableIndexRecord,
 } from '../archive/index-record.js';
 import type { StoredObject } from '../archive/s3-objects.js';
+import { indexMetadata } from '../archive/store.js';
 import { isAttachmentWarning } from '../attachments/warnings.js';
 import { indexKey, keyBeside } from '../contract/keys.js';
 import { parseChatData } from '../happytalk/client.js';
@@ -36,6 +37,13 @@ import {
   withoutReindexedAt,
 } from './archive-additions.js';
 import { NewerArchiverError, RawIntegrityError, RawUnreadableError, ReindexConflictError } from './errors.js';
+import {
+  copyDecision,
+  copyResult,
+  type RedactedCopyResult,
+  withCopy,
+  writeRedactedCopy,
+} from './redacted-copy.js';
 import type { ReindexOptions, ReindexResult, ReindexStore } from './reindex.js';
 
 /** One room's reindex; `run` is tried again when the room changed under it. */
@@ -88,7 +96,7 @@ export class RoomReindex {
     const comparable = { ...derived, source: { ...derived.source, archiver_version: recorded } };
     const storedJson = withoutReindexedAt(parsed.json);
     if (isDeepStrictEqual(JSON.parse(JSON.stringify(comparable)), storedJson)) {
-      return this.#sameAsStored(index, indexObject, latest, recorded);
+      return this.#sameAsStored(index, indexObject, latest, recorded, parsed.json as Transcript);
     }
     if (compareArchiverVersion(recorded) === 'newer') {
       throw new NewerArchiverError(
@@ -107,24 +115,33 @@ export class RoomReindex {
       transcript_key: index.transcript_key,
     };
     const pending = derived.warnings.filter(isAttachmentWarning).length;
+    const decided = await this.#copyDecision(index, true);
     if (this.#options.dryRun) {
-      return { ...result, dry_run: true, ...(pending > 0 ? { attachments_pending: pending } : {}) };
+      return {
+        ...result,
+        dry_run: true,
+        ...(pending > 0 ? { attachments_pending: pending } : {}),
+        ...(decided ? { redacted: decided } : {}),
+      };
     }
 
     const now = (this.#options.now?.() ?? new Date()).toISOString();
-    const line = encodeTranscriptLine({ ...derived, source: { ...derived.source, reindexed_at: now } });
+    const transcript = { ...derived, source: { ...derived.source, reindexed_at: now } };
+    const line = encodeTranscriptLine(transcript);
     const metadata = objectMetadata(index, latest, pending);
     const written = await this.#store.putIfMatch(index.transcript_key, line, metadata, etagOf(latest));
     if (written.outcome === 'conflict') {
       throw new ReindexConflictError(`transcript of room ${roomId} changed while it was reindexed`);
     }
+    const copy = await this.#writeCopy(index, transcript, metadata);
     this.#written = {
       ...result,
       ...(written.versionId ? { transcript_version_id: written.versionId } : {}),
       ...(pending > 0 ? { attachments_pending: pending } : {}),
+      ...(decided && copy ? { redacted: copyResult(decided, copy) } : {}),
     };
     await this.#writeIndex(
-      index,
+      withCopy(index, copy),
       indexObject,
       metadata,
       { versionId: written.versionId, etag: written.etag },
@@ -132,6 +149,78 @@ export class RoomReindex {
       now,
     );
     return this.#written;
+  }
+
+  /** Whether the room's copy is to be made (again); undefined when copies are not handled. */
+  async #copyDecision(
+    index: TranscriptIndexRecord,
+    transcriptChanged: boolean,
+  ): Promise<RedactedCopyResult | undefined> {
+    const maker = this.#options.redaction;
+    return maker ? copyDecision(index, maker, transcriptChanged) : undefined;
+  }
+
+  /** The copy of the transcript the index is about to point at, written; undefined when copies are not handled. */
+  async #writeCopy(
+    index: TranscriptIndexRecord,
+    transcript: Transcript,
+    metadata: Readonly<Record<string, string>>,
+  ): Promise<{ fields: Partial<TranscriptIndexRecord> } | { pending: string } | undefined> {
+    const maker = this.#options.redaction;
+    return maker ? writeRedactedCopy(this.#store, maker, index, transcript, metadata) : undefined;
+  }
+
+  /**
+   * The transcript is the one this archiver derives: only its redacted copy
+   * may be due (missing, of an older redactor, of another key). Made from the
+   * stored transcript and written, then the index that records it.
+   */
+  async #copyAlone(
+    index: TranscriptIndexRecord,
+    indexObject: StoredObject,
+    latest: StoredObject,
+    recorded: string,
+    stored: Transcript,
+  ): Promise<ReindexResult> {
+    const unchanged = { room_id: this.#roomId, status: 'unchanged' as const, archiver_version: recorded };
+    const decided = await this.#copyDecision(index, false);
+    if (!decided || decided.status === 'current' || decided.status === 'pending') {
+      return decided ? { ...unchanged, redacted: decided } : unchanged;
+    }
+    const result = {
+      room_id: this.#roomId,
+      status: 'reindexed' as const,
+      archiver_version: recorded,
+      current_version: ARCHIVER_VERSION,
+      differences: [],
+      transcript_key: index.transcript_key,
+      redacted: decided,
+    };
+    if (this.#options.dryRun) return { ...result, dry_run: true };
+    const metadata = objectMetadata(index, latest, pendingOf(latest.metadata));
+    const copy = await this.#writeCopy(index, stored, metadata);
+    if (copy === undefined || 'pending' in copy) {
+      return copy ? { ...unchanged, redacted: copyResult(decided, copy) } : unchanged;
+    }
+    await this.#putIndex(withCopy(index, copy), metadata, indexObject);
+    return result;
+  }
+
+  /** The index, written over the one read (`If-Match`), with the redactor of the copy it records. */
+  async #putIndex(
+    next: TranscriptIndexRecord,
+    metadata: Readonly<Record<string, string>>,
+    indexObject: StoredObject,
+  ): Promise<void> {
+    const written = await this.#store.putIfMatch(
+      indexKey(this.#roomId),
+      JSON.stringify(next),
+      indexMetadata(metadata, next),
+      etagOf(indexObject),
+    );
+    if (written.outcome === 'conflict') {
+      throw new ReindexConflictError(`index of room ${this.#roomId} changed while it was reindexed`);
+    }
   }
 
   /**
@@ -195,7 +284,7 @@ export class RoomReindex {
       endpoint: _endpoint,
       ...kept
     } = index;
-    const next: TranscriptIndexRecord = {
+    const first: TranscriptIndexRecord = {
       ...kept,
       transcript_key: transcriptKey,
       schema_version: derived.schema_version,
@@ -207,16 +296,18 @@ export class RoomReindex {
       ...(pending > 0 ? { attachments_pending: pending } : {}),
       reindexed_at: now,
     };
-    const indexed = await this.#store.putIfMatch(
-      indexKey(roomId),
-      JSON.stringify(next),
+    const decided = await this.#copyDecision(first, true);
+    const copy = await this.#writeCopy(
+      first,
+      { ...derived, source: { ...derived.source, reindexed_at: now } },
       metadata,
-      etagOf(indexObject),
     );
-    if (indexed.outcome === 'conflict') {
-      throw new ReindexConflictError(`index of room ${roomId} changed while it was reindexed`);
-    }
-    return { ...result, ...(written.versionId ? { transcript_version_id: written.versionId } : {}) };
+    await this.#putIndex(withCopy(first, copy), metadata, indexObject);
+    return {
+      ...result,
+      ...(written.versionId ? { transcript_version_id: written.versionId } : {}),
+      ...(decided && copy ? { redacted: copyResult(decided, copy) } : {}),
+    };
   }
 
   /** The raw bytes the index points at, checked against the index's SHA-256. */
@@ -279,6 +370,7 @@ export class RoomReindex {
     indexObject: StoredObject,
     latest: StoredObject,
     recorded: string,
+    stored: Transcript,
   ): Promise<ReindexResult> {
     const pinned = index.transcript_version_id;
     const reindexedAt = reindexedAtOf(latest);
@@ -288,7 +380,7 @@ export class RoomReindex {
       pinned === latest.versionId ||
       !reindexedAt
     ) {
-      return this.#written ?? { room_id: this.#roomId, status: 'unchanged', archiver_version: recorded };
+      return this.#written ?? this.#copyAlone(index, indexObject, latest, recorded, stored);
     }
     const pending = pendingOf(latest.metadata);
     const repaired = {
@@ -301,16 +393,28 @@ export class RoomReindex {
       transcript_version_id: latest.versionId,
       ...(pending > 0 ? { attachments_pending: pending } : {}),
     };
-    if (this.#options.dryRun) return { ...repaired, dry_run: true, index_repaired: true };
+    const decided = await this.#copyDecision(index, true);
+    if (this.#options.dryRun) {
+      return { ...repaired, dry_run: true, index_repaired: true, ...(decided ? { redacted: decided } : {}) };
+    }
+    const metadata = objectMetadata(index, latest, pending);
+    // The copy of the transcript the index is now pointed at (written already when an earlier try got that far).
+    const copy = await this.#writeCopy(index, stored, metadata);
     await this.#writeIndex(
-      index,
+      withCopy(index, copy),
       indexObject,
-      objectMetadata(index, latest, pending),
+      metadata,
       { versionId: latest.versionId, etag: latest.etag },
       pending,
       reindexedAt,
     );
-    return this.#written ?? { ...repaired, index_repaired: true };
+    return (
+      this.#written ?? {
+        ...repaired,
+        index_repaired: true,
+        ...(decided && copy ? { redacted: copyResult(decided, copy) } : {}),
+      }
+    );
   }
 
   async #writeIndex(
@@ -335,14 +439,6 @@ export class RoomReindex {
       ...(pending > 0 ? { attachments_pending: pending } : {}),
       reindexed_at: reindexedAt,
     };
-    const written = await this.#store.putIfMatch(
-      indexKey(this.#roomId),
-      JSON.stringify(next),
-      metadata,
-      etagOf(indexObject),
-    );
-    if (written.outcome === 'conflict') {
-      throw new ReindexConflictError(`index of room ${this.#roomId} changed while it was reindexed`);
-    }
+    await this.#putIndex(next, metadata, indexObject);
   }
 }

@@ -21,6 +21,16 @@ export class RoomUnprocessableError extends ArchiveError {
   readonly retryable = false;
 }
 
+/**
+ * The room has no redacted copy to read: it is pending (its pseudonym key
+ * could not be read when the room was archived), the room was archived before
+ * copies were written, or copies are off. `reindex` makes it.
+ */
+export class NoRedactedCopyError extends ArchiveError {
+  readonly code = 'NO_REDACTED_COPY';
+  readonly retryable = false;
+}
+
 /** The S3 version asked for does not exist for the room's object. */
 export class UnknownVersionError extends ArchiveError {
   readonly code = 'UNKNOWN_VERSION';

@@ -13,6 +13,7 @@ import type { DateRange } from './date-range.js';
 import type { ArchiveReader } from './reader.js';
 import { DEFAULT_CONCURRENCY, mapInOrder, objectsOf, parseTranscriptLine } from './scan.js';
 import { transcriptDifferences } from './transcript-differences.js';
+import { checkRedactedCopy, describeObject } from './verify-redacted.js';
 
 /**
  * The checks `verify` runs on a room, by the name its mismatches carry:
@@ -36,6 +37,10 @@ import { transcriptDifferences } from './transcript-differences.js';
  *   this one, which therefore cannot judge it.
  * - `index.latest-raw`, `index.latest-transcript`: the latest version of each object carries the
  *   index's `sha256` as metadata (the index is not stale).
+ * - `redacted.present`, `redacted.sha256`, `redacted.source-sha256` (when the index records a redacted
+ *   copy): the copy exists (its pinned version, if any), its bytes have the SHA-256 the index records,
+ *   and it is the copy of the indexed answer (its `source.sha256`). A room whose index records no copy
+ *   (pending, or archived before copies were written) is no mismatch: `redacted_copy` says so.
  *
  * A room whose index is marked `unprocessable` (its last answer could not be normalized) has no
  * transcript to check: its raw object is checked, and the verification says so (`unprocessable`),
@@ -57,7 +62,10 @@ export type VerifyCheck =
   | 'transcript.renormalize'
   | 'transcript.archiver-version'
   | 'index.latest-raw'
-  | 'index.latest-transcript';
+  | 'index.latest-transcript'
+  | 'redacted.present'
+  | 'redacted.sha256'
+  | 'redacted.source-sha256';
 
 /** One check a room failed: what the archive should hold, and what it holds. */
 export interface Mismatch {
@@ -92,6 +100,12 @@ export interface RoomVerification {
   /** Present when the index is marked `unprocessable`: the answer is kept as raw bytes only. */
   readonly unprocessable?: UnprocessableFinding;
   readonly stale?: StaleTranscript;
+  /**
+   * The index records no redacted copy: `pending` (its pseudonym key could
+   * not be read; `reindex` makes it) or `missing` (archived before copies were
+   * written, or copies off).
+   */
+  readonly redacted_copy?: 'pending' | 'missing';
 }
 
 /** What `verify` says of a room whose last answer could not be normalized. */
@@ -108,6 +122,8 @@ const MAX_DIFFERENCES = 3;
 export interface VerifyOptions {
   /** IANA zone of HappyTalk's bare datetimes, as the archive was configured (`HAPPYTALK_TIMEZONE`). */
   readonly timeZone: string;
+  /** Redacted copies are on (`REDACTED_COPY`): say of a room without one (`redacted_copy`). */
+  readonly expectCopies?: boolean;
   /** Rooms verified at once (default 8). */
   readonly concurrency?: number;
   readonly onProgress?: (progress: VerifyProgress) => void;
@@ -178,7 +194,11 @@ async function* verifyEach(
 ): AsyncGenerator<RoomVerification> {
   const progress = { total: rooms.length, verified: 0, failed: 0, stale: 0 };
   const verifyOne = async (room: { roomId: string; found?: FoundObjects | undefined }) => {
-    const result = await verifyRoom(reader, room.roomId, { timeZone: options.timeZone, found: room.found });
+    const result = await verifyRoom(reader, room.roomId, {
+      timeZone: options.timeZone,
+      found: room.found,
+      ...(options.expectCopies ? { expectCopies: true } : {}),
+    });
     progress.verified += 1;
     if (!result.ok) progress.failed += 1;
     if (result.status === 'stale') progress.stale += 1;
@@ -193,22 +213,26 @@ async function* verifyEach(
  * independent: one tampered object can fail several.
  *
  * @param options.found the room's objects found in a range's partitions, to check against the index
+ * @param options.expectCopies copies are on: a room whose index records none is said to have none
  * @throws StorageAccessError, StorageUnavailableError (S3 failing is not a mismatch)
  */
 export async function verifyRoom(
   reader: ArchiveReader,
   roomId: string,
-  options: { timeZone: string; found?: FoundObjects | undefined },
+  options: { timeZone: string; found?: FoundObjects | undefined; expectCopies?: boolean },
 ): Promise<RoomVerification> {
   const mismatches: Mismatch[] = [];
   let stale: StaleTranscript | undefined;
   const mismatch = (check: VerifyCheck, expected: string, found: string) => {
     mismatches.push({ room_id: roomId, check, expected, found });
   };
+  let copy: RoomVerification['redacted_copy'];
   const done = (): RoomVerification => {
-    if (mismatches.length > 0) return { room_id: roomId, ok: false, status: 'mismatch', mismatches };
-    if (stale) return { room_id: roomId, ok: true, status: 'stale', mismatches, stale };
-    return { room_id: roomId, ok: true, status: 'ok', mismatches };
+    const noted = copy ? { redacted_copy: copy } : {};
+    if (mismatches.length > 0)
+      return { room_id: roomId, ok: false, status: 'mismatch', mismatches, ...noted };
+    if (stale) return { room_id: roomId, ok: true, status: 'stale', mismatches, stale, ...noted };
+    return { room_id: roomId, ok: true, status: 'ok', mismatches, ...noted };
   };
 
   let index: IndexRecord | undefined;
@@ -303,6 +327,8 @@ export async function verifyRoom(
     ],
     mismatch,
   );
+  const without = await checkRedactedCopy(reader, index, mismatch);
+  if (options.expectCopies) copy = without;
   return done();
 }
 
@@ -373,10 +399,6 @@ function checkPartners(
   if (found.raw.length === 0) {
     for (const key of found.transcripts) mismatch('raw.present', keyBeside(key, 'raw'), 'missing');
   }
-}
-
-function describeObject(key: string, versionId: string | undefined): string {
-  return versionId ? `${key} (version ${versionId})` : key;
 }
 
 interface StoredRoom {

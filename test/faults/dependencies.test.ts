@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { S3Fault } from '../../dev/aws/s3/index.js';
+import { generateRoom } from '../../dev/simulator/index.js';
+import { LOCAL_REDACTION_KEY, LOCAL_REDACTION_KEY_SECRET_ID } from '../../dev/stand-ins.js';
 import { TEST_SECRET_ID, TEST_TOKEN } from '../support/stack.js';
 import {
   checkHygiene,
@@ -102,6 +104,94 @@ describe('Secrets Manager faults', () => {
   });
 });
 
+describe('the pseudonym key unreadable', () => {
+  const SUITE = 'Secrets Manager (pseudonym key)';
+  const faults: Array<[string, () => void, string]> = [
+    ['its secret missing', () => harness.stack.secrets.deleteSecret(LOCAL_REDACTION_KEY_SECRET_ID), 'ACCESS'],
+    ['its secret empty', () => harness.stack.secrets.setSecret(LOCAL_REDACTION_KEY_SECRET_ID, ''), 'INVALID'],
+    [
+      'a key shorter than 32 bytes',
+      () => harness.stack.secrets.setSecret(LOCAL_REDACTION_KEY_SECRET_ID, '{"key":"short"}'),
+      'INVALID',
+    ],
+    [
+      'malformed JSON',
+      () => harness.stack.secrets.setSecret(LOCAL_REDACTION_KEY_SECRET_ID, '{"key": '),
+      'INVALID',
+    ],
+  ];
+
+  afterAll(() => {
+    // The environments that follow read the key again.
+    harness.reset();
+    harness.restartFunctions();
+  });
+
+  it.each(faults)(
+    'archives the transcript over HTTPS with %s, its copy pending in the index, never without the key',
+    async (name, inject, reason) => {
+      const roomId = harness.newRoom('keyHttp');
+      inject();
+      harness.restartFunctions();
+
+      await checkScenario(
+        harness,
+        SUITE,
+        `HTTPS: ${name}`,
+        `HTTP 200 archived, REDACTION_KEY_${reason}; archived once, redacted copy pending`,
+        async () => {
+          const response = await harness.http('POST', roomId);
+          return `HTTP ${response.status} ${response.body.status}, ${response.body.redaction_pending}; ${await writtenState(harness, roomId)}`;
+        },
+      );
+    },
+  );
+
+  it.each(faults)(
+    'archives the transcript from an event with %s, neither retried nor dead-lettered',
+    async (name, inject, reason) => {
+      const roomId = harness.newRoom('keyEvent');
+      inject();
+      harness.restartFunctions();
+
+      await checkScenario(
+        harness,
+        SUITE,
+        `events: ${name}`,
+        `done, 0 dead letters, 1 RedactionPending, REDACTION_KEY_${reason}; archived once, redacted copy pending`,
+        async () => {
+          const before = (harness.transcriptOfOutput().match(/"RedactionPending":1/g) ?? []).length;
+          const failed = await harness.deliver([harness.eventBody(roomId)]);
+          const counted = (harness.transcriptOfOutput().match(/"RedactionPending":1/g) ?? []).length - before;
+          const index = JSON.parse(
+            (await harness.stack.getObject(`index/rooms/${roomId}.json`)).body.toString('utf8'),
+          ) as { redaction_pending?: string };
+          return `${failed.length ? 'retry' : 'done'}, ${harness.deadLetters().length} dead letters, ${counted} RedactionPending, ${index.redaction_pending}; ${await writtenState(harness, roomId)}`;
+        },
+      );
+    },
+  );
+
+  it('completes the copy at the next archive once the key can be read', async () => {
+    const roomId = harness.newRoom('keyBack');
+    harness.stack.secrets.deleteSecret(LOCAL_REDACTION_KEY_SECRET_ID);
+    harness.restartFunctions();
+    await harness.http('POST', roomId);
+    harness.reset();
+
+    await checkScenario(
+      harness,
+      SUITE,
+      'the key readable again',
+      'HTTP 200 updated; archived once',
+      async () => {
+        const response = await harness.http('POST', roomId);
+        return `HTTP ${response.status} ${response.body.status}; ${await writtenState(harness, roomId)}`;
+      },
+    );
+  });
+});
+
 describe('S3 faults', () => {
   const SUITE = 'S3';
   const transient: Array<[string, S3Fault]> = [
@@ -182,5 +272,46 @@ describe('S3 faults', () => {
 
   it('leaves no partial archive behind', async () => {
     expect(await harness.partialArchives()).toEqual([]);
+  });
+});
+
+describe('what the redacted copy never leaks', () => {
+  /** Values a customer types into a room: in its raw bytes and transcript only. */
+  const FOUND = ['010-2345-6789', 'leak.check@naver.com', '900101-1234568'];
+
+  it('writes no pseudonym key and no value it finds to logs, metrics, responses, dead letters or object metadata', async () => {
+    // Prepare: a room whose customer types personal data, archived over HTTPS and from an event.
+    const roomId = harness.newRoom('foundValues');
+    const room = generateRoom({ roomId, messageCount: 4, regDate: '2025-03-01 10:00:00' });
+    for (const message of room.message) message.contents = `제 번호는 ${FOUND.join(' 그리고 ')} 입니다`;
+    harness.stack.simulator.addRoom(room);
+    const eventRoom = harness.newRoom('foundValuesEvent');
+    harness.stack.simulator.addRoom({ ...room, chat: { ...room.chat, id: eventRoom } });
+
+    // Act
+    await harness.http('POST', roomId);
+    await harness.deliver([harness.eventBody(eventRoom)]);
+    const stored = await harness.stack.storedVersions();
+
+    // Assess
+    const key = [LOCAL_REDACTION_KEY, JSON.stringify({ key: LOCAL_REDACTION_KEY })];
+    checkHygiene(harness, 'pseudonym key and found values', [...key, ...FOUND]);
+    const copies = stored.filter((version) => version.key.startsWith('redacted/'));
+    expect(copies.map((version) => version.key)).toEqual(
+      expect.arrayContaining([expect.stringContaining(roomId), expect.stringContaining(eventRoom)]),
+    );
+    const leaking = stored.filter(
+      (version) =>
+        [...key, ...FOUND].some((value) => JSON.stringify(version.metadata).includes(value)) ||
+        key.some((value) => version.body.includes(value)) ||
+        (version.key.startsWith('redacted/') && FOUND.some((value) => version.body.includes(value))),
+    );
+    expect(leaking.map((version) => version.key)).toEqual([]);
+    // The transcript keeps them: it is the compliance copy.
+    expect(
+      stored.some(
+        (version) => version.key.startsWith('transcripts/') && version.body.includes(FOUND[0] ?? ''),
+      ),
+    ).toBe(true);
   });
 });

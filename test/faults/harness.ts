@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import type { LocalS3 } from '../../dev/aws/s3/index.js';
 import { generateRoom } from '../../dev/simulator/index.js';
+import { LOCAL_REDACTION_KEY, LOCAL_REDACTION_KEY_SECRET_ID } from '../../dev/stand-ins.js';
 import { archiveEventsRuntime, createArchiveEventsHandler } from '../../functions/handlers/archive-events.js';
 import { createHttpApiHandler, httpApiRuntime } from '../../functions/handlers/http-api.js';
 import { createRetrievalApiHandler, retrievalRuntime } from '../../functions/handlers/retrieval-api.js';
@@ -74,6 +75,11 @@ export interface FaultHarness {
   transcriptOfOutput(): string;
   /** Every version of every object in the archive, bytes and metadata, as text. */
   storedObjects(): Promise<string>;
+  /**
+   * Builds the three handlers again, as a new execution environment would
+   * (its secrets and pseudonym key read afresh).
+   */
+  restartFunctions(): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -92,9 +98,9 @@ export async function startFaultHarness(): Promise<FaultHarness> {
   };
   const output = captureOutput();
   const responses: string[] = [];
-  const httpHandler = createHttpApiHandler(httpApiRuntime(env));
-  const retrievalHandler = createRetrievalApiHandler(retrievalRuntime(env));
-  const eventsHandler = createArchiveEventsHandler(archiveEventsRuntime(env));
+  let httpHandler = createHttpApiHandler(httpApiRuntime(env));
+  let retrievalHandler = createRetrievalApiHandler(retrievalRuntime(env));
+  let eventsHandler = createArchiveEventsHandler(archiveEventsRuntime(env));
 
   return {
     stack,
@@ -156,7 +162,8 @@ export async function startFaultHarness(): Promise<FaultHarness> {
           const index = JSON.parse((await stack.getObject(key)).body.toString('utf8'));
           if (index.status === 'unprocessable') unprocessable.add(index.raw_key);
           const transcriptMissing = index.transcript_key !== null && !keys.has(index.transcript_key);
-          if (!keys.has(index.raw_key) || transcriptMissing) partial.push(key);
+          const copyMissing = index.redacted_key !== undefined && !keys.has(index.redacted_key);
+          if (!keys.has(index.raw_key) || transcriptMissing || copyMissing) partial.push(key);
         }
       }
       for (const key of keys) {
@@ -171,6 +178,11 @@ export async function startFaultHarness(): Promise<FaultHarness> {
       return partial;
     },
     storedObjects: () => stack.storedObjects(),
+    restartFunctions() {
+      httpHandler = createHttpApiHandler(httpApiRuntime(env));
+      retrievalHandler = createRetrievalApiHandler(retrievalRuntime(env));
+      eventsHandler = createArchiveEventsHandler(archiveEventsRuntime(env));
+    },
     transcriptOfOutput: () =>
       [output.text(), ...responses, ...stack.sqs.messages.map((message) => message.body)].join('\n'),
     reset() {
@@ -178,6 +190,7 @@ export async function startFaultHarness(): Promise<FaultHarness> {
       stack.simulator.resetRequests();
       stack.secrets.setFault(undefined);
       stack.secrets.setSecret(TEST_SECRET_ID, JSON.stringify({ token: TEST_TOKEN }));
+      stack.secrets.setSecret(LOCAL_REDACTION_KEY_SECRET_ID, JSON.stringify({ key: LOCAL_REDACTION_KEY }));
       stack.sqs.messages.length = 0;
       stack.sqs.setFault(undefined);
       front.reset();
@@ -225,13 +238,21 @@ function lostCount(observed: string): number {
   return /nothing written/.test(observed) && !accountedFor ? 1 : 0;
 }
 
-/** "nothing written", "archived once", "raw kept as unprocessable", or the archive keys a room has. */
+/**
+ * "nothing written", "archived once" (raw bytes, transcript, its redacted
+ * copy, index), "archived once, redacted copy pending", "raw kept as
+ * unprocessable", or the archive keys a room has.
+ */
 export async function writtenState(harness: FaultHarness, roomId: string): Promise<string> {
   const keys = await harness.objectsOf(roomId);
   if (keys.length === 0) return 'nothing written';
-  const complete = keys.some((key) => key.startsWith('index/')) && keys.length === 3;
-  if (complete) return 'archived once';
   const indexKey = keys.find((key) => key.startsWith('index/'));
+  const has = (prefix: string) => keys.some((key) => key.startsWith(prefix));
+  if (indexKey && has('raw/') && has('transcripts/')) {
+    const index = JSON.parse((await harness.stack.getObject(indexKey)).body.toString('utf8'));
+    if (keys.length === 4 && has('redacted/') && index.redacted_key !== undefined) return 'archived once';
+    if (keys.length === 3 && index.redaction_pending) return 'archived once, redacted copy pending';
+  }
   if (indexKey && keys.length === 2 && keys.some((key) => key.startsWith('raw/'))) {
     const index = JSON.parse((await harness.stack.getObject(indexKey)).body.toString('utf8'));
     if (index.status === 'unprocessable') return 'raw kept as unprocessable';

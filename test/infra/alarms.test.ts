@@ -15,6 +15,7 @@ interface AlarmProperties {
   TreatMissingData: string;
   AlarmActions: unknown[];
   OKActions: unknown[];
+  AlarmDescription?: string;
 }
 
 function alarms(t: Template): AlarmProperties[] {
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 describe('alarms', () => {
-  it('watch the three DLQs, Errors and Throttles of the five functions, the gaps reconciliation finds and the watcher lag', () => {
+  it('watch the three DLQs, Errors and Throttles of the five functions, the gaps reconciliation finds, the watcher lag and the redacted copies left pending', () => {
     // Prepare
     const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
     const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
@@ -53,6 +54,7 @@ describe('alarms', () => {
         ...dlqIds.map((id) => `AWS/SQS ApproximateNumberOfMessagesVisible ${id}`),
         ...functionIds.flatMap((id) => [`AWS/Lambda Errors ${id}`, `AWS/Lambda Throttles ${id}`]),
         'HappyTalkArchive GapsFound happytalk-archive',
+        'HappyTalkArchive RedactionPending happytalk-archive',
         'HappyTalkArchive WatcherLagSeconds happytalk-archive',
       ].sort(),
     );
@@ -85,7 +87,7 @@ describe('alarms', () => {
   it('but the watcher lag fire above 0, treat missing data as not breaching, and notify the topic', () => {
     // Assess
     const all = alarms(template);
-    expect(all).toHaveLength(15);
+    expect(all).toHaveLength(16);
     for (const alarm of all.filter((candidate) => candidate.MetricName !== 'WatcherLagSeconds')) {
       expect(alarm).toMatchObject({
         Threshold: 0,
@@ -95,6 +97,32 @@ describe('alarms', () => {
         OKActions: [{ Ref: topicId }],
       });
     }
+  });
+});
+
+describe('the redaction alarm', () => {
+  it('fires on any transcript archived with its redacted copy pending in 5 minutes, and says what to do', () => {
+    // Act
+    const pending = alarms(template).find((alarm) => alarm.MetricName === 'RedactionPending');
+
+    // Assess
+    expect(pending).toMatchObject({
+      Namespace: 'HappyTalkArchive',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      Dimensions: [{ Name: 'service', Value: 'happytalk-archive' }],
+    });
+    expect(pending?.AlarmDescription).toMatch(/pseudonym key could not be read.*reindex/);
+  });
+
+  it('is not there when the redacted copy is off', () => {
+    // Act
+    const off = synthTemplate(bundles.dir, { context: { redactedCopy: 'false' } });
+
+    // Assess
+    expect(alarms(off).map((alarm) => alarm.MetricName)).not.toContain('RedactionPending');
   });
 });
 

@@ -12,6 +12,9 @@ let template: Template;
 const SCHEMA = JSON.parse(
   readFileSync(join(REPO_ROOT, 'docs/transcript.v1.schema.json'), 'utf8'),
 ) as JsonSchemaNode;
+const REDACTED_SCHEMA = JSON.parse(
+  readFileSync(join(REPO_ROOT, 'docs/transcript-redacted.v1.schema.json'), 'utf8'),
+) as JsonSchemaNode;
 
 interface Column {
   Name: string;
@@ -76,16 +79,23 @@ function parseHive(text: string): HiveNode {
   return node;
 }
 
-function deref(node: JsonSchemaNode): JsonSchemaNode {
+function deref(node: JsonSchemaNode, root: JsonSchemaNode): JsonSchemaNode {
   const name = node.$ref?.replace('#/$defs/', '');
-  return name === undefined ? node : (SCHEMA.$defs?.[name] ?? {});
+  return name === undefined ? node : (root.$defs?.[name] ?? {});
 }
 
-/** Every mismatch between a JSON Schema node and a Hive type, by path. */
-function mismatches(schemaNode: JsonSchemaNode, hive: HiveNode, path: string): string[] {
-  const node = deref(schemaNode);
-  const options = (node.anyOf ?? []).map(deref).filter((option) => option.type !== 'null');
-  if (options.length === 1 && options[0]) return mismatches(options[0], hive, path);
+/** Every mismatch between a JSON Schema node (of the schema `root`) and a Hive type, by path. */
+function mismatches(
+  schemaNode: JsonSchemaNode,
+  hive: HiveNode,
+  path: string,
+  root: JsonSchemaNode = SCHEMA,
+): string[] {
+  const node = deref(schemaNode, root);
+  const options = (node.anyOf ?? [])
+    .map((option) => deref(option, root))
+    .filter((option) => option.type !== 'null');
+  if (options.length === 1 && options[0]) return mismatches(options[0], hive, path, root);
   const type = [node.type ?? []].flat().filter((t) => t !== 'null');
   const scalar = (name: string) =>
     hive.kind === 'scalar' && hive.name === name
@@ -103,7 +113,7 @@ function mismatches(schemaNode: JsonSchemaNode, hive: HiveNode, path: string): s
       return scalar('boolean');
     case 'array':
       return hive.kind === 'array'
-        ? mismatches(node.items ?? {}, hive.of, `${path}[]`)
+        ? mismatches(node.items ?? {}, hive.of, `${path}[]`, root)
         : [`${path}: expected an array, got ${hive.kind}`];
     default: {
       const properties = Object.entries(node.properties ?? {});
@@ -111,8 +121,8 @@ function mismatches(schemaNode: JsonSchemaNode, hive: HiveNode, path: string): s
         if (hive.kind !== 'map') return [`${path}: expected a map, got ${hive.kind}`];
         const values = typeof node.additionalProperties === 'object' ? node.additionalProperties : {};
         return [
-          ...mismatches({ type: 'string' }, hive.key, `${path}{key}`),
-          ...mismatches(values, hive.value, `${path}{}`),
+          ...mismatches({ type: 'string' }, hive.key, `${path}{key}`, root),
+          ...mismatches(values, hive.value, `${path}{}`, root),
         ];
       }
       if (hive.kind !== 'struct') return [`${path}: expected a struct, got ${hive.kind}`];
@@ -123,7 +133,7 @@ function mismatches(schemaNode: JsonSchemaNode, hive: HiveNode, path: string): s
         ];
       }
       return properties.flatMap(([name, child], index) =>
-        mismatches(child, (hive.fields[index] as [string, HiveNode])[1], `${path}.${name}`),
+        mismatches(child, (hive.fields[index] as [string, HiveNode])[1], `${path}.${name}`, root),
       );
     }
   }
@@ -311,6 +321,108 @@ describe('messages view', () => {
 
     // Assess
     expect(act).toThrow(/selects customer\.uuid|selects chat\.customer\.uuid/);
+  });
+});
+
+/** The Athena definition a view's Glue table holds. */
+function prestoOf(view: TableInput): {
+  originalSql: string;
+  schema: string;
+  columns: { name: string; type: string }[];
+} {
+  const encoded = /^\/\* Presto View: (.+) \*\/$/.exec(view.ViewOriginalText ?? '')?.[1] ?? '';
+  return JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+}
+
+describe('rooms_redacted table', () => {
+  it('has one column per property of docs/transcript-redacted.v1.schema.json, each typed as the schema says', () => {
+    // Act
+    const columns = table(template, 'rooms_redacted').StorageDescriptor.Columns;
+    const problems = columns.flatMap((column) =>
+      mismatches(
+        REDACTED_SCHEMA.properties?.[column.Name] ?? { type: 'missing' },
+        parseHive(column.Type),
+        column.Name,
+        REDACTED_SCHEMA,
+      ),
+    );
+
+    // Assess
+    expect(columns.map((column) => column.Name)).toEqual(Object.keys(REDACTED_SCHEMA.properties ?? {}));
+    expect(problems).toEqual([]);
+  });
+
+  it("has the rooms table's columns, typed alike, and the redaction block after them", () => {
+    // Act
+    const rooms = table(template, 'rooms').StorageDescriptor.Columns;
+    const redacted = table(template, 'rooms_redacted').StorageDescriptor.Columns;
+
+    // Assess
+    expect(redacted.slice(0, rooms.length)).toEqual(rooms);
+    expect(redacted.slice(rooms.length).map((column) => [column.Name, column.Type])).toEqual([
+      [
+        'redaction',
+        'struct<redactor_version:string,mask:string,counts:map<string,bigint>,pseudonymized:array<string>,' +
+          'pseudonym_key_id:string,counselors:string,names:boolean>',
+      ],
+    ]);
+  });
+
+  it('reads redacted/ as JSON, with the partitions projected as for rooms', () => {
+    // Act
+    const rooms = table(template, 'rooms');
+    const redacted = table(template, 'rooms_redacted');
+    const bucket = logicalIdOf(template, 'AWS::S3::Bucket', { ObjectLockEnabled: true });
+
+    // Assess
+    expect(redacted.StorageDescriptor.Location).toEqual({
+      'Fn::Join': ['', ['s3://', { Ref: bucket }, '/redacted/']],
+    });
+    expect(redacted.Parameters['storage.location.template']).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          's3://',
+          { Ref: bucket },
+          `/redacted/year=${athena('year')}/month=${athena('month')}/day=${athena('day')}/`,
+        ],
+      ],
+    });
+    const { 'storage.location.template': _, ...projection } = redacted.Parameters;
+    const { 'storage.location.template': __, ...roomsProjection } = rooms.Parameters;
+    expect(projection).toEqual(roomsProjection);
+    expect(redacted.PartitionKeys).toEqual(rooms.PartitionKeys);
+    expect(redacted.StorageDescriptor.SerdeInfo).toEqual(rooms.StorageDescriptor.SerdeInfo);
+  });
+});
+
+describe('messages_redacted view', () => {
+  it('is the messages view over rooms_redacted: the same columns, from the redacted copies', () => {
+    // Act
+    const messages = prestoOf(table(template, 'messages'));
+    const redacted = prestoOf(table(template, 'messages_redacted'));
+
+    // Assess
+    expect(table(template, 'messages_redacted').TableType).toBe('VIRTUAL_VIEW');
+    expect(redacted.columns).toEqual(messages.columns);
+    expect(redacted.originalSql).toBe(
+      messages.originalSql.replace('"happytalkarchive"."rooms" r', '"happytalkarchive"."rooms_redacted" r'),
+    );
+    expect(redacted.originalSql).not.toContain('."rooms" r');
+  });
+
+  it('is created after the table it selects from', () => {
+    // Act
+    const resources = template.toJSON().Resources as Record<string, { DependsOn?: string[] }>;
+    const viewId = logicalIdOf(template, 'AWS::Glue::Table', {
+      TableInput: Match.objectLike({ Name: 'messages_redacted' }),
+    });
+    const tableId = logicalIdOf(template, 'AWS::Glue::Table', {
+      TableInput: Match.objectLike({ Name: 'rooms_redacted' }),
+    });
+
+    // Assess
+    expect(resources[viewId]?.DependsOn).toContain(tableId);
   });
 });
 

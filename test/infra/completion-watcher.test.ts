@@ -9,6 +9,7 @@ import {
   logicalIdOf,
   render,
   synthTemplate,
+  tokenSecretIdOf,
 } from './support.js';
 
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
@@ -54,7 +55,7 @@ beforeAll(async () => {
     key: logicalIdOf(template, 'AWS::KMS::Key', {
       Description: Match.stringLikeRegexp('transcript archive'),
     }),
-    secret: logicalIdOf(template, 'AWS::SecretsManager::Secret'),
+    secret: tokenSecretIdOf(template),
     queue: logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }),
     topic: logicalIdOf(template, 'AWS::SNS::Topic'),
   };

@@ -9,7 +9,9 @@ import {
   grantsOfRole,
   inlinePoliciesOfRole,
   logicalIdOf,
+  redactionKeySecretIdOf,
   synthTemplate,
+  tokenSecretIdOf,
 } from './support.js';
 
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
@@ -18,6 +20,7 @@ let ids: {
   bucket: string;
   key: string;
   secret: string;
+  redactionKey: string;
   dlq: string;
   queue: string;
   httpApiFunction: string;
@@ -88,7 +91,8 @@ beforeAll(async () => {
     key: logicalIdOf(template, 'AWS::KMS::Key', {
       Description: Match.stringLikeRegexp('transcript archive'),
     }),
-    secret: logicalIdOf(template, 'AWS::SecretsManager::Secret'),
+    secret: tokenSecretIdOf(template),
+    redactionKey: redactionKeySecretIdOf(template),
     queue,
     dlq: refId(
       (propsOf(template, queue).RedrivePolicy as { deadLetterTargetArn: unknown }).deadLetterTargetArn,
@@ -183,6 +187,10 @@ describe('functions', () => {
     const common = {
       ARCHIVE_BUCKET: { Ref: ids.bucket },
       HAPPYTALK_SECRET_ID: { Ref: ids.secret },
+      REDACTED_COPY: 'on',
+      REDACTION_KEY_SECRET_ID: { Ref: ids.redactionKey },
+      REDACTION_MASK: 'type',
+      REDACTION_COUNSELORS: 'keep',
       HAPPYTALK_BASE_URL: 'https://customer.happytalk.io',
       HAPPYTALK_TIMEZONE: 'Asia/Seoul',
       HAPPYTALK_FINAL_STATUSES: '2,4',
@@ -215,6 +223,40 @@ describe('functions', () => {
         COMPLETION_MAX_ATTEMPTS: '4',
       },
     });
+  });
+
+  it('take the redacted copy settings from context, and name no key when the copy is off', () => {
+    // Act
+    const tuned = synthTemplate(bundles.dir, {
+      context: { redactionMask: 'pii', redactionCounselors: 'pseudonymize' },
+    });
+    const off = synthTemplate(bundles.dir, { context: { redactedCopy: 'false' } });
+
+    // Assess
+    for (const pattern of [/HTTP API/, /events from the queue/]) {
+      expect(environmentOf(tuned, functionId(tuned, pattern))).toMatchObject({
+        REDACTED_COPY: 'on',
+        REDACTION_MASK: 'pii',
+        REDACTION_COUNSELORS: 'pseudonymize',
+      });
+      const variables = environmentOf(off, functionId(off, pattern));
+      expect(variables.REDACTED_COPY).toBe('off');
+      expect(Object.keys(variables).filter((name) => name.startsWith('REDACTION_'))).toEqual([]);
+      const grants = grantsOfRole(off, refId(propsOf(off, functionId(off, pattern)).Role));
+      expect(grants.filter((g) => g.resource.includes('/redacted/'))).toEqual([]);
+      expect(grants.filter((g) => g.action.startsWith('secretsmanager:'))).toHaveLength(1);
+    }
+  });
+
+  it('name the pseudonym key to the archiving functions only', () => {
+    // Act
+    const named = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([, fn]) => 'REDACTION_KEY_SECRET_ID' in (fn.Properties.Environment?.Variables ?? {}))
+      .map(([id]) => id)
+      .sort();
+
+    // Assess
+    expect(named).toEqual([ids.archiveEventsFunction, ids.httpApiFunction].sort());
   });
 
   it('give retrieval-api the bucket and logging settings only: no HappyTalk settings, no secret', () => {
@@ -368,25 +410,31 @@ describe('function permissions', () => {
         `s3:PutObject ${bucketArn()}/transcripts/*`,
         `s3:PutObject ${bucketArn()}/index/*`,
         `s3:PutObject ${bucketArn()}/attachments/*`,
+        `s3:PutObject ${bucketArn()}/redacted/*`,
         // A large transcript is a multipart upload, aborted when its completion does not happen.
         `s3:AbortMultipartUpload ${bucketArn()}/raw/*`,
         `s3:AbortMultipartUpload ${bucketArn()}/transcripts/*`,
         `s3:AbortMultipartUpload ${bucketArn()}/index/*`,
         `s3:AbortMultipartUpload ${bucketArn()}/attachments/*`,
+        `s3:AbortMultipartUpload ${bucketArn()}/redacted/*`,
         `s3:GetObject ${bucketArn()}/raw/*`,
         `s3:GetObject ${bucketArn()}/index/*`,
         `s3:GetObject ${bucketArn()}/transcripts/*`,
         `s3:GetObject ${bucketArn()}/attachments/*`,
+        `s3:GetObject ${bucketArn()}/redacted/*`,
         // The unchanged-room path reads the transcript by the version id the index pins.
         `s3:GetObjectVersion ${bucketArn()}/raw/*`,
         `s3:GetObjectVersion ${bucketArn()}/index/*`,
         `s3:GetObjectVersion ${bucketArn()}/transcripts/*`,
         `s3:GetObjectVersion ${bucketArn()}/attachments/*`,
+        `s3:GetObjectVersion ${bucketArn()}/redacted/*`,
         `s3:ListBucket ${bucketArn()}`,
         `kms:Decrypt <${ids.key}.Arn>`,
         `kms:GenerateDataKey <${ids.key}.Arn>`,
+        // Through Secrets Manager: the token and the pseudonym key are both encrypted with the archive key.
         `kms:Decrypt <${ids.key}.Arn>`,
         `secretsmanager:GetSecretValue <${ids.secret}>`,
+        `secretsmanager:GetSecretValue <${ids.redactionKey}>`,
       ].sort(),
     );
   });
@@ -446,17 +494,18 @@ describe('function permissions', () => {
     }
   });
 
-  it('cover every archive prefix, attachments/ included', () => {
+  it('cover every archive prefix, attachments/ and redacted/ included', () => {
     // Assess
     expect(ARCHIVE_PREFIXES).toEqual({
       raw: 'raw/',
       transcripts: 'transcripts/',
       index: 'index/',
       attachments: 'attachments/',
+      redacted: 'redacted/',
     });
   });
 
-  it('grant retrieval-api exactly its logs and read-only access to the four prefixes with versions', () => {
+  it('grant retrieval-api exactly its logs and read-only access to the five prefixes with versions', () => {
     // Act
     const grants = grantsOfRole(template, ids.retrievalRole);
 
@@ -469,10 +518,12 @@ describe('function permissions', () => {
         `s3:GetObject ${bucketArn()}/transcripts/*`,
         `s3:GetObject ${bucketArn()}/index/*`,
         `s3:GetObject ${bucketArn()}/attachments/*`,
+        `s3:GetObject ${bucketArn()}/redacted/*`,
         `s3:GetObjectVersion ${bucketArn()}/raw/*`,
         `s3:GetObjectVersion ${bucketArn()}/transcripts/*`,
         `s3:GetObjectVersion ${bucketArn()}/index/*`,
         `s3:GetObjectVersion ${bucketArn()}/attachments/*`,
+        `s3:GetObjectVersion ${bucketArn()}/redacted/*`,
         `s3:ListBucket ${bucketArn()}`,
         `s3:ListBucketVersions ${bucketArn()}`,
         `kms:Decrypt <${ids.key}.Arn>`,
@@ -537,12 +588,16 @@ describe('function permissions', () => {
         resource:
           'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:happytalk/token-??????',
       },
+      { action: 'secretsmanager:GetSecretValue', resource: `<${redactionKeySecretIdOf(byName)}>` },
     ]);
+    // Through Secrets Manager, only the archive key, for the pseudonym key: the token's own key is not named.
     expect(
-      grants.filter(
-        (g) => g.action === 'kms:Decrypt' && JSON.stringify(g.condition).includes('secretsmanager'),
-      ),
-    ).toEqual([]);
+      grants
+        .filter((g) => g.action === 'kms:Decrypt' && JSON.stringify(g.condition).includes('secretsmanager'))
+        .map((g) => g.resource),
+    ).toEqual([
+      `<${logicalIdOf(byName, 'AWS::KMS::Key', { Description: Match.stringLikeRegexp('transcript archive') })}.Arn>`,
+    ]);
     expect(
       (propsOf(byName, fn).Environment as { Variables: Record<string, unknown> }).Variables
         .HAPPYTALK_SECRET_ID,
@@ -564,6 +619,7 @@ describe('function permissions', () => {
     // Assess
     expect(grants.filter((g) => g.action.startsWith('secretsmanager:'))).toEqual([
       { action: 'secretsmanager:GetSecretValue', resource: arn },
+      { action: 'secretsmanager:GetSecretValue', resource: `<${redactionKeySecretIdOf(byArn)}>` },
     ]);
     expect(grants.filter((g) => g.resource === keyArn)).toEqual([
       {

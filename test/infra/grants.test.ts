@@ -57,6 +57,7 @@ beforeAll(() => {
   };
   stack.archive.grantRead(role('Reader'));
   stack.archive.grantQuery(role('Analyst'));
+  stack.archive.grantQuery(role('ComplianceAnalyst'), { fullTranscripts: true });
   stack.archive.grantEnqueue(role('BackfillOperator'));
   stack.archive.grantInvokeApi(role('BackOffice'));
   stack.archive.grantInvokeApi(role('ApiReader'), [
@@ -83,7 +84,7 @@ describe('HappyTalkArchive.grantRead', () => {
 
     // Assess
     const bucket = `<${ids.bucket}.Arn>`;
-    const objects = ['raw', 'transcripts', 'index', 'attachments'].flatMap((prefix) => [
+    const objects = ['raw', 'transcripts', 'index', 'attachments', 'redacted'].flatMap((prefix) => [
       `s3:GetObject ${bucket}/${prefix}/*`,
       `s3:GetObjectVersion ${bucket}/${prefix}/*`,
     ]);
@@ -99,59 +100,80 @@ describe('HappyTalkArchive.grantRead', () => {
 });
 
 describe('HappyTalkArchive.grantQuery', () => {
-  it('lets an Athena user run queries in the workgroup over the rooms table and view, and keep the results', () => {
-    // Act
-    const { grants, ids } = granted('Analyst');
-
-    // Assess
+  /** Every statement a query grant gives, with these tables and prefixes of the archive. */
+  function expectedQueryGrants(ids: Granted['ids'], tables: string[], prefixes: string[]): string[] {
     const bucket = `<${ids.bucket}.Arn>`;
     const results = `<${ids.results}.Arn>`;
     const workGroup = `arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/<${ids.workGroup}>`;
     const glue = (resource: string) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${resource}`;
+    return [
+      ...[
+        'athena:StartQueryExecution',
+        'athena:StopQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'athena:GetWorkGroup',
+      ].map((action) => `${action} ${workGroup}`),
+      ...[
+        'glue:GetDatabase',
+        'glue:GetTable',
+        'glue:GetTables',
+        'glue:GetPartition',
+        'glue:GetPartitions',
+      ].flatMap((action) => [
+        `${action} ${glue('catalog')}`,
+        `${action} ${glue(`database/<${ids.database}>`)}`,
+        ...tables.map((table) => `${action} ${glue(`table/<${ids.database}>/${table}`)}`),
+      ]),
+      ...prefixes.map((prefix) => `s3:GetObject ${bucket}/${prefix}/*`),
+      `s3:ListBucket ${bucket}`,
+      `s3:GetBucketLocation ${bucket}`,
+      `s3:ListBucket ${results}`,
+      `s3:GetBucketLocation ${results}`,
+      ...['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'].map(
+        (action) => `${action} ${results}/*`,
+      ),
+      `kms:Decrypt <${ids.key}.Arn> if ${VIA_S3}`,
+      `kms:GenerateDataKey <${ids.key}.Arn> if ${VIA_S3}`,
+    ].sort();
+  }
+
+  it('lets an analyst query the redacted copies only, by default: their table, view and redacted/, and keep the results', () => {
+    // Act
+    const { grants, ids } = granted('Analyst');
+
+    // Assess
     expect(lines(grants)).toEqual(
-      [
-        ...[
-          'athena:StartQueryExecution',
-          'athena:StopQueryExecution',
-          'athena:GetQueryExecution',
-          'athena:GetQueryResults',
-          'athena:GetWorkGroup',
-        ].map((action) => `${action} ${workGroup}`),
-        ...[
-          'glue:GetDatabase',
-          'glue:GetTable',
-          'glue:GetTables',
-          'glue:GetPartition',
-          'glue:GetPartitions',
-        ].flatMap((action) => [
-          `${action} ${glue('catalog')}`,
-          `${action} ${glue(`database/<${ids.database}>`)}`,
-          `${action} ${glue(`table/<${ids.database}>/rooms`)}`,
-          `${action} ${glue(`table/<${ids.database}>/messages`)}`,
-        ]),
-        `s3:GetObject ${bucket}/transcripts/*`,
-        `s3:ListBucket ${bucket}`,
-        `s3:GetBucketLocation ${bucket}`,
-        `s3:ListBucket ${results}`,
-        `s3:GetBucketLocation ${results}`,
-        ...['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'].map(
-          (action) => `${action} ${results}/*`,
-        ),
-        `kms:Decrypt <${ids.key}.Arn> if ${VIA_S3}`,
-        `kms:GenerateDataKey <${ids.key}.Arn> if ${VIA_S3}`,
-      ].sort(),
+      expectedQueryGrants(ids, ['rooms_redacted', 'messages_redacted'], ['redacted']),
     );
   });
 
-  it('reads no raw answer, no index and no attachment', () => {
+  it('reads no raw answer, no transcript, no index and no attachment, and names neither full table by default', () => {
     // Act
     const { grants } = granted('Analyst');
 
     // Assess
-    expect(grants.filter((g) => /\/(raw|index|attachments)\//.test(g.resource))).toEqual([]);
+    expect(grants.filter((g) => /\/(raw|transcripts|index|attachments)\//.test(g.resource))).toEqual([]);
+    expect(grants.filter((g) => /\/(rooms|messages)$/.test(g.resource))).toEqual([]);
     expect(grants.filter((g) => /^s3:(Delete|PutObjectRetention|BypassGovernance)/.test(g.action))).toEqual(
       [],
     );
+    expect(grants.filter((g) => g.action.startsWith('secretsmanager:'))).toEqual([]);
+  });
+
+  it('adds the full tables and transcripts/ only when asked, for compliance analysts', () => {
+    // Act
+    const { grants, ids } = granted('ComplianceAnalyst');
+
+    // Assess
+    expect(lines(grants)).toEqual(
+      expectedQueryGrants(
+        ids,
+        ['rooms_redacted', 'messages_redacted', 'rooms', 'messages'],
+        ['redacted', 'transcripts'],
+      ),
+    );
+    expect(grants.filter((g) => /\/(raw|index|attachments)\//.test(g.resource))).toEqual([]);
   });
 });
 

@@ -1,6 +1,14 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundles, createStack, logicalIdOf, render, synthTemplate } from './support.js';
+import {
+  buildBundles,
+  createStack,
+  logicalIdOf,
+  redactionKeySecretIdOf,
+  render,
+  synthTemplate,
+  tokenSecretIdOf,
+} from './support.js';
 
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
 let template: Template;
@@ -172,6 +180,7 @@ describe('stack outputs', () => {
       'GlueDatabaseName',
       'HttpApiUrl',
       'ReconcileFunctionName',
+      'RedactionKeySecretArn',
       'RuleDeadLetterQueueUrl',
       'TokenSecretArn',
     ]);
@@ -182,7 +191,12 @@ describe('stack outputs', () => {
       },
     });
     template.hasOutput('TokenSecretArn', {
-      Value: { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret') },
+      Value: { Ref: tokenSecretIdOf(template) },
     });
+    template.hasOutput('RedactionKeySecretArn', {
+      Value: { Ref: redactionKeySecretIdOf(template) },
+    });
+    const off = synthTemplate(bundles.dir, { context: { redactedCopy: 'false' } });
+    expect(Object.keys(off.toJSON().Outputs)).not.toContain('RedactionKeySecretArn');
   });
 });

@@ -4,6 +4,7 @@ import { AccountRootPrincipal, type CfnRole, Role } from 'aws-cdk-lib/aws-iam';
 import type { CfnKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { CfnSecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,7 @@ describe('cdk-nag', () => {
       `AwsSolutions-IAM5[Resource::${bucketArn}/transcripts/*] @ HappyTalkArchive/Archive/${role}`,
       `AwsSolutions-IAM5[Resource::${bucketArn}/index/*] @ HappyTalkArchive/Archive/${role}`,
       `AwsSolutions-IAM5[Resource::${bucketArn}/attachments/*] @ HappyTalkArchive/Archive/${role}`,
+      `AwsSolutions-IAM5[Resource::${bucketArn}/redacted/*] @ HappyTalkArchive/Archive/${role}`,
     ];
     expect(acknowledged.sort()).toEqual(
       [
@@ -120,6 +122,7 @@ describe('cdk-nag', () => {
         'Serverless-LambdaDLQ @ HappyTalkArchive/Archive/ArchiveEventsFunction',
         'Serverless-LambdaEventSourceMappingDestination @ HappyTalkArchive/Archive/ArchiveEventsFunction',
         'AwsSolutions-SMG4 @ HappyTalkArchive/Archive/HappyTalkTokenSecret',
+        'AwsSolutions-SMG4 @ HappyTalkArchive/Archive/RedactionKeySecret',
         'Serverless-SQSRedrivePolicy @ HappyTalkArchive/Archive/ArchiveDeadLetterQueue',
         'Serverless-SQSRedrivePolicy @ HappyTalkArchive/Archive/RuleDeadLetterQueue',
         'AwsSolutions-SQS3 @ HappyTalkArchive/Archive/RuleDeadLetterQueue',
@@ -189,7 +192,11 @@ function stackWithReindexRole() {
   const bucket = `<${stack.resolve((stack.archive.bucket.node.defaultChild as CfnBucket).logicalId)}.Arn>`;
   const key = `<${stack.resolve((stack.archive.key.node.defaultChild as CfnKey).logicalId)}.Arn>`;
   const roleId = stack.resolve((role.node.defaultChild as CfnRole).logicalId) as string;
-  return { stack, role, grant, template, bucket, key, roleId };
+  const secret = stack.archive.redactionKeySecret;
+  const redactionKey = secret
+    ? `<${stack.resolve((secret.node.defaultChild as CfnSecret).logicalId)}>`
+    : 'no pseudonym key';
+  return { stack, role, grant, template, bucket, key, roleId, redactionKey };
 }
 
 describe('grantReindex', () => {
@@ -199,26 +206,43 @@ describe('grantReindex', () => {
     granted = stackWithReindexRole();
   });
 
-  it('grants reading raw/, transcripts/ and index/, writing transcripts/ and index/ only, and the key through S3', () => {
+  it('grants reading raw/, transcripts/, index/ and redacted/, writing all but raw/, the key through S3 and the pseudonym key', () => {
     // Act
-    const { grant, template, bucket, key, roleId } = granted;
+    const { grant, template, bucket, key, roleId, redactionKey } = granted;
     const grants = grantsOfRole(template, roleId);
 
     // Assess
+    const via = (service: string) => ({
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+      },
+    });
     expect(grant.success).toBe(true);
-    expect(grants.map(({ action, resource }) => `${action} ${resource}`).sort()).toEqual(
+    expect(
+      grants
+        .map(
+          ({ action, resource, condition }) =>
+            `${action} ${resource}${condition ? ` if ${JSON.stringify(condition)}` : ''}`,
+        )
+        .sort(),
+    ).toEqual(
       [
         `s3:GetObject ${bucket}/raw/*`,
         `s3:GetObject ${bucket}/transcripts/*`,
         `s3:GetObject ${bucket}/index/*`,
+        `s3:GetObject ${bucket}/redacted/*`,
         `s3:GetObjectVersion ${bucket}/raw/*`,
         `s3:GetObjectVersion ${bucket}/transcripts/*`,
         `s3:GetObjectVersion ${bucket}/index/*`,
+        `s3:GetObjectVersion ${bucket}/redacted/*`,
         `s3:PutObject ${bucket}/transcripts/*`,
         `s3:PutObject ${bucket}/index/*`,
+        `s3:PutObject ${bucket}/redacted/*`,
         `s3:ListBucket ${bucket}`,
-        `kms:Decrypt ${key}`,
-        `kms:GenerateDataKey ${key}`,
+        `kms:Decrypt ${key} if ${JSON.stringify(via('s3'))}`,
+        `kms:GenerateDataKey ${key} if ${JSON.stringify(via('s3'))}`,
+        `secretsmanager:GetSecretValue ${redactionKey}`,
+        `kms:Decrypt ${key} if ${JSON.stringify(via('secretsmanager'))}`,
       ].sort(),
     );
     expect(
@@ -226,12 +250,26 @@ describe('grantReindex', () => {
     ).toEqual([]);
     // Reindex names rooms that may not be archived: without a condition, their index is a 404, not a 403.
     expect(grants.find((entry) => entry.action === 's3:ListBucket')?.condition).toBeUndefined();
-    expect(grants.find((entry) => entry.action === 'kms:Decrypt')?.condition).toEqual({
-      StringEquals: {
-        'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
-      },
-    });
-    expect(grants.some((entry) => entry.action.startsWith('secretsmanager:'))).toBe(false);
+    // The HappyTalk token is never among them: reindex never calls HappyTalk.
+    expect(grants.filter((entry) => entry.action.startsWith('secretsmanager:'))).toHaveLength(1);
+  });
+
+  it('grants neither redacted/ nor a pseudonym key when the redacted copy is off', () => {
+    // Prepare
+    const stack = createStack(bundles.dir, { context: { redactedCopy: 'false' } });
+    const role = new Role(stack, 'ReindexOperator', { assumedBy: new AccountRootPrincipal() });
+
+    // Act
+    stack.archive.grantReindex(role);
+    const grants = grantsOfRole(
+      Template.fromStack(stack),
+      stack.resolve((role.node.defaultChild as CfnRole).logicalId) as string,
+    );
+
+    // Assess
+    expect(
+      grants.filter((entry) => /redacted|^secretsmanager:/.test(`${entry.resource} ${entry.action}`)),
+    ).toEqual([]);
   });
 
   it('leaves no cdk-nag finding on the granted role, its prefix wildcards acknowledged with their reasons', () => {

@@ -1,6 +1,13 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundles, grantsOfRole, inlinePoliciesOfRole, logicalIdOf, synthTemplate } from './support.js';
+import {
+  buildBundles,
+  grantsOfRole,
+  inlinePoliciesOfRole,
+  logicalIdOf,
+  synthTemplate,
+  tokenSecretIdOf,
+} from './support.js';
 
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
 let template: Template;
@@ -42,7 +49,7 @@ beforeAll(async () => {
     key: logicalIdOf(template, 'AWS::KMS::Key', {
       Description: Match.stringLikeRegexp('transcript archive'),
     }),
-    secret: logicalIdOf(template, 'AWS::SecretsManager::Secret'),
+    secret: tokenSecretIdOf(template),
     queue: logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }),
   };
 });

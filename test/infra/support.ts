@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HappyTalkArchiveStack, type HappyTalkArchiveStackProps } from '../../infra/archive-stack.js';
 import { buildFunctions } from '../../scripts/build.js';
 
@@ -83,6 +83,20 @@ export function logicalIdOf(template: Template, type: string, props: Record<stri
   if (ids.length !== 1)
     throw new Error(`expected one ${type} matching ${JSON.stringify(props)}, found ${ids.length}`);
   return ids[0] as string;
+}
+
+/** The logical id of the HappyTalk token secret the stack creates (the pseudonym key's is another secret). */
+export function tokenSecretIdOf(template: Template): string {
+  return logicalIdOf(template, 'AWS::SecretsManager::Secret', {
+    Description: Match.stringLikeRegexp('^HappyTalk API credentials'),
+  });
+}
+
+/** The logical id of the secret holding the pseudonym key of the redacted copies. */
+export function redactionKeySecretIdOf(template: Template): string {
+  return logicalIdOf(template, 'AWS::SecretsManager::Secret', {
+    Description: Match.stringLikeRegexp('^The pseudonym key of the redacted copies'),
+  });
 }
 
 /**

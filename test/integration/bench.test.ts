@@ -35,6 +35,7 @@ describe('the benchmark in smoke mode', () => {
       'memory',
       'normalization',
       'per_room',
+      'redaction',
       'throughput',
     ]);
   });
@@ -87,6 +88,13 @@ describe('the benchmark in smoke mode', () => {
       ]),
     );
     expect(budgeted.filter((name) => /^normalization\.\d+\.time_per_message$/.test(name))).toHaveLength(3);
+    // The redacted copy per message, as a ratio to normalization's, budgeted from 1,000 messages on.
+    expect(budgeted.filter((name) => name.startsWith('redaction.'))).toEqual([
+      'redaction.1000.time_per_message',
+    ]);
+    expect(output.results.map((result) => result.name)).toEqual(
+      expect.arrayContaining(['redaction.10.time_per_message', 'redaction.dense.time_per_message']),
+    );
   });
 
   it('writes the results and the report to the directory it is given', async () => {
@@ -106,6 +114,7 @@ describe('the benchmark in smoke mode', () => {
       '## 4. Memory',
       '## 5. Throughput',
       '## 6. What each outcome costs',
+      '## 7. Redaction',
     ]) {
       expect(report).toContain(heading);
     }

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/program.js';
 import { LOCAL_DEMO_ROOM_ID, type LocalStack, startLocalStack } from '../../dev/local-stack.js';
 import { controlCompletePath, SAMPLE_ROOM_IDS } from '../../dev/simulator/index.js';
+import { LOCAL_REDACTION_KEY } from '../../dev/stand-ins.js';
+import { Pseudonymizer } from '../../lib/redaction/pseudonym.js';
 import { TRANSCRIPT_VIEW_CSP } from '../../lib/view/transcript-html.js';
 import { captureOutput } from '../support/lambda.js';
 
@@ -96,6 +98,32 @@ describe('the local stack', () => {
 
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ room_id: SAMPLE_ROOM_IDS.oddCodes, status: 'archived' });
+    expect(JSON.parse(stdout)).not.toHaveProperty('redaction_pending');
+  });
+
+  it('writes the redacted copy locally with the local key, which get --redacted reads', async () => {
+    // Prepare
+    const room = SAMPLE_ROOM_IDS.completed;
+    await fetch(`${stack.apiUrl}/rooms/${room}/archive`, { method: 'POST' });
+    let stdout = '';
+
+    // Act
+    const code = await runCli(['--env-file', stack.envFile, 'get', room, '--redacted'], {
+      env: {},
+      stdout: (chunk) => {
+        stdout += Buffer.from(chunk).toString('utf8');
+      },
+      stderr: () => {},
+      readStdin: async () => new Uint8Array(),
+    });
+
+    // Assess
+    expect(await readFile(stack.envFile, 'utf8')).toContain(`REDACTION_KEY=${LOCAL_REDACTION_KEY}`);
+    expect(code, stdout).toBe(0);
+    const copy = JSON.parse(stdout);
+    expect(copy.room_id).toBe(room);
+    expect(copy.redaction.pseudonym_key_id).toBe(new Pseudonymizer(LOCAL_REDACTION_KEY).keyId);
+    expect(copy.chat.customer.uuid).toMatch(/^ps_[0-9a-f]{32}$/);
   });
 
   it('archives a room finished through the simulator control API with no other command', async () => {
@@ -154,6 +182,7 @@ describe('the local stack', () => {
     expect(written.map((version) => version.key.split('/')[0]).sort()).toEqual([
       'index',
       'raw',
+      'redacted',
       'transcripts',
     ]);
     const versions = await fetch(`${stack.apiUrl}/rooms/${room}/archive/versions`);

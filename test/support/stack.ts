@@ -32,6 +32,8 @@ export interface TestStack {
   getObject(key: string): Promise<{ body: Buffer; contentType?: string; metadata?: Record<string, string> }>;
   /** Every version of every object of the bucket, as `key metadata-JSON bytes` lines: what the archive holds. */
   storedObjects(): Promise<string>;
+  /** Every version of every object of the bucket: its key, its user metadata and its bytes as text. */
+  storedVersions(): Promise<{ key: string; metadata: Record<string, string>; body: string }[]>;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,18 @@ export async function startTestStack(options: { simulator?: SimulatorOptions } =
   if (s3 === undefined || sqs === undefined) throw new Error('the test stack runs its own S3 and SQS');
   const dlqUrl = env.ARCHIVE_DLQ_URL ?? '';
   const s3Client = createS3Client(env);
+  const storedVersions = async () => {
+    const listed = await s3Client.send(new ListObjectVersionsCommand({ Bucket: TEST_BUCKET }));
+    return Promise.all(
+      (listed.Versions ?? []).map(async (version) => {
+        const output = await s3Client.send(
+          new GetObjectCommand({ Bucket: TEST_BUCKET, Key: version.Key, VersionId: version.VersionId }),
+        );
+        const body = Buffer.from((await output.Body?.transformToByteArray()) ?? []).toString('utf8');
+        return { key: version.Key ?? '', metadata: output.Metadata ?? {}, body };
+      }),
+    );
+  };
   return {
     simulator,
     s3,
@@ -78,18 +92,12 @@ export async function startTestStack(options: { simulator?: SimulatorOptions } =
       };
     },
     async storedObjects() {
-      const listed = await s3Client.send(new ListObjectVersionsCommand({ Bucket: TEST_BUCKET }));
-      const texts = await Promise.all(
-        (listed.Versions ?? []).map(async (version) => {
-          const output = await s3Client.send(
-            new GetObjectCommand({ Bucket: TEST_BUCKET, Key: version.Key, VersionId: version.VersionId }),
-          );
-          const body = Buffer.from((await output.Body?.transformToByteArray()) ?? []).toString('utf8');
-          return `${version.Key} ${JSON.stringify(output.Metadata ?? {})} ${body}`;
-        }),
-      );
-      return texts.join('\n');
+      const versions = await storedVersions();
+      return versions
+        .map((version) => `${version.key} ${JSON.stringify(version.metadata)} ${version.body}`)
+        .join('\n');
     },
+    storedVersions,
     async close() {
       s3Client.destroy();
       await standIns.close();

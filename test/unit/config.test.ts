@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readArchiveConfig } from '../../lib/config.js';
+import { readArchiveConfig, readRedactionConfig } from '../../lib/config.js';
 import { ConfigurationError } from '../../lib/errors.js';
 
 const base = { ARCHIVE_BUCKET: 'my-archive', HAPPYTALK_SECRET_ID: 'happytalk/token' };
@@ -70,5 +70,62 @@ describe('readArchiveConfig', () => {
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => readArchiveConfig(env, { allowLocalToken: false })).toThrow(ConfigurationError);
     expect(() => readArchiveConfig(env, { allowLocalToken: false })).toThrow(message);
+  });
+});
+
+describe('readRedactionConfig', () => {
+  it('writes copies by default, masked by type, counselors kept, the key from its secret', () => {
+    expect(
+      readRedactionConfig({ REDACTION_KEY_SECRET_ID: 'redaction/key' }, { allowLocalKey: false }),
+    ).toEqual({
+      enabled: true,
+      key: { kind: 'secret', secretId: 'redaction/key' },
+      mask: 'type',
+      counselors: 'keep',
+    });
+  });
+
+  it('reads the settings, the secret before a local key', () => {
+    const env = {
+      REDACTED_COPY: 'ON',
+      REDACTION_KEY_SECRET_ID: 'redaction/key',
+      REDACTION_KEY: 'a-local-key-of-at-least-32-bytes-long',
+      REDACTION_MASK: 'pii',
+      REDACTION_COUNSELORS: 'pseudonymize',
+    };
+    expect(readRedactionConfig(env, { allowLocalKey: true })).toEqual({
+      enabled: true,
+      key: { kind: 'secret', secretId: 'redaction/key' },
+      mask: 'pii',
+      counselors: 'pseudonymize',
+    });
+  });
+
+  it('takes a local key only where allowed, and no key at all only there (copies are then pending)', () => {
+    const local = { REDACTION_KEY: ' a-local-key-of-at-least-32-bytes-long ' };
+    expect(readRedactionConfig(local, { allowLocalKey: true }).key).toEqual({
+      kind: 'local',
+      key: 'a-local-key-of-at-least-32-bytes-long',
+    });
+    expect(readRedactionConfig({}, { allowLocalKey: true }).key).toBeUndefined();
+    expect(() => readRedactionConfig(local, { allowLocalKey: false })).toThrow(
+      /^REDACTION_KEY_SECRET_ID is not set: .* or set REDACTED_COPY=off$/,
+    );
+  });
+
+  it('needs no key when copies are off', () => {
+    expect(readRedactionConfig({ REDACTED_COPY: 'off' }, { allowLocalKey: false })).toMatchObject({
+      enabled: false,
+      key: undefined,
+    });
+  });
+
+  it.each([
+    ['REDACTED_COPY', 'yes', /^REDACTED_COPY must be "on" or "off", received "yes"$/],
+    ['REDACTION_MASK', 'TYPE', /^REDACTION_MASK must be one of type, pii, received "TYPE"$/],
+    ['REDACTION_COUNSELORS', 'hide', /^REDACTION_COUNSELORS must be one of keep, pseudonymize/],
+  ])('refuses %s=%s, naming it', (name, value, message) => {
+    expect(() => readRedactionConfig({ [name]: value }, { allowLocalKey: true })).toThrow(ConfigurationError);
+    expect(() => readRedactionConfig({ [name]: value }, { allowLocalKey: true })).toThrow(message);
   });
 });

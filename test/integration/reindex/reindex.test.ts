@@ -2,6 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalS3 } from '../../../dev/aws/s3/index.js';
 import { generateHistory, SAMPLE_ROOM_IDS, type SimRoom, simRoomId } from '../../../dev/simulator/index.js';
+import { REDACTOR_VERSION } from '../../../lib/redaction/redact.js';
 import type { ReindexResult } from '../../../lib/reindex/reindex.js';
 import type { RoomVerification } from '../../../lib/retrieval/verify.js';
 import type { Transcript } from '../../../lib/transcript/schema.js';
@@ -147,11 +148,13 @@ describe('after a normalizer change: verify, reindex --dry-run, reindex, verify,
     expect(planned.every((result) => result.status !== 'reindexed' || result.dry_run === true)).toBe(true);
     expect(dryRun.stderr).toBe(
       `dry run, nothing written: ${v2Rooms.length} of ${ROOMS.length} rooms from ${FROM} to ${TO} would be ` +
-        `reindexed by archiver ${ARCHIVER_VERSION}, ${v1Rooms.length} unchanged, 0 failed\n`,
+        `reindexed by archiver ${ARCHIVER_VERSION}, ${v1Rooms.length} unchanged, 0 failed\n` +
+        `redacted copies: 0 to create, ${v2Rooms.length} to derive again with redactor ${REDACTOR_VERSION}, ` +
+        `${v1Rooms.length} current, 0 pending (the pseudonym key cannot be read)\n`,
     );
     expect(front.versions).toEqual([]);
 
-    // reindex: exactly the V2 rooms, their transcripts and indexes only, and no call to HappyTalk.
+    // reindex: exactly the V2 rooms, their transcripts, redacted copies and indexes only, and no call to HappyTalk.
     const requestsBefore = stack.simulator.requests.length;
     const reindexed = await cli(['reindex', '--from', FROM, '--to', TO, '--json']);
     const results = jsonLines<ReindexResult>(reindexed.stdout);
@@ -164,11 +167,21 @@ describe('after a normalizer change: verify, reindex --dry-run, reindex, verify,
       v1Rooms,
     );
     const written = front.versions.map((version) => version.key);
-    expect(written.filter((key) => !/^(transcripts|index)\//.test(key))).toEqual([]);
+    expect(written.filter((key) => !/^(transcripts|redacted|index)\//.test(key))).toEqual([]);
     expect(written.filter((key) => key.startsWith('index/')).sort()).toEqual(
       v2Rooms.map((roomId) => `index/rooms/${roomId}.json`),
     );
     expect(written.filter((key) => key.startsWith('transcripts/'))).toHaveLength(v2Rooms.length);
+    expect(written.filter((key) => key.startsWith('redacted/'))).toHaveLength(v2Rooms.length);
+    expect(
+      results.filter((result) => result.status === 'reindexed').map((result) => result.redacted),
+    ).toEqual(
+      v2Rooms.map(() => ({
+        status: 'rederived',
+        redactor_version: REDACTOR_VERSION,
+        current_redactor_version: REDACTOR_VERSION,
+      })),
+    );
     expect(stack.simulator.requests.length).toBe(requestsBefore);
     const got = await cli(['get', SAMPLE_ROOM_IDS.templatesV2]);
     const transcript = JSON.parse(got.stdout) as Transcript;
@@ -182,6 +195,12 @@ describe('after a normalizer change: verify, reindex --dry-run, reindex, verify,
     });
     const page = await cli(['get', SAMPLE_ROOM_IDS.templatesV2, '--format', 'html']);
     expect(page.stdout).toContain('<li class="chip"><bdi>봇키워드</bdi></li>');
+    // The redacted copy was derived again with the transcript: it has its buttons and its source.
+    const copy = JSON.parse(
+      (await cli(['get', SAMPLE_ROOM_IDS.templatesV2, '--redacted'])).stdout,
+    ) as Transcript;
+    expect(copy.source).toEqual(transcript.source);
+    expect(copy.messages.find((message) => message.id === '581004')?.buttons).toHaveLength(2);
 
     // verify again: every room ok.
     const again = await cli(['verify', '--from', FROM, '--to', TO, '--json']);
@@ -199,7 +218,8 @@ describe('after a normalizer change: verify, reindex --dry-run, reindex, verify,
     );
     expect(noop.stdout).toContain(
       `reindexed 0 of ${ROOMS.length} rooms from ${FROM} to ${TO} with archiver ${ARCHIVER_VERSION}, ` +
-        `${ROOMS.length} unchanged, 0 failed\n`,
+        `${ROOMS.length} unchanged, 0 failed\nredacted copies: 0 created, 0 derived again with redactor ` +
+        `${REDACTOR_VERSION}, ${ROOMS.length} current, 0 pending (the pseudonym key cannot be read)\n`,
     );
     expect(front.versions).toEqual([]);
   });
@@ -213,9 +233,12 @@ describe('happytalk-archive reindex', () => {
     // Assess
     expect(code).toBe(1);
     expect(stdout.split('\n')).toEqual([
-      `UNCHANGED ${SAMPLE_ROOM_IDS.counselorV2} (archiver ${ARCHIVER_VERSION})`,
+      `UNCHANGED ${SAMPLE_ROOM_IDS.counselorV2} (archiver ${ARCHIVER_VERSION}); redacted copy current ` +
+        `(redactor ${REDACTOR_VERSION})`,
       'FAILED neverArchived NOT_ARCHIVED: room neverArchived is not archived: no index/rooms/neverArchived.json',
       `reindexed 0 of 2 rooms with archiver ${ARCHIVER_VERSION}, 1 unchanged, 1 failed`,
+      `redacted copies: 0 created, 0 derived again with redactor ${REDACTOR_VERSION}, 1 current, 0 pending ` +
+        '(the pseudonym key cannot be read)',
       '',
     ]);
   });

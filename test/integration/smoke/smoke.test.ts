@@ -28,6 +28,7 @@ describe('happytalk-archive smoke against the local stack', () => {
       'PASS api.unarchived',
       'PASS api.archive',
       'PASS api.read',
+      'PASS api.redacted',
       'PASS archive.verify',
       'SKIP alarms.subscription',
       'SKIP athena.count',

@@ -463,7 +463,15 @@ describe('S3ArchiveStore', () => {
       expect(putInputs().map((input) => input.IfMatch)).toEqual(['"e-head"', '"e-head"', '"e-index-1"']);
     });
 
-    it('writes a derived object with the raw bytes and the transcript, before the index, and pins it', async () => {
+    const copy = {
+      key: 'redacted/year=2022/month=05/day=26/r1.json',
+      line: '{"redacted":true}\n',
+      sha256: 'ef'.repeat(32),
+      redactorVersion: '1.1.0',
+      keyId: '0123456789abcdef',
+    };
+
+    it('writes the redacted copy with the raw bytes and the transcript, before the index, and pins it', async () => {
       // Prepare
       const order: string[] = [];
       s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => {
@@ -477,27 +485,97 @@ describe('S3ArchiveStore', () => {
         raw: new Uint8Array([1]),
         transcriptLine: '{}\n',
         expectNew: true,
-        derived: [
-          {
-            key: 'redacted/year=2022/month=05/day=26/r1.json',
-            body: '{"redacted":true}\n',
-            metadata: { 'redactor-version': '1.0.0' },
-            pinnedAs: { versionId: 'redacted_version_id', etag: 'redacted_etag' },
-          },
-        ],
+        redaction: copy,
       });
 
       // Assess
       expect(order.slice(0, 3).sort()).toEqual(['raw', 'redacted', 'transcripts']);
       expect(order[3]).toBe('index');
-      expect(putInputs()[2]).toMatchObject({
+      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+      expect(putInputs().find((input) => input.Key === copy.key)).toMatchObject({
         IfNoneMatch: '*',
-        Metadata: { 'redactor-version': '1.0.0', 'room-id': 'r1', sha256: next.sha256 },
+        Metadata: { 'redactor-version': '1.1.0', 'room-id': 'r1', sha256: next.sha256 },
       });
       expect(result.index).toMatchObject({
+        redacted_key: copy.key,
         redacted_version_id: 'v-redacted',
         redacted_etag: '"e-redacted"',
+        redacted_sha256: copy.sha256,
       });
+    });
+
+    it('writes over the copy the index records with If-Match on its recorded tag, reading nothing', async () => {
+      // Prepare
+      const recorded: TranscriptIndexRecord = {
+        ...previous,
+        redacted_key: copy.key,
+        redacted_version_id: 'v-red-1',
+        redacted_etag: '"e-red-1"',
+        redacted_sha256: '01'.repeat(32),
+        redactor_version: '1.1.0',
+        redaction_key_id: '0123456789abcdef',
+      };
+      s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => ({
+        VersionId: `v-${input.Key.split('/')[0]}-2`,
+        ETag: `"e-${input.Key.split('/')[0]}-2"`,
+      }));
+
+      // Act
+      const result = await store.write({
+        index: next,
+        raw: new Uint8Array([1]),
+        transcriptLine: '{}\n',
+        basis: { index: recorded, etag: '"e-index-1"' },
+        redaction: copy,
+      });
+
+      // Assess
+      expect(result.outcome).toBe('written');
+      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+      expect(
+        Object.fromEntries(putInputs().map((input) => [input.Key?.split('/')[0], input.IfMatch])),
+      ).toEqual({
+        raw: '"e-raw-1"',
+        transcripts: '"e-tr-1"',
+        redacted: '"e-red-1"',
+        index: '"e-index-1"',
+      });
+      expect(result.index).toMatchObject({
+        redacted_etag: '"e-redacted-2"',
+        redacted_version_id: 'v-redacted-2',
+      });
+    });
+
+    it('writes a copy the index does not record as new, and reads the key when one is there after all', async () => {
+      // Prepare
+      s3.on(PutObjectCommand).resolves({ ETag: '"e-other-2"' });
+      s3.on(PutObjectCommand, { Key: copy.key })
+        .rejectsOnce(
+          Object.assign(new Error('precondition'), {
+            name: 'PreconditionFailed',
+            $metadata: { httpStatusCode: 412 },
+          }),
+        )
+        .resolves({ VersionId: 'v-red-2', ETag: '"e-red-2"' });
+      s3.on(HeadObjectCommand, { Key: copy.key }).resolves({
+        ETag: '"e-red-0"',
+        Metadata: { sha256: previous.sha256, 'fetched-at': '2026-01-01T00:00:00.000Z' },
+      });
+
+      // Act
+      await store.write({
+        index: next,
+        raw: new Uint8Array([1]),
+        transcriptLine: '{}\n',
+        basis,
+        redaction: copy,
+      });
+
+      // Assess
+      const copyPuts = putInputs().filter((input) => input.Key === copy.key);
+      expect(copyPuts.map((input) => input.IfNoneMatch ?? input.IfMatch)).toEqual(['*', '"e-red-0"']);
+      expect(s3.commandCalls(HeadObjectCommand).map((call) => call.args[0].input.Key)).toEqual([copy.key]);
     });
   });
 
@@ -640,6 +718,222 @@ describe('S3ArchiveStore', () => {
       expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key)).not.toContain(
         'index/rooms/r1.json',
       );
+    });
+  });
+
+  describe('redacted copies', () => {
+    const REDACTED_KEY = 'redacted/year=2022/month=05/day=26/r1.json';
+    const copy = {
+      key: REDACTED_KEY,
+      line: '{"redacted":true}\n',
+      sha256: 'cd'.repeat(32),
+      redactorVersion: '1.1.0',
+      keyId: '0123456789abcdef',
+    };
+    const entry = { index, raw: new TextEncoder().encode('{}'), transcriptLine: '{}\n' };
+
+    function putInputs() {
+      return s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    }
+
+    function copyHead(version: string, keyId: string, etag = '"e-copy"') {
+      return {
+        ETag: etag,
+        VersionId: 'v-stored-copy',
+        Metadata: {
+          sha256: index.sha256,
+          'fetched-at': FETCHED_AT,
+          'redactor-version': version,
+          'redaction-key-id': keyId,
+          'redacted-sha256': 'ef'.repeat(32),
+        },
+      };
+    }
+
+    it('writes the copy beside the transcript, before the index, which records it', async () => {
+      // Prepare
+      const order: string[] = [];
+      s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => {
+        await new Promise((resolve) => setTimeout(resolve, input.Key.startsWith('redacted/') ? 20 : 1));
+        order.push(input.Key.split('/')[0] ?? '');
+        return { VersionId: `v-${input.Key.split('/')[0]}` };
+      });
+
+      // Act
+      const result = await store.write({ ...entry, expectNew: true, redaction: copy });
+
+      // Assess
+      expect(result.outcome).toBe('written');
+      expect(order).toHaveLength(4);
+      expect(order.at(-1)).toBe('index');
+      const written = putInputs().find((input) => input.Key === REDACTED_KEY);
+      expect(written).toMatchObject({
+        Body: copy.line,
+        IfNoneMatch: '*',
+        ContentType: 'application/json; charset=utf-8',
+        Metadata: {
+          'room-id': 'r1',
+          sha256: index.sha256,
+          'fetched-at': FETCHED_AT,
+          'schema-version': '1',
+          'redactor-version': '1.1.0',
+          'redaction-key-id': '0123456789abcdef',
+          'redacted-sha256': copy.sha256,
+        },
+      });
+      const recorded = {
+        redacted_key: REDACTED_KEY,
+        redacted_version_id: 'v-redacted',
+        redacted_sha256: copy.sha256,
+        redactor_version: '1.1.0',
+        redaction_key_id: '0123456789abcdef',
+      };
+      expect(result.index).toMatchObject(recorded);
+      const indexPut = putInputs().find((input) => input.Key === 'index/rooms/r1.json');
+      expect(JSON.parse(String(indexPut?.Body))).toMatchObject(recorded);
+      expect(indexPut?.Metadata).toMatchObject({
+        'redactor-version': '1.1.0',
+        'redaction-key-id': '0123456789abcdef',
+      });
+    });
+
+    it('writes no copy when it is pending, and the index says why', async () => {
+      // Prepare
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const result = await store.write({
+        ...entry,
+        index: { ...index, redacted_key: 'stale', redactor_version: '0.9.0' },
+        expectNew: true,
+        redaction: { pending: 'REDACTION_KEY_UNAVAILABLE' },
+      });
+
+      // Assess
+      expect(putInputs().map((input) => input.Key)).toEqual([
+        index.raw_key,
+        index.transcript_key,
+        'index/rooms/r1.json',
+      ]);
+      const written = JSON.parse(String(putInputs()[2]?.Body));
+      expect(written.redaction_pending).toBe('REDACTION_KEY_UNAVAILABLE');
+      expect(written).not.toHaveProperty('redacted_key');
+      expect(written).not.toHaveProperty('redactor_version');
+      expect(result.index.redaction_pending).toBe('REDACTION_KEY_UNAVAILABLE');
+    });
+
+    it('leaves a copy of the same answer, redactor and key alone, and the index records the stored one', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).resolves({
+        ETag: '"e"',
+        Metadata: { sha256: index.sha256, 'fetched-at': FETCHED_AT },
+      });
+      s3.on(HeadObjectCommand, { Key: REDACTED_KEY }).resolves(copyHead('1.1.0', copy.keyId));
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const result = await store.write({ ...entry, redaction: copy });
+
+      // Assess
+      expect(putInputs().map((input) => input.Key)).toEqual(['index/rooms/r1.json']);
+      expect(result.index).toMatchObject({
+        redacted_version_id: 'v-stored-copy',
+        redacted_sha256: 'ef'.repeat(32),
+        redactor_version: '1.1.0',
+      });
+    });
+
+    it('replaces a copy of an older redactor, or of another pseudonym key, with If-Match', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).resolves({
+        ETag: '"e"',
+        Metadata: { sha256: index.sha256, 'fetched-at': FETCHED_AT },
+      });
+      s3.on(HeadObjectCommand, { Key: REDACTED_KEY })
+        .resolvesOnce(copyHead('1.0.0', copy.keyId, '"e-old"'))
+        .resolves(copyHead('1.1.0', 'fedcba9876543210', '"e-other-key"'));
+      s3.on(PutObjectCommand).resolves({ VersionId: 'v-new-copy' });
+
+      // Act
+      await store.write({ ...entry, redaction: copy });
+      await store.write({ ...entry, redaction: copy });
+
+      // Assess
+      const copies = putInputs().filter((input) => input.Key === REDACTED_KEY);
+      expect(copies.map((input) => input.IfMatch)).toEqual(['"e-old"', '"e-other-key"']);
+    });
+
+    it('never replaces a copy of a newer redactor with an older one', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).resolves({
+        ETag: '"e"',
+        Metadata: { sha256: index.sha256, 'fetched-at': FETCHED_AT },
+      });
+      s3.on(HeadObjectCommand, { Key: REDACTED_KEY }).resolves(copyHead('2.0.0', 'fedcba9876543210'));
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const result = await store.write({ ...entry, redaction: copy });
+
+      // Assess
+      expect(putInputs().filter((input) => input.Key === REDACTED_KEY)).toEqual([]);
+      expect(result.index).toMatchObject({ redactor_version: '2.0.0', redaction_key_id: 'fedcba9876543210' });
+    });
+
+    it('writes nothing over a copy of a newer answer', async () => {
+      // Prepare
+      s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
+      s3.on(HeadObjectCommand, { Key: REDACTED_KEY }).resolves({
+        ETag: '"e-newer"',
+        Metadata: { sha256: 'newer', 'fetched-at': '2026-06-01T00:00:00.000Z' },
+      });
+      s3.on(PutObjectCommand).resolves({});
+
+      // Act
+      const result = await store.write({ ...entry, redaction: copy });
+
+      // Assess
+      expect(result.outcome).toBe('superseded');
+      expect(putInputs().map((input) => input.Key)).not.toContain('index/rooms/r1.json');
+    });
+
+    it('completes a copy: the copy, then an index that records it over the one without', async () => {
+      // Prepare
+      const pinned = {
+        ...index,
+        raw_version_id: 'v-raw',
+        transcript_version_id: 'v-t',
+        redaction_pending: 'X',
+      };
+      s3.on(HeadObjectCommand, { Key: REDACTED_KEY }).rejects(s3Error('NotFound', 404));
+      s3.on(HeadObjectCommand, { Key: 'index/rooms/r1.json' }).resolves({
+        ETag: '"e-index"',
+        Metadata: { sha256: index.sha256, 'fetched-at': FETCHED_AT },
+      });
+      s3.on(PutObjectCommand).callsFake(async (input: { Key: string }) => ({
+        VersionId: `v-${input.Key.split('/')[0]}`,
+      }));
+
+      // Act
+      const result = await store.writeRedacted(pinned, copy);
+
+      // Assess
+      expect(result.outcome).toBe('written');
+      expect(putInputs().map((input) => [input.Key, input.IfMatch ?? input.IfNoneMatch])).toEqual([
+        [REDACTED_KEY, '*'],
+        ['index/rooms/r1.json', '"e-index"'],
+      ]);
+      const written = JSON.parse(String(putInputs()[1]?.Body));
+      expect(written).toEqual({
+        ...index,
+        raw_version_id: 'v-raw',
+        transcript_version_id: 'v-t',
+        redacted_key: REDACTED_KEY,
+        redacted_version_id: 'v-redacted',
+        redacted_sha256: copy.sha256,
+        redactor_version: '1.1.0',
+        redaction_key_id: '0123456789abcdef',
+      });
     });
   });
 });

@@ -9,6 +9,8 @@ const OUTPUTS = {
   AlarmTopicArn: 'arn:aws:sns:ap-northeast-2:123456789012:HappyTalkArchive-AlarmTopic',
   GlueDatabaseName: 'happytalkarchive',
   AthenaWorkGroupName: 'HappyTalkArchive',
+  RedactionKeySecretArn:
+    'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:RedactionKeySecret-AbCdEf',
 };
 
 /** An archive with no room in it: verify reports the index missing. */
@@ -33,14 +35,19 @@ function fakeApi(answer?: (method: string, path: string) => { status: number; bo
       host: url.host,
     });
     const room = /^\/rooms\/([^/]+)\/archive$/.exec(url.pathname)?.[1] ?? '';
-    const custom = answer?.(method, url.pathname);
+    const custom = answer?.(method, `${url.pathname}${url.search}`);
     const { status, body } =
       custom ??
       (room.startsWith('smoke-check-')
         ? { status: 404, body: { error: { code: 'NOT_ARCHIVED', message: 'x', request_id: 'r' } } }
         : method === 'POST'
           ? { status: 200, body: { room_id: room, status: 'archived', message_count: 12 } }
-          : { status: 200, body: { room_id: room, schema_version: 1 } });
+          : url.searchParams.get('format') === 'redacted'
+            ? {
+                status: 200,
+                body: { room_id: room, schema_version: 1, redaction: { redactor_version: '1.1.0' } },
+              }
+            : { status: 200, body: { room_id: room, schema_version: 1 } });
     return new Response(JSON.stringify(body), { status });
   }) as typeof fetch;
   return { fetch: fetchFake, requests };
@@ -92,6 +99,7 @@ describe('runSmokeChecks', () => {
       'PASS api.unarchived',
       'SKIP api.archive',
       'SKIP api.read',
+      'SKIP api.redacted',
       'SKIP archive.verify',
       'PASS alarms.subscription',
       'PASS athena.count',
@@ -107,9 +115,12 @@ describe('runSmokeChecks', () => {
         host: 'abc123.execute-api.ap-northeast-2.amazonaws.com',
       },
     ]);
-    expect(queries).toEqual([['SELECT count(*) FROM "happytalkarchive"."rooms"', 'HappyTalkArchive']]);
+    // What an analyst may query by default: the redacted table.
+    expect(queries).toEqual([
+      ['SELECT count(*) FROM "happytalkarchive"."rooms_redacted"', 'HappyTalkArchive'],
+    ]);
     expect(results.at(-1)?.detail).toBe(
-      'Athena counts 42 rooms in happytalkarchive.rooms (workgroup HappyTalkArchive)',
+      'Athena counts 42 rooms in happytalkarchive.rooms_redacted (workgroup HappyTalkArchive)',
     );
   });
 
@@ -127,12 +138,52 @@ describe('runSmokeChecks', () => {
       'PASS api.unarchived',
       'PASS api.archive',
       'PASS api.read',
+      'PASS api.redacted',
       'FAIL archive.verify',
       'PASS alarms.subscription',
       'SKIP athena.count',
     ]);
     expect(results[2]?.detail).toBe('POST archived room room-1: archived, 12 messages');
-    expect(results[4]?.detail).toBe('room room-1 does not verify: index.present');
+    expect(results[4]?.detail).toBe('GET read the redacted copy of room room-1 (redactor 1.1.0)');
+    expect(results[5]?.detail).toBe('room room-1 does not verify: index.present');
+  });
+
+  it('fails the redacted copy check when the room has none, saying where to look', async () => {
+    // Act
+    const { results } = await run(
+      { stackName: 'HappyTalkArchive', roomId: 'room-1', skipAthena: true },
+      {
+        fetch: fakeApi((method, path) =>
+          method === 'GET' && path.endsWith('?format=redacted')
+            ? { status: 404, body: { error: { code: 'NO_REDACTED_COPY', message: 'x', request_id: 'r' } } }
+            : undefined,
+        ).fetch,
+      },
+    );
+
+    // Assess
+    expect(results.find((r) => r.check === 'api.redacted')).toEqual({
+      check: 'api.redacted',
+      status: 'FAIL',
+      detail:
+        'room room-1 has no redacted copy: the pseudonym key could not be read when it was archived ' +
+        '(RedactionPendingAlarm, the function log); fix the secret or its permissions, then archive again',
+    });
+  });
+
+  it('skips the redacted copy check for a stack that writes none', async () => {
+    // Act
+    const { RedactionKeySecretArn: _, ...withoutCopies } = OUTPUTS;
+    const { results, summary } = await run(
+      { stackName: 'HappyTalkArchive', roomId: 'room-1', skipAthena: true },
+      { stackOutputs: async () => withoutCopies },
+    );
+
+    // Assess
+    expect(summary).toContain('SKIP api.redacted');
+    expect(results.find((r) => r.check === 'api.redacted')?.detail).toBe(
+      'the stack writes no redacted copies (redactedCopy: false)',
+    );
   });
 
   it.each<[string, number, unknown, RegExp]>([
@@ -213,6 +264,7 @@ describe('runSmokeChecks', () => {
       'FAIL api.unarchived',
       'SKIP api.archive',
       'SKIP api.read',
+      'SKIP api.redacted',
       'SKIP archive.verify',
       'SKIP alarms.subscription',
       'SKIP athena.count',
@@ -251,13 +303,14 @@ describe('happytalk-archive smoke', () => {
     // Assess
     expect(code).toBe(1);
     expect(stdout.split('\n').filter(Boolean)).toEqual([
-      'PASS  stack.outputs        HappyTalkArchive: 5 outputs',
+      'PASS  stack.outputs        HappyTalkArchive: 6 outputs',
       'PASS  api.unarchived       GET of a room never archived answered 404 NOT_ARCHIVED',
       'SKIP  api.archive          no --room-id',
       'SKIP  api.read             no --room-id',
+      'SKIP  api.redacted         no --room-id',
       'SKIP  archive.verify       no --room-id',
       'FAIL  alarms.subscription  the alarm topic has no subscription: alarms reach nobody (deploy with -c alarmEmail=...)',
-      'PASS  athena.count         Athena counts 42 rooms in happytalkarchive.rooms (workgroup HappyTalkArchive)',
+      'PASS  athena.count         Athena counts 42 rooms in happytalkarchive.rooms_redacted (workgroup HappyTalkArchive)',
     ]);
   });
 

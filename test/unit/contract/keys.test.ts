@@ -18,6 +18,7 @@ describe('archiveKeys', () => {
     expect(archiveKeys('abc', '2022-05-26')).toEqual({
       rawKey: 'raw/year=2022/month=05/day=26/abc.json',
       transcriptKey: 'transcripts/year=2022/month=05/day=26/abc.json',
+      redactedKey: 'redacted/year=2022/month=05/day=26/abc.json',
       indexKey: 'index/rooms/abc.json',
     });
     expect(indexKey('abc')).toBe('index/rooms/abc.json');
@@ -48,6 +49,7 @@ describe('partitionPrefix', () => {
   it("is the day's Hive-style partition of an area, as the archive's keys have it", () => {
     expect(partitionPrefix('transcripts', '2024-03-09')).toBe('transcripts/year=2024/month=03/day=09/');
     expect(partitionPrefix('raw', '2024-03-09')).toBe('raw/year=2024/month=03/day=09/');
+    expect(partitionPrefix('redacted', '2024-03-09')).toBe('redacted/year=2024/month=03/day=09/');
   });
 });
 
@@ -58,6 +60,10 @@ describe('parseArchiveKey', () => {
       day: '2024-03-09',
       roomId: 'Room_1-x',
       key: 'raw/year=2024/month=03/day=09/Room_1-x.json',
+    });
+    expect(parseArchiveKey('redacted/year=2024/month=03/day=09/r1.json')).toMatchObject({
+      area: 'redacted',
+      roomId: 'r1',
     });
   });
 
@@ -79,6 +85,7 @@ describe('the key layout', () => {
       transcripts: 'transcripts/',
       index: 'index/',
       attachments: 'attachments/',
+      redacted: 'redacted/',
       state: 'state/',
     });
     expect(ARCHIVE_PREFIXES).toEqual({
@@ -86,6 +93,7 @@ describe('the key layout', () => {
       transcripts: 'transcripts/',
       index: 'index/',
       attachments: 'attachments/',
+      redacted: 'redacted/',
     });
     expect(INDEX_ROOMS_PREFIX).toBe('index/rooms/');
     expect(WATCHER_STATE_KEY).toBe('state/completion-watcher.json');
@@ -105,6 +113,12 @@ describe('the key layout', () => {
     );
     expect(keyBeside('transcripts/year=2024/month=03/day=09/r1.json', 'raw')).toBe(
       'raw/year=2024/month=03/day=09/r1.json',
+    );
+    expect(keyBeside('transcripts/year=2024/month=03/day=09/r1.json', 'redacted')).toBe(
+      'redacted/year=2024/month=03/day=09/r1.json',
+    );
+    expect(keyBeside('redacted/year=2024/month=03/day=09/r1.json', 'transcripts')).toBe(
+      'transcripts/year=2024/month=03/day=09/r1.json',
     );
   });
 });

@@ -313,6 +313,41 @@ describe('redactTranscript', () => {
     expect(redacted.chat.counselor).toEqual({ name: '김상담', nickname: 'kim-cs' });
   });
 
+  it('keeps an order, product or parcel number that is one identifier token, even one shaped like a 주민등록번호', () => {
+    const input = transcript();
+    const order = {
+      order_number: '8503151234566',
+      product_number: '8801234567893',
+      parcel_number: 'CJ-6412/3456.7890#1',
+      parcel_company: input.chat.order.parcel_company,
+    };
+
+    const redacted = redactTranscript({ ...input, chat: { ...input.chat, order } }, KEY);
+
+    expect(redacted.chat.order).toEqual(order);
+    // The two written in the messages and extra only.
+    expect(redacted.redaction.counts.RRN).toBe(redactTranscript(input, KEY).redaction.counts.RRN);
+  });
+
+  it('scans an order field that is free text rather than one identifier token', () => {
+    const input = transcript();
+    const order = {
+      order_number: '주문자 연락처 010-1234-5678',
+      product_number: 'minsu@naver.com',
+      parcel_number: `${'1'.repeat(65)}`,
+      parcel_company: input.chat.order.parcel_company,
+    };
+
+    const redacted = redactTranscript({ ...input, chat: { ...input.chat, order } }, KEY);
+
+    expect(redacted.chat.order.order_number).toBe('주문자 연락처 [PHONE]');
+    expect(redacted.chat.order.product_number).toBe('[EMAIL]');
+    expect(redacted.chat.order.parcel_number).toBe('1'.repeat(65));
+    expect(explainTranscript({ ...input, chat: { ...input.chat, order } }).map((f) => f.path)).toEqual(
+      expect.arrayContaining(['chat.order.order_number', 'chat.order.product_number']),
+    );
+  });
+
   it('replaces the customer uuid and user id, and the customer ids of messages, by keyed pseudonyms', () => {
     const redacted = redactTranscript(transcript(), KEY);
     const pseudonyms = new Pseudonymizer(KEY);

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseChatData } from '../../../lib/happytalk/client.js';
+import { redactTranscript } from '../../../lib/redaction/redact.js';
+import { RedactedTranscriptSchema, RedactionBlockSchema } from '../../../lib/redaction/schema.js';
 import {
+  REDACTED_TRANSCRIPT_JSON_SCHEMA_FILE,
+  redactedTranscriptJsonSchemaText,
   TRANSCRIPT_JSON_SCHEMA_FILE,
   TRANSCRIPT_JSON_SCHEMA_ID,
   transcriptJsonSchema,
@@ -216,5 +220,51 @@ describe('TranscriptSchema', () => {
 
     // Assess
     expect(result.success).toBe(false);
+  });
+});
+
+describe('the JSON Schema of the redacted copy', () => {
+  it('matches the published file', () => {
+    const published = readFileSync(new URL(REDACTED_TRANSCRIPT_JSON_SCHEMA_FILE, ROOT), 'utf8');
+
+    expect(
+      published,
+      `${REDACTED_TRANSCRIPT_JSON_SCHEMA_FILE} is stale: run npx tsx scripts/gen-schema.ts`,
+    ).toBe(redactedTranscriptJsonSchemaText());
+  });
+
+  it("is the transcript's, in its order, and the redaction block after", () => {
+    const redacted = JSON.parse(redactedTranscriptJsonSchemaText()) as JsonSchemaObject & { $id: string };
+    const transcript = asSchema(transcriptJsonSchema());
+
+    expect(REDACTED_TRANSCRIPT_JSON_SCHEMA_FILE).toBe('docs/transcript-redacted.v1.schema.json');
+    expect(redacted.$id).toBe('urn:happytalk-archive:transcript-redacted:v1');
+    expect(Object.keys(redacted.properties ?? {})).toEqual([
+      ...Object.keys(transcript.properties ?? {}),
+      'redaction',
+    ]);
+    expect(redacted.required).toEqual([...(transcript.required ?? []), 'redaction']);
+    expect(redacted.$defs?.Redaction?.required).toEqual([
+      'redactor_version',
+      'mask',
+      'counts',
+      'pseudonymized',
+      'pseudonym_key_id',
+      'counselors',
+      'names',
+    ]);
+  });
+
+  it('accepts the copy the redactor writes, whose block has exactly the documented members', () => {
+    // Prepare
+    const transcript = normalizedExample();
+
+    // Act
+    const copy = redactTranscript(transcript, 'json-schema-test-redaction-key-0123456789');
+    const parsed = RedactedTranscriptSchema.safeParse(JSON.parse(JSON.stringify(copy)));
+
+    // Assess
+    expect(parsed.success, parsed.error?.message).toBe(true);
+    expect(Object.keys(copy.redaction).sort()).toEqual(Object.keys(RedactionBlockSchema.shape).sort());
   });
 });
