@@ -1,4 +1,7 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { backOff } from 'exponential-backoff';
 import type { ArchiveRoomOptions, ArchiveSummary } from '../../lib/archive/archive-room.js';
@@ -17,7 +20,6 @@ import {
 } from '../commons/completion.js';
 import { createDeadLetterSink } from '../commons/dead-letters.js';
 import { loggableError } from '../commons/errors.js';
-import { observed } from '../commons/observed.js';
 import { createFunctionRuntime, type FunctionRuntime, recordOutcome } from '../commons/runtime.js';
 
 /** What `archive-events` runs with: the archive, its SQS client, its dead-letter queue and its completion policy. */
@@ -216,7 +218,9 @@ export function createArchiveEventsHandler(runtime: ArchiveEventsRuntime) {
     return { kind: 'done', result: { room_id: roomId, status: 'dead-lettered', reason: error.code } };
   }
 
-  return observed<unknown, SQSBatchResponse | DirectResult>({ logger, metrics }, handleEvent);
+  return middy<unknown, SQSBatchResponse | DirectResult>(handleEvent)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }
 
 function parseBody(body: unknown): unknown {

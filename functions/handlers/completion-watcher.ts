@@ -1,4 +1,7 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createS3Client, createSecretsManagerClient, lazySqsClient } from '../../lib/aws.js';
 import type { Environment } from '../../lib/config.js';
@@ -7,7 +10,6 @@ import { METRIC } from '../../lib/contract/observability.js';
 import { SqsArchiveRequestQueue } from '../../lib/queue/archive-requests.js';
 import { createCompletionWatcher, watchConfigOf } from '../../lib/watch/service.js';
 import type { WatchPassReport } from '../../lib/watch/watcher.js';
-import { observed } from '../commons/observed.js';
 import { clientTuningOf, createObservability, type Observability } from '../commons/runtime.js';
 
 /** What `completion-watcher` runs with. */
@@ -65,5 +67,7 @@ export function createCompletionWatcherHandler({ logger, metrics, watcher }: Com
     return report;
   }
 
-  return observed<unknown, WatchPassReport>({ logger, metrics }, handleSchedule);
+  return middy<unknown, WatchPassReport>(handleSchedule)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }

@@ -1,10 +1,12 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Environment } from '../../lib/config.js';
 import { HTTP_API_ENVIRONMENT, readEnvironment } from '../../lib/contract/environment.js';
 import { validateRoomId } from '../../lib/room-id.js';
 import { loggableError, toPublicError } from '../commons/errors.js';
 import { errorResponse, jsonResponse } from '../commons/http.js';
-import { observed } from '../commons/observed.js';
 import { createFunctionRuntime, type FunctionRuntime, recordOutcome } from '../commons/runtime.js';
 import { ROUTE } from '../routes.js';
 
@@ -60,7 +62,9 @@ export function createHttpApiHandler(runtime: FunctionRuntime) {
     return jsonResponse(200, JSON.stringify(summary), requestId);
   }
 
-  return observed<APIGatewayProxyEventV2, Result>({ logger, metrics }, routeRequest);
+  return middy<APIGatewayProxyEventV2, Result>(routeRequest)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }
 
 /** The archive route takes no body; an empty one, or `{}` as JSON, is tolerated. */

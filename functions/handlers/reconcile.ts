@@ -1,4 +1,7 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createS3Client, createSecretsManagerClient, lazySqsClient } from '../../lib/aws.js';
 import type { Environment } from '../../lib/config.js';
@@ -7,7 +10,6 @@ import { METRIC } from '../../lib/contract/observability.js';
 import { ArchiveError } from '../../lib/errors.js';
 import type { ReconcileReport } from '../../lib/reconcile/reconcile.js';
 import { createReconciler, reconcileConfigOf } from '../../lib/reconcile/service.js';
-import { observed } from '../commons/observed.js';
 import { createObservability, type Observability } from '../commons/runtime.js';
 
 /** What `reconcile` runs with. */
@@ -54,5 +56,7 @@ export function createReconcileHandler({ logger, metrics, reconciler }: Reconcil
     return report;
   }
 
-  return observed<unknown, ReconcileReport>({ logger, metrics }, handleSchedule);
+  return middy<unknown, ReconcileReport>(handleSchedule)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }

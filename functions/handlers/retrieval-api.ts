@@ -1,6 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { S3ArchiveStore } from '../../lib/archive/store.js';
 import { createS3Client } from '../../lib/aws.js';
@@ -12,7 +14,6 @@ import { listTranscriptVersions } from '../../lib/retrieval/versions.js';
 import { validateRoomId } from '../../lib/room-id.js';
 import { loggableError, toPublicError } from '../commons/errors.js';
 import { errorResponse, jsonResponse } from '../commons/http.js';
-import { observed } from '../commons/observed.js';
 import { createObservability } from '../commons/runtime.js';
 import { ROUTE } from '../routes.js';
 
@@ -91,7 +92,9 @@ export function createRetrievalApiHandler(runtime: RetrievalRuntime) {
       return errorResponse(answer.status, answer.code, answer.message, requestId);
     }
   }
-  return observed<APIGatewayProxyEventV2, Result>({ logger }, routeRetrieval);
+  return middy<APIGatewayProxyEventV2, Result>(routeRetrieval).use(
+    injectLambdaContext(logger, { resetKeys: true }),
+  );
 }
 
 async function getArchive(

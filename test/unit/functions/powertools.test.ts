@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { observed } from '../../../functions/commons/observed.js';
+import { createReconcileHandler, ReconcileIncompleteError } from '../../../functions/handlers/reconcile.js';
+import type { ReconcileReport } from '../../../lib/reconcile/reconcile.js';
 
 function context(requestId: string): Context {
   return {
@@ -31,42 +32,65 @@ function capture() {
   return { lines, restore: () => write.mockRestore() };
 }
 
+function report(overrides: Partial<ReconcileReport> = {}): ReconcileReport {
+  return {
+    from: '2026-01-01',
+    to: '2026-01-02',
+    listed: 3,
+    up_to_date: 2,
+    gaps: 1,
+    gaps_by_reason: {},
+    too_recent: 0,
+    not_final: 0,
+    unprocessable: 0,
+    invalid_room_ids: 0,
+    enqueued: 1,
+    enqueue_failures: [],
+    failed_windows: [],
+    ...overrides,
+  };
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('observed', () => {
+describe('a handler wrapped in the Powertools middlewares', () => {
   it('logs with the invocation context, drops the keys of one invocation before the next, and publishes its metrics', async () => {
     // Prepare
     const output = capture();
     const logger = new Logger({ serviceName: 'happytalk-archive' });
     const metrics = new Metrics({ namespace: 'HappyTalkArchiveTest', serviceName: 'happytalk-archive' });
-    const handler = observed({ logger, metrics }, async (event: { room: string }) => {
-      logger.info('before', {});
-      logger.appendKeys({ room_id: event.room });
-      logger.info('during');
-      metrics.addMetric('Archived', MetricUnit.Count, 1);
-      return event.room;
+    let run = 0;
+    const handler = createReconcileHandler({
+      logger,
+      metrics,
+      reconciler: {
+        async run() {
+          run += 1;
+          logger.info('before');
+          logger.appendKeys({ run_key: `run-${run}` });
+          logger.info('during');
+          return report({ listed: run });
+        },
+      },
     });
 
     // Act
-    const results = [
-      await handler({ room: 'a' }, context('r-1')),
-      await handler({ room: 'b' }, context('r-2')),
-    ];
+    await handler({}, context('r-1'));
+    await handler({}, context('r-2'));
     output.restore();
 
     // Assess
-    expect(results).toEqual(['a', 'b']);
     const logs = output.lines.filter((line) => typeof line.message === 'string');
-    expect(logs.map((line) => [line.message, line.function_request_id, line.room_id])).toEqual([
+    expect(logs.map((line) => [line.message, line.function_request_id, line.run_key])).toEqual([
       ['before', 'r-1', undefined],
-      ['during', 'r-1', 'a'],
+      ['during', 'r-1', 'run-1'],
       ['before', 'r-2', undefined],
-      ['during', 'r-2', 'b'],
+      ['during', 'r-2', 'run-2'],
     ]);
     const emf = output.lines.filter((line) => '_aws' in line);
-    expect(emf.map((line) => line.Archived)).toEqual([1, 1]);
+    expect(emf.map((line) => line.RoomsChecked)).toEqual([1, 2]);
   });
 
   it('publishes the metrics and drops the keys of an invocation that throws, and throws its error', async () => {
@@ -74,27 +98,37 @@ describe('observed', () => {
     const output = capture();
     const logger = new Logger({ serviceName: 'happytalk-archive' });
     const metrics = new Metrics({ namespace: 'HappyTalkArchiveTest', serviceName: 'happytalk-archive' });
-    const failure = new Error('failed');
-    const handler = observed({ logger, metrics }, async () => {
-      logger.appendKeys({ room_id: 'x' });
-      metrics.addMetric('Failed', MetricUnit.Count, 1);
-      throw failure;
-    });
-    const next = observed({ logger }, async () => {
-      logger.info('next');
+    let run = 0;
+    const handler = createReconcileHandler({
+      logger,
+      metrics,
+      reconciler: {
+        async run() {
+          run += 1;
+          if (run === 1) {
+            logger.appendKeys({ run_key: 'failing' });
+            return report({
+              gaps: 2,
+              enqueue_failures: [{ room_id: 'r', code: 'QUEUE_UNAVAILABLE', message: 'refused' }],
+            });
+          }
+          logger.info('next');
+          return report();
+        },
+      },
     });
 
     // Act
     const thrown = await handler({}, context('r-1')).catch((error: unknown) => error);
-    await next({}, context('r-2'));
+    await handler({}, context('r-2'));
     output.restore();
 
     // Assess
-    expect(thrown).toBe(failure);
-    expect(output.lines.find((line) => '_aws' in line)?.Failed).toBe(1);
-    expect(output.lines.find((line) => line.message === 'next')).toMatchObject({
-      function_request_id: 'r-2',
-    });
-    expect(output.lines.find((line) => line.message === 'next')?.room_id).toBeUndefined();
+    expect(thrown).toBeInstanceOf(ReconcileIncompleteError);
+    const emf = output.lines.filter((line) => '_aws' in line);
+    expect(emf.map((line) => line.GapsFound)).toEqual([2, 1]);
+    const next = output.lines.find((line) => line.message === 'next');
+    expect(next).toMatchObject({ function_request_id: 'r-2' });
+    expect(next?.run_key).toBeUndefined();
   });
 });
