@@ -14,11 +14,21 @@ interface Measured {
   logBytes: number;
 }
 
-/** The outcomes, in the order the report lists them, and the most S3 requests each may make. */
+/**
+ * The outcomes, in the order the report lists them, and the most S3 requests each may make. The issue's
+ * "archived ≤ 4" was set before the redacted copy existed: it holds with the copy off; the copy (on by
+ * default) is one more PUT, budgeted at 5.
+ */
 const OUTCOMES: readonly { readonly name: string; readonly s3Budget?: number; readonly what: string }[] = [
-  { name: 'archived', s3Budget: 4, what: "a room's first archive" },
-  { name: 'updated', what: 'the room changed at HappyTalk (here: it finished) and is archived again' },
+  { name: 'archived', s3Budget: 5, what: "a room's first archive, with its redacted copy (the default)" },
+  {
+    name: 'updated',
+    what: 'the room changed at HappyTalk (here: it finished) and is archived again, with its redacted copy',
+  },
   { name: 'unchanged', s3Budget: 1, what: 'the same answer archived again' },
+  { name: 'archived.copy_off', s3Budget: 4, what: "a room's first archive without the redacted copy" },
+  { name: 'updated.copy_off', what: 'the same update without the redacted copy' },
+  { name: 'unchanged.copy_off', s3Budget: 1, what: 'the same answer again, without the redacted copy' },
   { name: 'watcher.first_pass', what: 'the first watcher pass of a deployment (it writes the watermark)' },
   {
     name: 'watcher.nothing_new',
@@ -54,10 +64,17 @@ export async function measureCost(context: SuiteContext): Promise<SuiteOutcome> 
     return found.outfile;
   };
   const roomCount = context.smoke ? 1 : 9;
-  const rooms = Array.from({ length: roomCount }, (_, index) =>
-    // Open (in progress) rooms of the simulator's typical size, registered today.
-    generateRoom({ roomId: makeRoomId(`cost-${index}`), messageCount: 8, seed: index + 31, status: '1' }),
-  );
+  // Open (in progress) rooms of the simulator's typical size, registered today: with the copy, then without.
+  const openRoom = (prefix: string) => (_: unknown, index: number) =>
+    generateRoom({
+      roomId: makeRoomId(`${prefix}-${index}`),
+      messageCount: 8,
+      seed: index + 31,
+      status: '1',
+    });
+  const withCopy = Array.from({ length: roomCount }, openRoom('cost'));
+  const withoutCopy = Array.from({ length: roomCount }, openRoom('cost-off'));
+  const rooms = [...withCopy, ...withoutCopy];
   const stack = await startBenchStack({ workDir: context.workDir, rooms });
   let measured: Measured[];
   try {
@@ -72,7 +89,8 @@ export async function measureCost(context: SuiteContext): Promise<SuiteOutcome> 
             watcher: bundle('completion-watcher'),
             s3Endpoint: stack.env.AWS_ENDPOINT_URL_S3,
             simulatorUrl: stack.env.HAPPYTALK_BASE_URL,
-            roomIds: rooms.map((room) => String(room.chat.id)),
+            roomIds: withCopy.map((room) => String(room.chat.id)),
+            roomIdsWithoutCopy: withoutCopy.map((room) => String(room.chat.id)),
             watcherPasses: context.smoke ? 1 : 5,
           }),
         },
@@ -162,10 +180,13 @@ export async function measureCost(context: SuiteContext): Promise<SuiteOutcome> 
     "local S3, which counts every request it receives by S3 operation; HappyTalk's calls are counted at `fetch` in the",
     `same process, and what the function logs by its bytes. ${roomCount} open room(s) of 8 messages are each archived`,
     "(`archived`), finished at HappyTalk (the simulator's control API) and archived again (`updated`), then once more",
-    '(`unchanged`); before that, the completion watcher runs its first pass on the empty bucket, then passes that find',
-    'nothing finished since the watermark, in the same module instance (a warm execution environment) and each in a',
-    'fresh one (a cold start). Every run of an outcome must make the same requests (the suite fails otherwise). The',
-    'S3 budgets are on the count of requests (the floor is one request). KMS: the bucket uses S3 Bucket Keys, so S3',
+    '(`unchanged`), by the bundle as deployed (the redacted copy on) and, on as many other rooms, by the same bundle',
+    'with `REDACTED_COPY=off` (`….copy_off`); before that, the completion watcher runs its first pass on the empty',
+    'bucket, then passes that find nothing finished since the watermark, in the same module instance (a warm',
+    'execution environment) and each in a fresh one (a cold start). Every run of an outcome must make the same',
+    'requests (the suite fails otherwise). The S3 budgets are on the count of requests (the floor is one request); the',
+    'issue\'s "archived ≤ 4" was set before the redacted copy existed: it is the budget of `archived.copy_off`, and the',
+    'copy, one more PUT in the same concurrent group, is budgeted at 5 for `archived`. KMS: the bucket uses S3 Bucket Keys, so S3',
     'asks KMS for a data key once per bucket key period, not per object; the column counts the requests that encrypt',
     'or decrypt an object (PUT, GET, multipart parts, copies), which would each be one KMS request without Bucket Keys.',
     `GB-seconds: the handler's time here (warm, with HappyTalk answering at once), rounded up to the millisecond as`,

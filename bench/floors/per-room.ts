@@ -1,7 +1,8 @@
 /**
  * The per-room floor: the same HTTP POST to HappyTalk and the same PutObject
  * calls as archiving a room (raw bytes and transcript at once, then the
- * index), with plain `JSON.parse` and `JSON.stringify` as the whole
+ * index; with `copy`, the redacted copy's PUT in the same group, its body
+ * the same line), with plain `JSON.parse` and `JSON.stringify` as the whole
  * transformation, and nothing else.
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -12,6 +13,8 @@ export interface FloorArchiverOptions {
   readonly token: string;
   readonly s3: S3Client;
   readonly bucket: string;
+  /** Also the redacted copy's PUT (a deployment's default). */
+  readonly copy?: boolean;
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -42,6 +45,7 @@ export function floorArchiver(options: FloorArchiverOptions): (roomId: string) =
     await Promise.all([
       put(`floor/raw/${roomId}.json`, bytes, roomId),
       put(`floor/transcripts/${roomId}.json`, line, roomId),
+      ...(options.copy ? [put(`floor/redacted/${roomId}.json`, line, roomId)] : []),
     ]);
     await put(
       `floor/index/${roomId}.json`,

@@ -1,5 +1,6 @@
 // Runs on the Lambda's Node.js: the real http-api and completion-watcher bundles, one outcome at a
-// time (archived, updated, unchanged; a watcher pass with nothing new, warm and cold), and what each
+// time (archived, updated, unchanged, with the redacted copy and without it; a watcher pass with
+// nothing new, warm and cold), and what each
 // cost: S3 requests by operation (counted by the local S3), HappyTalk calls (counted here, at fetch),
 // the handler's time and the bytes it logged.
 import { pathToFileURL } from 'node:url';
@@ -14,6 +15,8 @@ interface Config {
   simulatorUrl: string;
   /** Open rooms: each is archived, finished at HappyTalk, archived again (updated) and once more (unchanged). */
   roomIds: string[];
+  /** The same, archived by the bundle with the redacted copy off (`REDACTED_COPY=off`). */
+  roomIdsWithoutCopy: string[];
   /** Passes of the warm watcher after its first. */
   watcherPasses: number;
 }
@@ -48,7 +51,14 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
   return true;
 }) as typeof process.stdout.write;
 
+// The bundle reads its environment when it is imported: one module instance with the redacted copy
+// (the default), one without it.
 const { handler: httpApi } = (await import(pathToFileURL(config.httpApi).href)) as { handler: Handler };
+process.env.REDACTED_COPY = 'off';
+const { handler: httpApiWithoutCopy } = (await import(`${pathToFileURL(config.httpApi).href}?copy=off`)) as {
+  handler: Handler;
+};
+delete process.env.REDACTED_COPY;
 
 async function s3Counts(reset: boolean): Promise<Record<string, number>> {
   const response = await realFetch(`${config.s3Endpoint}${REQUEST_COUNTS_PATH}`, {
@@ -118,16 +128,20 @@ for (let pass = 0; pass < config.watcherPasses; pass++) {
 }
 
 // Then each room: archived open, finished at HappyTalk, archived again (updated) and once more (unchanged).
-for (const roomId of config.roomIds) {
-  const archive = () => httpApi(archiveRequest(roomId), lambdaContext());
-  measured.push(await measure('archived', archive, archived('archived')));
-  const completed = await realFetch(`${config.simulatorUrl}${controlCompletePath(roomId)}`, {
-    method: 'POST',
-  });
-  if (!completed.ok) throw new Error(`the simulator did not finish room ${roomId}: ${completed.status}`);
-  measured.push(await measure('updated', archive, archived('updated')));
-  measured.push(await measure('unchanged', archive, archived('unchanged')));
+async function roomOutcomes(handler: Handler, roomIds: readonly string[], suffix: string): Promise<void> {
+  for (const roomId of roomIds) {
+    const archive = () => handler(archiveRequest(roomId), lambdaContext());
+    measured.push(await measure(`archived${suffix}`, archive, archived('archived')));
+    const completed = await realFetch(`${config.simulatorUrl}${controlCompletePath(roomId)}`, {
+      method: 'POST',
+    });
+    if (!completed.ok) throw new Error(`the simulator did not finish room ${roomId}: ${completed.status}`);
+    measured.push(await measure(`updated${suffix}`, archive, archived('updated')));
+    measured.push(await measure(`unchanged${suffix}`, archive, archived('unchanged')));
+  }
 }
+await roomOutcomes(httpApi, config.roomIds, '');
+await roomOutcomes(httpApiWithoutCopy, config.roomIdsWithoutCopy, '.copy_off');
 
 realWrite(`\nBENCH ${JSON.stringify({ measured })}\n`);
 // Idle keep-alive sockets must not hold the process open.

@@ -1,4 +1,6 @@
-// Runs on the Lambda's Node.js: the real http-api bundle and the floor, in turn, on fresh rooms.
+// Runs on the Lambda's Node.js: the real http-api bundle and the floor, in turn, on fresh rooms; the
+// bundle with the redacted copy off against the floor of three PUTs, and as deployed (the copy on)
+// against the floor with the copy's PUT too.
 import { pathToFileURL } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { floorArchiver } from '../floors/per-room.js';
@@ -8,13 +10,28 @@ interface Config {
   bundle: string;
   chatDataUrl: string;
   token: string;
-  roomIds: string[];
+  /** Pairs of fresh rooms: the first archived without the copy, the second with it. */
+  roomIds: [string, string][];
   warmup: number;
   maxMs: number;
 }
 
+/** What one configuration measured, per room: on the clock and in CPU time, the handler's and the floor's. */
+interface Timings {
+  handlerMs: number[];
+  floorMs: number[];
+  handlerCpuMs: number[];
+  floorCpuMs: number[];
+}
+
 const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as Config;
-const { handler } = (await import(pathToFileURL(config.bundle).href)) as { handler: Handler };
+// The bundle reads its environment when it is imported: one module instance without the copy, one with it.
+process.env.REDACTED_COPY = 'off';
+const { handler: withoutCopy } = (await import(`${pathToFileURL(config.bundle).href}?copy=off`)) as {
+  handler: Handler;
+};
+delete process.env.REDACTED_COPY;
+const { handler: withCopy } = (await import(pathToFileURL(config.bundle).href)) as { handler: Handler };
 const s3 = new S3Client({
   region: process.env.AWS_REGION ?? 'ap-northeast-2',
   endpoint: process.env.AWS_ENDPOINT_URL_S3 ?? '',
@@ -22,17 +39,18 @@ const s3 = new S3Client({
   requestChecksumCalculation: 'WHEN_REQUIRED',
   responseChecksumValidation: 'WHEN_REQUIRED',
 });
-const floor = floorArchiver({
+const floorOptions = {
   endpoint: config.chatDataUrl,
   token: config.token,
   s3,
   bucket: process.env.ARCHIVE_BUCKET ?? '',
-});
+};
+const floor = floorArchiver(floorOptions);
+const floorWithCopy = floorArchiver({ ...floorOptions, copy: true });
 
-const handlerMs: number[] = [];
-const floorMs: number[] = [];
-const handlerCpuMs: number[] = [];
-const floorCpuMs: number[] = [];
+const empty = (): Timings => ({ handlerMs: [], floorMs: [], handlerCpuMs: [], floorCpuMs: [] });
+const copyOff = empty();
+const copyOn = empty();
 /** The process's CPU time in ms, every thread. */
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
@@ -45,27 +63,40 @@ async function timed(work: () => Promise<void>): Promise<{ ms: number; cpu: numb
   await work();
   return { ms: performance.now() - start, cpu: cpuMs() - cpuStart };
 }
-const started = performance.now();
-for (const [index, roomId] of config.roomIds.entries()) {
-  const timeFloor = () => timed(() => floor(roomId));
+/** The handler and its floor on one room, alternating which goes first, so that neither always finds the servers warmer. */
+async function pair(
+  handler: Handler,
+  floorOf: (roomId: string) => Promise<void>,
+  roomId: string,
+  handlerFirst: boolean,
+): Promise<{ handler: { ms: number; cpu: number }; floor: { ms: number; cpu: number } }> {
+  const timeFloor = () => timed(() => floorOf(roomId));
   const timeHandler = () => timed(() => archiveThroughHandler(handler, roomId));
-  // Alternate which goes first, so that neither always finds the servers warmer.
-  const [floorTime, handlerTime] =
-    index % 2 === 0
-      ? [await timeFloor(), await timeHandler()]
-      : await (async () => {
-          const handlerFirst = await timeHandler();
-          return [await timeFloor(), handlerFirst];
-        })();
-  if (index >= config.warmup) {
-    floorMs.push(floorTime.ms);
-    handlerMs.push(handlerTime.ms);
-    floorCpuMs.push(floorTime.cpu);
-    handlerCpuMs.push(handlerTime.cpu);
+  if (handlerFirst) {
+    const handlerTime = await timeHandler();
+    return { handler: handlerTime, floor: await timeFloor() };
   }
-  if (floorMs.length > 0 && performance.now() - started > config.maxMs) break;
+  const floorTime = await timeFloor();
+  return { floor: floorTime, handler: await timeHandler() };
+}
+function keep(into: Timings, measured: Awaited<ReturnType<typeof pair>>): void {
+  into.floorMs.push(measured.floor.ms);
+  into.handlerMs.push(measured.handler.ms);
+  into.floorCpuMs.push(measured.floor.cpu);
+  into.handlerCpuMs.push(measured.handler.cpu);
+}
+const started = performance.now();
+for (const [index, [offRoom, onRoom]] of config.roomIds.entries()) {
+  const handlerFirst = index % 2 === 1;
+  const off = await pair(withoutCopy, floor, offRoom, handlerFirst);
+  const on = await pair(withCopy, floorWithCopy, onRoom, !handlerFirst);
+  if (index >= config.warmup) {
+    keep(copyOff, off);
+    keep(copyOn, on);
+  }
+  if (copyOff.floorMs.length > 0 && performance.now() - started > config.maxMs) break;
 }
 s3.destroy();
-process.stdout.write(`\nBENCH ${JSON.stringify({ handlerMs, floorMs, handlerCpuMs, floorCpuMs })}\n`);
+process.stdout.write(`\nBENCH ${JSON.stringify({ copyOff, copyOn })}\n`);
 // Idle keep-alive sockets must not hold the process open.
 process.exit(0);

@@ -78,11 +78,14 @@ describe('the benchmark in smoke mode', () => {
         'bundle_size.http-api',
         'bundle_size.archive-events',
         'per_room.p50',
+        'per_room.copy_on.p50',
         'normalization.linearity',
         'memory.peak_rss_over_idle',
         'throughput.rooms_per_second',
         'cost.archived.s3_requests',
         'cost.unchanged.s3_requests',
+        'cost.archived.copy_off.s3_requests',
+        'cost.unchanged.copy_off.s3_requests',
         'cost.watcher.nothing_new.s3_requests',
         'cost.watcher.nothing_new.cold.s3_requests',
       ]),
@@ -95,6 +98,22 @@ describe('the benchmark in smoke mode', () => {
     expect(output.results.map((result) => result.name)).toEqual(
       expect.arrayContaining(['redaction.10.time_per_message', 'redaction.dense.time_per_message']),
     );
+  });
+
+  it('counts the S3 requests of each outcome (counts, not times: the same on any machine)', () => {
+    // Act
+    const requests = (outcome: string) =>
+      output.results.find((result) => result.name === `cost.${outcome}.s3_requests`)?.value;
+
+    // Assess
+    expect(requests('archived')).toBe(5);
+    expect(requests('updated')).toBe(5);
+    expect(requests('unchanged')).toBe(1);
+    expect(requests('archived.copy_off')).toBe(4);
+    expect(requests('updated.copy_off')).toBe(4);
+    expect(requests('unchanged.copy_off')).toBe(1);
+    expect(requests('watcher.nothing_new')).toBeLessThanOrEqual(1);
+    expect(output.results.find((result) => result.name === 'cost.archived.s3.HeadObject')).toBeUndefined();
   });
 
   it('writes the results and the report to the directory it is given', async () => {
