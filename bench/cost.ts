@@ -3,16 +3,9 @@ import { DEFAULT_MEMORY_SIZE_MB } from '../infra/settings/table.js';
 import { ROOT, runJsonChild, TSX_IMPORT } from './processes.js';
 import { resultsTable, table } from './report.js';
 import { type BenchResult, benchResult, median } from './results.js';
+import type { Measured } from './runners/cost.js';
 import { startBenchStack } from './stack.js';
 import type { SuiteContext, SuiteOutcome } from './suite.js';
-
-interface Measured {
-  outcome: string;
-  s3: Record<string, number>;
-  happyTalkCalls: number;
-  handlerMs: number;
-  logBytes: number;
-}
 
 /**
  * The outcomes, in the order the report lists them, and the most S3 requests each may make. The issue's

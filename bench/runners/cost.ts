@@ -22,7 +22,7 @@ interface Config {
 }
 
 /** One measured invocation. */
-interface Measured {
+export interface Measured {
   outcome: string;
   s3: Record<string, number>;
   happyTalkCalls: number;

@@ -119,6 +119,12 @@ export interface ArchiveRoomOptions {
   readonly happyTalkGate?: RequestGate;
 }
 
+/** Archives a room, its HappyTalk requests admitted by `options.happyTalkGate` (backfill, `watch`). */
+export type GatedArchive = (
+  roomId: string,
+  options: { readonly happyTalkGate: RequestGate },
+) => Promise<ArchiveSummary>;
+
 /**
  * Archives one room: validates the id (before any I/O), fetches it from
  * HappyTalk, and, unless the archived copy has the same SHA-256, normalizes it,

@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { ArchiveSummary } from '../archive/archive-room.js';
+import type { GatedArchive } from '../archive/archive-room.js';
 import { ArchiveError, ConfigurationError, FATAL_ERROR_CODES } from '../errors.js';
 import type { RequestGate } from '../happytalk/client.js';
 import { FinalStatuses } from '../happytalk/finality.js';
@@ -42,10 +42,7 @@ export type BackfillTarget =
   | {
       readonly kind: 'archive';
       /** Archives a room, its HappyTalk requests through `options.happyTalkGate`. */
-      readonly archive: (
-        roomId: string,
-        options: { readonly happyTalkGate: RequestGate },
-      ) => Promise<ArchiveSummary>;
+      readonly archive: GatedArchive;
     }
   | { readonly kind: 'queue'; readonly queue: ArchiveRequestSink };
 

@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { ArchiveSummary } from '../archive/archive-room.js';
+import type { GatedArchive } from '../archive/archive-room.js';
 import type { IndexRecord } from '../archive/index-record.js';
 import { ArchiveError, ConfigurationError, FATAL_ERROR_CODES } from '../errors.js';
 import type { RequestGate } from '../happytalk/client.js';
@@ -24,10 +24,7 @@ export type WatchTarget =
   | {
       readonly kind: 'archive';
       /** Archives a room, its HappyTalk requests through `options.happyTalkGate`. */
-      readonly archive: (
-        roomId: string,
-        options: { readonly happyTalkGate: RequestGate },
-      ) => Promise<ArchiveSummary>;
+      readonly archive: GatedArchive;
       /**
        * HappyTalk requests in flight at once; rooms are archived up to
        * {@link ROOMS_PER_REQUEST} times as many at once.

@@ -4,22 +4,27 @@ import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createReconcileHandler, ReconcileIncompleteError } from '../../../functions/handlers/reconcile.js';
 import type { ReconcileReport } from '../../../lib/reconcile/reconcile.js';
+import { lambdaContext } from '../../support/lambda.js';
 
 function context(requestId: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'happytalk-archive-test',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:ap-northeast-2:000000000000:function:happytalk-archive-test',
-    memoryLimitInMB: '768',
-    awsRequestId: requestId,
-    logGroupName: '/aws/lambda/happytalk-archive-test',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
+  return { ...lambdaContext('happytalk-archive-test'), awsRequestId: requestId };
+}
+
+/** The reconcile handler with its own Powertools pair, its reconciler running `run` (1 for the first invocation, …). */
+function reconcileHandler(run: (count: number, logger: Logger) => ReconcileReport) {
+  const logger = new Logger({ serviceName: 'happytalk-archive' });
+  const metrics = new Metrics({ namespace: 'HappyTalkArchiveTest', serviceName: 'happytalk-archive' });
+  let count = 0;
+  return createReconcileHandler({
+    logger,
+    metrics,
+    reconciler: {
+      async run() {
+        count += 1;
+        return run(count, logger);
+      },
+    },
+  });
 }
 
 /** What the logger and the metrics print, one parsed JSON object per line. */
@@ -59,21 +64,11 @@ describe('a handler wrapped in the Powertools middlewares', () => {
   it('logs with the invocation context, drops the keys of one invocation before the next, and publishes its metrics', async () => {
     // Prepare
     const output = capture();
-    const logger = new Logger({ serviceName: 'happytalk-archive' });
-    const metrics = new Metrics({ namespace: 'HappyTalkArchiveTest', serviceName: 'happytalk-archive' });
-    let run = 0;
-    const handler = createReconcileHandler({
-      logger,
-      metrics,
-      reconciler: {
-        async run() {
-          run += 1;
-          logger.info('before');
-          logger.appendKeys({ run_key: `run-${run}` });
-          logger.info('during');
-          return report({ listed: run });
-        },
-      },
+    const handler = reconcileHandler((run, logger) => {
+      logger.info('before');
+      logger.appendKeys({ run_key: `run-${run}` });
+      logger.info('during');
+      return report({ listed: run });
     });
 
     // Act
@@ -96,26 +91,16 @@ describe('a handler wrapped in the Powertools middlewares', () => {
   it('publishes the metrics and drops the keys of an invocation that throws, and throws its error', async () => {
     // Prepare
     const output = capture();
-    const logger = new Logger({ serviceName: 'happytalk-archive' });
-    const metrics = new Metrics({ namespace: 'HappyTalkArchiveTest', serviceName: 'happytalk-archive' });
-    let run = 0;
-    const handler = createReconcileHandler({
-      logger,
-      metrics,
-      reconciler: {
-        async run() {
-          run += 1;
-          if (run === 1) {
-            logger.appendKeys({ run_key: 'failing' });
-            return report({
-              gaps: 2,
-              enqueue_failures: [{ room_id: 'r', code: 'QUEUE_UNAVAILABLE', message: 'refused' }],
-            });
-          }
-          logger.info('next');
-          return report();
-        },
-      },
+    const handler = reconcileHandler((run, logger) => {
+      if (run === 1) {
+        logger.appendKeys({ run_key: 'failing' });
+        return report({
+          gaps: 2,
+          enqueue_failures: [{ room_id: 'r', code: 'QUEUE_UNAVAILABLE', message: 'refused' }],
+        });
+      }
+      logger.info('next');
+      return report();
     });
 
     // Act
