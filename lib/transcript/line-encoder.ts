@@ -104,14 +104,32 @@ export function transcriptLineParts(
         yield Buffer.from(`${JSON.stringify(transcript)}\n`, 'utf8');
         return;
       }
-      let part = new Utf8Writer(partBytes + PART_HEADROOM_BYTES);
+      // Each part's buffer is sized for what is left of the line (from what the first slice took), at most
+      // a part and its headroom: a room of a few hundred KB never allocates a part's 9 MiB.
+      const total = transcript.messages.length;
+      let perMessage: number | undefined;
+      let written = 0;
+      const capacity = () =>
+        perMessage === undefined
+          ? BYTES_PER_MESSAGE_GUESS * MESSAGES_PER_PART_SLICE
+          : Math.min(
+              partBytes + PART_HEADROOM_BYTES,
+              Math.ceil(perMessage * (total - written) * SIZE_MARGIN) + 1024,
+            );
+      let part = new Utf8Writer(capacity());
       let yielded = false;
       for (const piece of linePieces(transcript, MESSAGES_PER_PART_SLICE)) {
+        const before = part.length;
         part.write(piece.text);
+        written += piece.messages;
+        if (perMessage === undefined && piece.messages > 0) {
+          perMessage = (part.length - before) / piece.messages;
+          part.reserve(part.length + capacity());
+        }
         if (part.length >= partBytes) {
           yield part.bytes();
           yielded = true;
-          part = new Utf8Writer(partBytes + PART_HEADROOM_BYTES);
+          part = new Utf8Writer(capacity());
         }
       }
       if (part.length > 0 || !yielded) yield part.bytes();

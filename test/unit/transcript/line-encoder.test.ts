@@ -190,6 +190,8 @@ describe('transcriptLineParts', () => {
     // Assess
     expect(parts).toHaveLength(1);
     expect(Buffer.from(parts[0] as Uint8Array).equals(stringified(transcript))).toBe(true);
+    // Sized for the line, not for a whole part: a short line holds no 9 MiB buffer.
+    expect(parts[0]?.buffer.byteLength).toBeLessThan(2 * (parts[0]?.byteLength ?? 0) + 64 * 1024);
   });
 
   it('produces a part only when asked for the next one', () => {
