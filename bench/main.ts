@@ -21,7 +21,7 @@ import { measurePerRoom } from './per-room.js';
 import { lambdaNodeRuntime, ROOT } from './processes.js';
 import { measureRedaction } from './redaction.js';
 import { resultsTable } from './report.js';
-import type { BenchResult } from './results.js';
+import { annotated, type BenchResult } from './results.js';
 import type { SuiteContext, SuiteOutcome } from './suite.js';
 import { measureThroughput } from './throughput.js';
 
@@ -73,7 +73,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       outcomes.push(await SUITES[name](context));
       log(`bench: ${name} done in ${((performance.now() - suiteStarted) / 1000).toFixed(1)} s`);
     }
-    const results = outcomes.flatMap((outcome) => outcome.results);
+    const measured = outcomes.flatMap((outcome) => outcome.results);
+    const results = options.smoke ? measured : annotated(measured, await readAnnotations());
     const elapsedS = (performance.now() - started) / 1000;
     await mkdir(options.outDir, { recursive: true });
     const resultsPath = join(options.outDir, 'bench-results.json');
@@ -85,6 +86,13 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** `bench/annotations.json`: why each budget a full run misses is missed, and notes on figures, by name. */
+async function readAnnotations(): Promise<Parameters<typeof annotated>[1]> {
+  return JSON.parse(await readFile(`${ROOT}bench/annotations.json`, 'utf8')) as Parameters<
+    typeof annotated
+  >[1];
 }
 
 /** Throughput's budget is a minimum ratio; every other budget is a maximum. */
@@ -119,7 +127,8 @@ async function renderReport(
     `${(totalmem() / 1024 ** 3).toFixed(0)} GiB; measured code on ${run.runtime.label}; the bench itself and the`,
     `loopback servers (HappyTalk simulator, the local S3 (s3rver behind its versioning front), Secrets Manager) on Node.js ${process.version};`,
     `${run.elapsedS.toFixed(0)} s in all. Every figure is a median of repeated runs; \`docs/bench-results.json\``,
-    'holds them all as `{name, value, unit, floor, ratio, budget, met}`.',
+    'holds them all as `{name, value, unit, floor, ratio, budget, met}`, with the `cause` of each missed budget and',
+    'a `note` where one helps (`bench/annotations.json`).',
     '',
     '## Budgets',
     '',

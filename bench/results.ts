@@ -12,6 +12,10 @@ export interface BenchResult {
   /** The most `ratio` may be (the least, for a `min` budget: see {@link BudgetedFigure}). */
   readonly budget?: number;
   readonly met?: boolean;
+  /** Why a missed budget is missed, as `bench/annotations.json` states it (measured reasons, kept by hand). */
+  readonly cause?: string;
+  /** What the figure or its budget stands for, as `bench/annotations.json` states it. */
+  readonly note?: string;
 }
 
 /** A figure with its floor, and optionally the budget its ratio must keep. */
@@ -87,4 +91,28 @@ export function formatNumber(value: number): string {
   if (magnitude >= 100) return Math.round(value).toLocaleString('en-US');
   if (magnitude >= 10) return value.toFixed(1);
   return value.toFixed(2);
+}
+
+/**
+ * The results with what `annotations` says of them (a full run only: smoke
+ * figures mean nothing): the cause of each budget a result misses
+ * (`causes`; a met budget, or one without a stated cause, gets none), and a
+ * note on any figure (`notes`: what a budget stands for, say).
+ */
+export function annotated(
+  results: readonly BenchResult[],
+  annotations: {
+    readonly causes: Readonly<Record<string, string>>;
+    readonly notes: Readonly<Record<string, string>>;
+  },
+): BenchResult[] {
+  return results.map((result) => {
+    const cause = result.met === false ? annotations.causes[result.name] : undefined;
+    const note = annotations.notes[result.name];
+    return {
+      ...result,
+      ...(cause === undefined ? {} : { cause }),
+      ...(note === undefined ? {} : { note }),
+    };
+  });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BenchOutput, runBench } from '../../bench/main.js';
+import { annotated, benchResult } from '../../bench/results.js';
 
 // Proves that `npm run bench` works end to end, in smoke mode (tiny sizes, one repetition).
 // Nothing here is about time: the figures of a smoke run mean nothing.
@@ -81,6 +82,7 @@ describe('the benchmark in smoke mode', () => {
         'per_room.copy_on.p50',
         'normalization.linearity',
         'memory.peak_rss_over_idle',
+        'memory.copy_off.peak_rss_over_idle',
         'throughput.rooms_per_second',
         'cost.archived.s3_requests',
         'cost.unchanged.s3_requests',
@@ -137,5 +139,46 @@ describe('the benchmark in smoke mode', () => {
     ]) {
       expect(report).toContain(heading);
     }
+  });
+});
+
+describe('the annotations of a full run', () => {
+  it('give the budgets a run misses their cause, and any figure its note', () => {
+    // Prepare
+    const results = [
+      benchResult({ name: 'a', value: 2, unit: 'ms', floor: 1, budget: { limit: 1.5 } }),
+      benchResult({ name: 'b', value: 1, unit: 'ms', floor: 1, budget: { limit: 1.5 } }),
+      benchResult({ name: 'c', value: 3, unit: 'ms', floor: 1, budget: { limit: 1.5 } }),
+      benchResult({ name: 'd', value: 3, unit: 'ms', floor: 1 }),
+    ];
+
+    // Act
+    const withAnnotations = annotated(results, {
+      causes: { a: 'why a', b: 'why b', d: 'why d' },
+      notes: { b: 'about b' },
+    });
+
+    // Assess
+    expect(withAnnotations.map((result) => result.cause)).toEqual(['why a', undefined, undefined, undefined]);
+    expect(withAnnotations.map((result) => result.note)).toEqual([
+      undefined,
+      'about b',
+      undefined,
+      undefined,
+    ]);
+    expect(withAnnotations[0]).toEqual({ ...results[0], cause: 'why a' });
+  });
+
+  it('name only figures the benchmark measures', async () => {
+    // Act
+    const annotations = JSON.parse(
+      await readFile(join(import.meta.dirname, '../../bench/annotations.json'), 'utf8'),
+    ) as { causes: Record<string, string>; notes: Record<string, string> };
+    const names = new Set(output.results.map((result) => result.name));
+
+    // Assess
+    const named = [...Object.keys(annotations.causes), ...Object.keys(annotations.notes)];
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((name) => !names.has(name))).toEqual([]);
   });
 });
