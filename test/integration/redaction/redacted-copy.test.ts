@@ -320,7 +320,7 @@ describe('when the pseudonym key cannot be read', () => {
 });
 
 describe('S3 requests per archive', () => {
-  it('are the index read and four writes for a first archive or an update with its copy, three without, and one read unchanged', async () => {
+  it('are the index read and four writes for a first archive or an update with its copy, three without, one read unchanged, five to complete a pending copy', async () => {
     // Prepare
     const counts: string[] = [];
     const counting = () => {
@@ -358,6 +358,14 @@ describe('S3 requests per archive', () => {
     stack.simulator.addRoom(roomWithPii('redaction-requests-none', ' 그리고 02-345-6789').room);
     await service({ ...stack.env, REDACTED_COPY: 'off' }).archive(withoutCopy.id);
     const updateOff = counts.splice(0);
+    const pendingFirst = roomWithPii('redaction-requests-pending');
+    stack.simulator.addRoom(pendingFirst.room);
+    await service({ ...stack.env, REDACTION_KEY_SECRET_ID: 'happytalk-archive/no-such-key' }).archive(
+      pendingFirst.id,
+    );
+    counts.splice(0);
+    await service(stack.env).archive(pendingFirst.id);
+    const completion = counts.splice(0);
 
     // Assess
     expect(first.sort()).toEqual([
@@ -377,6 +385,15 @@ describe('S3 requests per archive', () => {
       'PutObjectCommand',
     ]);
     expect(updateOff.sort()).toEqual(off);
+    // A copy left pending, completed: the index (twice: the transcript is read through it) and the
+    // transcript read, the copy written as new and the index over the one read, with no HEAD.
+    expect(completion.sort()).toEqual([
+      'GetObjectCommand',
+      'GetObjectCommand',
+      'GetObjectCommand',
+      'PutObjectCommand',
+      'PutObjectCommand',
+    ]);
   });
 });
 
