@@ -3,7 +3,7 @@ import { build, type Metafile } from 'esbuild';
 import { HAPPYTALK_BASE_URLS } from '../lib/contract/environment.js';
 import { FUNCTION_NODE_OPTIONS, type FunctionName } from '../lib/contract/functions.js';
 import { POWERTOOLS } from '../lib/contract/observability.js';
-import { lambdaBundleOptions } from '../scripts/build.js';
+import { coldStartOutputs, lambdaBundleOptions } from '../scripts/build.js';
 import { LAMBDA_RUNTIME_ENVIRONMENT, ROOT, runJsonChild } from './processes.js';
 import { kib, resultsTable, table } from './report.js';
 import { type BenchResult, benchResult, median, repeat } from './results.js';
@@ -212,19 +212,7 @@ export async function measureColdStart(context: SuiteContext): Promise<SuiteOutc
 /** The entry output and every chunk it imports statically: the files an import of it loads. */
 function loadedOutputs(metafile: Metafile | undefined): string[] {
   if (!metafile) throw new Error('a bundle was built without its metafile');
-  const outputs = metafile.outputs;
-  const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint);
-  const seen = new Set<string>();
-  const stack = entry ? [entry] : [];
-  while (stack.length > 0) {
-    const path = stack.pop() as string;
-    if (seen.has(path)) continue;
-    seen.add(path);
-    for (const imported of outputs[path]?.imports ?? []) {
-      if (imported.kind === 'import-statement' && outputs[imported.path]) stack.push(imported.path);
-    }
-  }
-  return [...seen];
+  return coldStartOutputs(metafile);
 }
 
 /** The bytes an import of the bundle loads. */

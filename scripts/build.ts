@@ -108,6 +108,26 @@ function assertNamedChunks(name: FunctionName, metafile: Metafile | undefined): 
   }
 }
 
+/**
+ * The outputs a cold start of a bundle loads: the entry and every chunk it
+ * imports statically. Chunks behind a first-use `import()` are left out.
+ */
+export function coldStartOutputs(metafile: Metafile): string[] {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint);
+  const seen = new Set<string>();
+  const stack = entry ? [entry] : [];
+  while (stack.length > 0) {
+    const path = stack.pop() as string;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    for (const imported of outputs[path]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && outputs[imported.path]) stack.push(imported.path);
+    }
+  }
+  return [...seen];
+}
+
 /** Where the CLI is built: package.json's `bin`. */
 export const CLI_OUTFILE = `${root}bin/happytalk-archive.mjs`;
 

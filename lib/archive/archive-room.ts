@@ -1,6 +1,6 @@
 import type { AttachmentArchiver, AttachmentStepResult } from '../attachments/archive-attachments.js';
 import { type ArchiveKeys, archiveKeys, keyBeside, partitionDate } from '../contract/keys.js';
-import type { ChatDataSource, FetchedRoom, RequestGate } from '../happytalk/client.js';
+import type { ChatDataSource, FetchedRoom, RequestGate } from '../happytalk/chat-data-client.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { RedactedCopyMaker } from '../redaction/copy.js';

@@ -4,7 +4,7 @@ import { attachmentStepNeeded } from '../attachments/warnings.js';
 import type { ArchiveConfig, AttachmentConfig, RedactionConfig } from '../config.js';
 import { credentialsProviderFor } from '../credentials/from-config.js';
 import type { SecretsManagerPort } from '../credentials/provider.js';
-import { HappyTalkClient, type HappyTalkClientOptions } from '../happytalk/client.js';
+import { HappyTalkClient, type HappyTalkClientOptions } from '../happytalk/chat-data-client.js';
 import type { Logger } from '../logger.js';
 import { redactedCopiesFor } from '../redaction/copy.js';
 import {

@@ -1,7 +1,7 @@
 import PQueue from 'p-queue';
 import type { GatedArchive } from '../archive/archive-room.js';
 import { ArchiveError, ConfigurationError, FATAL_ERROR_CODES } from '../errors.js';
-import type { RequestGate } from '../happytalk/client.js';
+import type { RequestGate } from '../happytalk/chat-data-client.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import {
   type DayWindow,
@@ -10,7 +10,7 @@ import {
   parseDay,
   ROOM_LIST_STATUSES,
   type RoomListSource,
-} from '../happytalk/room-list.js';
+} from '../happytalk/room-list-client.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { type ArchiveRequestSink, SQS_BATCH_SIZE } from '../queue/archive-requests.js';
 import type { BackfillCheckpoint } from './checkpoint.js';

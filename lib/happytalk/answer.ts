@@ -202,6 +202,23 @@ export function describeShapeIssue(issue: ShapeIssue | undefined): string {
 }
 
 /**
+ * An answer that is JSON but not the documented shape, as the in-place check
+ * found it: the zod schemas, loaded on first use, name its first issue
+ * ({@link notDocumentedShape}).
+ */
+export interface RefusedAnswer {
+  readonly refused: unknown;
+  readonly subject: string;
+}
+
+/** The error for an answer that is JSON but not the documented shape, its first issue in words. */
+export function notDocumentedShape(subject: string, issue: string): HappyTalkUnavailableError {
+  return new HappyTalkUnavailableError(
+    `HappyTalk answered ${subject} with JSON that is not the documented shape (${issue})`,
+  );
+}
+
+/**
  * HappyTalk's documented fail answers (`chat_data.md`), with a fixed text for
  * each: the answer's own `message` is never copied into an error, since an
  * upstream (or a proxy) that echoes the request would put the token or

@@ -1,88 +1,108 @@
-// zod/mini: the same validation at a fraction of the bundle size (this runs in Lambda).
-import * as z from 'zod/mini';
-
 /**
- * Shapes of HappyTalk's `chat_data` responses, as documented in `chat_data.md`.
- *
- * Validation is structural only: the envelope, a `chat` object with an id and a
- * `message` array of objects with ids. Field values are left as received
- * (HappyTalk adds fields and sends odd values); the normalizer maps them and
- * turns every oddity into a warning instead of an error.
+ * HappyTalk's answers checked in place, without zod: what a Lambda function
+ * runs on every answer. The zod schemas they follow are in
+ * `shape-schemas.ts`, loaded only to name what a refused answer gets wrong;
+ * the types below come from those schemas (types only: nothing of zod is
+ * loaded with this module). The two must accept and refuse alike
+ * (`test/unit/happytalk/shape-checks.test.ts` runs both over the same answers).
  */
+import type { ChatDataResponse, RoomListResponse } from './shape-schemas.js';
 
-const Identifier = z.union([z.string().check(z.minLength(1)), z.number()]);
+export type {
+  ChatDataFail,
+  ChatDataResponse,
+  ChatDataSuccess,
+  ListedChat,
+  RawChat,
+  RawMessage,
+  RawRoom,
+  RoomListResponse,
+} from './shape-schemas.js';
 
-/** One chat (room) record: every documented field is optional and of any type; unknown fields are kept. */
-export const RawChatSchema = z.looseObject({ id: Identifier });
-
-/** One message record; unknown fields are kept. */
-export const RawMessageSchema = z.looseObject({ id: Identifier });
-
-/** One element of `data`: a room with its messages. */
-export const RawRoomSchema = z.looseObject({
-  chat: RawChatSchema,
-  message: z.nullish(z.array(RawMessageSchema)),
-});
-
-export const ChatDataSuccessSchema = z.looseObject({
-  result: z.literal('success'),
-  data: z.nullish(z.array(RawRoomSchema)),
-});
-
-export const ChatDataFailSchema = z.looseObject({
-  result: z.literal('fail'),
-  code: z.union([z.number(), z.string()]),
-  message: z.nullish(z.string()),
-});
-
-export const ChatDataResponseSchema = z.discriminatedUnion('result', [
-  ChatDataSuccessSchema,
-  ChatDataFailSchema,
-]);
-
-export type RawChat = z.infer<typeof RawChatSchema>;
-export type RawMessage = z.infer<typeof RawMessageSchema>;
-export type RawRoom = z.infer<typeof RawRoomSchema>;
-export type ChatDataSuccess = z.infer<typeof ChatDataSuccessSchema>;
-export type ChatDataFail = z.infer<typeof ChatDataFailSchema>;
-export type ChatDataResponse = z.infer<typeof ChatDataResponseSchema>;
+/** A count of the room list (`page`, `limit`, `total_count`) sent as a string: digits, maybe padded. */
+export const COUNT_TEXT = /^\s*\d+\s*$/;
 
 /**
- * Whether `value` (parsed JSON) is a `chat_data` response that
- * {@link ChatDataResponseSchema} accepts, checked in place.
+ * Whether `value` (parsed JSON) is a `chat_data` response that the schema
+ * (`ChatDataResponseSchema`) accepts, checked in place.
  *
  * Parsing with the schema copies every object of the response, and the
  * messages of a large room are most of them: for 100,000 messages the copy cost
  * about half as much as `JSON.parse`, held a second tree in memory until the
- * room was written, and dropped any key named `__proto__` (the copy assigns keys). So
- * the valid answer, the usual one, is checked here without copying, and the
- * schema runs only on what this refuses, to name the first issue. Keep the
- * two in step: this must never accept what the schema refuses (it may refuse
- * more; the schema then decides).
+ * room was written, and dropped any key named `__proto__` (the copy assigns keys).
+ * So the answer is checked here without copying, and the schema runs only on
+ * what this refuses, to name the first issue.
  */
 export function isChatDataResponse(value: unknown): value is ChatDataResponse {
   if (!isPlainObject(value)) return false;
-  if (value.result === 'fail') {
-    const { code, message } = value;
-    return (
-      (typeof code === 'string' || isFiniteNumber(code)) &&
-      (message === undefined || message === null || typeof message === 'string')
-    );
-  }
+  if (value.result === 'fail') return isFailAnswer(value);
   if (value.result !== 'success') return false;
   const data = value.data;
-  if (data === undefined || data === null) return true;
+  if (isAbsent(data)) return true;
   if (!Array.isArray(data)) return false;
   for (const room of data) {
     if (!isPlainObject(room) || !isPlainObject(room.chat) || !isIdentifier(room.chat.id)) return false;
     const messages = room.message;
-    if (messages === undefined || messages === null) continue;
+    if (isAbsent(messages)) continue;
     if (!Array.isArray(messages)) return false;
     for (const message of messages) {
       if (!isPlainObject(message) || !isIdentifier(message.id)) return false;
     }
   }
   return true;
+}
+
+/**
+ * Whether `value` (parsed JSON) is a `chat_room_lists` response that the
+ * schema (`RoomListResponseSchema`) accepts, checked in place: the list runs
+ * on every page of every reconciliation and watcher pass.
+ */
+export function isRoomListResponse(value: unknown): value is RoomListResponse {
+  if (!isPlainObject(value)) return false;
+  if (value.result === 'fail') return isFailAnswer(value);
+  if (value.result !== 'success') return false;
+  const data = value.data;
+  // PHP encodes an empty result as [] rather than an object.
+  if (isAbsent(data) || (Array.isArray(data) && data.length === 0)) return true;
+  if (!isPlainObject(data)) return false;
+  if (!isCount(data.total_count)) return false;
+  if (
+    (data.page !== undefined && !isCount(data.page)) ||
+    (data.limit !== undefined && !isCount(data.limit))
+  ) {
+    return false;
+  }
+  const chats = data.chat_list;
+  if (isAbsent(chats)) return true;
+  if (!Array.isArray(chats)) return false;
+  return chats.every(
+    (chat) =>
+      isPlainObject(chat) &&
+      isIdentifier(chat.id) &&
+      isField(chat.status) &&
+      isField(chat.reg_date) &&
+      isField(chat.complate_date),
+  );
+}
+
+/** A fail answer: `code` a number or a string, `message` a string if any. */
+function isFailAnswer(value: Record<string, unknown>): boolean {
+  const { code, message } = value;
+  return (
+    (typeof code === 'string' || isFiniteNumber(code)) && (isAbsent(message) || typeof message === 'string')
+  );
+}
+
+function isAbsent(value: unknown): value is null | undefined {
+  return value === undefined || value === null;
+}
+
+function isCount(value: unknown): boolean {
+  return isFiniteNumber(value) || (typeof value === 'string' && COUNT_TEXT.test(value));
+}
+
+function isField(value: unknown): boolean {
+  return isAbsent(value) || typeof value === 'string' || isFiniteNumber(value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

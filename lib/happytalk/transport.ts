@@ -120,7 +120,7 @@ export class HappyTalkTransport {
    * Sends `{token, ...fields}` and parses the answer, retrying transient failures.
    *
    * @param subject what the call is about, for messages and logs (never the token)
-   * @param parse classifies the body: returns the value or throws a {@link HappyTalkError}
+   * @param parse classifies the body: returns the value (or a promise of it) or throws a {@link HappyTalkError}
    * @param options.gate admits each attempt's request (see {@link RequestGate})
    * @throws HappyTalkUnavailableError once retries are exhausted (with `attempts`)
    * @throws the non-retryable errors of `parse`, HappyTalkAuthError and
@@ -129,7 +129,7 @@ export class HappyTalkTransport {
   async call<T>(
     fields: Record<string, unknown>,
     subject: string,
-    parse: (bytes: Uint8Array) => T,
+    parse: (bytes: Uint8Array) => T | Promise<T>,
     options: CallOptions = {},
   ): Promise<HappyTalkCall<T>> {
     const credentials = await this.#credentials.getCredentials();
@@ -144,7 +144,7 @@ export class HappyTalkTransport {
           const fetchedAt = new Date(this.#now());
           const clock = performance.now();
           const bytes = await (gate ? gate(post) : post());
-          const value = parse(bytes);
+          const value = await parse(bytes);
           const latencyMs = performance.now() - clock;
           return { value, bytes, endpoint: this.endpoint, fetchedAt, attempts, latencyMs };
         },

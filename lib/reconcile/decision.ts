@@ -1,7 +1,7 @@
 import { type IndexRecord, isUnprocessable } from '../archive/index-record.js';
 import { ArchiveError } from '../errors.js';
 import { FinalStatuses } from '../happytalk/finality.js';
-import type { ListedRoom } from '../happytalk/room-list.js';
+import type { ListedRoom } from '../happytalk/room-list-client.js';
 import { validateRoomId } from '../room-id.js';
 import { dateTimeConverter } from '../transcript/time.js';
 

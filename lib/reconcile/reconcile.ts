@@ -8,7 +8,7 @@ import {
   listRooms,
   ROOM_LIST_STATUSES,
   type RoomListSource,
-} from '../happytalk/room-list.js';
+} from '../happytalk/room-list-client.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { ArchiveRequestSink, QueueFailure } from '../queue/archive-requests.js';
 import { addDays, localDay } from '../shared/calendar.js';

@@ -4,8 +4,8 @@ import { type ArchiveConfig, archiveConfigOf, type Environment } from '../config
 import { type EnvironmentOf, RECONCILE_ENVIRONMENT, readEnvironment } from '../contract/environment.js';
 import { credentialsProviderFor } from '../credentials/from-config.js';
 import type { SecretsManagerPort } from '../credentials/provider.js';
-import type { HappyTalkClientOptions } from '../happytalk/client.js';
-import { HappyTalkRoomListClient } from '../happytalk/room-list.js';
+import type { HappyTalkClientOptions } from '../happytalk/chat-data-client.js';
+import { HappyTalkRoomListClient } from '../happytalk/room-list-client.js';
 import type { Logger } from '../logger.js';
 import { SqsArchiveRequestQueue, type SqsPort } from '../queue/archive-requests.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';

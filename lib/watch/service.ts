@@ -9,8 +9,8 @@ import {
 } from '../contract/environment.js';
 import { credentialsProviderFor } from '../credentials/from-config.js';
 import type { SecretsManagerPort } from '../credentials/provider.js';
-import type { HappyTalkClientOptions } from '../happytalk/client.js';
-import { HappyTalkRoomListClient } from '../happytalk/room-list.js';
+import type { HappyTalkClientOptions } from '../happytalk/chat-data-client.js';
+import { HappyTalkRoomListClient } from '../happytalk/room-list-client.js';
 import type { Logger } from '../logger.js';
 import { S3WatcherStateStore } from './state.js';
 import { type WatcherMemory, type WatchPassReport, type WatchTarget, watchPass } from './watcher.js';

@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import type { GatedArchive } from '../archive/archive-room.js';
 import type { IndexRecord } from '../archive/index-record.js';
 import { ArchiveError, ConfigurationError, FATAL_ERROR_CODES } from '../errors.js';
-import type { RequestGate } from '../happytalk/client.js';
+import type { RequestGate } from '../happytalk/chat-data-client.js';
 import type { FinalStatuses } from '../happytalk/finality.js';
 import {
   type DayWindow,
@@ -11,7 +11,7 @@ import {
   ROOM_LIST_MAX_LIMIT,
   ROOM_LIST_STATUSES,
   type RoomListSource,
-} from '../happytalk/room-list.js';
+} from '../happytalk/room-list-client.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { ArchiveRequestSink } from '../queue/archive-requests.js';
 import { GAP_DECISIONS, type ReconcileDecision, roomCheck } from '../reconcile/decision.js';

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_ROOM_IDS } from '../../dev/simulator/index.js';
+import { type BuiltFunction, buildFunctions, coldStartOutputs, FUNCTION_NAMES } from '../../scripts/build.js';
 import { chatCompletedEvent, httpApiEvent, sqsEvent } from '../support/lambda.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
@@ -29,7 +32,7 @@ afterAll(async () => {
 
 async function invokeBundle(nodeBinary: string, name: string, event: unknown) {
   const bundle = `${root}dist/functions/${name}/index.mjs`;
-  const { stdout } = await run(
+  const { stdout, stderr } = await run(
     nodeBinary,
     [`${root}test/support/invoke-bundle.mjs`, bundle, JSON.stringify(event)],
     {
@@ -39,7 +42,11 @@ async function invokeBundle(nodeBinary: string, name: string, event: unknown) {
   );
   const line = stdout.split('\n').find((candidate) => candidate.startsWith('RESULT '));
   if (!line) throw new Error(`no result from ${name}: ${stdout.slice(-2000)}`);
-  return JSON.parse(line.slice('RESULT '.length)) as { node: string; typeofHandler: string; result: unknown };
+  return {
+    ...(JSON.parse(line.slice('RESULT '.length)) as { node: string; typeofHandler: string; result: unknown }),
+    stdout,
+    stderr,
+  };
 }
 
 describe('built function bundles', () => {
@@ -52,6 +59,45 @@ describe('built function bundles', () => {
       expect(statSync(bundle).size).toBeGreaterThan(10_000);
     },
   );
+
+  describe('what a cold start loads', () => {
+    let built: BuiltFunction[];
+    let outRoot: string;
+
+    beforeAll(async () => {
+      outRoot = mkdtempSync(join(tmpdir(), 'happytalk-archive-cold-start-'));
+      built = await buildFunctions(outRoot, { metafile: true });
+    });
+
+    afterAll(() => {
+      if (outRoot) rmSync(outRoot, { recursive: true, force: true });
+    });
+
+    it.each(FUNCTION_NAMES)(
+      '%s loads no zod at its cold start: the schemas that name a refused answer are a first-use chunk',
+      (name) => {
+        // Prepare
+        const metafile = built.find((bundle) => bundle.name === name)?.metafile;
+        if (!metafile) throw new Error(`${name} was built without its metafile`);
+        const inputsOf = (outputs: readonly string[]) =>
+          outputs.flatMap((output) => Object.keys(metafile.outputs[output]?.inputs ?? {}));
+
+        // Act
+        const cold = coldStartOutputs(metafile);
+        const lazy = Object.keys(metafile.outputs).filter(
+          (output) => output.endsWith('.mjs') && !cold.includes(output),
+        );
+
+        // Assess
+        expect(cold.some((output) => metafile.outputs[output]?.entryPoint)).toBe(true);
+        expect(
+          inputsOf(cold).filter((input) => /node_modules\/zod\/|shape-schemas\.ts$/.test(input)),
+        ).toEqual([]);
+        expect(inputsOf(lazy).some((input) => input.endsWith('lib/happytalk/shape-schemas.ts'))).toBe(true);
+        expect(inputsOf(lazy).some((input) => input.includes('node_modules/zod/'))).toBe(true);
+      },
+    );
+  });
 
   describe.each(runtimes)('on %s', (_label, nodeBinary) => {
     it('runs with the expected Node.js major version', async () => {
@@ -79,6 +125,29 @@ describe('built function bundles', () => {
         status: expect.stringMatching(/^(archived|unchanged)$/),
       });
       expect(await stack.listKeys('index/')).toContain(`index/rooms/${roomId}.json`);
+    });
+
+    it('http-api names what is wrong with an answer of the wrong shape, the schemas loaded on first use', async () => {
+      // Prepare: every attempt answers data as an object instead of an array
+      const roomId = SAMPLE_ROOM_IDS.buttons;
+      stack.simulator.setFault(roomId, { kind: 'wrong-shape' });
+
+      // Act
+      const { result, stdout, stderr } = await invokeBundle(
+        nodeBinary,
+        'http-api',
+        httpApiEvent('POST', roomId),
+      ).finally(() => stack.simulator.setFault(roomId, undefined));
+
+      // Assess
+      expect(result).toMatchObject({ statusCode: 503 });
+      expect(JSON.parse((result as { body: string }).body)).toMatchObject({
+        error: { code: 'UPSTREAM_UNAVAILABLE' },
+      });
+      expect(stdout + stderr).toContain(
+        `HappyTalk answered room ${roomId} with JSON that is not the documented shape (data: invalid_type, expected array)`,
+      );
+      expect(await stack.listKeys('index/')).not.toContain(`index/rooms/${roomId}.json`);
     });
 
     it('retrieval-api reads the archived transcript back', async () => {

@@ -257,6 +257,57 @@ describe('HappyTalkClient.fetchRoom', () => {
   });
 });
 
+describe('HappyTalkClient and an answer of the wrong shape', () => {
+  it.each([
+    [[], '(root): invalid_type, expected object'],
+    [{ result: 'maybe' }, 'result: invalid_union'],
+    [{ result: 'success', data: [{ chat: { id: '' }, message: [] }] }, 'data.0.chat.id: too_small'],
+    [
+      { result: 'success', data: [{ chat: { id: 'A' }, message: [{ id: 'm1' }, { text: 'x' }] }] },
+      'data.0.message.1.id: invalid_union',
+    ],
+  ])(
+    'names what is wrong with %j as parseChatData does (%s), the schema loaded on first use',
+    async (answer, issue) => {
+      // Prepare
+      const body = JSON.stringify(answer);
+      const { fetch, calls } = scriptedFetch([json(body)]);
+
+      // Act
+      const error = await client(fetch, { retry: { maxAttempts: 1 } })
+        .fetchRoom(ROOM)
+        .then(
+          () => new Error('answered'),
+          (caught: unknown) => caught as Error,
+        );
+
+      // Assess
+      expect(error).toBeInstanceOf(HappyTalkUnavailableError);
+      expect(error.message).toBe(
+        `HappyTalk answered room room0001 with JSON that is not the documented shape (${issue})`,
+      );
+      expect(error.message).toBe(errorOf(() => parseChatData(encoder.encode(body), ROOM)).message);
+      expect(calls).toHaveLength(1);
+    },
+  );
+
+  it('retries an answer of the wrong shape, then reads the documented one', async () => {
+    // Prepare
+    const { fetch, calls } = scriptedFetch([
+      json('{"result":"success","data":{"chat":"x"}}'),
+      json(roomResponse()),
+    ]);
+
+    // Act
+    const fetched = await client(fetch).fetchRoom(ROOM);
+
+    // Assess
+    expect(fetched.room.chat.id).toBe(ROOM);
+    expect(fetched.attempts).toBe(2);
+    expect(calls).toHaveLength(2);
+  });
+});
+
 describe('HappyTalkClient and hostile answers', () => {
   it.each([301, 302, 303, 307, 308])(
     'never follows a %i: a non-retryable error naming the status and the Location host only',

@@ -191,6 +191,40 @@ describe('HappyTalkRoomListClient', () => {
     );
   });
 
+  it.each([
+    [{ result: 'success', data: { chat_list: [] } }, 'data: invalid_union'],
+    [{ result: 'success', data: { total_count: 'many', chat_list: [] } }, 'data.total_count: invalid_format'],
+    [
+      { result: 'success', data: { total_count: 1, chat_list: [{ id: '' }] } },
+      'data.chat_list.0.id: too_small',
+    ],
+    [{ result: 'fail', code: true }, 'code: invalid_union'],
+  ])(
+    'names what is wrong with %j as parseRoomList does (%s), the schema loaded on first use',
+    async (answer, issue) => {
+      // Prepare
+      const body = JSON.stringify(answer);
+      const { fetch, calls } = scriptedFetch([1, 2, 3].map(() => new Response(body, { status: 200 })));
+      const subject = 'the room list 2024-03-01..2024-03-07 page 1';
+
+      // Act
+      const error = await client(fetch)
+        .listPage({ from: '2024-03-01', to: '2024-03-07' })
+        .then(
+          () => new Error('answered'),
+          (caught: unknown) => caught as Error,
+        );
+
+      // Assess
+      expect(error).toBeInstanceOf(HappyTalkUnavailableError);
+      expect(error.message).toBe(
+        `HappyTalk answered ${subject} with JSON that is not the documented shape (${issue})`,
+      );
+      expect(() => parseRoomList(bytes(body), subject)).toThrow(error.message);
+      expect(calls).toHaveLength(3);
+    },
+  );
+
   it('describes an undocumented fail message by its length only', async () => {
     // Prepare
     const { fetch } = scriptedFetch([
