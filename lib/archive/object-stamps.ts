@@ -191,8 +191,9 @@ export function recordedCopyOf(index: TranscriptIndexRecord): RecordedObject | u
   };
 }
 
-function pendingOf(value: string | undefined): number {
-  const pending = Number(value ?? 0);
+/** How many attachments an object's metadata says are pending (0 when it says none, or nothing readable). */
+export function pendingOf(metadata: Readonly<Record<string, string>>): number {
+  const pending = Number(metadata[PENDING_METADATA] ?? 0);
   return Number.isSafeInteger(pending) && pending > 0 ? pending : 0;
 }
 
@@ -206,7 +207,7 @@ export function objectStampOf(output: HeadObjectCommandOutput): ObjectStamp {
     ...(metadata.sha256 ? { sha256: metadata.sha256 } : {}),
     ...(metadata['fetched-at'] ? { fetchedAt: metadata['fetched-at'] } : {}),
     ...(output.VersionId ? { versionId: output.VersionId } : {}),
-    pending: pendingOf(metadata[PENDING_METADATA]),
+    pending: pendingOf(metadata),
     unprocessable: metadata[UNPROCESSABLE_METADATA] === 'true',
     ...(version && keyId ? { redaction: { version, keyId } } : {}),
     ...(metadata[REDACTED_SHA256_METADATA] ? { bodySha256: metadata[REDACTED_SHA256_METADATA] } : {}),

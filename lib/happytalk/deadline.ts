@@ -71,8 +71,8 @@ export function roomDeadlineFor(
   functionTimeoutMs: number,
   options: { attachmentShare: number; attachmentMaxMs: number },
 ): RoomDeadline {
-  const requestTimeoutMs = Math.min(10_000, Math.floor(functionTimeoutMs / 3));
-  const maxBackoffMs = Math.min(5_000, Math.floor(functionTimeoutMs / 12));
+  const requestTimeoutMs = Math.min(TRANSPORT_DEFAULTS.requestTimeoutMs, Math.floor(functionTimeoutMs / 3));
+  const maxBackoffMs = Math.min(TRANSPORT_DEFAULTS.maxBackoffMs, Math.floor(functionTimeoutMs / 12));
   const storageMarginMs = Math.min(5_000, Math.floor(functionTimeoutMs / 12));
   const attachmentBudgetMs = Math.min(
     options.attachmentMaxMs,
@@ -82,7 +82,7 @@ export function roomDeadlineFor(
   return {
     requestTimeoutMs,
     maxBackoffMs,
-    retryBudgetMs: Math.max(1, Math.min(20_000, left)),
+    retryBudgetMs: Math.max(1, Math.min(TRANSPORT_DEFAULTS.retryBudgetMs, left)),
     attachmentBudgetMs,
     storageMarginMs,
   };

@@ -150,7 +150,6 @@ export function redactedCopiesFor(
 export function pendingReasonOf(error: unknown): RedactionPendingReason {
   if (error instanceof InvalidRedactionKeyError) return 'REDACTION_KEY_INVALID';
   if (error instanceof ArchiveError && error.code === 'SECRET_ACCESS') return 'REDACTION_KEY_ACCESS';
-  if (error instanceof ArchiveError && error.code === 'SECRET_UNAVAILABLE')
-    return 'REDACTION_KEY_UNAVAILABLE';
+  // Throttling, an outage, or anything else: the key may be readable at the next archive.
   return 'REDACTION_KEY_UNAVAILABLE';
 }

@@ -7,8 +7,7 @@ import type { TranscriptIndexRecord } from '../archive/index-record.js';
 import type { ObjectHead, StoredObject } from '../archive/s3-objects.js';
 import { isNotFinalWarning } from '../archive/warnings.js';
 import { attachmentWarningPath, rawIndexById } from '../attachments/archive-attachments.js';
-import { ATTACHMENT_WARNING_PREFIX, isAttachmentWarning } from '../attachments/warnings.js';
-import { parseTranscriptLine } from '../retrieval/scan.js';
+import { ATTACHMENT_WARNING_PREFIX, imageNotLinked, isAttachmentWarning } from '../attachments/warnings.js';
 import { isRecord } from '../shared/records.js';
 import type { Attachment, Transcript, Warning } from '../transcript/schema.js';
 
@@ -44,8 +43,8 @@ export function keepArchiveAdditions(
   for (const message of derived.messages) {
     const before = storedMessages.get(message.id);
     if (before && Array.isArray(before.attachments)) message.attachments = before.attachments as Attachment[];
+    if (!imageNotLinked(message)) continue;
     const url = message.image_url;
-    if (url === null || message.attachments?.some((attachment) => attachment.url === url)) continue;
     const path = attachmentWarningPath(message, rawIndex);
     const kept = attachmentWarnings.get(`${path}\n${url}`);
     if (kept) {
@@ -78,17 +77,6 @@ export function objectMetadata(
 export function etagOf(object: ObjectHead): string {
   if (!object.etag) throw new CorruptArchiveError(`${object.key} has no entity tag to write over it`);
   return object.etag;
-}
-
-export function pendingOf(metadata: Readonly<Record<string, string>>): number {
-  const pending = Number(metadata['attachments-pending'] ?? 0);
-  return Number.isSafeInteger(pending) && pending > 0 ? pending : 0;
-}
-
-/** The `source.reindexed_at` of a stored transcript, when `reindex` wrote it. */
-export function reindexedAtOf(object: StoredObject): string | undefined {
-  const parsed = parseTranscriptLine(object.body);
-  return parsed.ok ? parsed.transcript.source.reindexed_at : undefined;
 }
 
 /** The transcript without the warnings the archive adds (which `transcriptDifferences` leaves out of the stored one). */

@@ -7,6 +7,7 @@ import {
   type TranscriptIndexRecord,
   type UnprocessableIndexRecord,
 } from '../archive/index-record.js';
+import { pendingOf } from '../archive/object-stamps.js';
 import type { StoredObject } from '../archive/s3-objects.js';
 import { indexMetadata } from '../archive/store.js';
 import { isAttachmentWarning } from '../attachments/warnings.js';
@@ -31,8 +32,6 @@ import {
   etagOf,
   keepArchiveAdditions,
   objectMetadata,
-  pendingOf,
-  reindexedAtOf,
   withoutArchiveWarnings,
   withoutReindexedAt,
 } from './archive-additions.js';
@@ -380,7 +379,7 @@ export class RoomReindex {
     stored: Transcript,
   ): Promise<ReindexResult> {
     const pinned = index.transcript_version_id;
-    const reindexedAt = reindexedAtOf(latest);
+    const reindexedAt = stored.source.reindexed_at;
     if (
       pinned === undefined ||
       latest.versionId === undefined ||
