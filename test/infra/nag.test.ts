@@ -147,7 +147,7 @@ describe('cdk-nag', () => {
     expect(acks.length).toBeGreaterThan(0);
     for (const { id, reason } of acks) {
       expect(reason.length, id).toBeGreaterThanOrEqual(60);
-      const prefix = /\/(raw|transcripts|index|attachments|state)\/\*\]$/.exec(id)?.[1];
+      const prefix = /\/(raw|transcripts|index|attachments|state|redacted)\/\*\]$/.exec(id)?.[1];
       if (prefix !== undefined) expect(reason, id).toContain(`${prefix}/`);
       if (id === 'Serverless-LambdaTracing') expect(reason, id).toMatch(/cold start/);
     }
