@@ -167,21 +167,6 @@ describe('HappyTalkArchive.grantQuery', () => {
     );
   });
 
-  it('gives an analyst nothing on the full workgroup or results/full/ by default', () => {
-    // Act
-    const { grants, ids } = granted('Analyst');
-
-    // Assess
-    expect(grants.filter((g) => g.resource.includes(ids.fullWorkGroup))).toEqual([]);
-    expect(grants.filter((g) => g.action.startsWith('athena:')).map((g) => g.resource)).toEqual(
-      Array(5).fill(workGroupArn(ids.workGroup)),
-    );
-    expect(
-      resultsGrants(grants, ids).filter((line) => /results\/full|results\/\*|Arn>\/\*/.test(line)),
-    ).toEqual([]);
-    expect(resultsGrants(grants, ids).filter((line) => line.includes('/results/redacted/*'))).toHaveLength(4);
-  });
-
   it('reads no raw answer, no transcript, no index and no attachment, and names neither full table by default', () => {
     // Act
     const { grants } = granted('Analyst');
@@ -211,19 +196,36 @@ describe('HappyTalkArchive.grantQuery', () => {
     expect(grants.filter((g) => /\/(raw|index|attachments)\//.test(g.resource))).toEqual([]);
   });
 
-  it('gives a compliance analyst nothing on the redacted workgroup or results/redacted/: full results never land where analysts read', () => {
+  it.each([
+    [
+      'an analyst nothing on the full workgroup or results/full/ by default',
+      'Analyst',
+      'workGroup',
+      'full',
+      'redacted',
+    ],
+    [
+      'a compliance analyst nothing on the redacted workgroup or results/redacted/: full results never land where analysts read',
+      'ComplianceAnalyst',
+      'fullWorkGroup',
+      'redacted',
+      'full',
+    ],
+  ] as const)('gives %s', (_case, role, own, otherPrefix, ownPrefix) => {
     // Act
-    const { grants, ids } = granted('ComplianceAnalyst');
+    const { grants, ids } = granted(role);
 
     // Assess
-    expect(grants.filter((g) => g.resource.includes(`<${ids.workGroup}>`))).toEqual([]);
+    const other = own === 'workGroup' ? ids.fullWorkGroup : ids.workGroup;
+    expect(grants.filter((g) => g.resource.includes(`<${other}>`))).toEqual([]);
     expect(grants.filter((g) => g.action.startsWith('athena:')).map((g) => g.resource)).toEqual(
-      Array(5).fill(workGroupArn(ids.fullWorkGroup)),
+      Array(5).fill(workGroupArn(ids[own])),
     );
-    expect(
-      resultsGrants(grants, ids).filter((line) => /results\/redacted|results\/\*|Arn>\/\*/.test(line)),
-    ).toEqual([]);
-    expect(resultsGrants(grants, ids).filter((line) => line.includes('/results/full/*'))).toHaveLength(4);
+    const onResults = resultsGrants(grants, ids);
+    expect(onResults.filter((line) => line.includes(`results/${otherPrefix}`))).toEqual([]);
+    // Nothing on the whole bucket's objects or the old results/ prefix either.
+    expect(onResults.filter((line) => /Arn>\/\*|\/results\/\*/.test(line))).toEqual([]);
+    expect(onResults.filter((line) => line.includes(`/results/${ownPrefix}/*`))).toHaveLength(4);
   });
 
   it.each([
