@@ -110,7 +110,7 @@ export interface HappyTalkArchiveProps {
 
   /**
    * Memory of each function in MB (128–10240).
-   * @default 768 (the smallest setting that archives a 50 MB HappyTalk answer is 640 MB: docs/PERFORMANCE.md)
+   * @default 768 (about the smallest setting that archives a 50 MiB HappyTalk answer with the redacted copy, 576 without it: docs/PERFORMANCE.md §4)
    */
   readonly memorySize?: number;
 

@@ -81,22 +81,6 @@ export function withoutRedactedCopy(index: TranscriptIndexRecord): TranscriptInd
   return kept;
 }
 
-/** The redacted copy an index records, or undefined (none written, or pending). */
-export function redactedCopyOf(
-  index: IndexRecord,
-):
-  | { key: string; versionId?: string; sha256?: string; redactorVersion?: string; keyId?: string }
-  | undefined {
-  if (isUnprocessable(index) || index.redacted_key === undefined) return undefined;
-  return {
-    key: index.redacted_key,
-    ...(index.redacted_version_id ? { versionId: index.redacted_version_id } : {}),
-    ...(index.redacted_sha256 ? { sha256: index.redacted_sha256 } : {}),
-    ...(index.redactor_version ? { redactorVersion: index.redactor_version } : {}),
-    ...(index.redaction_key_id ? { keyId: index.redaction_key_id } : {}),
-  };
-}
-
 /**
  * The index of a room whose last archived answer could not be normalized (see
  * `UnprocessableResponseError`): the raw bytes are archived as evidence, and

@@ -1,5 +1,5 @@
 import { type IndexRecord, isUnprocessable } from '../archive/index-record.js';
-import { ArchiveError } from '../errors.js';
+import { ArchiveError, describeValue } from '../errors.js';
 import { FinalStatuses } from '../happytalk/finality.js';
 import type { ListedRoom } from '../happytalk/room-list-client.js';
 import { validateRoomId } from '../room-id.js';
@@ -105,4 +105,18 @@ export function roomCheck(deps: RoomCheckDeps): RoomCheck {
       return 'up-to-date';
     },
   };
+}
+
+/**
+ * What a decision's log line says of the room: its id and status once checks
+ * have read them (a final status is one of the known codes), an id that is not
+ * one described, never quoted whole: nothing HappyTalk wrote reaches a log
+ * unchecked.
+ */
+export function decisionLogFields(
+  room: ListedRoom,
+  decision: ReconcileDecision,
+): { room_id: string; status?: string | null } {
+  if (decision === 'invalid-room-id') return { room_id: describeValue(room.roomId) };
+  return decision === 'not-final' ? { room_id: room.roomId } : { room_id: room.roomId, status: room.status };
 }

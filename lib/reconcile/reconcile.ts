@@ -13,7 +13,7 @@ import { type Logger, silentLogger } from '../logger.js';
 import type { ArchiveRequestSink, QueueFailure } from '../queue/archive-requests.js';
 import { addDays, localDay } from '../shared/calendar.js';
 import { dateTimeConverter, INVALID_DATETIME } from '../transcript/time.js';
-import { GAP_DECISIONS, type ReconcileDecision, roomCheck } from './decision.js';
+import { decisionLogFields, GAP_DECISIONS, type ReconcileDecision, roomCheck } from './decision.js';
 
 export type { ReconcileDecision } from './decision.js';
 
@@ -95,13 +95,13 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     const decision = await rooms.decide(room);
     counts.set(decision, (counts.get(decision) ?? 0) + 1);
     if (GAP_DECISIONS.has(decision)) gaps.push(room.roomId);
+    if (decision === 'not-final') return;
     const completed = converter.toTime(room.completeDate);
     logger.info('reconcile decision', {
-      room_id: room.roomId,
+      ...decisionLogFields(room, decision),
       decision,
       gap: GAP_DECISIONS.has(decision),
-      status: room.status,
-      completed_at: completed === INVALID_DATETIME ? room.completeDate : completed,
+      completed_at: completed === INVALID_DATETIME ? 'invalid' : completed,
     });
   };
 
@@ -110,8 +110,11 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     {
       ...window,
       status: ROOM_LIST_STATUSES.all,
+      // Newest-finished first, as the watcher lists: a room that finishes while the pages are read moves
+      // to the front (listed twice at most, and once decided), never from the front to the end, which
+      // would shift every room after it a place back and drop the one at a page boundary.
       sortKey: 'complate_date',
-      sortOrder: 'asc',
+      sortOrder: 'desc',
       logger,
     },
   )) {

@@ -1,3 +1,4 @@
+import type { ObjectHead } from '../archive/s3-objects.js';
 import { ArchiveError } from '../errors.js';
 
 /**
@@ -29,4 +30,23 @@ export class NewerArchiverError extends ArchiveError {
 export class ReindexConflictError extends ArchiveError {
   readonly code = 'CONFLICT';
   readonly retryable = true;
+}
+
+/**
+ * Refuses to write over `object` when it holds a newer answer than the one the
+ * reindex derives from (its `fetched-at` later than `answeredAt`): an archive
+ * of the room is writing it, and its index has not landed yet. The reindex
+ * backs off and decides again from the index that archive writes; written
+ * over, the newer answer's object would stay behind the older one as the
+ * latest version (what Athena reads), with the index pinning its own.
+ *
+ * @throws ReindexConflictError
+ */
+export function refuseNewerAnswer(object: ObjectHead | undefined, answeredAt: string, what: string): void {
+  const fetchedAt = object?.metadata['fetched-at'];
+  if (fetchedAt !== undefined && fetchedAt > answeredAt) {
+    throw new ReindexConflictError(
+      `${what} holds a newer answer than its index: an archive of the room is in progress`,
+    );
+  }
 }

@@ -11,7 +11,7 @@ import type { RedactedCopyMaker } from '../redaction/copy.js';
 import { REDACTOR_VERSION } from '../redaction/redact.js';
 import { compareDottedVersions } from '../shared/dotted-version.js';
 import type { Transcript } from '../transcript/schema.js';
-import { ReindexConflictError } from './errors.js';
+import { ReindexConflictError, refuseNewerAnswer } from './errors.js';
 import type { ReindexStore } from './reindex.js';
 
 /** What became (or, with `--dry-run`, would become) of a room's redacted copy. */
@@ -82,6 +82,11 @@ export async function writeRedactedCopy(
   });
   const current = await store.headObject(key);
   if (current && redactedSha256Of(current.metadata) === copy.sha256) return { fields: fields(current) };
+  refuseNewerAnswer(
+    current,
+    index.fetched_at ?? index.archived_at,
+    `the redacted copy of room ${index.room_id}`,
+  );
   const metadata = redactedCopyMetadata(base, copy);
   const written = current?.etag
     ? await store.putIfMatch(key, copy.line, metadata, current.etag)

@@ -36,7 +36,13 @@ import {
   withoutArchiveWarnings,
   withoutReindexedAt,
 } from './archive-additions.js';
-import { NewerArchiverError, RawIntegrityError, RawUnreadableError, ReindexConflictError } from './errors.js';
+import {
+  NewerArchiverError,
+  RawIntegrityError,
+  RawUnreadableError,
+  ReindexConflictError,
+  refuseNewerAnswer,
+} from './errors.js';
 import {
   copyDecision,
   copyResult,
@@ -271,6 +277,7 @@ export class RoomReindex {
       ...(pending > 0 ? { 'attachments-pending': String(pending) } : {}),
     };
     const earlier = await this.#store.headObject(transcriptKey);
+    refuseNewerAnswer(earlier, index.fetched_at, `the transcript of room ${roomId}`);
     const written = earlier
       ? await this.#store.putIfMatch(transcriptKey, line, metadata, etagOf(earlier))
       : await this.#store.putIfNoneMatch(transcriptKey, line, metadata);

@@ -2,7 +2,7 @@ import type { S3Port } from '../archive/s3-objects.js';
 import { S3ArchiveStore } from '../archive/store.js';
 import { type ArchiveConfig, archiveConfigOf, type Environment } from '../config.js';
 import {
-  COMPLETION_WATCHER_ENVIRONMENT,
+  type COMPLETION_WATCHER_ENVIRONMENT,
   type EnvironmentOf,
   readEnvironment,
   WATCH_ENVIRONMENT,
@@ -47,15 +47,6 @@ export function watchSettingsOf(variables: {
     overlapMinutes: variables.WATCH_OVERLAP_MINUTES,
     lookbackDays: variables.WATCH_LOOKBACK_DAYS,
   };
-}
-
-/**
- * Reads the deployed watcher's configuration: the archive's (bucket, HappyTalk
- * host, zone, secret, final statuses), `ARCHIVE_QUEUE_URL` and the `WATCH_*`
- * settings, failing fast with the name of a bad variable.
- */
-export function readWatchConfig(env: Environment): WatchConfig {
-  return watchConfigOf(readEnvironment(COMPLETION_WATCHER_ENVIRONMENT, env));
 }
 
 /** The deployed watcher's configuration of its variables once read. */

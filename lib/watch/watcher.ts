@@ -14,7 +14,12 @@ import {
 } from '../happytalk/room-list-client.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { ArchiveRequestSink } from '../queue/archive-requests.js';
-import { GAP_DECISIONS, type ReconcileDecision, roomCheck } from '../reconcile/decision.js';
+import {
+  decisionLogFields,
+  GAP_DECISIONS,
+  type ReconcileDecision,
+  roomCheck,
+} from '../reconcile/decision.js';
 import { addDays, localDay } from '../shared/calendar.js';
 import type { StoredWatcherState, WatcherStateStore } from './state.js';
 
@@ -125,16 +130,6 @@ export interface WatchPassReport {
   readonly lag_seconds: number | null;
 }
 
-/**
- * Refusals of one room that no retry changes: the room is reported and the
- * watermark still moves on (the deployed path dead-letters such a room).
- */
-const ROOM_PERMANENT_CODES: ReadonlySet<string> = new Set([
-  'INVALID_ROOM_ID',
-  'ROOM_NOT_FOUND',
-  'OUT_OF_QUERY_WINDOW',
-]);
-
 const MAX_STATE_CONFLICTS = 5;
 
 class PassAborted extends Error {}
@@ -178,6 +173,9 @@ export async function watchPass(deps: WatchDeps): Promise<WatchPassReport> {
   const counts = { seen: 0, archived: 0, updated: 0, unchanged: 0, enqueued: 0 };
   const decisions = new Map<ReconcileDecision, number>();
   const failures: WatchFailure[] = [];
+  // Rooms refused for good (a retry changes nothing, and nothing fatal): reported, and the watermark
+  // still moves on, as the deployed path dead-letters such a room.
+  const permanent = new Set<string>();
   const failedWindows: DayWindow[] = [];
   let splits = 0;
   let aborted: { code: string; message: string } | undefined;
@@ -216,12 +214,12 @@ export async function watchPass(deps: WatchDeps): Promise<WatchPassReport> {
       else if (event.kind === 'window-failed') failedWindows.push(event.window);
       else decisions.set(event.decision, (decisions.get(event.decision) ?? 0) + 1);
     });
-    await sendGaps(deps.target, gaps, counts, failures, logger);
+    await sendGaps(deps.target, gaps, counts, failures, permanent, logger);
   } catch (error) {
     abort(error instanceof PassAborted ? error.cause : error);
   }
 
-  const holding = failures.filter((failure) => !ROOM_PERMANENT_CODES.has(failure.code));
+  const holding = failures.filter((failure) => failure.room_id === null || !permanent.has(failure.room_id));
   const fatal = holding.find((failure) => FATAL_ERROR_CODES.has(failure.code));
   if (fatal) aborted ??= { code: fatal.code, message: fatal.message };
   let watermark = stored?.state.watermark ?? null;
@@ -328,10 +326,9 @@ async function findGaps(
       if (GAP_DECISIONS.has(decision)) gaps.push(room.roomId);
       if (decision !== 'not-final') {
         pass.logger.info('watcher decision', {
-          room_id: room.roomId,
+          ...decisionLogFields(room, decision),
           decision,
           gap: GAP_DECISIONS.has(decision),
-          status: room.status,
         });
       }
     } catch (error) {
@@ -377,6 +374,7 @@ async function sendGaps(
   gaps: readonly string[],
   counts: { archived: number; updated: number; unchanged: number; enqueued: number },
   failures: WatchFailure[],
+  permanent: Set<string>,
   logger: Logger,
 ): Promise<void> {
   if (gaps.length === 0) return;
@@ -411,6 +409,7 @@ async function sendGaps(
         logger.warn('watcher: room failed', { room_id: roomId, code, message });
         failures.push({ room_id: roomId, code, message });
         if (FATAL_ERROR_CODES.has(code)) fatal = true;
+        else if (error instanceof ArchiveError && !error.retryable) permanent.add(roomId);
       }
     }),
   );

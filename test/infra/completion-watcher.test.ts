@@ -7,6 +7,7 @@ import {
   grantsOfRole,
   inlinePoliciesOfRole,
   logicalIdOf,
+  propsOf,
   render,
   synthTemplate,
   tokenSecretIdOf,
@@ -24,10 +25,6 @@ let ids: {
   queue: string;
   topic: string;
 };
-
-function propsOf(t: Template, logicalId: string): Record<string, unknown> {
-  return t.toJSON().Resources[logicalId].Properties;
-}
 
 function watcherId(t: Template): string {
   return logicalIdOf(t, 'AWS::Lambda::Function', {

@@ -9,6 +9,7 @@ import {
   grantsOfRole,
   inlinePoliciesOfRole,
   logicalIdOf,
+  propsOf,
   redactionKeySecretIdOf,
   synthTemplate,
   tokenSecretIdOf,
@@ -42,10 +43,6 @@ function functionId(t: Template, description: RegExp): string {
   if (matches.length !== 1)
     throw new Error(`expected one function matching ${description}, found ${matches.length}`);
   return (matches[0] as [string, unknown])[0];
-}
-
-function propsOf(t: Template, logicalId: string): Record<string, unknown> {
-  return t.toJSON().Resources[logicalId].Properties;
 }
 
 function refId(value: unknown): string {

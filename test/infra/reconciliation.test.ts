@@ -5,6 +5,7 @@ import {
   grantsOfRole,
   inlinePoliciesOfRole,
   logicalIdOf,
+  propsOf,
   synthTemplate,
   tokenSecretIdOf,
 } from './support.js';
@@ -20,10 +21,6 @@ let ids: {
   secret: string;
   queue: string;
 };
-
-function propsOf(t: Template, logicalId: string): Record<string, unknown> {
-  return t.toJSON().Resources[logicalId].Properties;
-}
 
 function reconcileFunctionId(t: Template): string {
   return logicalIdOf(t, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('reconciliation') });

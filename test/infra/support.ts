@@ -75,6 +75,11 @@ export function synthTemplate(functionsDir: string, options: SynthOptions = {}):
   return template;
 }
 
+/** The properties of the resource `logicalId`, as synthesized. */
+export function propsOf(template: Template, logicalId: string): Record<string, unknown> {
+  return template.toJSON().Resources[logicalId].Properties;
+}
+
 /** The logical id of the only resource of `type` whose properties match `props`. */
 export function logicalIdOf(template: Template, type: string, props: Record<string, unknown> = {}): string {
   const ids = Object.keys(

@@ -135,6 +135,7 @@ describe('reconcile', () => {
       to: '2024-06-12',
       status: 99,
       sortKey: 'complate_date',
+      sortOrder: 'desc',
     });
     expect(enqueued.map((batch) => [...batch].sort())).toEqual([
       ['archivedEarlier', 'archivedOpen', 'corrupt', 'missing'],
@@ -157,9 +158,11 @@ describe('reconcile', () => {
       archivedEarlier: 'archived-before-completion',
       corrupt: 'index-unreadable',
       tooRecent: 'too-recent',
-      'bad/id': 'invalid-room-id',
+      '"bad/id"': 'invalid-room-id',
     });
     expect(logged).toHaveLength(7);
+    // An id that is not one is described (JSON-escaped, cut), and its status is not logged.
+    expect(logged.find((entry) => entry.decision === 'invalid-room-id')).not.toHaveProperty('status');
   });
 
   it('keeps the rooms finished in the chatbot (4) beside the completed ones, and nothing open', async () => {
@@ -183,10 +186,13 @@ describe('reconcile', () => {
     // Assess
     expect(enqueued.flat().sort()).toEqual(['chatbotEnded', 'completed']);
     expect(report).toMatchObject({ listed: 8, gaps: 2, not_final: 6 });
-    expect(logged.find((entry) => entry.room_id === 'botTalking')).toMatchObject({
-      decision: 'not-final',
-      gap: false,
-      status: '-1',
+    // Open rooms are counted, not logged one by one (a day lists many); finished ones are, with their status.
+    expect(logged.find((entry) => entry.room_id === 'botTalking')).toBeUndefined();
+    expect(logged.map((entry) => entry.decision)).not.toContain('not-final');
+    expect(logged.find((entry) => entry.room_id === 'chatbotEnded')).toMatchObject({
+      decision: 'not-archived',
+      gap: true,
+      status: '4',
     });
   });
 

@@ -234,6 +234,61 @@ describe('reindex and the redacted copies', () => {
   });
 });
 
+describe('reindex beside an archive of a newer answer', () => {
+  /** An archive of a newer answer that has written `key` and not yet its index. */
+  function newerAnswerAt(bucket: FakeArchive, key: string, index: TranscriptIndexRecord): string {
+    const later = new Date(Date.parse(index.fetched_at ?? index.archived_at) + 60_000).toISOString();
+    return bucket.put(key, '{"newer":"answer"}\n', { sha256: 'f'.repeat(64), 'fetched-at': later });
+  }
+
+  it('never writes its copy over the copy of a newer answer: it backs off and fails with CONFLICT', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    const { index } = archive(bucket);
+    const newer = newerAnswerAt(bucket, REDACTED_KEY, index);
+
+    // Act
+    const result = await reindexRoom(bucket, ROOM_ID, optionsWith(KEY));
+
+    // Assess
+    expect(result).toMatchObject({ status: 'failed', error: { code: 'CONFLICT' } });
+    expect(bucket.conditionalPuts).toEqual([]);
+    expect(bucket.versions(REDACTED_KEY).at(-1)?.versionId).toBe(newer);
+  });
+
+  it('writes over the copy of an older answer (one left behind while copies were pending)', async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    const { index } = archive(bucket);
+    const earlier = new Date(Date.parse(index.fetched_at ?? index.archived_at) - 60_000).toISOString();
+    bucket.put(REDACTED_KEY, '{"older":"answer"}\n', { sha256: 'e'.repeat(64), 'fetched-at': earlier });
+
+    // Act
+    const result = await reindexRoom(bucket, ROOM_ID, optionsWith(KEY));
+
+    // Assess
+    expect(result).toMatchObject({ status: 'reindexed', redacted: { status: 'created' } });
+    expect(bucket.conditionalPuts).toEqual([REDACTED_KEY, INDEX_KEY]);
+    expect(latest(bucket, REDACTED_KEY).metadata).toMatchObject({ sha256: index.sha256 });
+  });
+
+  it("never writes the first transcript of an unprocessable answer over a newer answer's transcript", async () => {
+    // Prepare
+    const bucket = new FakeArchive();
+    archiveUnprocessable(bucket, { raw: EXAMPLE, reason: 'the normalizer failed: RangeError' });
+    const index = (await bucket.readIndex(ROOM_ID)) as TranscriptIndexRecord;
+    const newer = newerAnswerAt(bucket, TRANSCRIPT_KEY, index);
+
+    // Act
+    const result = await reindexRoom(bucket, ROOM_ID, optionsWith(KEY));
+
+    // Assess
+    expect(result).toMatchObject({ status: 'failed', error: { code: 'CONFLICT' } });
+    expect(bucket.conditionalPuts).toEqual([]);
+    expect(bucket.versions(TRANSCRIPT_KEY).at(-1)?.versionId).toBe(newer);
+  });
+});
+
 describe('verify and the redacted copies', () => {
   it('finds a copy whose bytes are not the ones indexed, and a copy of another answer', async () => {
     // Prepare

@@ -10,6 +10,7 @@ import {
 import { FinalStatuses } from '../../../lib/happytalk/finality.js';
 import type { Logger } from '../../../lib/logger.js';
 import type { ArchiveRequestSink } from '../../../lib/queue/archive-requests.js';
+import { UnprocessableResponseError } from '../../../lib/transcript/unprocessable.js';
 import {
   ROOMS_PER_REQUEST,
   type WatchDeps,
@@ -457,6 +458,38 @@ describe('watchPass', () => {
       advanced: true,
       failures: [{ room_id: 'gone', code: 'ROOM_NOT_FOUND' }],
     });
+  });
+
+  it.each([
+    ['a room refused for good (an answer it cannot process) lets the watermark move on', 'poison', true],
+    ['a room that failed for now (storage busy) holds the watermark', 'busy', false],
+  ])('%s', async (_name, failing, advanced) => {
+    // Prepare
+    const archive = async (roomId: string): Promise<ArchiveSummary> => {
+      if (roomId === 'poison') {
+        throw new UnprocessableResponseError('room poison: the answer nests too deep', 'nesting too deep');
+      }
+      if (roomId === 'busy')
+        throw new StorageUnavailableError('cannot write s3://archive/raw/busy.json: SlowDown');
+      return {
+        room_id: roomId,
+        status: 'archived',
+        transcript_key: '',
+        raw_key: '',
+        sha256: '',
+        message_count: 1,
+      };
+    };
+    const { rooms, state, pass } = setup({ target: { kind: 'archive', archive, concurrency: 2 } });
+    state.set(minutesBefore(5).toISOString());
+    rooms.rooms = [failing, 'fine'].map((id) => room(id, '2', minutesBefore(60), minutesBefore(2)));
+
+    // Act
+    const report = await pass();
+
+    // Assess
+    expect(report).toMatchObject({ archived: 1, advanced, failures: [{ room_id: failing }] });
+    expect(report.aborted).toBeUndefined();
   });
 
   it('stops archiving at an error every room would hit, and keeps the watermark', async () => {
