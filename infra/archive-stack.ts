@@ -78,7 +78,12 @@ export class HappyTalkArchiveStack extends Stack {
       AthenaWorkGroupName: {
         value: this.archive.analytics.workGroup.ref,
         description:
-          'Athena workgroup for queries over the archive (encrypted results, bytes scanned limited)',
+          'Athena workgroup for queries of the redacted copies (grantQuery; results under results/redacted/)',
+      },
+      AthenaFullWorkGroupName: {
+        value: this.archive.analytics.fullWorkGroup.ref,
+        description:
+          'Athena workgroup for queries of the full transcripts (grantQuery with fullTranscripts; results under results/full/)',
       },
     };
     const redactionKey = this.archive.redactionKeySecret;

@@ -320,16 +320,23 @@ export class HappyTalkArchive extends Construct {
   }
 
   /**
-   * Lets `grantee` query the redacted copies with SQL in the Athena workgroup
-   * (the analytics access, least privilege): run and read its queries, read
-   * the Glue database, the `rooms_redacted` table and the `messages_redacted`
-   * view, read `redacted/` (Athena lists and reads a table's location with the
-   * caller's permissions), write and read the results bucket, and use the key
-   * through S3 for both. Never `raw/`, `transcripts/` or the full tables.
+   * Lets `grantee` query the redacted copies with SQL in the redacted Athena
+   * workgroup (the analytics access, least privilege): run and read its
+   * queries, read the Glue database, the `rooms_redacted` table and the
+   * `messages_redacted` view, read `redacted/` (Athena lists and reads a
+   * table's location with the caller's permissions), write, list and read
+   * `results/redacted/` of the results bucket, and use the key through S3 for
+   * both. Never `raw/`, `transcripts/`, the full tables, the full workgroup
+   * or `results/full/`.
    *
    * `{ fullTranscripts: true }` adds the `rooms` table, the `messages` view
-   * and `transcripts/`: personal data, for compliance analysts only (who
-   * read objects with `grantRead`).
+   * and `transcripts/`, and puts the queries in the full workgroup instead
+   * (results under `results/full/` only, nothing of the redacted workgroup's):
+   * personal data, for compliance analysts only (who read objects with
+   * `grantRead`). A principal gets one of the two grants, never both: with
+   * both it could run a query of the full tables in the redacted workgroup
+   * and leave personal data where every analyst reads. Giving the other kind
+   * to a principal that already has one throws an `ArchiveConfigError`.
    */
   grantQuery(grantee: IGrantable, access: grants.QueryAccess = {}): Grant {
     return grants.grantQuery(this, grantee, access);

@@ -287,13 +287,15 @@ export interface HappyTalkArchiveProps {
   readonly glueDatabaseName?: string;
 
   /**
-   * Name of the Athena workgroup for queries over the archive (unique in the account and region).
+   * Name of the Athena workgroup for queries of the redacted copies (unique in the account and
+   * region); the workgroup for queries of the full transcripts is this name with `-full`, so it
+   * has at most 123 characters.
    * @default - the stack name
    */
   readonly athenaWorkGroupName?: string;
 
   /**
-   * Athena cancels a query of the workgroup once it has scanned this many MB (at least 10).
+   * Athena cancels a query of either workgroup once it has scanned this many MB (at least 10).
    * @default 10240 (10 GB)
    */
   readonly athenaBytesScannedCutoffMb?: number;

@@ -1,9 +1,10 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ArchiveConfigError } from '../errors.js';
 import {
   type GlueColumn,
   glueColumnsFromJsonSchema,
@@ -25,6 +26,16 @@ export const MESSAGES_REDACTED_VIEW = 'messages_redacted';
 export const PROJECTION_FIRST_YEAR = 2010;
 /** Query results hold personal data: they are deleted this many days after the query. */
 export const RESULTS_EXPIRATION_DAYS = 30;
+/**
+ * Where each workgroup writes its results in the results bucket: the redacted
+ * workgroup's results (read by every analyst) apart from the full
+ * workgroup's (personal data, read by compliance analysts only).
+ */
+export const RESULTS_PREFIXES = { redacted: 'results/redacted/', full: 'results/full/' } as const;
+/** The full-transcripts workgroup is named after the redacted one, with this suffix. */
+export const FULL_WORKGROUP_SUFFIX = '-full';
+/** Athena's longest workgroup name. */
+const WORKGROUP_NAME_MAX = 128;
 
 export interface ArchiveAnalyticsProps {
   /** The archive bucket, whose `transcripts/` and `redacted/` the tables read. */
@@ -46,8 +57,11 @@ export interface ArchiveAnalyticsProps {
  * view that flattens `messages`, the same pair over the redacted copies
  * (`rooms_redacted` over `redacted/`, columns from the redacted copy's JSON
  * Schema: the transcript's and the `redaction` block; `messages_redacted`),
- * and an Athena workgroup that enforces KMS-encrypted results and a
- * bytes-scanned limit per query.
+ * and two Athena workgroups that enforce KMS-encrypted results and a
+ * bytes-scanned limit per query: `workGroup` (redacted queries, results under
+ * `results/redacted/`) and `fullWorkGroup` (queries of the full transcripts,
+ * results under `results/full/`), so that the results of one never reach
+ * whoever reads the other's.
  */
 export class ArchiveAnalytics extends Construct {
   readonly database: CfnDatabase;
@@ -56,7 +70,10 @@ export class ArchiveAnalytics extends Construct {
   /** The redacted copies, one row per room (`redacted/`). */
   readonly roomsRedactedTable: CfnTable;
   readonly messagesRedactedView: CfnTable;
+  /** The workgroup of `grantQuery` by default: results under `results/redacted/`. */
   readonly workGroup: CfnWorkGroup;
+  /** The workgroup of `grantQuery(…, { fullTranscripts: true })`: results under `results/full/`. */
+  readonly fullWorkGroup: CfnWorkGroup;
   /** Where query results go (SSE-KMS with the archive key, expired after 30 days). */
   readonly resultsBucket: Bucket;
   /** The columns of `rooms`, from `docs/transcript.v1.schema.json`. */
@@ -127,6 +144,7 @@ export class ArchiveAnalytics extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: props.accessLogBucket,
       serverAccessLogsPrefix: 'athena-results-bucket/',
+      // No rule has a prefix filter: both workgroups' results (results/redacted/, results/full/) expire.
       lifecycleRules: [
         { id: 'expire-query-results', expiration: Duration.days(RESULTS_EXPIRATION_DAYS) },
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
@@ -134,9 +152,41 @@ export class ArchiveAnalytics extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
+    const fullWorkGroupName = `${props.workGroupName}${FULL_WORKGROUP_SUFFIX}`;
+    if (!Token.isUnresolved(props.workGroupName) && fullWorkGroupName.length > WORKGROUP_NAME_MAX) {
+      throw new ArchiveConfigError(
+        `athenaWorkGroupName ${JSON.stringify(props.workGroupName)} is too long: the full-transcripts ` +
+          `workgroup adds "${FULL_WORKGROUP_SUFFIX}" and Athena allows ${WORKGROUP_NAME_MAX} characters; ` +
+          `set an athenaWorkGroupName of at most ${WORKGROUP_NAME_MAX - FULL_WORKGROUP_SUFFIX.length}`,
+      );
+    }
+    this.workGroup = this.createWorkGroup('WorkGroup', props, {
       name: props.workGroupName,
-      description: 'Queries over the HappyTalk transcript archive: encrypted results, bytes scanned limited',
+      description:
+        'Queries over the redacted copies of the HappyTalk transcript archive: encrypted results, bytes scanned limited',
+      resultsPrefix: RESULTS_PREFIXES.redacted,
+    });
+    this.fullWorkGroup = this.createWorkGroup('FullWorkGroup', props, {
+      name: fullWorkGroupName,
+      description:
+        'Queries over the full HappyTalk transcripts (personal data): encrypted results, bytes scanned limited',
+      resultsPrefix: RESULTS_PREFIXES.full,
+    });
+  }
+
+  /**
+   * A workgroup whose settings override the client's: results SSE-KMS with
+   * the archive key under its own prefix of the results bucket, CloudWatch
+   * metrics, the bytes-scanned limit per query.
+   */
+  private createWorkGroup(
+    id: string,
+    props: ArchiveAnalyticsProps,
+    workGroup: { name: string; description: string; resultsPrefix: string },
+  ): CfnWorkGroup {
+    return new CfnWorkGroup(this, id, {
+      name: workGroup.name,
+      description: workGroup.description,
       state: 'ENABLED',
       // The workgroup keeps its query history: deleting the stack deletes the workgroup with it.
       recursiveDeleteOption: true,
@@ -146,7 +196,7 @@ export class ArchiveAnalytics extends Construct {
         bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         resultConfiguration: {
-          outputLocation: `s3://${this.resultsBucket.bucketName}/results/`,
+          outputLocation: `s3://${this.resultsBucket.bucketName}/${workGroup.resultsPrefix}`,
           expectedBucketOwner: Aws.ACCOUNT_ID,
           encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.key.keyArn },
         },

@@ -9,12 +9,14 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 import { API_ROUTE_KEYS, type ApiRoute, routeParts } from '../../functions/routes.js';
 import { ArchiveConfigError } from '../errors.js';
 import {
   type ArchiveAnalytics,
   MESSAGES_REDACTED_VIEW,
   MESSAGES_VIEW,
+  RESULTS_PREFIXES,
   ROOMS_REDACTED_TABLE,
   ROOMS_TABLE,
 } from './analytics.js';
@@ -41,8 +43,11 @@ export interface GrantableArchive {
 export interface QueryAccess {
   /**
    * Also the full transcripts: the `rooms` table and the `messages` view, and
-   * `transcripts/`. For compliance analysts who may see personal data; by
-   * default a query grant reads the redacted copies only.
+   * `transcripts/`, in the full workgroup (results under `results/full/`)
+   * instead of the redacted one. For compliance analysts who may see personal
+   * data; by default a query grant reads the redacted copies only, in the
+   * redacted workgroup (results under `results/redacted/`). A principal gets
+   * one kind or the other, never both.
    * @default false
    */
   readonly fullTranscripts?: boolean;
@@ -67,26 +72,62 @@ export function grantRead(archive: GrantableArchive, grantee: IGrantable): Grant
     .combine(grantKeyThroughS3(archive, grantee, ['kms:Decrypt']));
 }
 
+/**
+ * Which query grant each principal was given, per archive: a principal given
+ * both could run a query of the full tables in the redacted workgroup, and
+ * leave its results where every analyst reads.
+ */
+const queryGrantsGiven = new WeakMap<ArchiveAnalytics, WeakMap<object, boolean>>();
+
+/** Refuses a query grant of the other kind to a principal that already has one of this archive. */
+function recordQueryGrant(archive: GrantableArchive, grantee: IGrantable, full: boolean): void {
+  const given = queryGrantsGiven.get(archive.analytics) ?? new WeakMap<object, boolean>();
+  queryGrantsGiven.set(archive.analytics, given);
+  const principal = grantee.grantPrincipal;
+  const before = given.get(principal);
+  if (before !== undefined && before !== full) {
+    const path = Construct.isConstruct(principal) ? ` ${principal.node.path}` : '';
+    throw new ArchiveConfigError(
+      `grantQuery: the principal${path} already has the ${before ? 'full-transcripts' : 'redacted'} query grant; ` +
+        'a principal gets one of the two, never both (with both it could write results of the full tables ' +
+        'where redacted-only analysts read them)',
+    );
+  }
+  given.set(principal, full);
+}
+
 /** See `HappyTalkArchive.grantQuery`. */
 export function grantQuery(archive: GrantableArchive, grantee: IGrantable, access: QueryAccess = {}): Grant {
   const full = access.fullTranscripts === true;
+  recordQueryGrant(archive, grantee, full);
   const prefixes = full
     ? [ARCHIVE_PREFIXES.redacted, ARCHIVE_PREFIXES.transcripts]
     : [ARCHIVE_PREFIXES.redacted];
   const tables = full
     ? [ROOMS_REDACTED_TABLE, MESSAGES_REDACTED_VIEW, ROOMS_TABLE, MESSAGES_VIEW]
     : [ROOMS_REDACTED_TABLE, MESSAGES_REDACTED_VIEW];
+  // Each kind of grant has its own workgroup and its own results prefix, and nothing of the other's.
+  const workGroup = full ? archive.analytics.fullWorkGroup : archive.analytics.workGroup;
+  const resultsPrefix = full ? RESULTS_PREFIXES.full : RESULTS_PREFIXES.redacted;
+  const results = archive.analytics.resultsBucket;
   acknowledgePrefixWildcards(grantee.grantPrincipal, archive.bucket, prefixes);
+  acknowledgePrefixWildcards(grantee.grantPrincipal, results, [
+    {
+      prefix: resultsPrefix,
+      reason:
+        `Athena names each result file after its query id (${resultsPrefix}<query id>.csv and .metadata), ` +
+        `decided at run time: objects under ${resultsPrefix} are the narrowest resource that covers them.`,
+    },
+  ]);
   const stack = Stack.of(archive.bucket);
   const database = archive.analytics.database.ref;
   const workGroupArn = stack.formatArn({
     service: 'athena',
     resource: 'workgroup',
-    resourceName: archive.analytics.workGroup.ref,
+    resourceName: workGroup.ref,
   });
   const glue = (resource: string, resourceName?: string) =>
     stack.formatArn({ service: 'glue', resource, ...(resourceName === undefined ? {} : { resourceName }) });
-  const results = archive.analytics.resultsBucket;
   return Grant.addToPrincipal({
     grantee,
     actions: [
@@ -126,14 +167,29 @@ export function grantQuery(archive: GrantableArchive, grantee: IGrantable, acces
       Grant.addToPrincipal({
         grantee,
         actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-        resourceArns: [archive.bucket.bucketArn, results.bucketArn],
+        resourceArns: [archive.bucket.bucketArn],
+      }),
+    )
+    .combine(
+      // Athena writes and reads the results with the caller's permissions: the bucket's location, its
+      // listing and the objects of the results location (AmazonAthenaFullAccess grants these on the
+      // query results buckets: https://docs.aws.amazon.com/athena/latest/ug/managed-policies.html). The
+      // listing is limited to the workgroup's prefix, so the other's result names stay unlisted.
+      Grant.addToPrincipal({ grantee, actions: ['s3:GetBucketLocation'], resourceArns: [results.bucketArn] }),
+    )
+    .combine(
+      Grant.addToPrincipal({
+        grantee,
+        actions: ['s3:ListBucket'],
+        resourceArns: [results.bucketArn],
+        conditions: { StringLike: { 's3:prefix': `${resultsPrefix}*` } },
       }),
     )
     .combine(
       Grant.addToPrincipal({
         grantee,
         actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-        resourceArns: [results.arnForObjects('*')],
+        resourceArns: [results.arnForObjects(`${resultsPrefix}*`)],
       }),
     )
     .combine(grantKeyThroughS3(archive, grantee, ['kms:Decrypt', 'kms:GenerateDataKey']));

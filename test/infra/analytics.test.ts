@@ -426,33 +426,84 @@ describe('messages_redacted view', () => {
   });
 });
 
-describe('Athena workgroup', () => {
-  it('enforces KMS-encrypted results in their own bucket and a bytes-scanned limit per query', () => {
-    // Prepare
-    const key = logicalIdOf(template, 'AWS::KMS::Key', {
-      Description: Match.stringLikeRegexp('transcript archive'),
-    });
-    const results = logicalIdOf(template, 'AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-query-results' })]) },
-    });
+describe('Athena workgroups', () => {
+  /** The logical id the workgroup was first deployed with: deployed stacks, smoke and README use it. */
+  const REDACTED_WORKGROUP_ID = 'ArchiveAnalyticsWorkGroup4F7E86A7';
+
+  /** The archive key and the results bucket, by their logical ids. */
+  function keyAndResults(): { key: string; results: string } {
+    return {
+      key: logicalIdOf(template, 'AWS::KMS::Key', {
+        Description: Match.stringLikeRegexp('transcript archive'),
+      }),
+      results: logicalIdOf(template, 'AWS::S3::Bucket', {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-query-results' })]),
+        },
+      }),
+    };
+  }
+
+  it.each([
+    ['the redacted workgroup, under its deployed name', 'HappyTalkArchive', '/results/redacted/'],
+    ['the full-transcripts workgroup', 'HappyTalkArchive-full', '/results/full/'],
+  ])(
+    '%s enforces KMS-encrypted results under its own prefix and a bytes-scanned limit per query',
+    (_case, name, prefix) => {
+      // Prepare
+      const { key, results } = keyAndResults();
+
+      // Assess
+      template.hasResourceProperties('AWS::Athena::WorkGroup', {
+        Name: name,
+        State: 'ENABLED',
+        // Deleting the stack deletes the workgroup even when it has run queries.
+        RecursiveDeleteOption: true,
+        WorkGroupConfiguration: {
+          EnforceWorkGroupConfiguration: true,
+          PublishCloudWatchMetricsEnabled: true,
+          BytesScannedCutoffPerQuery: 10_240_000_000,
+          EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+          ResultConfiguration: {
+            OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: results }, prefix]] },
+            ExpectedBucketOwner: { Ref: 'AWS::AccountId' },
+            EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: { 'Fn::GetAtt': [key, 'Arn'] } },
+          },
+        },
+      });
+    },
+  );
+
+  it('keeps the redacted workgroup under the logical id it was deployed with, and has no third', () => {
+    // Act
+    const workGroups = template.findResources('AWS::Athena::WorkGroup');
 
     // Assess
-    template.hasResourceProperties('AWS::Athena::WorkGroup', {
-      Name: 'HappyTalkArchive',
-      State: 'ENABLED',
-      // Deleting the stack deletes the workgroup even when it has run queries.
-      RecursiveDeleteOption: true,
-      WorkGroupConfiguration: {
-        EnforceWorkGroupConfiguration: true,
-        PublishCloudWatchMetricsEnabled: true,
-        BytesScannedCutoffPerQuery: 10_240_000_000,
-        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
-        ResultConfiguration: {
-          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: results }, '/results/']] },
-          EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: { 'Fn::GetAtt': [key, 'Arn'] } },
-        },
+    const idsByName = Object.fromEntries(
+      Object.entries(workGroups).map(([id, resource]) => [resource.Properties.Name as string, id]),
+    );
+    expect(Object.keys(idsByName).sort()).toEqual(['HappyTalkArchive', 'HappyTalkArchive-full']);
+    expect(idsByName.HappyTalkArchive).toBe(REDACTED_WORKGROUP_ID);
+    expect(idsByName['HappyTalkArchive-full']).toMatch(/^ArchiveAnalyticsFullWorkGroup[0-9A-F]{8}$/);
+  });
+
+  it('expires the results of both workgroups: the rules of the results bucket filter no prefix', () => {
+    // Prepare
+    const { key, results } = keyAndResults();
+
+    // Act
+    const bucket = template.findResources('AWS::S3::Bucket')[results];
+
+    // Assess
+    const rules = bucket?.Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
+    expect(rules).toEqual([
+      { Id: 'expire-query-results', ExpirationInDays: 30, Status: 'Enabled' },
+      {
+        Id: 'abort-incomplete-multipart-uploads',
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        Status: 'Enabled',
       },
-    });
+    ]);
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
@@ -497,9 +548,29 @@ describe('Athena workgroup', () => {
       DatabaseName: 'chats',
       TableInput: Match.objectLike({ Name: 'messages' }),
     });
-    tuned.hasResourceProperties('AWS::Athena::WorkGroup', {
-      Name: 'chats-wg',
-      WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 500_000_000 }),
-    });
+    for (const name of ['chats-wg', 'chats-wg-full']) {
+      tuned.hasResourceProperties('AWS::Athena::WorkGroup', {
+        Name: name,
+        WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 500_000_000 }),
+      });
+    }
+  });
+
+  it('refuses a workgroup name too long for its full-transcripts twin, naming the setting', () => {
+    // Act
+    const act = () => synthTemplate(bundles.dir, { context: { athenaWorkGroupName: 'w'.repeat(124) } });
+
+    // Assess
+    expect(act).toThrow(
+      /^athenaWorkGroupName "w{124}" is too long: the full-transcripts workgroup adds "-full"/,
+    );
+  });
+
+  it('accepts the longest name whose twin fits in the 128 characters of Athena', () => {
+    // Act
+    const tuned = synthTemplate(bundles.dir, { context: { athenaWorkGroupName: 'w'.repeat(123) } });
+
+    // Assess
+    tuned.hasResourceProperties('AWS::Athena::WorkGroup', { Name: `${'w'.repeat(123)}-full` });
   });
 });

@@ -62,8 +62,13 @@ describe('two archives in one account', () => {
       'HappyTalkArchive',
       'HappyTalkArchive-Staging',
     ]);
-    expect(names[0]?.sort()).toEqual(['HappyTalkArchive', 'happytalkarchive']);
-    expect(names[1]?.sort()).toEqual(['HappyTalkArchive-Staging', 'happytalkarchive_staging']);
+    expect(names[0]?.sort()).toEqual(['HappyTalkArchive', 'HappyTalkArchive-full', 'happytalkarchive']);
+    expect(names[1]?.sort()).toEqual([
+      'HappyTalkArchive-Staging',
+      'HappyTalkArchive-Staging-full',
+      'happytalkarchive_staging',
+    ]);
+    expect(names[0]?.filter((name) => names[1]?.includes(name))).toEqual([]);
   });
 
   it('name the Glue database after the stack, as Glue allows', () => {

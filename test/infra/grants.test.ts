@@ -20,7 +20,7 @@ type Granted = {
   grants: Grant[];
   template: Template;
   ids: Record<string, unknown> &
-    Record<'bucket' | 'key' | 'queue' | 'results' | 'database' | 'workGroup', string>;
+    Record<'bucket' | 'key' | 'queue' | 'results' | 'database' | 'workGroup' | 'fullWorkGroup', string>;
 };
 
 /** One stack, a role per grant under test: the grants each role ends up with, and the ids they refer to. */
@@ -44,6 +44,7 @@ function granted(role: string): Granted {
       api: stack.resolve(stack.archive.httpApi.apiId) as unknown,
       database: stack.resolve(stack.archive.analytics.database.logicalId) as string,
       workGroup: stack.resolve(stack.archive.analytics.workGroup.logicalId) as string,
+      fullWorkGroup: stack.resolve(stack.archive.analytics.fullWorkGroup.logicalId) as string,
     },
   };
 }
@@ -100,11 +101,19 @@ describe('HappyTalkArchive.grantRead', () => {
 });
 
 describe('HappyTalkArchive.grantQuery', () => {
-  /** Every statement a query grant gives, with these tables and prefixes of the archive. */
-  function expectedQueryGrants(ids: Granted['ids'], tables: string[], prefixes: string[]): string[] {
+  const workGroupArn = (id: string) =>
+    `arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/<${id}>`;
+
+  /**
+   * Every statement a query grant gives, with these tables and prefixes of the
+   * archive, in this workgroup with its results prefix.
+   */
+  function expectedQueryGrants(
+    ids: Granted['ids'],
+    access: { tables: string[]; prefixes: string[]; workGroup: string; resultsPrefix: string },
+  ): string[] {
     const bucket = `<${ids.bucket}.Arn>`;
     const results = `<${ids.results}.Arn>`;
-    const workGroup = `arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/<${ids.workGroup}>`;
     const glue = (resource: string) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${resource}`;
     return [
       ...[
@@ -113,7 +122,7 @@ describe('HappyTalkArchive.grantQuery', () => {
         'athena:GetQueryExecution',
         'athena:GetQueryResults',
         'athena:GetWorkGroup',
-      ].map((action) => `${action} ${workGroup}`),
+      ].map((action) => `${action} ${workGroupArn(access.workGroup)}`),
       ...[
         'glue:GetDatabase',
         'glue:GetTable',
@@ -123,28 +132,38 @@ describe('HappyTalkArchive.grantQuery', () => {
       ].flatMap((action) => [
         `${action} ${glue('catalog')}`,
         `${action} ${glue(`database/<${ids.database}>`)}`,
-        ...tables.map((table) => `${action} ${glue(`table/<${ids.database}>/${table}`)}`),
+        ...access.tables.map((table) => `${action} ${glue(`table/<${ids.database}>/${table}`)}`),
       ]),
-      ...prefixes.map((prefix) => `s3:GetObject ${bucket}/${prefix}/*`),
+      ...access.prefixes.map((prefix) => `s3:GetObject ${bucket}/${prefix}/*`),
       `s3:ListBucket ${bucket}`,
       `s3:GetBucketLocation ${bucket}`,
-      `s3:ListBucket ${results}`,
+      `s3:ListBucket ${results} if ${JSON.stringify({ StringLike: { 's3:prefix': `${access.resultsPrefix}*` } })}`,
       `s3:GetBucketLocation ${results}`,
       ...['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'].map(
-        (action) => `${action} ${results}/*`,
+        (action) => `${action} ${results}/${access.resultsPrefix}*`,
       ),
       `kms:Decrypt <${ids.key}.Arn> if ${VIA_S3}`,
       `kms:GenerateDataKey <${ids.key}.Arn> if ${VIA_S3}`,
     ].sort();
   }
 
-  it('lets an analyst query the redacted copies only, by default: their table, view and redacted/, and keep the results', () => {
+  /** What a grant gives on the results bucket's objects, or with a condition naming its prefixes. */
+  function resultsGrants(grants: Grant[], ids: Granted['ids']): string[] {
+    return lines(grants.filter((g) => g.resource.startsWith(`<${ids.results}.Arn>`)));
+  }
+
+  it('lets an analyst query the redacted copies only, by default: their table, view and redacted/, in the redacted workgroup, its results under results/redacted/', () => {
     // Act
     const { grants, ids } = granted('Analyst');
 
     // Assess
     expect(lines(grants)).toEqual(
-      expectedQueryGrants(ids, ['rooms_redacted', 'messages_redacted'], ['redacted']),
+      expectedQueryGrants(ids, {
+        tables: ['rooms_redacted', 'messages_redacted'],
+        prefixes: ['redacted'],
+        workGroup: ids.workGroup,
+        resultsPrefix: 'results/redacted/',
+      }),
     );
   });
 
@@ -161,19 +180,81 @@ describe('HappyTalkArchive.grantQuery', () => {
     expect(grants.filter((g) => g.action.startsWith('secretsmanager:'))).toEqual([]);
   });
 
-  it('adds the full tables and transcripts/ only when asked, for compliance analysts', () => {
+  it('adds the full tables and transcripts/ only when asked, for compliance analysts, in the full workgroup, its results under results/full/', () => {
     // Act
     const { grants, ids } = granted('ComplianceAnalyst');
 
     // Assess
     expect(lines(grants)).toEqual(
-      expectedQueryGrants(
-        ids,
-        ['rooms_redacted', 'messages_redacted', 'rooms', 'messages'],
-        ['redacted', 'transcripts'],
-      ),
+      expectedQueryGrants(ids, {
+        tables: ['rooms_redacted', 'messages_redacted', 'rooms', 'messages'],
+        prefixes: ['redacted', 'transcripts'],
+        workGroup: ids.fullWorkGroup,
+        resultsPrefix: 'results/full/',
+      }),
     );
     expect(grants.filter((g) => /\/(raw|index|attachments)\//.test(g.resource))).toEqual([]);
+  });
+
+  it.each([
+    [
+      'an analyst nothing on the full workgroup or results/full/ by default',
+      'Analyst',
+      'workGroup',
+      'full',
+      'redacted',
+    ],
+    [
+      'a compliance analyst nothing on the redacted workgroup or results/redacted/: full results never land where analysts read',
+      'ComplianceAnalyst',
+      'fullWorkGroup',
+      'redacted',
+      'full',
+    ],
+  ] as const)('gives %s', (_case, role, own, otherPrefix, ownPrefix) => {
+    // Act
+    const { grants, ids } = granted(role);
+
+    // Assess
+    const other = own === 'workGroup' ? ids.fullWorkGroup : ids.workGroup;
+    expect(grants.filter((g) => g.resource.includes(`<${other}>`))).toEqual([]);
+    expect(grants.filter((g) => g.action.startsWith('athena:')).map((g) => g.resource)).toEqual(
+      Array(5).fill(workGroupArn(ids[own])),
+    );
+    const onResults = resultsGrants(grants, ids);
+    expect(onResults.filter((line) => line.includes(`results/${otherPrefix}`))).toEqual([]);
+    // Nothing on the whole bucket's objects or the old results/ prefix either.
+    expect(onResults.filter((line) => /Arn>\/\*|\/results\/\*/.test(line))).toEqual([]);
+    expect(onResults.filter((line) => line.includes(`/results/${ownPrefix}/*`))).toHaveLength(4);
+  });
+
+  it.each([
+    ['the full grant to an analyst', 'Analyst', { fullTranscripts: true }, 'redacted'],
+    ['the redacted grant to a compliance analyst', 'ComplianceAnalyst', {}, 'full-transcripts'],
+  ])('refuses %s: a principal gets one query grant, never both', (_case, name, access, held) => {
+    // Prepare
+    const target = roles[name];
+    if (!target) throw new Error(`no role ${name}`);
+
+    // Act
+    const act = () => stack.archive.grantQuery(target, access);
+
+    // Assess
+    expect(act).toThrow(
+      new RegExp(`^grantQuery: the principal HappyTalkArchive/${name} already has the ${held} query grant`),
+    );
+  });
+
+  it('gives the same grant twice without complaint', () => {
+    // Prepare
+    const role = new Role(stack, 'TwiceGrantedAnalyst', { assumedBy: new AccountRootPrincipal() });
+    stack.archive.grantQuery(role);
+
+    // Act
+    const again = stack.archive.grantQuery(role, { fullTranscripts: false });
+
+    // Assess
+    expect(again.success).toBe(true);
   });
 });
 

@@ -175,6 +175,7 @@ describe('stack outputs', () => {
       'ArchiveBucketName',
       'ArchiveDeadLetterQueueUrl',
       'ArchiveQueueUrl',
+      'AthenaFullWorkGroupName',
       'AthenaWorkGroupName',
       'CompletionWatcherFunctionName',
       'GlueDatabaseName',
@@ -193,6 +194,9 @@ describe('stack outputs', () => {
     template.hasOutput('TokenSecretArn', {
       Value: { Ref: tokenSecretIdOf(template) },
     });
+    const workGroupId = (name: string) => logicalIdOf(template, 'AWS::Athena::WorkGroup', { Name: name });
+    template.hasOutput('AthenaWorkGroupName', { Value: { Ref: workGroupId('HappyTalkArchive') } });
+    template.hasOutput('AthenaFullWorkGroupName', { Value: { Ref: workGroupId('HappyTalkArchive-full') } });
     template.hasOutput('RedactionKeySecretArn', {
       Value: { Ref: redactionKeySecretIdOf(template) },
     });

@@ -183,6 +183,37 @@ describe('cdk-nag', () => {
   });
 });
 
+describe('grantQuery', () => {
+  it('leaves no cdk-nag finding on either kind of analyst, each results prefix acknowledged on its grantee alone', () => {
+    // Prepare
+    const stack = createStack(bundles.dir);
+    const analyst = new Role(stack, 'Analyst', { assumedBy: new AccountRootPrincipal() });
+    const complianceAnalyst = new Role(stack, 'ComplianceAnalyst', { assumedBy: new AccountRootPrincipal() });
+    const results = `<${stack.resolve((stack.archive.analytics.resultsBucket.node.defaultChild as CfnBucket).logicalId)}.Arn>`;
+
+    // Act
+    stack.archive.grantQuery(analyst);
+    stack.archive.grantQuery(complianceAnalyst, { fullTranscripts: true });
+    const remaining = findings(stack);
+
+    // Assess
+    expect(remaining, remaining.join('\n')).toEqual([]);
+    const onResults = acknowledgements(stack)
+      .filter(({ id }) => id.includes(results))
+      .map(
+        ({ id, path, reason }) =>
+          `${id} @ ${path}: ${reason.includes(id.includes('/full/') ? 'results/full/' : 'results/redacted/')}`,
+      )
+      .sort();
+    expect(onResults).toEqual(
+      [
+        `AwsSolutions-IAM5[Resource::${results}/results/redacted/*] @ HappyTalkArchive/Analyst: true`,
+        `AwsSolutions-IAM5[Resource::${results}/results/full/*] @ HappyTalkArchive/ComplianceAnalyst: true`,
+      ].sort(),
+    );
+  });
+});
+
 /** The stack with an operator role granted what reindex needs. */
 function stackWithReindexRole() {
   const stack = createStack(bundles.dir);
